@@ -1,0 +1,228 @@
+"""Users, roles, teams, API tokens, and the append-only record of who saw whose record."""
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from .roles import CASELOAD_ROLES, CITIZEN_ROLES, RECORD_EDITOR_ROLES, ROLE_LABELS, STAFF_ROLES, Role
+
+ROLE_CHOICES = [(role.value, ROLE_LABELS[role]) for role in Role]
+
+
+class Team(models.Model):
+    """A practitioners' team; its caseload is the people assigned to it."""
+
+    name = models.CharField(max_length=100, unique=True)
+    code = models.SlugField(max_length=30, unique=True)
+    area = models.CharField(max_length=200, blank=True, help_text="The part of the council it covers.")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class SelfdirectUserManager(UserManager):
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        extra_fields.setdefault("role", Role.ADMIN)
+        return super().create_superuser(username, email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    """Anyone who signs in: people who use services, their representatives, staff and providers."""
+
+    role = models.CharField(max_length=20, choices=ROLE_CHOICES, default=Role.PERSON)
+    team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.PROTECT, related_name="members"
+    )
+    job_title = models.CharField(max_length=100, blank=True)
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+    objects = SelfdirectUserManager()
+
+    class Meta:
+        ordering = ["last_name", "first_name", "username"]
+
+    def __str__(self):
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return self.get_full_name() or self.username
+
+    @property
+    def role_label(self) -> str:
+        return self.get_role_display()
+
+    @property
+    def is_council_staff(self) -> bool:
+        return self.role in STAFF_ROLES
+
+    @property
+    def holds_caseload(self) -> bool:
+        return self.role in CASELOAD_ROLES and self.team_id is not None
+
+    @property
+    def edits_records(self) -> bool:
+        return self.role in RECORD_EDITOR_ROLES
+
+    @property
+    def is_citizen(self) -> bool:
+        return self.role in CITIZEN_ROLES
+
+
+def _hash_token(raw: str) -> str:
+    # Tokens are 256-bit random strings, so a fast hash is enough: nothing to brute-force.
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def active(self):
+        now = timezone.now()
+        return self.filter(revoked_at__isnull=True).filter(
+            models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=now)
+        )
+
+
+class ApiToken(models.Model):
+    """A personal API token: shown once when made, stored only as a hash."""
+
+    PREFIX = "sdk_"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100, help_text="What the token is for.")
+    prefix = models.CharField(max_length=16, help_text="The start of the token, to recognise it.")
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    @classmethod
+    def issue(cls, user, name: str, days: int | None = 90) -> tuple["ApiToken", str]:
+        """Make a token; return it with the raw value, which is never stored."""
+        raw = cls.PREFIX + secrets.token_urlsafe(32)
+        token = cls.objects.create(
+            user=user,
+            name=name,
+            prefix=raw[:12],
+            key_hash=_hash_token(raw),
+            expires_at=timezone.now() + timedelta(days=days) if days else None,
+        )
+        return token, raw
+
+    @classmethod
+    def user_for(cls, raw: str):
+        """The active user a raw token belongs to, or None."""
+        if not raw or not raw.startswith(cls.PREFIX):
+            return None
+        token = (
+            cls.objects.active()
+            .select_related("user")
+            .filter(key_hash=_hash_token(raw), user__is_active=True)
+            .first()
+        )
+        if token is None:
+            return None
+        now = timezone.now()
+        if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
+            cls.objects.filter(pk=token.pk).update(last_used_at=now)
+        return token.user
+
+    @property
+    def is_active(self) -> bool:
+        if self.revoked_at:
+            return False
+        return self.expires_at is None or self.expires_at > timezone.now()
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError(f"{self.model.__name__} rows are never changed.")
+
+    def delete(self):
+        raise PermissionError(f"{self.model.__name__} rows are never deleted.")
+
+
+class AppendOnlyModel(models.Model):
+    """Rows are written once. PostgreSQL enforces the same with a trigger (migration 0003)."""
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError(f"{type(self).__name__} rows are never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError(f"{type(self).__name__} rows are never deleted.")
+
+
+class AccessEvent(AppendOnlyModel):
+    """One read of a person's record (or a refused attempt): who, whose, when, and why."""
+
+    class Action(models.TextChoices):
+        VIEW = "view", "Opened the record"
+        LIST = "list", "Saw the record in a caseload list"
+        API_READ = "api_read", "Read the record through the API"
+        API_LIST = "api_list", "Read the record in an API list"
+        BREAK_GLASS = "break_glass", "Opened the record outside their caseload"
+        DENIED = "denied", "Was refused access"
+
+    occurred_at = models.DateTimeField(default=timezone.now, db_index=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(
+        "people.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="access_events"
+    )
+    requested_ref = models.CharField(
+        max_length=64, blank=True, help_text="What was asked for, when it names no record."
+    )
+    action = models.CharField(max_length=20, choices=Action.choices)
+    purpose = models.CharField(max_length=500)
+    path = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        indexes = [
+            models.Index(fields=["person", "-occurred_at"], name="access_person_when"),
+            models.Index(fields=["user", "-occurred_at"], name="access_user_when"),
+        ]
+
+    def __str__(self):
+        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.user_id} {self.action} {self.person_id}"
+
+
+class AccessGrant(AppendOnlyModel):
+    """A break-glass opening: a staff member's stated reason to see a record outside their caseload."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="access_grants")
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="access_grants")
+    reason = models.TextField()
+    granted_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["-granted_at"]
+        indexes = [models.Index(fields=["user", "expires_at"], name="grant_user_expiry")]
+
+    def __str__(self):
+        return f"{self.user_id} → {self.person_id} until {self.expires_at:%Y-%m-%d %H:%M}"

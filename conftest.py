@@ -1,0 +1,106 @@
+"""Shared test fixtures: teams, users of every role, people, and signed-in clients."""
+
+import datetime as dt
+import itertools
+import os
+
+import pytest
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accounts.models import Team, User
+from accounts.roles import Role
+from people.domain import nhs_check_digit
+from people.models import Person
+
+_counter = itertools.count(1)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """In CI every test must run: a skipped test fails the run (SELFDIRECT_NO_SKIPS=1)."""
+    if os.environ.get("SELFDIRECT_NO_SKIPS") != "1" or exitstatus != 0:
+        return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = reporter.stats.get("skipped", []) if reporter else []
+    if skipped:
+        reporter.write_line(f"{len(skipped)} test(s) were skipped, and CI requires every test to run.", red=True)
+        session.exitstatus = 1
+
+
+def valid_nhs_number(seed: int) -> str:
+    """A valid test-range NHS number, different for each seed."""
+    n = seed
+    while True:
+        nine = f"999{n % 10**6:06d}"
+        check = nhs_check_digit(nine)
+        if check is not None:
+            return f"{nine}{check}"
+        n += 1
+
+
+@pytest.fixture
+def team(db):
+    return Team.objects.create(name="North Older People's Team", code="north-older", area="Northtown")
+
+
+@pytest.fixture
+def other_team(db):
+    return Team.objects.create(name="South Adults Team", code="south-adults", area="Southtown")
+
+
+@pytest.fixture
+def make_user(db):
+    def make(role=Role.PRACTITIONER, team=None, username=None, **extra):
+        number = next(_counter)
+        return User.objects.create_user(
+            username=username or f"{role}-{number}", password="a-long-test-password",
+            first_name=extra.pop("first_name", role.capitalize()), last_name=extra.pop("last_name", f"User{number}"),
+            role=role, team=team, **extra,
+        )
+
+    return make
+
+
+@pytest.fixture
+def make_person(db):
+    def make(team=None, **fields):
+        number = next(_counter)
+        values = {
+            "first_name": "Test",
+            "last_name": f"Person{number}",
+            "date_of_birth": dt.date(1940, 5, 17),
+            "sex": "female",
+            "nhs_number": valid_nhs_number(number * 7919),
+            "postcode": "WX1 4DQ",
+            "primary_support_reason": "physical_personal_care",
+            "team": team,
+        }
+        values.update(fields)
+        return Person.objects.create(**values)
+
+    return make
+
+
+def sign_in(client: Client, user: User, verified: bool = True) -> Client:
+    """Sign a user in; staff also pass their second factor unless verified=False."""
+    client.force_login(user)
+    if verified and user.is_council_staff:
+        device, _ = TOTPDevice.objects.get_or_create(user=user, name="Test app", defaults={"confirmed": True})
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+    return client
+
+
+@pytest.fixture
+def client_for(db):
+    def make(user, verified=True):
+        return sign_in(Client(), user, verified=verified)
+
+    return make
+
+
+@pytest.fixture
+def practitioner(make_user, team):
+    return make_user(Role.PRACTITIONER, team=team, username="practitioner")

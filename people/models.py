@@ -1,0 +1,214 @@
+"""The person record (DESIGN.md §4) and the one rule for who may see it."""
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models, transaction
+from django.db.models import Q
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from accounts.roles import CASELOAD_ROLES, STAFF_ROLES, Role
+
+from . import codes, domain
+
+
+class PersonQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The people this user may see: every page and API endpoint starts here.
+
+        A person sees themself; a representative the people they represent; a
+        practitioner or approver their team's caseload; any council staff member
+        also the records they opened with a break-glass reason that has not expired.
+        Providers and carers see no one yet.
+        """
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.role == Role.PERSON:
+            return self.filter(user=user)
+        if user.role == Role.REPRESENTATIVE:
+            return self.filter(representative=user)
+        if user.role not in STAFF_ROLES:
+            return self.none()
+        from accounts.models import AccessGrant
+
+        granted = AccessGrant.objects.filter(user=user, expires_at__gt=timezone.now()).values(
+            "person_id"
+        )
+        rule = Q(pk__in=granted)
+        if user.role in CASELOAD_ROLES and user.team_id:
+            rule |= Q(team_id=user.team_id)
+        return self.filter(rule)
+
+    def in_caseload_of(self, user):
+        if user.role in CASELOAD_ROLES and user.team_id:
+            return self.filter(team_id=user.team_id)
+        return self.none()
+
+    def matching(self, *, name="", nhs_number="", council_person_id="", postcode="",
+                 primary_support_reason="", age_band="", on=None):
+        """Caseload filters shared by the caseload page and the API."""
+        qs = self
+        for word in name.split():
+            qs = qs.filter(
+                Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(preferred_name__icontains=word)
+            )
+        if nhs_number:
+            qs = qs.filter(nhs_number=domain.normalise_nhs_number(nhs_number))
+        if council_person_id:
+            qs = qs.filter(council_person_id__iexact=council_person_id.strip())
+        if postcode:
+            qs = qs.filter(postcode__startswith=domain.normalise_postcode(postcode))
+        if primary_support_reason:
+            qs = qs.filter(primary_support_reason=primary_support_reason)
+        if age_band:
+            earliest, latest = domain.birth_dates_for_band(age_band, on or timezone.localdate())
+            qs = qs.filter(date_of_birth__lte=latest)
+            if earliest:
+                qs = qs.filter(date_of_birth__gte=earliest)
+        return qs
+
+
+class Person(models.Model):
+    """An adult with care and support needs known to the council."""
+
+    council_person_id = models.CharField(
+        "Council person ID", max_length=20, unique=True,
+        help_text="The council's own reference. Leave blank to be given the next one.",
+    )
+    nhs_number = models.CharField(
+        "NHS number", max_length=10, null=True, blank=True, unique=True,
+        help_text="10 digits, for example 943 476 5919",
+    )
+    title = models.CharField(max_length=20, blank=True)
+    first_name = models.CharField("First name", max_length=100)
+    middle_names = models.CharField("Middle names", max_length=100, blank=True)
+    last_name = models.CharField("Last name", max_length=100)
+    preferred_name = models.CharField(
+        "Preferred name", max_length=100, blank=True, help_text="What they like to be called"
+    )
+    date_of_birth = models.DateField("Date of birth")
+    date_of_death = models.DateField("Date of death", null=True, blank=True)
+    sex = models.CharField("Sex", max_length=20, choices=codes.SEXES)
+    gender_identity = models.CharField(
+        "Gender identity", max_length=20, choices=codes.GENDER_IDENTITY, default="not_asked",
+        help_text="Is the gender they identify with the same as their sex registered at birth?",
+    )
+    ethnicity = models.CharField(
+        "Ethnic group", max_length=40, choices=codes.ETHNIC_GROUPS, default="not_stated"
+    )
+    primary_support_reason = models.CharField(
+        "Primary support reason", max_length=40, choices=codes.PRIMARY_SUPPORT_REASONS,
+        default="unknown",
+    )
+    has_dementia = models.BooleanField("Dementia", default=False)
+    has_sensory_impairment = models.BooleanField("Sensory impairment", default=False)
+    has_autism = models.BooleanField("Autism", default=False)
+    has_unpaid_carer = models.BooleanField("Has an unpaid carer", default=False)
+    capacity = models.CharField(
+        "Capacity to manage their own affairs", max_length=20, choices=codes.CAPACITY,
+        default="not_assessed",
+    )
+    representative = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="represented_people", limit_choices_to={"role": Role.REPRESENTATIVE},
+        help_text="A family member, or a suitable person for someone who lacks capacity",
+    )
+    representative_relationship = models.CharField(
+        "Representative's relationship", max_length=100, blank=True
+    )
+    team = models.ForeignKey(
+        "accounts.Team", null=True, blank=True, on_delete=models.PROTECT, related_name="caseload"
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="person_record", limit_choices_to={"role": Role.PERSON},
+        help_text="The person's own sign-in, for their portal",
+    )
+    address_line_1 = models.CharField("Address line 1", max_length=200, blank=True)
+    address_line_2 = models.CharField("Address line 2", max_length=200, blank=True)
+    town = models.CharField("Town or city", max_length=100, blank=True)
+    postcode = models.CharField("Postcode", max_length=8, blank=True, db_index=True)
+    phone = models.CharField("Phone number", max_length=30, blank=True)
+    email = models.EmailField("Email address", blank=True)
+    preferred_contact = models.CharField(
+        "Preferred way to be contacted", max_length=10, choices=codes.CONTACT_METHODS, blank=True
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["last_name", "first_name", "id"]
+        indexes = [
+            models.Index(fields=["team", "last_name", "first_name", "id"], name="person_caseload"),
+            models.Index(fields=["last_name", "first_name", "id"], name="person_name"),
+            models.Index(fields=["team", "primary_support_reason"], name="person_team_psr"),
+            models.Index(fields=["team", "date_of_birth"], name="person_team_dob"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(date_of_death__isnull=True) | Q(date_of_death__gte=models.F("date_of_birth")),
+                name="person_death_after_birth",
+            ),
+        ]
+
+    def __str__(self):
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(part for part in (self.first_name, self.last_name) if part)
+
+    @property
+    def nhs_number_display(self) -> str:
+        return domain.format_nhs_number(self.nhs_number or "")
+
+    def age(self, on: dt.date | None = None) -> int:
+        end = self.date_of_death or on or timezone.localdate()
+        return domain.age_on(self.date_of_birth, end)
+
+    @property
+    def age_band(self) -> str:
+        return domain.age_band(self.age())
+
+    @property
+    def client_group(self) -> str:
+        return domain.client_group(self.primary_support_reason, self.age(), self.has_dementia)
+
+    def save(self, *args, **kwargs):
+        if not self.council_person_id:
+            self.council_person_id = PersonIdSequence.next_id()
+        super().save(*args, **kwargs)
+
+
+class PersonIdSequence(models.Model):
+    """Hands out council person IDs in order, safely under concurrent use."""
+
+    name = models.CharField(max_length=30, unique=True)
+    last_value = models.PositiveBigIntegerField(default=0)
+
+    @classmethod
+    def next_id(cls, name="person") -> str:
+        with transaction.atomic():
+            sequence, _ = cls.objects.select_for_update().get_or_create(name=name)
+            candidate = sequence.last_value
+            while True:
+                candidate += 1
+                value = f"{settings.COUNCIL_PERSON_ID_PREFIX}{candidate:07d}"
+                if not Person.objects.filter(council_person_id=value).exists():
+                    break
+            sequence.last_value = candidate
+            sequence.save(update_fields=["last_value"])
+        return value
+
+    @classmethod
+    def advance_to(cls, value: int, name="person") -> None:
+        """After a bulk load, move the sequence past the numbers it used."""
+        with transaction.atomic():
+            sequence, _ = cls.objects.select_for_update().get_or_create(name=name)
+            if value > sequence.last_value:
+                sequence.last_value = value
+                sequence.save(update_fields=["last_value"])

@@ -1,0 +1,243 @@
+"""Staff pages: caseload, create, edit (with bad input), history and the access log."""
+
+import datetime as dt
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from accounts.models import AccessEvent
+from accounts.roles import Role
+from people.models import Person
+from people.views import PAGE_SIZE
+
+pytestmark = pytest.mark.django_db
+
+
+def names_on(response) -> list[str]:
+    return re.findall(r'href="/people/\d+/">([^<]+)</a>', response.content.decode())
+
+
+@pytest.fixture
+def practitioner_client(client_for, practitioner):
+    return client_for(practitioner)
+
+
+def form_data(person=None, **changes):
+    """What the edit form posts for a person, with some fields changed."""
+    data = {
+        "council_person_id": person.council_person_id if person else "",
+        "nhs_number": person.nhs_number if person else "",
+        "title": "", "first_name": person.first_name if person else "Iris",
+        "middle_names": "", "last_name": person.last_name if person else "Marlow",
+        "preferred_name": "",
+        "date_of_birth_day": "17", "date_of_birth_month": "5", "date_of_birth_year": "1940",
+        "date_of_death_day": "", "date_of_death_month": "", "date_of_death_year": "",
+        "sex": "female", "gender_identity": "not_asked", "ethnicity": "white_british",
+        "primary_support_reason": "physical_personal_care", "capacity": "has_capacity",
+        "team": person.team_id if person and person.team_id else "", "representative": "",
+        "representative_relationship": "", "address_line_1": "", "address_line_2": "", "town": "",
+        "postcode": "WX1 4DQ", "phone": "", "email": "", "preferred_contact": "phone",
+    }
+    data.update(changes)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+class TestCaseload:
+    def test_lists_the_team_caseload_in_name_order(self, practitioner_client, make_person, team, other_team):
+        make_person(team=team, first_name="Zed", last_name="Abbott")
+        make_person(team=team, first_name="Amy", last_name="Young")
+        make_person(team=other_team, first_name="Not", last_name="Mine")
+        response = practitioner_client.get("/people/")
+        assert response.status_code == 200
+        assert names_on(response) == ["Abbott, Zed", "Young, Amy"]
+
+    @pytest.mark.parametrize(
+        ("query", "expected"),
+        [
+            ("name=abb", ["Abbott, Zed"]),
+            ("name=amy+young", ["Young, Amy"]),
+            ("nhs_number=999+000+0019", ["Abbott, Zed"]),
+            ("council_person_id=wx-2", ["Young, Amy"]),
+            ("postcode=wx9", ["Young, Amy"]),
+            ("postcode=wx1+4dq", ["Abbott, Zed"]),
+            ("primary_support_reason=learning_disability", ["Young, Amy"]),
+            ("age_band=85%2B", ["Abbott, Zed"]),
+            ("age_band=18-24", ["Young, Amy"]),
+            ("name=nobody", []),
+        ],
+    )
+    def test_filters(self, practitioner_client, make_person, team, query, expected):
+        today = dt.date.today()
+        make_person(team=team, first_name="Zed", last_name="Abbott", nhs_number="9990000019",
+                    council_person_id="WX-1", postcode="WX1 4DQ", date_of_birth=today.replace(year=today.year - 90))
+        make_person(team=team, first_name="Amy", last_name="Young", nhs_number=None, council_person_id="WX-2",
+                    postcode="WX9 1AB", primary_support_reason="learning_disability",
+                    date_of_birth=today.replace(year=today.year - 20))
+        assert names_on(practitioner_client.get(f"/people/?{query}")) == expected
+
+    def test_bad_filter_input_gets_a_message(self, practitioner_client):
+        response = practitioner_client.get("/people/?nhs_number=abc&age_band=100-200")
+        body = response.content.decode()
+        assert "NHS number must only include numbers" in body
+        assert "Select age from the list" in body
+
+    def test_pages_of_25_keep_the_filters(self, practitioner_client, make_person, team):
+        for i in range(PAGE_SIZE + 5):
+            make_person(team=team, first_name="Pat", last_name=f"Surname{i:02d}")
+        first = practitioner_client.get("/people/?name=pat")
+        assert len(names_on(first)) == PAGE_SIZE
+        assert 'href="?name=pat&amp;page=2"' in first.content.decode()
+        second = practitioner_client.get("/people/?name=pat&page=2")
+        assert len(names_on(second)) == 5
+
+    def test_query_count_does_not_grow_with_the_page(self, practitioner_client, make_person, team):
+        make_person(team=team)
+        with CaptureQueriesContext(connection) as one:
+            practitioner_client.get("/people/")
+        for _ in range(PAGE_SIZE + 3):
+            make_person(team=team)
+        with CaptureQueriesContext(connection) as full:
+            response = practitioner_client.get("/people/")
+        assert len(names_on(response)) == PAGE_SIZE
+        assert len(full) == len(one), [q["sql"] for q in full]
+
+    def test_each_person_listed_is_logged(self, practitioner_client, practitioner, make_person, team):
+        people = [make_person(team=team) for _ in range(3)]
+        practitioner_client.get("/people/")
+        logged = set(AccessEvent.objects.filter(user=practitioner, action="list").values_list("person_id", flat=True))
+        assert logged == {p.pk for p in people}
+
+
+class TestPersonPage:
+    def test_shows_the_record_and_logs_the_view(self, practitioner_client, practitioner, make_person, team):
+        person = make_person(team=team, first_name="Iris", last_name="Marlow")
+        response = practitioner_client.get(f"/people/{person.pk}/")
+        assert response.status_code == 200
+        assert "Iris Marlow" in response.content.decode()
+        event = AccessEvent.objects.get(user=practitioner, person=person)
+        assert (event.action, event.purpose) == ("view", "Direct care: team caseload")
+
+    def test_query_count_is_fixed(self, practitioner_client, make_person, team, django_assert_max_num_queries):
+        person = make_person(team=team)
+        with django_assert_max_num_queries(8):
+            practitioner_client.get(f"/people/{person.pk}/")
+
+
+class TestEditing:
+    def test_a_good_edit_saves_and_shows_in_history(self, practitioner_client, make_person, team):
+        person = make_person(team=team, first_name="Iris", last_name="Marlow")
+        response = practitioner_client.post(f"/people/{person.pk}/edit/", form_data(person, last_name="Marlowe"))
+        assert response.status_code == 302
+        person.refresh_from_db()
+        assert person.last_name == "Marlowe"
+        history = practitioner_client.get(f"/people/{person.pk}/history/").content.decode()
+        assert "Record changed by Practitioner" in history
+        assert "<del>Marlow</del>" in history and "<ins>Marlowe</ins>" in history
+
+    @pytest.mark.parametrize(
+        ("changes", "message"),
+        [
+            ({"nhs_number": "123 456 7890"}, "Enter a valid NHS number"),
+            ({"nhs_number": "12345"}, "NHS number must be 10 digits"),
+            ({"postcode": "WX1"}, "Enter a real postcode, like WX1 4DQ"),
+            ({"date_of_birth_year": str(dt.date.today().year + 1)}, "Date of birth must be today or in the past"),
+            ({"date_of_birth_month": "13"}, "Date of birth must be a real date"),
+            ({"date_of_birth_day": ""}, "Date of birth must include a day"),
+            ({"date_of_death_day": "1", "date_of_death_month": "1", "date_of_death_year": "1930"},
+             "Date of death must be the same as or after date of birth"),
+            ({"first_name": ""}, "Enter first name"),
+            ({"sex": ""}, "Select sex"),
+            ({"email": "not-an-email"}, "Enter an email address in the correct format"),
+        ],
+    )
+    def test_bad_input_is_explained_and_nothing_is_saved(self, practitioner_client, make_person, team, changes, message):
+        person = make_person(team=team, first_name="Iris", last_name="Marlow")
+        before = Person.history.count()
+        response = practitioner_client.post(
+            f"/people/{person.pk}/edit/", form_data(person, last_name="Changed", **changes)
+        )
+        body = response.content.decode()
+        assert response.status_code == 200
+        assert "There is a problem" in body
+        assert message in body, re.findall(r"error-summary__list.*?</ul>", body, re.S)
+        assert "<title>Error: " in body
+        person.refresh_from_db()
+        assert person.last_name == "Marlow"
+        assert Person.history.count() == before
+
+    def test_a_duplicate_nhs_number_links_to_the_existing_record(self, practitioner_client, make_person, team):
+        existing = make_person(team=team, nhs_number="9434765919")
+        other = make_person(team=team)
+        body = practitioner_client.post(f"/people/{other.pk}/edit/", form_data(other, nhs_number="943 476 5919")).content.decode()
+        assert "A person with this NHS number is already recorded" in body
+        assert f'href="/people/{existing.pk}/"' in body
+
+    def test_a_duplicate_the_user_may_not_see_is_refused_without_a_link(self, practitioner_client, make_person, team, other_team):
+        hidden = make_person(team=other_team, nhs_number="9434765919")
+        other = make_person(team=team)
+        body = practitioner_client.post(f"/people/{other.pk}/edit/", form_data(other, nhs_number="9434765919")).content.decode()
+        assert "A person with this NHS number is already recorded" in body
+        assert f"/people/{hidden.pk}/" not in body and hidden.last_name not in body
+
+    @pytest.mark.parametrize("role", [Role.FINANCE, Role.COMMISSIONER])
+    def test_staff_who_do_not_edit_records_cannot(self, client_for, make_user, make_person, team, role):
+        person = make_person(team=team)
+        user = make_user(role)
+        client = client_for(user)
+        client.post(f"/people/{person.pk}/open/", {"reason": "Checking a payment query"})
+        assert client.get(f"/people/{person.pk}/").status_code == 200
+        assert client.get(f"/people/{person.pk}/edit/").status_code == 404
+        assert client.post(f"/people/{person.pk}/edit/", form_data(person, last_name="X")).status_code == 404
+
+
+class TestCreating:
+    def test_a_new_person_gets_the_next_council_id(self, practitioner_client, team):
+        response = practitioner_client.post("/people/new/", form_data(None, team=team.pk, nhs_number="9434765919"))
+        assert response.status_code == 302
+        person = Person.objects.get(nhs_number="9434765919")
+        assert re.fullmatch(r"WX\d{7}", person.council_person_id)
+        assert person.history.count() == 1
+        second = practitioner_client.post("/people/new/", form_data(None, team=team.pk, first_name="Second"))
+        assert second.status_code == 302
+        ids = sorted(Person.objects.values_list("council_person_id", flat=True))
+        assert len(set(ids)) == 2
+
+    def test_a_bad_new_person_saves_nothing(self, practitioner_client, team):
+        response = practitioner_client.post("/people/new/", form_data(None, team=team.pk, nhs_number="9434765918"))
+        assert response.status_code == 200
+        assert not Person.objects.exists()
+
+
+class TestAccessLogPage:
+    def test_staff_see_views_and_refusals(self, client_for, make_user, practitioner_client, make_person, team):
+        person = make_person(team=team)
+        outsider = make_user(Role.FINANCE, first_name="Fay", last_name="Outsider")
+        client_for(outsider).get(f"/people/{person.pk}/")  # refused
+        body = practitioner_client.get(f"/people/{person.pk}/access-log/").content.decode()
+        assert "Fay Outsider" in body and "Was refused access" in body
+
+
+class TestFindPerson:
+    def test_a_caseload_person_opens_without_a_reason(self, practitioner_client, make_person, team):
+        person = make_person(team=team, nhs_number="9434765919")
+        response = practitioner_client.post("/people/find/", {"identifier": "943 476 5919"})
+        assert response.headers["Location"] == f"/people/{person.pk}/"
+
+    def test_outside_the_caseload_needs_a_reason_and_reveals_nothing_first(self, client_for, make_user, make_person, other_team):
+        person = make_person(team=other_team, council_person_id="WX0000042")
+        finance = make_user(Role.FINANCE)
+        client = client_for(finance)
+        without = client.post("/people/find/", {"identifier": "WX0000042"}).content.decode()
+        missing = client.post("/people/find/", {"identifier": "WX0000043"}).content.decode()
+        assert "This person is not on your caseload" in without and "This person is not on your caseload" in missing
+        response = client.post("/people/find/", {"identifier": "wx0000042", "reason": "Direct payment audit query"})
+        assert response.headers["Location"] == f"/people/{person.pk}/"
+        assert AccessEvent.objects.filter(user=finance, person=person, action="break_glass").exists()
+
+    def test_no_match_after_a_reason_says_so(self, client_for, make_user):
+        finance = make_user(Role.FINANCE)
+        body = client_for(finance).post("/people/find/", {"identifier": "9434765919", "reason": "Direct payment audit"}).content.decode()
+        assert "No person has this NHS number or council person ID" in body
+        assert AccessEvent.objects.get(user=finance).action == "denied"

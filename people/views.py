@@ -1,0 +1,162 @@
+"""Pages for staff: the caseload, a person's record, its history and its access log."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from accounts.models import AccessEvent
+
+from . import access
+from .forms import BreakGlassForm, CaseloadFilterForm, FindPersonForm, PersonForm
+from .history import history_entries
+from .models import Person
+
+PAGE_SIZE = 25
+
+
+def staff_only(view):
+    """Council staff only; anyone else gets the same 404 as a missing page."""
+
+    @login_required
+    def wrapped(request, *args, **kwargs):
+        if not request.user.is_council_staff:
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+def _open_or_refuse(request, pk, **kwargs):
+    """Open the record, or show staff the break-glass page (a 404 that names nobody)."""
+    try:
+        return access.open_person(request, request.user, pk, **kwargs), None
+    except access.NotVisible:
+        if request.user.is_council_staff:
+            response = render(
+                request, "people/break_glass.html",
+                {"form": BreakGlassForm(), "pk": pk}, status=404,
+            )
+            return None, response
+        raise Http404 from None
+
+
+@staff_only
+def caseload(request):
+    """The team's caseload (or, for staff without one, the records they have opened)."""
+    form = CaseloadFilterForm(request.GET or None)
+    filters = form.filters() if request.GET else {}
+    people = Person.objects.visible_to(request.user).matching(**filters).select_related("team")
+    page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    access.log_listing(request, request.user, page.object_list)
+    return render(
+        request, "people/caseload.html",
+        {"form": form, "page": page, "filtered": bool(filters), "holds_caseload": request.user.holds_caseload},
+    )
+
+
+@staff_only
+def person_detail(request, pk):
+    person, refusal = _open_or_refuse(request, pk)
+    if refusal:
+        return refusal
+    return render(request, "people/person_detail.html", {"person": person, "tab": "details"})
+
+
+@staff_only
+def person_create(request):
+    if not request.user.edits_records:
+        raise Http404
+    form = PersonForm(request.POST or None, user=request.user, initial={"team": request.user.team_id})
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            person = form.save()
+        messages.success(request, f"{person.full_name} has been added")
+        return redirect("people:detail", pk=person.pk)
+    return render(request, "people/person_form.html", {"form": form, "creating": True})
+
+
+@staff_only
+def person_edit(request, pk):
+    person, refusal = _open_or_refuse(request, pk)
+    if refusal:
+        return refusal
+    if not request.user.edits_records:
+        raise Http404
+    form = PersonForm(request.POST or None, instance=person, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            if form.has_changed():
+                form.save()
+                messages.success(request, "The record has been updated")
+        return redirect("people:detail", pk=person.pk)
+    return render(request, "people/person_form.html", {"form": form, "person": person, "creating": False})
+
+
+@staff_only
+def person_history(request, pk):
+    person, refusal = _open_or_refuse(request, pk)
+    if refusal:
+        return refusal
+    return render(
+        request, "people/person_history.html",
+        {"person": person, "entries": history_entries(person), "tab": "history"},
+    )
+
+
+@staff_only
+def person_access_log(request, pk):
+    person, refusal = _open_or_refuse(request, pk)
+    if refusal:
+        return refusal
+    events = AccessEvent.objects.filter(person=person).select_related("user")
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    return render(request, "people/person_access_log.html", {"person": person, "page": page, "tab": "access"})
+
+
+@staff_only
+@require_POST
+def person_break_glass(request, pk):
+    form = BreakGlassForm(request.POST)
+    if not form.is_valid():
+        return render(request, "people/break_glass.html", {"form": form, "pk": pk}, status=404)
+    person = Person.objects.filter(pk=pk).first() if access.is_record_id(pk) else None
+    if person is None:
+        access.log_denied(request, request.user, pk, purpose=f"Break-glass: {form.cleaned_data['reason']}")
+        raise Http404
+    access.break_glass(request, request.user, person, form.cleaned_data["reason"])
+    return redirect("people:detail", pk=person.pk)
+
+
+@staff_only
+def find_person(request):
+    """Open a record by its NHS number or council ID, giving a reason when it is not on the caseload."""
+    form = FindPersonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        lookup = form.lookup()
+        visible = Person.objects.visible_to(request.user).filter(**lookup).first()
+        if visible:
+            return redirect("people:detail", pk=visible.pk)
+        reason = form.cleaned_data["reason"].strip()
+        if len(reason) < 10:
+            form.add_error(
+                "reason",
+                "This person is not on your caseload. Enter why you need to open their record (at least 10 characters)",
+            )
+        else:
+            person = Person.objects.filter(**lookup).first()
+            if person is None:
+                access.log_denied(
+                    request, request.user, form.cleaned_data["identifier"], purpose=f"Break-glass: {reason}"
+                )
+                form.add_error("identifier", "No person has this NHS number or council person ID")
+            else:
+                access.break_glass(request, request.user, person, reason)
+                return redirect("people:detail", pk=person.pk)
+    return render(request, "people/find.html", {"form": form})

@@ -1,0 +1,99 @@
+"""Template helpers for GOV.UK markup that Django's widgets do not draw by themselves."""
+
+from django import forms, template
+from django.utils.http import urlencode
+
+from ui.forms import GovUKCheckboxes, GovUKDateInput, GovUKRadioSelect
+
+register = template.Library()
+
+INPUT_CLASSES = {
+    "input": "govuk-input",
+    "select": "govuk-select",
+    "textarea": "govuk-textarea",
+}
+
+
+@register.filter
+def govuk_kind(bound_field) -> str:
+    widget = bound_field.field.widget
+    if isinstance(widget, GovUKDateInput):
+        return "date"
+    if isinstance(widget, GovUKRadioSelect):
+        return "radios"
+    if isinstance(widget, GovUKCheckboxes):
+        return "checkboxes"
+    if isinstance(widget, forms.CheckboxInput):
+        return "checkbox"
+    if isinstance(widget, forms.Select):
+        return "select"
+    if isinstance(widget, forms.Textarea):
+        return "textarea"
+    if isinstance(widget, forms.HiddenInput):
+        return "hidden"
+    return "input"
+
+
+@register.filter
+def govuk_option(bound_field, key):
+    """A GOV.UK presentation option set on the form field, e.g. field.govuk = {"width": 10}."""
+    return getattr(bound_field.field, "govuk", {}).get(key)
+
+
+@register.filter
+def govuk_describedby(bound_field) -> str:
+    ids = []
+    if bound_field.help_text:
+        ids.append(f"{bound_field.auto_id}-hint")
+    if bound_field.errors:
+        ids.append(f"{bound_field.auto_id}-error")
+    return " ".join(ids)
+
+
+@register.simple_tag
+def govuk_widget(bound_field):
+    """Render the widget with GOV.UK classes, error state and aria-describedby."""
+    kind = govuk_kind(bound_field)
+    options = getattr(bound_field.field, "govuk", {})
+    attrs = {}
+    if kind in INPUT_CLASSES:
+        classes = [INPUT_CLASSES[kind]]
+        if options.get("width"):
+            classes.append(f"govuk-input--width-{options['width']}")
+        if bound_field.errors:
+            classes.append(f"{INPUT_CLASSES[kind]}--error")
+        attrs["class"] = " ".join(classes)
+        describedby = govuk_describedby(bound_field)
+        if describedby:
+            attrs["aria-describedby"] = describedby
+        if options.get("spellcheck") is False:
+            attrs["spellcheck"] = "false"
+    elif kind == "date":
+        classes = "govuk-input govuk-date-input__input"
+        if bound_field.errors:
+            classes += " govuk-input--error"
+        attrs["class"] = classes
+    elif kind == "checkbox":
+        attrs["class"] = "govuk-checkboxes__input"
+    return bound_field.as_widget(attrs=attrs)
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context, **changes):
+    """The current query string with some parameters changed (for pagination links)."""
+    params = context["request"].GET.copy()
+    for key, value in changes.items():
+        if value is None or value == "":
+            params.pop(key, None)
+        else:
+            params[key] = value
+    return "?" + urlencode(sorted(params.lists()), doseq=True) if params else "?"
+
+
+@register.filter
+def elided_range(paginator, number):
+    """Page numbers around the current one, with '…' for the gaps."""
+    return [
+        str(item) if not isinstance(item, int) else item
+        for item in paginator.get_elided_page_range(number, on_each_side=2, on_ends=1)
+    ]
