@@ -24,7 +24,9 @@ def pytest_sessionfinish(session, exitstatus):
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     skipped = reporter.stats.get("skipped", []) if reporter else []
     if skipped:
-        reporter.write_line(f"{len(skipped)} test(s) were skipped, and CI requires every test to run.", red=True)
+        reporter.write_line(
+            f"{len(skipped)} test(s) were skipped, and CI requires every test to run.", red=True
+        )
         session.exitstatus = 1
 
 
@@ -41,7 +43,9 @@ def valid_nhs_number(seed: int) -> str:
 
 @pytest.fixture
 def team(db):
-    return Team.objects.create(name="North Older People's Team", code="north-older", area="Northtown")
+    return Team.objects.create(
+        name="North Older People's Team", code="north-older", area="Northtown"
+    )
 
 
 @pytest.fixture
@@ -54,9 +58,13 @@ def make_user(db):
     def make(role=Role.PRACTITIONER, team=None, username=None, **extra):
         number = next(_counter)
         return User.objects.create_user(
-            username=username or f"{role}-{number}", password="a-long-test-password",
-            first_name=extra.pop("first_name", role.capitalize()), last_name=extra.pop("last_name", f"User{number}"),
-            role=role, team=team, **extra,
+            username=username or f"{role}-{number}",
+            password="a-long-test-password",
+            first_name=extra.pop("first_name", role.capitalize()),
+            last_name=extra.pop("last_name", f"User{number}"),
+            role=role,
+            team=team,
+            **extra,
         )
 
     return make
@@ -86,7 +94,9 @@ def sign_in(client: Client, user: User, verified: bool = True) -> Client:
     """Sign a user in; staff also pass their second factor unless verified=False."""
     client.force_login(user)
     if verified and user.is_council_staff:
-        device, _ = TOTPDevice.objects.get_or_create(user=user, name="Test app", defaults={"confirmed": True})
+        device, _ = TOTPDevice.objects.get_or_create(
+            user=user, name="Test app", defaults={"confirmed": True}
+        )
         session = client.session
         session[DEVICE_ID_SESSION_KEY] = device.persistent_id
         session.save()

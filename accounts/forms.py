@@ -22,12 +22,17 @@ class SignInForm(GovUKFormMixin, AuthenticationForm):
 
     def error_summary(self):
         # A wrong username or password belongs to the username box, so the link has somewhere to go.
-        return [("id_username" if anchor is None else anchor, message) for anchor, message in super().error_summary()]
+        return [
+            ("id_username" if anchor is None else anchor, message)
+            for anchor, message in super().error_summary()
+        ]
 
 
 class SecurityCodeForm(GovUKForm):
     code = forms.CharField(
-        label="Security code", max_length=6, min_length=6,
+        label="Security code",
+        max_length=6,
+        min_length=6,
         help_text="The 6-digit code shown in your authenticator app",
         error_messages={
             "required": "Enter the security code",
@@ -38,7 +43,9 @@ class SecurityCodeForm(GovUKForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["code"].govuk = {"width": 5, "spellcheck": False}
-        self.fields["code"].widget.attrs.update({"inputmode": "numeric", "autocomplete": "one-time-code"})
+        self.fields["code"].widget.attrs.update(
+            {"inputmode": "numeric", "autocomplete": "one-time-code"}
+        )
 
     def clean_code(self):
         code = self.cleaned_data["code"].replace(" ", "")
@@ -51,10 +58,14 @@ class ApiTokenForm(GovUKForm):
     EXPIRY_CHOICES = [("30", "30 days"), ("90", "90 days"), ("365", "1 year")]
 
     name = forms.CharField(
-        label="What is the token for?", max_length=100,
+        label="What is the token for?",
+        max_length=100,
         help_text="For example, ‘Nightly export to the finance system’",
+        error_messages={"required": "Enter what the token is for"},
     )
     expires_in = forms.ChoiceField(
-        label="When should it stop working?", choices=EXPIRY_CHOICES, initial="90",
+        label="When should it stop working?",
+        choices=EXPIRY_CHOICES,
+        initial="90",
         widget=forms.RadioSelect,
     )

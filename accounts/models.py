@@ -10,7 +10,14 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from .roles import CASELOAD_ROLES, CITIZEN_ROLES, RECORD_EDITOR_ROLES, ROLE_LABELS, STAFF_ROLES, Role
+from .roles import (
+    CASELOAD_ROLES,
+    CITIZEN_ROLES,
+    RECORD_EDITOR_ROLES,
+    ROLE_LABELS,
+    STAFF_ROLES,
+    Role,
+)
 
 ROLE_CHOICES = [(role.value, ROLE_LABELS[role]) for role in Role]
 
@@ -20,7 +27,9 @@ class Team(models.Model):
 
     name = models.CharField(max_length=100, unique=True)
     code = models.SlugField(max_length=30, unique=True)
-    area = models.CharField(max_length=200, blank=True, help_text="The part of the council it covers.")
+    area = models.CharField(
+        max_length=200, blank=True, help_text="The part of the council it covers."
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -97,7 +106,9 @@ class ApiToken(models.Model):
 
     PREFIX = "sdk_"
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
     name = models.CharField(max_length=100, help_text="What the token is for.")
     prefix = models.CharField(max_length=16, help_text="The start of the token, to recognise it.")
     key_hash = models.CharField(max_length=64, unique=True)
@@ -191,7 +202,11 @@ class AccessEvent(AppendOnlyModel):
     occurred_at = models.DateTimeField(default=timezone.now, db_index=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     person = models.ForeignKey(
-        "people.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="access_events"
+        "people.Person",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="access_events",
     )
     requested_ref = models.CharField(
         max_length=64, blank=True, help_text="What was asked for, when it names no record."
@@ -214,8 +229,12 @@ class AccessEvent(AppendOnlyModel):
 class AccessGrant(AppendOnlyModel):
     """A break-glass opening: a staff member's stated reason to see a record outside their caseload."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="access_grants")
-    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="access_grants")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="access_grants"
+    )
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, related_name="access_grants"
+    )
     reason = models.TextField()
     granted_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField(db_index=True)

@@ -64,7 +64,9 @@ def otp_verify(request):
             if allowed
             else "You have entered too many wrong codes. Wait a minute, then try again",
         )
-    return render(request, "accounts/otp_verify.html", {"form": form, "next": _next_url(request, "")})
+    return render(
+        request, "accounts/otp_verify.html", {"form": form, "next": _next_url(request, "")}
+    )
 
 
 @login_required
@@ -78,7 +80,9 @@ def otp_setup(request):
         user=request.user, confirmed=False, pk=request.session.get(SETUP_DEVICE_KEY)
     ).first()
     if device is None:
-        device = TOTPDevice.objects.create(user=request.user, name="Authenticator app", confirmed=False)
+        device = TOTPDevice.objects.create(
+            user=request.user, name="Authenticator app", confirmed=False
+        )
         request.session[SETUP_DEVICE_KEY] = device.pk
     form = SecurityCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -90,13 +94,20 @@ def otp_setup(request):
             otp_login(request, device)
             messages.success(request, "Your authenticator app is set up")
             return redirect(_next_url(request))
-        form.add_error("code", "The security code is not right. Check the app shows the code for this account")
+        allowed, _ = device.verify_is_allowed()
+        form.add_error(
+            "code",
+            "The security code is not right. Check the app shows the code for this account"
+            if allowed
+            else "You have entered too many wrong codes. Wait a minute, then try again",
+        )
     image = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
     buffer = io.BytesIO()
     image.save(buffer)
     secret = base64.b32encode(device.bin_key).decode().rstrip("=")
     return render(
-        request, "accounts/otp_setup.html",
+        request,
+        "accounts/otp_setup.html",
         {
             "form": form,
             "qr_svg": mark_safe(buffer.getvalue().decode()),  # noqa: S308 - our own generated SVG
@@ -118,7 +129,8 @@ def profile(request):
         form = ApiTokenForm()
     tokens = request.user.api_tokens.all() if request.user.is_council_staff else []
     return render(
-        request, "accounts/profile.html",
+        request,
+        "accounts/profile.html",
         {"form": form, "tokens": tokens, "new_token": new_token, "now": timezone.now()},
     )
 

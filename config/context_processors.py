@@ -15,14 +15,16 @@ def navigation_for(user, path: str) -> list[dict]:
             items.append(("Caseload", reverse("people:caseload")))
         items.append(("Find a person", reverse("people:find")))
     if user.role in (Role.PERSON, Role.REPRESENTATIVE):
-        items.append(("Your record" if user.role == Role.PERSON else "People you represent", reverse("people:portal")))
+        items.append(
+            (
+                "Your record" if user.role == Role.PERSON else "People you represent",
+                reverse("people:portal"),
+            )
+        )
     items.append(("Your account", reverse("accounts:profile")))
     if user.role == Role.ADMIN:
         items.append(("Administration", reverse("admin:index")))
-    return [
-        {"text": text, "href": href, "active": path.startswith(href)}
-        for text, href in items
-    ]
+    return [{"text": text, "href": href, "active": path.startswith(href)} for text, href in items]
 
 
 def service(request):
@@ -30,5 +32,7 @@ def service(request):
         "COUNCIL_NAME": settings.COUNCIL_NAME,
         "SERVICE_NAME": settings.SERVICE_NAME,
         "PHASE": settings.PHASE,
-        "navigation": navigation_for(request.user, request.path) if hasattr(request, "user") else [],
+        "navigation": navigation_for(request.user, request.path)
+        if hasattr(request, "user")
+        else [],
     }

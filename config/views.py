@@ -1,6 +1,7 @@
 """Pages that belong to no one capability: the start page, statements, and error pages."""
 
 from django.conf import settings
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 
 from accounts.roles import Role
@@ -23,7 +24,11 @@ def accessibility(request):
 
 
 def privacy(request):
-    return render(request, "privacy.html", {"break_glass_hours": int(settings.BREAK_GLASS_DURATION.total_seconds() // 3600)})
+    return render(
+        request,
+        "privacy.html",
+        {"break_glass_hours": int(settings.BREAK_GLASS_DURATION.total_seconds() // 3600)},
+    )
 
 
 def feedback(request):
@@ -31,6 +36,8 @@ def feedback(request):
 
 
 def not_found(request, exception=None):
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Not Found"}, status=404)
     return render(request, "404.html", status=404)
 
 

@@ -40,41 +40,122 @@ COUNTY_TEAMS = [
 LOCALITY_WEIGHTS = [30, 16, 20, 10, 17, 7]
 
 # Age mix of people on long-term support: (low, high, share).
-AGE_MIX = [(18, 25, 0.05), (25, 45, 0.12), (45, 65, 0.17), (65, 75, 0.16), (75, 85, 0.25), (85, 101, 0.25)]
+AGE_MIX = [
+    (18, 25, 0.05),
+    (25, 45, 0.12),
+    (45, 65, 0.17),
+    (65, 75, 0.16),
+    (75, 85, 0.25),
+    (85, 101, 0.25),
+]
 
 PSR_WORKING_AGE = [
-    ("learning_disability", 0.42), ("mental_health", 0.22), ("physical_personal_care", 0.22),
-    ("physical_access_mobility", 0.04), ("sensory_visual", 0.01), ("sensory_hearing", 0.01),
-    ("sensory_dual", 0.005), ("memory_cognition", 0.015), ("social_substance_misuse", 0.02),
-    ("social_asylum_seeker", 0.005), ("social_isolation_other", 0.03), ("unknown", 0.01),
+    ("learning_disability", 0.42),
+    ("mental_health", 0.22),
+    ("physical_personal_care", 0.22),
+    ("physical_access_mobility", 0.04),
+    ("sensory_visual", 0.01),
+    ("sensory_hearing", 0.01),
+    ("sensory_dual", 0.005),
+    ("memory_cognition", 0.015),
+    ("social_substance_misuse", 0.02),
+    ("social_asylum_seeker", 0.005),
+    ("social_isolation_other", 0.03),
+    ("unknown", 0.01),
 ]
 PSR_OLDER = [
-    ("physical_personal_care", 0.58), ("physical_access_mobility", 0.07), ("memory_cognition", 0.21),
-    ("mental_health", 0.05), ("learning_disability", 0.03), ("sensory_visual", 0.02),
-    ("sensory_hearing", 0.01), ("sensory_dual", 0.005), ("social_isolation_other", 0.01),
+    ("physical_personal_care", 0.58),
+    ("physical_access_mobility", 0.07),
+    ("memory_cognition", 0.21),
+    ("mental_health", 0.05),
+    ("learning_disability", 0.03),
+    ("sensory_visual", 0.02),
+    ("sensory_hearing", 0.01),
+    ("sensory_dual", 0.005),
+    ("social_isolation_other", 0.01),
     ("unknown", 0.015),
 ]
 ETHNICITY_MIX = [
-    ("white_british", 0.80), ("white_irish", 0.015), ("white_gypsy_traveller", 0.002),
-    ("white_roma", 0.001), ("white_other", 0.035), ("mixed_white_black_caribbean", 0.005),
-    ("mixed_white_black_african", 0.002), ("mixed_white_asian", 0.004), ("mixed_other", 0.004),
-    ("asian_indian", 0.025), ("asian_pakistani", 0.02), ("asian_bangladeshi", 0.008),
-    ("asian_chinese", 0.004), ("asian_other", 0.008), ("black_african", 0.014),
-    ("black_caribbean", 0.012), ("black_other", 0.004), ("other_arab", 0.003),
-    ("other_any", 0.004), ("not_stated", 0.025),
+    ("white_british", 0.80),
+    ("white_irish", 0.015),
+    ("white_gypsy_traveller", 0.002),
+    ("white_roma", 0.001),
+    ("white_other", 0.035),
+    ("mixed_white_black_caribbean", 0.005),
+    ("mixed_white_black_african", 0.002),
+    ("mixed_white_asian", 0.004),
+    ("mixed_other", 0.004),
+    ("asian_indian", 0.025),
+    ("asian_pakistani", 0.02),
+    ("asian_bangladeshi", 0.008),
+    ("asian_chinese", 0.004),
+    ("asian_other", 0.008),
+    ("black_african", 0.014),
+    ("black_caribbean", 0.012),
+    ("black_other", 0.004),
+    ("other_arab", 0.003),
+    ("other_any", 0.004),
+    ("not_stated", 0.025),
 ]
 HERITAGE = {
-    "white_british": "british", "white_irish": "irish", "white_gypsy_traveller": "british",
-    "white_roma": "european", "white_other": "european", "asian_indian": "south_asian",
-    "asian_pakistani": "south_asian", "asian_bangladeshi": "south_asian", "asian_other": "south_asian",
-    "asian_chinese": "east_asian", "black_african": "black", "black_caribbean": "black",
-    "black_other": "black", "mixed_white_black_caribbean": "british", "mixed_white_black_african": "british",
-    "mixed_white_asian": "british", "mixed_other": "british", "other_arab": "arab", "other_any": "british",
+    "white_british": "british",
+    "white_irish": "irish",
+    "white_gypsy_traveller": "british",
+    "white_roma": "european",
+    "white_other": "european",
+    "asian_indian": "south_asian",
+    "asian_pakistani": "south_asian",
+    "asian_bangladeshi": "south_asian",
+    "asian_other": "south_asian",
+    "asian_chinese": "east_asian",
+    "black_african": "black",
+    "black_caribbean": "black",
+    "black_other": "black",
+    "mixed_white_black_caribbean": "british",
+    "mixed_white_black_african": "british",
+    "mixed_white_asian": "british",
+    "mixed_other": "british",
+    "other_arab": "arab",
+    "other_any": "british",
     "not_stated": "british",
 }
 UNIT_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
-STAFF_FIRST = ["Alex", "Sam", "Jo", "Chris", "Priya", "Tom", "Aisha", "Hannah", "Owen", "Ruth", "Femi", "Kate", "Dan", "Nadia", "Rob", "Beth"]
-STAFF_LAST = ["Ashworth", "Bello", "Carver", "Dunn", "Ellery", "Fenwick", "Goddard", "Hale", "Iqbal", "Jarvis", "Kaur", "Lowe", "Mensah", "Nolan", "Osei", "Pryce"]
+STAFF_FIRST = [
+    "Alex",
+    "Sam",
+    "Jo",
+    "Chris",
+    "Priya",
+    "Tom",
+    "Aisha",
+    "Hannah",
+    "Owen",
+    "Ruth",
+    "Femi",
+    "Kate",
+    "Dan",
+    "Nadia",
+    "Rob",
+    "Beth",
+]
+STAFF_LAST = [
+    "Ashworth",
+    "Bello",
+    "Carver",
+    "Dunn",
+    "Ellery",
+    "Fenwick",
+    "Goddard",
+    "Hale",
+    "Iqbal",
+    "Jarvis",
+    "Kaur",
+    "Lowe",
+    "Mensah",
+    "Nolan",
+    "Osei",
+    "Pryce",
+]
 
 
 @dataclass
@@ -120,7 +201,9 @@ def build_teams() -> list[dict]:
     teams = []
     for locality, town, _districts in LOCALITIES:
         slug = locality.lower().replace(" ", "-")
-        teams.append({"name": f"{locality} Older People's Team", "code": f"{slug}-older", "area": town})
+        teams.append(
+            {"name": f"{locality} Older People's Team", "code": f"{slug}-older", "area": town}
+        )
         teams.append({"name": f"{locality} Adults Team", "code": f"{slug}-adults", "area": town})
     teams += [{"name": name, "code": code, "area": area} for name, code, area in COUNTY_TEAMS]
     return teams
@@ -130,27 +213,88 @@ def build_staff(rng: random.Random, teams: list[dict]) -> list[dict]:
     """Named demo logins first (one per role), then each team's practitioners and manager."""
     home_team = teams[0]["code"]  # Wexcombe Central Older People's Team
     staff = [
-        {"username": "practitioner", "first_name": "Pat", "last_name": "Okoro", "role": "practitioner", "team": home_team, "job_title": "Social worker"},
-        {"username": "approver", "first_name": "Ann", "last_name": "Pemberton", "role": "approver", "team": home_team, "job_title": "Team manager"},
-        {"username": "finance", "first_name": "Faisal", "last_name": "Nazir", "role": "finance", "team": None, "job_title": "Finance officer"},
-        {"username": "commissioner", "first_name": "Corinne", "last_name": "Marsh", "role": "commissioner", "team": None, "job_title": "Commissioning manager"},
-        {"username": "provider", "first_name": "Priya", "last_name": "Dhillon", "role": "provider", "team": None, "job_title": "Registered manager, Brookside Home Care"},
-        {"username": "admin", "first_name": "Adam", "last_name": "Idris", "role": "admin", "team": None, "job_title": "System administrator"},
+        {
+            "username": "practitioner",
+            "first_name": "Pat",
+            "last_name": "Okoro",
+            "role": "practitioner",
+            "team": home_team,
+            "job_title": "Social worker",
+        },
+        {
+            "username": "approver",
+            "first_name": "Ann",
+            "last_name": "Pemberton",
+            "role": "approver",
+            "team": home_team,
+            "job_title": "Team manager",
+        },
+        {
+            "username": "finance",
+            "first_name": "Faisal",
+            "last_name": "Nazir",
+            "role": "finance",
+            "team": None,
+            "job_title": "Finance officer",
+        },
+        {
+            "username": "commissioner",
+            "first_name": "Corinne",
+            "last_name": "Marsh",
+            "role": "commissioner",
+            "team": None,
+            "job_title": "Commissioning manager",
+        },
+        {
+            "username": "provider",
+            "first_name": "Priya",
+            "last_name": "Dhillon",
+            "role": "provider",
+            "team": None,
+            "job_title": "Registered manager, Brookside Home Care",
+        },
+        {
+            "username": "admin",
+            "first_name": "Adam",
+            "last_name": "Idris",
+            "role": "admin",
+            "team": None,
+            "job_title": "System administrator",
+        },
     ]
     for team in teams:
         for i in range(6):
-            staff.append({
-                "username": f"{team['code']}-sw{i + 1}",
-                "first_name": rng.choice(STAFF_FIRST), "last_name": rng.choice(STAFF_LAST),
-                "role": "practitioner", "team": team["code"], "job_title": "Social worker",
-            })
-        staff.append({
-            "username": f"{team['code']}-manager",
-            "first_name": rng.choice(STAFF_FIRST), "last_name": rng.choice(STAFF_LAST),
-            "role": "approver", "team": team["code"], "job_title": "Team manager",
-        })
+            staff.append(
+                {
+                    "username": f"{team['code']}-sw{i + 1}",
+                    "first_name": rng.choice(STAFF_FIRST),
+                    "last_name": rng.choice(STAFF_LAST),
+                    "role": "practitioner",
+                    "team": team["code"],
+                    "job_title": "Social worker",
+                }
+            )
+        staff.append(
+            {
+                "username": f"{team['code']}-manager",
+                "first_name": rng.choice(STAFF_FIRST),
+                "last_name": rng.choice(STAFF_LAST),
+                "role": "approver",
+                "team": team["code"],
+                "job_title": "Team manager",
+            }
+        )
     for i in range(3):
-        staff.append({"username": f"finance-{i + 1}", "first_name": rng.choice(STAFF_FIRST), "last_name": rng.choice(STAFF_LAST), "role": "finance", "team": None, "job_title": "Finance officer"})
+        staff.append(
+            {
+                "username": f"finance-{i + 1}",
+                "first_name": rng.choice(STAFF_FIRST),
+                "last_name": rng.choice(STAFF_LAST),
+                "role": "finance",
+                "team": None,
+                "job_title": "Finance officer",
+            }
+        )
     return staff
 
 
@@ -184,37 +328,92 @@ def build_person(rng: random.Random, index: int, nhs_number: str | None) -> dict
         first = rng.choice(names.FIRST_NAMES_BY_HERITAGE[heritage][name_sex])
     else:
         first = rng.choice(names.FIRST_NAMES[(name_sex, "older" if age >= 60 else "younger")])
-    last = rng.choice(names.LAST_NAMES[heritage] if heritage in names.LAST_NAMES and rng.random() < 0.85 else names.LAST_NAMES["british"])
+    last = rng.choice(
+        names.LAST_NAMES[heritage]
+        if heritage in names.LAST_NAMES and rng.random() < 0.85
+        else names.LAST_NAMES["british"]
+    )
     locality_index = rng.choices(range(len(LOCALITIES)), weights=LOCALITY_WEIGHTS)[0]
     locality, town, districts = LOCALITIES[locality_index]
     if psr == "learning_disability":
-        capacity = _pick(rng, [("lacks_capacity", 0.35), ("has_capacity", 0.45), ("fluctuating", 0.1), ("not_assessed", 0.1)])
+        capacity = _pick(
+            rng,
+            [
+                ("lacks_capacity", 0.35),
+                ("has_capacity", 0.45),
+                ("fluctuating", 0.1),
+                ("not_assessed", 0.1),
+            ],
+        )
     elif dementia:
-        capacity = _pick(rng, [("lacks_capacity", 0.45), ("has_capacity", 0.25), ("fluctuating", 0.2), ("not_assessed", 0.1)])
+        capacity = _pick(
+            rng,
+            [
+                ("lacks_capacity", 0.45),
+                ("has_capacity", 0.25),
+                ("fluctuating", 0.2),
+                ("not_assessed", 0.1),
+            ],
+        )
     else:
-        capacity = _pick(rng, [("has_capacity", 0.85), ("fluctuating", 0.05), ("not_assessed", 0.1)])
+        capacity = _pick(
+            rng, [("has_capacity", 0.85), ("fluctuating", 0.05), ("not_assessed", 0.1)]
+        )
     died = None
     if rng.random() < 0.02:
         died = AS_OF - dt.timedelta(days=rng.randrange(1, 300))
-    phone = f"01632 960{rng.randrange(0, 1000):03d}" if rng.random() < 0.7 else f"07700 900{rng.randrange(0, 1000):03d}"
-    email = f"{first.lower()}.{last.lower().replace(chr(39), '')}{rng.randrange(1, 99)}@example.com" if rng.random() < (0.25 if older else 0.55) else ""
+    phone = (
+        f"01632 960{rng.randrange(0, 1000):03d}"
+        if rng.random() < 0.7
+        else f"07700 900{rng.randrange(0, 1000):03d}"
+    )
+    email = (
+        f"{first.lower()}.{last.lower().replace(chr(39), '')}{rng.randrange(1, 99)}@example.com"
+        if rng.random() < (0.25 if older else 0.55)
+        else ""
+    )
     return {
         "council_person_id": f"WX{index:07d}",
         "nhs_number": nhs_number,
-        "title": "" if rng.random() < 0.4 else ("Mrs" if sex == "female" and older else "Ms" if sex == "female" else "Mr" if sex == "male" else ""),
+        "title": ""
+        if rng.random() < 0.4
+        else (
+            "Mrs"
+            if sex == "female" and older
+            else "Ms"
+            if sex == "female"
+            else "Mr"
+            if sex == "male"
+            else ""
+        ),
         "first_name": first,
-        "middle_names": rng.choice(names.FIRST_NAMES[(name_sex, "older" if age >= 60 else "younger")]) if rng.random() < 0.35 else "",
+        "middle_names": rng.choice(
+            names.FIRST_NAMES[(name_sex, "older" if age >= 60 else "younger")]
+        )
+        if rng.random() < 0.35
+        else "",
         "last_name": last,
         "preferred_name": "",
         "date_of_birth": born,
         "date_of_death": died,
         "sex": sex,
-        "gender_identity": _pick(rng, [("same", 0.82), ("different", 0.004), ("prefer_not_to_say", 0.016), ("not_asked", 0.16)]),
+        "gender_identity": _pick(
+            rng,
+            [
+                ("same", 0.82),
+                ("different", 0.004),
+                ("prefer_not_to_say", 0.016),
+                ("not_asked", 0.16),
+            ],
+        ),
         "ethnicity": ethnicity,
         "primary_support_reason": psr,
         "has_dementia": dementia,
-        "has_sensory_impairment": psr.startswith("sensory") or rng.random() < (0.1 if older else 0.03),
-        "has_autism": (rng.random() < 0.3) if psr == "learning_disability" else (rng.random() < 0.01),
+        "has_sensory_impairment": psr.startswith("sensory")
+        or rng.random() < (0.1 if older else 0.03),
+        "has_autism": (rng.random() < 0.3)
+        if psr == "learning_disability"
+        else (rng.random() < 0.01),
         "has_unpaid_carer": rng.random() < (0.5 if older else 0.4),
         "capacity": capacity,
         "team": _team_for(rng, age, psr, locality),
@@ -224,7 +423,9 @@ def build_person(rng: random.Random, index: int, nhs_number: str | None) -> dict
         "postcode": _postcode(rng, rng.choice(districts)),
         "phone": phone,
         "email": email,
-        "preferred_contact": "email" if email and rng.random() < 0.5 else rng.choice(["phone", "letter"]),
+        "preferred_contact": "email"
+        if email and rng.random() < 0.5
+        else rng.choice(["phone", "letter"]),
     }
 
 
@@ -250,20 +451,40 @@ def _link_demo_people(rng: random.Random, council: DemoCouncil) -> None:
     for person in council.people:
         if person["capacity"] == "lacks_capacity" and rng.random() < 0.6:
             rep_index += 1
-            relation = rng.choice(["Daughter", "Son", "Wife", "Husband", "Sister", "Brother", "Niece", "Deputy (Court of Protection)"])
+            relation = rng.choice(
+                [
+                    "Daughter",
+                    "Son",
+                    "Wife",
+                    "Husband",
+                    "Sister",
+                    "Brother",
+                    "Niece",
+                    "Deputy (Court of Protection)",
+                ]
+            )
             person["representative"] = f"rep-{rep_index}"
             person["representative_relationship"] = relation
-            council.representatives.append({
-                "username": f"rep-{rep_index}",
-                "first_name": rng.choice(names.FIRST_NAMES[("female" if rng.random() < 0.6 else "male", "younger")]),
-                "last_name": person["last_name"] if relation != "Deputy (Court of Protection)" else rng.choice(STAFF_LAST),
-                "role": "representative",
-            })
+            council.representatives.append(
+                {
+                    "username": f"rep-{rep_index}",
+                    "first_name": rng.choice(
+                        names.FIRST_NAMES[("female" if rng.random() < 0.6 else "male", "younger")]
+                    ),
+                    "last_name": person["last_name"]
+                    if relation != "Deputy (Court of Protection)"
+                    else rng.choice(STAFF_LAST),
+                    "role": "representative",
+                }
+            )
     # The demo `person` login: someone alive, on the practitioner's caseload, who manages their own affairs.
     candidates = [
-        p for p in council.people
-        if p["team"] == home_team and p["date_of_death"] is None
-        and p["capacity"] == "has_capacity" and not p.get("representative")
+        p
+        for p in council.people
+        if p["team"] == home_team
+        and p["date_of_death"] is None
+        and p["capacity"] == "has_capacity"
+        and not p.get("representative")
     ]
     if not candidates and council.people:  # a tiny council: move someone onto the caseload
         chosen = council.people[0]
@@ -275,7 +496,11 @@ def _link_demo_people(rng: random.Random, council: DemoCouncil) -> None:
         candidates[0]["login"] = "person"
     # The demo `representative` login: represents someone on the same caseload.
     for person in council.people:
-        if person["team"] == home_team and person.get("representative") and person["date_of_death"] is None:
+        if (
+            person["team"] == home_team
+            and person.get("representative")
+            and person["date_of_death"] is None
+        ):
             for rep in council.representatives:
                 if rep["username"] == person["representative"]:
                     rep["username"] = "representative"

@@ -38,23 +38,38 @@ def _purpose(user, person: Person) -> str:
 
 def open_person(request, user, pk, *, action=Action.VIEW, queryset=None) -> Person:
     """The person with this id if the user may see it, with the read logged; else NotVisible."""
-    qs = queryset if queryset is not None else Person.objects.select_related("team", "representative")
+    qs = (
+        queryset
+        if queryset is not None
+        else Person.objects.select_related("team", "representative")
+    )
     person = qs.visible_to(user).filter(pk=pk).first() if is_record_id(pk) else None
     if person is None:
         log_denied(request, user, pk)
         raise NotVisible(pk)
     AccessEvent.objects.create(
-        user=user, person=person, action=action, purpose=_purpose(user, person),
+        user=user,
+        person=person,
+        action=action,
+        purpose=_purpose(user, person),
         path=request.path[:300],
     )
     return person
 
 
 def log_denied(request, user, ref, purpose="No right to this record") -> None:
-    existing = Person.objects.filter(pk=ref).values_list("pk", flat=True).first() if is_record_id(ref) else None
+    existing = (
+        Person.objects.filter(pk=ref).values_list("pk", flat=True).first()
+        if is_record_id(ref)
+        else None
+    )
     AccessEvent.objects.create(
-        user=user, person_id=existing, requested_ref=str(ref)[:64], action=Action.DENIED,
-        purpose=purpose[:500], path=request.path[:300],
+        user=user,
+        person_id=existing,
+        requested_ref=str(ref)[:64],
+        action=Action.DENIED,
+        purpose=purpose[:500],
+        path=request.path[:300],
     )
 
 
@@ -68,7 +83,11 @@ def log_listing(request, user, people, *, action=Action.LIST) -> None:
     AccessEvent.objects.bulk_create(
         [
             AccessEvent(
-                occurred_at=now, user=user, person=person, action=action, purpose=purpose,
+                occurred_at=now,
+                user=user,
+                person=person,
+                action=action,
+                purpose=purpose,
                 path=request.path[:300],
             )
             for person in people
@@ -83,12 +102,19 @@ def break_glass(request, user, person: Person, reason: str) -> AccessGrant:
     now = timezone.now()
     with transaction.atomic():
         grant = AccessGrant.objects.create(
-            user=user, person=person, reason=reason, granted_at=now,
+            user=user,
+            person=person,
+            reason=reason,
+            granted_at=now,
             expires_at=now + settings.BREAK_GLASS_DURATION,
         )
         AccessEvent.objects.create(
-            user=user, person=person, action=Action.BREAK_GLASS, purpose=f"Break-glass: {reason}"[:500],
-            path=request.path[:300], occurred_at=now,
+            user=user,
+            person=person,
+            action=Action.BREAK_GLASS,
+            purpose=f"Break-glass: {reason}"[:500],
+            path=request.path[:300],
+            occurred_at=now,
         )
     return grant
 

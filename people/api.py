@@ -7,6 +7,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
 from accounts.models import AccessEvent
+from config.api_errors import READ_ERRORS
 
 from . import access, codes, domain
 from .models import Person
@@ -69,18 +70,31 @@ class PeoplePage(Schema):
     items: list[PersonOut]
 
 
+NO_CONTROL_CHARACTERS = r"^[^\x00-\x1f\x7f]*$"  # PostgreSQL refuses NUL; nothing else needs them
+
+
 class PeopleQuery(Schema):
-    name: str = Field("", max_length=100, description="Words that must each appear in the name")
+    name: str = Field(
+        "",
+        max_length=100,
+        pattern=NO_CONTROL_CHARACTERS,
+        description="Words that must each appear in the name",
+    )
     nhs_number: str = Field("", max_length=20, pattern=r"^[0-9 -]*$")
-    council_person_id: str = Field("", max_length=20)
-    postcode: str = Field("", max_length=10, description="A full postcode, or the start of one")
+    council_person_id: str = Field("", max_length=20, pattern=r"^[A-Za-z0-9-]*$")
+    postcode: str = Field(
+        "",
+        max_length=10,
+        pattern=r"^[A-Za-z0-9 ]*$",
+        description="A full postcode, or the start of one",
+    )
     primary_support_reason: PrimarySupportReason | None = None
     age_band: AgeBand | None = None
     page: int = Field(1, ge=1)
     page_size: int = Field(25, ge=1, le=100)
 
 
-@router.get("", response=PeoplePage, summary="List the people you may see")
+@router.get("", response={200: PeoplePage, **READ_ERRORS}, summary="List the people you may see")
 def list_people(request, query: Query[PeopleQuery]):
     """Paged, with the caseload's filters. Each person returned is logged as read."""
     user = request.auth
@@ -88,22 +102,33 @@ def list_people(request, query: Query[PeopleQuery]):
     filters = {key: value for key, value in filters.items() if value != ""}
     if "postcode" in filters:
         compact = filters["postcode"].replace(" ", "").upper()
-        filters["postcode"] = domain.normalise_postcode(compact) if domain.is_valid_postcode(compact) else compact
+        filters["postcode"] = (
+            domain.normalise_postcode(compact) if domain.is_valid_postcode(compact) else compact
+        )
     people = Person.objects.visible_to(user).matching(**filters).select_related("team")
     count = people.count()
     pages = max(1, -(-count // query.page_size))
     start = (query.page - 1) * query.page_size
     items = list(people[start : start + query.page_size])
     access.log_listing(request, user, items, action=AccessEvent.Action.API_LIST)
-    return {"count": count, "page": query.page, "page_size": query.page_size, "pages": pages, "items": items}
+    return {
+        "count": count,
+        "page": query.page,
+        "page_size": query.page_size,
+        "pages": pages,
+        "items": items,
+    }
 
 
-@router.get("/{int:person_id}", response=PersonOut, summary="Read one person")
+@router.get("/{person_id}", response={200: PersonOut, **READ_ERRORS}, summary="Read one person")
 def get_person(request, person_id: int):
     """The person's record, if you may see it; otherwise 404 (whether or not it exists)."""
     try:
         return access.open_person(
-            request, request.auth, person_id, action=AccessEvent.Action.API_READ,
+            request,
+            request.auth,
+            person_id,
+            action=AccessEvent.Action.API_READ,
             queryset=Person.objects.select_related("team"),
         )
     except access.NotVisible:

@@ -23,30 +23,58 @@ OLDEST_AGE = 125
 
 
 class PersonForm(GovUKModelForm):
-    date_of_birth = GovUKDateField(label="Date of birth", past_only=True, help_text="For example, 27 3 1948")
+    date_of_birth = GovUKDateField(
+        label="Date of birth", past_only=True, help_text="For example, 27 3 1948"
+    )
     date_of_death = GovUKDateField(
-        label="Date of death", past_only=True, required=False,
+        label="Date of death",
+        past_only=True,
+        required=False,
         help_text="Only if the person has died. For example, 14 1 2025",
     )
     # Typed with spaces or hyphens, stored as 10 digits.
     nhs_number = forms.CharField(
-        label="NHS number", required=False, max_length=20,
+        label="NHS number",
+        required=False,
+        max_length=20,
         help_text="10 digits, for example 943 476 5919",
     )
     postcode = forms.CharField(label="Postcode", required=False, max_length=12)
     flags = forms.MultipleChoiceField(
-        label="Conditions and circumstances", choices=FLAG_FIELDS, required=False,
-        widget=forms.CheckboxSelectMultiple, help_text="Select all that apply",
+        label="Conditions and circumstances",
+        choices=FLAG_FIELDS,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Select all that apply",
     )
 
     class Meta:
         model = Person
         fields = [
-            "council_person_id", "nhs_number", "title", "first_name", "middle_names", "last_name",
-            "preferred_name", "date_of_birth", "date_of_death", "sex", "gender_identity",
-            "ethnicity", "primary_support_reason", "capacity", "team", "representative",
-            "representative_relationship", "address_line_1", "address_line_2", "town",
-            "postcode", "phone", "email", "preferred_contact",
+            "council_person_id",
+            "nhs_number",
+            "title",
+            "first_name",
+            "middle_names",
+            "last_name",
+            "preferred_name",
+            "date_of_birth",
+            "date_of_death",
+            "sex",
+            "gender_identity",
+            "ethnicity",
+            "primary_support_reason",
+            "capacity",
+            "team",
+            "representative",
+            "representative_relationship",
+            "address_line_1",
+            "address_line_2",
+            "town",
+            "postcode",
+            "phone",
+            "email",
+            "preferred_contact",
         ]
         widgets = {
             "sex": forms.RadioSelect,
@@ -60,7 +88,9 @@ class PersonForm(GovUKModelForm):
         self.user = user
         self.duplicate = None
         if self.instance.pk:
-            self.initial["flags"] = [name for name, _ in FLAG_FIELDS if getattr(self.instance, name)]
+            self.initial["flags"] = [
+                name for name, _ in FLAG_FIELDS if getattr(self.instance, name)
+            ]
             self.initial["nhs_number"] = domain.format_nhs_number(self.instance.nhs_number or "")
         self.fields["council_person_id"].required = False
         self.fields["team"].queryset = Team.objects.order_by("name")
@@ -69,8 +99,15 @@ class PersonForm(GovUKModelForm):
             role=Role.REPRESENTATIVE, is_active=True
         ).order_by("last_name", "first_name")
         widths = {
-            "council_person_id": 10, "nhs_number": 10, "title": 4, "postcode": 10, "phone": 20,
-            "first_name": 20, "middle_names": 20, "last_name": 20, "preferred_name": 20,
+            "council_person_id": 10,
+            "nhs_number": 10,
+            "title": 4,
+            "postcode": 10,
+            "phone": 20,
+            "first_name": 20,
+            "middle_names": 20,
+            "last_name": 20,
+            "preferred_name": 20,
         }
         for name, width in widths.items():
             self.fields[name].govuk = {"width": width}
@@ -83,8 +120,13 @@ class PersonForm(GovUKModelForm):
     def clean_council_person_id(self):
         value = (self.cleaned_data.get("council_person_id") or "").strip().upper()
         if value and not re.fullmatch(r"[A-Z0-9-]{1,20}", value):
-            raise ValidationError("Council person ID must only include letters, numbers and hyphens")
-        if value and Person.objects.exclude(pk=self.instance.pk).filter(council_person_id=value).exists():
+            raise ValidationError(
+                "Council person ID must only include letters, numbers and hyphens"
+            )
+        if (
+            value
+            and Person.objects.exclude(pk=self.instance.pk).filter(council_person_id=value).exists()
+        ):
             raise ValidationError("Another person already has this council person ID")
         return value
 
@@ -96,10 +138,15 @@ class PersonForm(GovUKModelForm):
         if not re.fullmatch(r"\d{10}", digits):
             raise ValidationError("NHS number must be 10 digits, like 943 476 5919")
         if not domain.is_valid_nhs_number(digits):
-            raise ValidationError("Enter a valid NHS number: the last digit does not match the others. Check it and try again")
+            raise ValidationError(
+                "Enter a valid NHS number: the last digit does not match the others. Check it and try again"
+            )
         existing = Person.objects.exclude(pk=self.instance.pk).filter(nhs_number=digits).first()
         if existing:
-            if self.user is not None and Person.objects.visible_to(self.user).filter(pk=existing.pk).exists():
+            if (
+                self.user is not None
+                and Person.objects.visible_to(self.user).filter(pk=existing.pk).exists()
+            ):
                 self.duplicate = existing
             raise ValidationError("A person with this NHS number is already recorded")
         return digits
@@ -128,9 +175,13 @@ class PersonForm(GovUKModelForm):
         cleaned = super().clean()
         born, died = cleaned.get("date_of_birth"), cleaned.get("date_of_death")
         if born and died and died < born:
-            self.add_error("date_of_death", "Date of death must be the same as or after date of birth")
+            self.add_error(
+                "date_of_death", "Date of death must be the same as or after date of birth"
+            )
         if cleaned.get("representative_relationship") and not cleaned.get("representative"):
-            self.add_error("representative", "Choose the representative, or remove their relationship")
+            self.add_error(
+                "representative", "Choose the representative, or remove their relationship"
+            )
         return cleaned
 
     def save(self, commit=True):
@@ -149,9 +200,12 @@ class CaseloadFilterForm(GovUKForm):
     name = forms.CharField(label="Name", required=False, max_length=100)
     nhs_number = forms.CharField(label="NHS number", required=False, max_length=20)
     council_person_id = forms.CharField(label="Council person ID", required=False, max_length=20)
-    postcode = forms.CharField(label="Postcode", required=False, max_length=10, help_text="All or the start of it")
+    postcode = forms.CharField(
+        label="Postcode", required=False, max_length=10, help_text="All or the start of it"
+    )
     primary_support_reason = forms.ChoiceField(
-        label="Primary support reason", required=False,
+        label="Primary support reason",
+        required=False,
         choices=[("", "Any")] + codes.PRIMARY_SUPPORT_REASONS,
     )
     age_band = forms.ChoiceField(
@@ -189,7 +243,9 @@ class BreakGlassForm(GovUKForm):
         label="Why do you need to open this record?",
         help_text="For example, a safeguarding referral, a hospital discharge, or a finance query. "
         "Your reason, your name and the time are recorded, and the person can see who opened their record.",
-        widget=forms.Textarea(attrs={"rows": 3}), min_length=10, max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        min_length=10,
+        max_length=500,
         error_messages={
             "required": "Enter why you need to open this record",
             "min_length": "Your reason must be at least 10 characters",
@@ -200,13 +256,16 @@ class BreakGlassForm(GovUKForm):
 
 class FindPersonForm(GovUKForm):
     identifier = forms.CharField(
-        label="NHS number or council person ID", max_length=20,
+        label="NHS number or council person ID",
+        max_length=20,
         error_messages={"required": "Enter an NHS number or a council person ID"},
     )
     reason = forms.CharField(
-        label="Reason, if the person is not on your caseload", required=False,
+        label="Reason, if the person is not on your caseload",
+        required=False,
         help_text="Opening a record outside your caseload is recorded with your reason, and the person can see it.",
-        widget=forms.Textarea(attrs={"rows": 3}), max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=500,
     )
 
     def __init__(self, *args, **kwargs):

@@ -30,7 +30,9 @@ def _display(name: str, value, names: dict) -> str:
 
 def history_entries(person: Person) -> list[dict]:
     """Newest first: one entry per saved version, with the fields it changed."""
-    records = list(person.history.select_related("history_user").order_by("history_date", "history_id"))
+    records = list(
+        person.history.select_related("history_user").order_by("history_date", "history_id")
+    )
     diffs = []
     fk_ids = {name: set() for name in FK_MODELS}
     previous = None
@@ -55,7 +57,9 @@ def history_entries(person: Person) -> list[dict]:
             {
                 "when": record.history_date,
                 "who": record.history_user.display_name if record.history_user else "The system",
-                "kind": {"+": "Record created", "~": "Record changed", "-": "Record deleted"}[record.history_type],
+                "kind": {"+": "Record created", "~": "Record changed", "-": "Record deleted"}[
+                    record.history_type
+                ],
                 "reason": record.history_change_reason or "",
                 "changes": [
                     {

@@ -32,26 +32,41 @@ class PersonQuerySet(models.QuerySet):
             return self.none()
         from accounts.models import AccessGrant
 
-        granted = AccessGrant.objects.filter(user=user, expires_at__gt=timezone.now()).values(
-            "person_id"
+        # The grants are read first (a few rows at most) so that the caseload query stays a
+        # plain `team_id = …` the planner can answer from the caseload index.
+        granted = list(
+            AccessGrant.objects.filter(user=user, expires_at__gt=timezone.now())
+            .values_list("person_id", flat=True)
+            .distinct()
         )
-        rule = Q(pk__in=granted)
+        rule = Q(pk__in=granted) if granted else None
         if user.role in CASELOAD_ROLES and user.team_id:
-            rule |= Q(team_id=user.team_id)
-        return self.filter(rule)
+            rule = Q(team_id=user.team_id) | rule if rule else Q(team_id=user.team_id)
+        return self.filter(rule) if rule else self.none()
 
     def in_caseload_of(self, user):
         if user.role in CASELOAD_ROLES and user.team_id:
             return self.filter(team_id=user.team_id)
         return self.none()
 
-    def matching(self, *, name="", nhs_number="", council_person_id="", postcode="",
-                 primary_support_reason="", age_band="", on=None):
+    def matching(
+        self,
+        *,
+        name="",
+        nhs_number="",
+        council_person_id="",
+        postcode="",
+        primary_support_reason="",
+        age_band="",
+        on=None,
+    ):
         """Caseload filters shared by the caseload page and the API."""
         qs = self
         for word in name.split():
             qs = qs.filter(
-                Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(preferred_name__icontains=word)
+                Q(first_name__icontains=word)
+                | Q(last_name__icontains=word)
+                | Q(preferred_name__icontains=word)
             )
         if nhs_number:
             qs = qs.filter(nhs_number=domain.normalise_nhs_number(nhs_number))
@@ -73,11 +88,17 @@ class Person(models.Model):
     """An adult with care and support needs known to the council."""
 
     council_person_id = models.CharField(
-        "Council person ID", max_length=20, unique=True,
+        "Council person ID",
+        max_length=20,
+        unique=True,
         help_text="The council's own reference. Leave blank to be given the next one.",
     )
     nhs_number = models.CharField(
-        "NHS number", max_length=10, null=True, blank=True, unique=True,
+        "NHS number",
+        max_length=10,
+        null=True,
+        blank=True,
+        unique=True,
         help_text="10 digits, for example 943 476 5919",
     )
     title = models.CharField(max_length=20, blank=True)
@@ -91,14 +112,19 @@ class Person(models.Model):
     date_of_death = models.DateField("Date of death", null=True, blank=True)
     sex = models.CharField("Sex", max_length=20, choices=codes.SEXES)
     gender_identity = models.CharField(
-        "Gender identity", max_length=20, choices=codes.GENDER_IDENTITY, default="not_asked",
+        "Gender identity",
+        max_length=20,
+        choices=codes.GENDER_IDENTITY,
+        default="not_asked",
         help_text="Is the gender they identify with the same as their sex registered at birth?",
     )
     ethnicity = models.CharField(
         "Ethnic group", max_length=40, choices=codes.ETHNIC_GROUPS, default="not_stated"
     )
     primary_support_reason = models.CharField(
-        "Primary support reason", max_length=40, choices=codes.PRIMARY_SUPPORT_REASONS,
+        "Primary support reason",
+        max_length=40,
+        choices=codes.PRIMARY_SUPPORT_REASONS,
         default="unknown",
     )
     has_dementia = models.BooleanField("Dementia", default=False)
@@ -106,12 +132,18 @@ class Person(models.Model):
     has_autism = models.BooleanField("Autism", default=False)
     has_unpaid_carer = models.BooleanField("Has an unpaid carer", default=False)
     capacity = models.CharField(
-        "Capacity to manage their own affairs", max_length=20, choices=codes.CAPACITY,
+        "Capacity to manage their own affairs",
+        max_length=20,
+        choices=codes.CAPACITY,
         default="not_assessed",
     )
     representative = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="represented_people", limit_choices_to={"role": Role.REPRESENTATIVE},
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="represented_people",
+        limit_choices_to={"role": Role.REPRESENTATIVE},
         help_text="A family member, or a suitable person for someone who lacks capacity",
     )
     representative_relationship = models.CharField(
@@ -121,8 +153,12 @@ class Person(models.Model):
         "accounts.Team", null=True, blank=True, on_delete=models.PROTECT, related_name="caseload"
     )
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="person_record", limit_choices_to={"role": Role.PERSON},
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="person_record",
+        limit_choices_to={"role": Role.PERSON},
         help_text="The person's own sign-in, for their portal",
     )
     address_line_1 = models.CharField("Address line 1", max_length=200, blank=True)
@@ -150,13 +186,19 @@ class Person(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(date_of_death__isnull=True) | Q(date_of_death__gte=models.F("date_of_birth")),
+                condition=Q(date_of_death__isnull=True)
+                | Q(date_of_death__gte=models.F("date_of_birth")),
                 name="person_death_after_birth",
             ),
         ]
 
     def __str__(self):
         return self.full_name
+
+    def save(self, *args, **kwargs):
+        if not self.council_person_id:
+            self.council_person_id = PersonIdSequence.next_id()
+        super().save(*args, **kwargs)
 
     @property
     def full_name(self) -> str:
@@ -178,17 +220,15 @@ class Person(models.Model):
     def client_group(self) -> str:
         return domain.client_group(self.primary_support_reason, self.age(), self.has_dementia)
 
-    def save(self, *args, **kwargs):
-        if not self.council_person_id:
-            self.council_person_id = PersonIdSequence.next_id()
-        super().save(*args, **kwargs)
-
 
 class PersonIdSequence(models.Model):
     """Hands out council person IDs in order, safely under concurrent use."""
 
     name = models.CharField(max_length=30, unique=True)
     last_value = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.name}: {self.last_value}"
 
     @classmethod
     def next_id(cls, name="person") -> str:

@@ -17,7 +17,9 @@ def _access_events(request, person):
     include_lists = request.GET.get("include") == "lists"
     if not include_lists:
         events = events.exclude(action__in=[AccessEvent.Action.LIST, AccessEvent.Action.API_LIST])
-    page = Paginator(events.select_related("user", "user__team"), 25).get_page(request.GET.get("page"))
+    page = Paginator(events.select_related("user", "user__team"), 25).get_page(
+        request.GET.get("page")
+    )
     return page, include_lists
 
 
@@ -48,7 +50,12 @@ def portal_person(request, pk):
         raise Http404 from None
     page, include_lists = _access_events(request, person)
     return render(
-        request, "people/portal_person.html",
-        {"person": person, "page": page, "include_lists": include_lists,
-         "is_self": person.user_id == request.user.pk},
+        request,
+        "people/portal_person.html",
+        {
+            "person": person,
+            "page": page,
+            "include_lists": include_lists,
+            "is_self": person.user_id == request.user.pk,
+        },
     )

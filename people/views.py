@@ -24,6 +24,8 @@ def staff_only(view):
     @login_required
     def wrapped(request, *args, **kwargs):
         if not request.user.is_council_staff:
+            if "pk" in kwargs:  # an attempt on someone's record: refused, and logged
+                access.log_denied(request, request.user, kwargs["pk"])
             raise Http404
         return view(request, *args, **kwargs)
 
@@ -39,8 +41,10 @@ def _open_or_refuse(request, pk, **kwargs):
     except access.NotVisible:
         if request.user.is_council_staff:
             response = render(
-                request, "people/break_glass.html",
-                {"form": BreakGlassForm(), "pk": pk}, status=404,
+                request,
+                "people/break_glass.html",
+                {"form": BreakGlassForm(), "pk": pk},
+                status=404,
             )
             return None, response
         raise Http404 from None
@@ -56,8 +60,14 @@ def caseload(request):
     page.object_list = list(page.object_list)
     access.log_listing(request, request.user, page.object_list)
     return render(
-        request, "people/caseload.html",
-        {"form": form, "page": page, "filtered": bool(filters), "holds_caseload": request.user.holds_caseload},
+        request,
+        "people/caseload.html",
+        {
+            "form": form,
+            "page": page,
+            "filtered": bool(filters),
+            "holds_caseload": request.user.holds_caseload,
+        },
     )
 
 
@@ -73,7 +83,9 @@ def person_detail(request, pk):
 def person_create(request):
     if not request.user.edits_records:
         raise Http404
-    form = PersonForm(request.POST or None, user=request.user, initial={"team": request.user.team_id})
+    form = PersonForm(
+        request.POST or None, user=request.user, initial={"team": request.user.team_id}
+    )
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             person = form.save()
@@ -96,7 +108,9 @@ def person_edit(request, pk):
                 form.save()
                 messages.success(request, "The record has been updated")
         return redirect("people:detail", pk=person.pk)
-    return render(request, "people/person_form.html", {"form": form, "person": person, "creating": False})
+    return render(
+        request, "people/person_form.html", {"form": form, "person": person, "creating": False}
+    )
 
 
 @staff_only
@@ -105,7 +119,8 @@ def person_history(request, pk):
     if refusal:
         return refusal
     return render(
-        request, "people/person_history.html",
+        request,
+        "people/person_history.html",
         {"person": person, "entries": history_entries(person), "tab": "history"},
     )
 
@@ -117,7 +132,9 @@ def person_access_log(request, pk):
         return refusal
     events = AccessEvent.objects.filter(person=person).select_related("user")
     page = Paginator(events, 50).get_page(request.GET.get("page"))
-    return render(request, "people/person_access_log.html", {"person": person, "page": page, "tab": "access"})
+    return render(
+        request, "people/person_access_log.html", {"person": person, "page": page, "tab": "access"}
+    )
 
 
 @staff_only
@@ -128,7 +145,9 @@ def person_break_glass(request, pk):
         return render(request, "people/break_glass.html", {"form": form, "pk": pk}, status=404)
     person = Person.objects.filter(pk=pk).first() if access.is_record_id(pk) else None
     if person is None:
-        access.log_denied(request, request.user, pk, purpose=f"Break-glass: {form.cleaned_data['reason']}")
+        access.log_denied(
+            request, request.user, pk, purpose=f"Break-glass: {form.cleaned_data['reason']}"
+        )
         raise Http404
     access.break_glass(request, request.user, person, form.cleaned_data["reason"])
     return redirect("people:detail", pk=person.pk)
@@ -153,7 +172,10 @@ def find_person(request):
             person = Person.objects.filter(**lookup).first()
             if person is None:
                 access.log_denied(
-                    request, request.user, form.cleaned_data["identifier"], purpose=f"Break-glass: {reason}"
+                    request,
+                    request.user,
+                    form.cleaned_data["identifier"],
+                    purpose=f"Break-glass: {reason}",
                 )
                 form.add_error("identifier", "No person has this NHS number or council person ID")
             else:

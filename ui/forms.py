@@ -97,9 +97,13 @@ class GovUKDateField(forms.MultiValueField):
             if self.required:
                 raise ValidationError(f"Enter {name.lower()}", code="required")
             return None
-        missing = [part for part, text in (("day", day), ("month", month), ("year", year)) if not text]
+        missing = [
+            part for part, text in (("day", day), ("month", month), ("year", year)) if not text
+        ]
         if missing:
-            raise ValidationError(f"{name} must include a {' and a '.join(missing)}", code="incomplete")
+            raise ValidationError(
+                f"{name} must include a {' and a '.join(missing)}", code="incomplete"
+            )
         if not (day.isdigit() and month.isdigit() and year.isdigit()):
             raise ValidationError(f"{name} must be a real date", code="invalid")
         if len(year) != 4:
@@ -172,12 +176,18 @@ def _govuk_messages(field) -> None:
     """Replace Django's generic messages with GOV.UK ones that name the field."""
     label = _lower_first(str(field.label or "this"))
     if field.error_messages.get("required") == forms.Field.default_error_messages["required"]:
-        verb = "Select" if isinstance(field, forms.ChoiceField | forms.MultipleChoiceField) else "Enter"
+        verb = (
+            "Select"
+            if isinstance(field, forms.ChoiceField | forms.MultipleChoiceField)
+            else "Enter"
+        )
         field.error_messages["required"] = f"{verb} {label}"
     if isinstance(field, forms.EmailField):
-        field.error_messages["invalid"] = "Enter an email address in the correct format, like name@example.com"
+        field.error_messages["invalid"] = (
+            "Enter an email address in the correct format, like name@example.com"
+        )
     if isinstance(field, forms.ChoiceField):
-        field.error_messages["invalid_choice"] = f"Select {label} from the list"
+        field.error_messages["invalid_choice"] = f"Select {label} from the list"  # noqa: S608 - not SQL
     if isinstance(field, forms.CharField) and field.max_length:
         field.error_messages["max_length"] = (
             f"{label[:1].upper()}{label[1:]} must be {field.max_length} characters or fewer"

@@ -31,7 +31,9 @@ def test_caseload_roles_see_their_teams_caseload_only(make_user, team, caseload,
     assert visible_names(make_user(role, team=team)) == {"Mine"}
 
 
-@pytest.mark.parametrize("role", [Role.FINANCE, Role.COMMISSIONER, Role.ADMIN, Role.PROVIDER, Role.CARER])
+@pytest.mark.parametrize(
+    "role", [Role.FINANCE, Role.COMMISSIONER, Role.ADMIN, Role.PROVIDER, Role.CARER]
+)
 def test_other_roles_see_no_one_without_a_reason(make_user, team, caseload, role):
     assert visible_names(make_user(role, team=team)) == set()
 
@@ -61,18 +63,35 @@ def test_inactive_and_anonymous_users_see_no_one(make_user, team, caseload):
 def test_a_live_grant_opens_one_record_and_an_expired_one_does_not(make_user, team, caseload):
     finance = make_user(Role.FINANCE)
     now = timezone.now()
-    AccessGrant.objects.create(user=finance, person=caseload["theirs"], reason="Finance query", expires_at=now + dt.timedelta(hours=1))
-    AccessGrant.objects.create(user=finance, person=caseload["mine"], reason="Old query", expires_at=now - dt.timedelta(seconds=1))
+    AccessGrant.objects.create(
+        user=finance,
+        person=caseload["theirs"],
+        reason="Finance query",
+        expires_at=now + dt.timedelta(hours=1),
+    )
+    AccessGrant.objects.create(
+        user=finance,
+        person=caseload["mine"],
+        reason="Old query",
+        expires_at=now - dt.timedelta(seconds=1),
+    )
     assert visible_names(finance) == {"Theirs"}
 
 
 def test_practitioner_with_a_grant_sees_caseload_and_granted(make_user, team, caseload):
     user = make_user(Role.PRACTITIONER, team=team)
-    AccessGrant.objects.create(user=user, person=caseload["theirs"], reason="Hospital discharge", expires_at=timezone.now() + dt.timedelta(hours=1))
+    AccessGrant.objects.create(
+        user=user,
+        person=caseload["theirs"],
+        reason="Hospital discharge",
+        expires_at=timezone.now() + dt.timedelta(hours=1),
+    )
     assert visible_names(user) == {"Mine", "Theirs"}
 
 
-def test_staff_outside_the_caseload_get_a_404_that_names_no_one(make_user, client_for, caseload, team):
+def test_staff_outside_the_caseload_get_a_404_that_names_no_one(
+    make_user, client_for, caseload, team
+):
     client = client_for(make_user(Role.PRACTITIONER, team=team))
     theirs = client.get(f"/people/{caseload['theirs'].pk}/")
     missing = client.get("/people/999999/")
@@ -96,14 +115,20 @@ def test_refusals_are_logged(make_user, client_for, caseload, team):
     assert event.person == caseload["theirs"]
 
 
-def test_break_glass_with_a_reason_opens_the_record_and_logs_it(make_user, client_for, caseload, team):
+def test_break_glass_with_a_reason_opens_the_record_and_logs_it(
+    make_user, client_for, caseload, team
+):
     user = make_user(Role.PRACTITIONER, team=team)
     client = client_for(user)
     person = caseload["theirs"]
-    response = client.post(f"/people/{person.pk}/open/", {"reason": "Safeguarding referral from the GP"})
+    response = client.post(
+        f"/people/{person.pk}/open/", {"reason": "Safeguarding referral from the GP"}
+    )
     assert response.status_code == 302
     assert client.get(f"/people/{person.pk}/").status_code == 200
-    events = list(AccessEvent.objects.filter(user=user, person=person).order_by("occurred_at", "id"))
+    events = list(
+        AccessEvent.objects.filter(user=user, person=person).order_by("occurred_at", "id")
+    )
     assert [e.action for e in events] == [AccessEvent.Action.BREAK_GLASS, AccessEvent.Action.VIEW]
     assert events[1].purpose == "Break-glass: Safeguarding referral from the GP"
 
@@ -127,15 +152,28 @@ def test_break_glass_on_a_missing_record_is_logged_and_404(make_user, client_for
 def test_non_staff_cannot_break_glass_or_reach_staff_pages(make_user, client_for, caseload, role):
     client = client_for(make_user(role))
     person = caseload["theirs"]
-    assert client.post(f"/people/{person.pk}/open/", {"reason": "I would like to see this"}).status_code == 404
-    for url in ["/people/", f"/people/{person.pk}/", f"/people/{person.pk}/history/", "/people/new/", "/people/find/"]:
+    assert (
+        client.post(
+            f"/people/{person.pk}/open/", {"reason": "I would like to see this"}
+        ).status_code
+        == 404
+    )
+    for url in [
+        "/people/",
+        f"/people/{person.pk}/",
+        f"/people/{person.pk}/history/",
+        "/people/new/",
+        "/people/find/",
+    ]:
         assert client.get(url).status_code == 404, url
     assert not AccessGrant.objects.exists()
 
 
 def test_access_log_rows_cannot_be_changed_or_deleted(make_user, caseload):
     user = make_user(Role.PRACTITIONER)
-    event = AccessEvent.objects.create(user=user, person=caseload["mine"], action="view", purpose="Test")
+    event = AccessEvent.objects.create(
+        user=user, person=caseload["mine"], action="view", purpose="Test"
+    )
     event.purpose = "Rewritten"
     with pytest.raises(PermissionError):
         event.save()
@@ -151,12 +189,12 @@ def test_the_database_itself_refuses_changes_to_the_access_log(make_user, caselo
     from django.db import DatabaseError, connection, transaction
 
     user = make_user(Role.PRACTITIONER)
-    event = AccessEvent.objects.create(user=user, person=caseload["mine"], action="view", purpose="Test")
+    event = AccessEvent.objects.create(
+        user=user, person=caseload["mine"], action="view", purpose="Test"
+    )
     if connection.vendor != "postgresql":
         pytest.skip("The append-only trigger is PostgreSQL's; SQLite relies on the model")
-    with pytest.raises(DatabaseError), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("UPDATE accounts_accessevent SET purpose = 'x' WHERE id = %s", [event.pk])
-    with pytest.raises(DatabaseError), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("DELETE FROM accounts_accessevent WHERE id = %s", [event.pk])
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE accounts_accessevent SET purpose = 'x' WHERE id = %s", [event.pk])
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM accounts_accessevent WHERE id = %s", [event.pk])

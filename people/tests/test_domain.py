@@ -14,7 +14,9 @@ def test_known_valid_nhs_numbers_pass(number):
     assert domain.is_valid_nhs_number(number)
 
 
-@pytest.mark.parametrize("number", ["9434765918", "943476591", "94347659190", "abcdefghij", "", "1234567890"])
+@pytest.mark.parametrize(
+    "number", ["9434765918", "943476591", "94347659190", "abcdefghij", "", "1234567890"]
+)
 def test_invalid_nhs_numbers_fail(number):
     assert not domain.is_valid_nhs_number(number)
 
@@ -48,7 +50,13 @@ def test_nhs_numbers_display_in_groups():
 
 @pytest.mark.parametrize(
     ("typed", "stored"),
-    [("wx14dq", "WX1 4DQ"), ("WX1 4DQ", "WX1 4DQ"), (" sw1a  1aa ", "SW1A 1AA"), ("m11ae", "M1 1AE"), ("gir0aa", "GIR 0AA")],
+    [
+        ("wx14dq", "WX1 4DQ"),
+        ("WX1 4DQ", "WX1 4DQ"),
+        (" sw1a  1aa ", "SW1A 1AA"),
+        ("m11ae", "M1 1AE"),
+        ("gir0aa", "GIR 0AA"),
+    ],
 )
 def test_postcodes_are_normalised_and_valid(typed, stored):
     assert domain.normalise_postcode(typed) == stored

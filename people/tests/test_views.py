@@ -29,23 +29,41 @@ def form_data(person=None, **changes):
     data = {
         "council_person_id": person.council_person_id if person else "",
         "nhs_number": person.nhs_number if person else "",
-        "title": "", "first_name": person.first_name if person else "Iris",
-        "middle_names": "", "last_name": person.last_name if person else "Marlow",
+        "title": "",
+        "first_name": person.first_name if person else "Iris",
+        "middle_names": "",
+        "last_name": person.last_name if person else "Marlow",
         "preferred_name": "",
-        "date_of_birth_day": "17", "date_of_birth_month": "5", "date_of_birth_year": "1940",
-        "date_of_death_day": "", "date_of_death_month": "", "date_of_death_year": "",
-        "sex": "female", "gender_identity": "not_asked", "ethnicity": "white_british",
-        "primary_support_reason": "physical_personal_care", "capacity": "has_capacity",
-        "team": person.team_id if person and person.team_id else "", "representative": "",
-        "representative_relationship": "", "address_line_1": "", "address_line_2": "", "town": "",
-        "postcode": "WX1 4DQ", "phone": "", "email": "", "preferred_contact": "phone",
+        "date_of_birth_day": "17",
+        "date_of_birth_month": "5",
+        "date_of_birth_year": "1940",
+        "date_of_death_day": "",
+        "date_of_death_month": "",
+        "date_of_death_year": "",
+        "sex": "female",
+        "gender_identity": "not_asked",
+        "ethnicity": "white_british",
+        "primary_support_reason": "physical_personal_care",
+        "capacity": "has_capacity",
+        "team": person.team_id if person and person.team_id else "",
+        "representative": "",
+        "representative_relationship": "",
+        "address_line_1": "",
+        "address_line_2": "",
+        "town": "",
+        "postcode": "WX1 4DQ",
+        "phone": "",
+        "email": "",
+        "preferred_contact": "phone",
     }
     data.update(changes)
     return {k: v for k, v in data.items() if v is not None}
 
 
 class TestCaseload:
-    def test_lists_the_team_caseload_in_name_order(self, practitioner_client, make_person, team, other_team):
+    def test_lists_the_team_caseload_in_name_order(
+        self, practitioner_client, make_person, team, other_team
+    ):
         make_person(team=team, first_name="Zed", last_name="Abbott")
         make_person(team=team, first_name="Amy", last_name="Young")
         make_person(team=other_team, first_name="Not", last_name="Mine")
@@ -70,11 +88,25 @@ class TestCaseload:
     )
     def test_filters(self, practitioner_client, make_person, team, query, expected):
         today = dt.date.today()
-        make_person(team=team, first_name="Zed", last_name="Abbott", nhs_number="9990000019",
-                    council_person_id="WX-1", postcode="WX1 4DQ", date_of_birth=today.replace(year=today.year - 90))
-        make_person(team=team, first_name="Amy", last_name="Young", nhs_number=None, council_person_id="WX-2",
-                    postcode="WX9 1AB", primary_support_reason="learning_disability",
-                    date_of_birth=today.replace(year=today.year - 20))
+        make_person(
+            team=team,
+            first_name="Zed",
+            last_name="Abbott",
+            nhs_number="9990000019",
+            council_person_id="WX-1",
+            postcode="WX1 4DQ",
+            date_of_birth=today.replace(year=today.year - 90),
+        )
+        make_person(
+            team=team,
+            first_name="Amy",
+            last_name="Young",
+            nhs_number=None,
+            council_person_id="WX-2",
+            postcode="WX9 1AB",
+            primary_support_reason="learning_disability",
+            date_of_birth=today.replace(year=today.year - 20),
+        )
         assert names_on(practitioner_client.get(f"/people/?{query}")) == expected
 
     def test_bad_filter_input_gets_a_message(self, practitioner_client):
@@ -103,15 +135,23 @@ class TestCaseload:
         assert len(names_on(response)) == PAGE_SIZE
         assert len(full) == len(one), [q["sql"] for q in full]
 
-    def test_each_person_listed_is_logged(self, practitioner_client, practitioner, make_person, team):
+    def test_each_person_listed_is_logged(
+        self, practitioner_client, practitioner, make_person, team
+    ):
         people = [make_person(team=team) for _ in range(3)]
         practitioner_client.get("/people/")
-        logged = set(AccessEvent.objects.filter(user=practitioner, action="list").values_list("person_id", flat=True))
+        logged = set(
+            AccessEvent.objects.filter(user=practitioner, action="list").values_list(
+                "person_id", flat=True
+            )
+        )
         assert logged == {p.pk for p in people}
 
 
 class TestPersonPage:
-    def test_shows_the_record_and_logs_the_view(self, practitioner_client, practitioner, make_person, team):
+    def test_shows_the_record_and_logs_the_view(
+        self, practitioner_client, practitioner, make_person, team
+    ):
         person = make_person(team=team, first_name="Iris", last_name="Marlow")
         response = practitioner_client.get(f"/people/{person.pk}/")
         assert response.status_code == 200
@@ -119,7 +159,9 @@ class TestPersonPage:
         event = AccessEvent.objects.get(user=practitioner, person=person)
         assert (event.action, event.purpose) == ("view", "Direct care: team caseload")
 
-    def test_query_count_is_fixed(self, practitioner_client, make_person, team, django_assert_max_num_queries):
+    def test_query_count_is_fixed(
+        self, practitioner_client, make_person, team, django_assert_max_num_queries
+    ):
         person = make_person(team=team)
         with django_assert_max_num_queries(8):
             practitioner_client.get(f"/people/{person.pk}/")
@@ -128,7 +170,9 @@ class TestPersonPage:
 class TestEditing:
     def test_a_good_edit_saves_and_shows_in_history(self, practitioner_client, make_person, team):
         person = make_person(team=team, first_name="Iris", last_name="Marlow")
-        response = practitioner_client.post(f"/people/{person.pk}/edit/", form_data(person, last_name="Marlowe"))
+        response = practitioner_client.post(
+            f"/people/{person.pk}/edit/", form_data(person, last_name="Marlowe")
+        )
         assert response.status_code == 302
         person.refresh_from_db()
         assert person.last_name == "Marlowe"
@@ -142,17 +186,28 @@ class TestEditing:
             ({"nhs_number": "123 456 7890"}, "Enter a valid NHS number"),
             ({"nhs_number": "12345"}, "NHS number must be 10 digits"),
             ({"postcode": "WX1"}, "Enter a real postcode, like WX1 4DQ"),
-            ({"date_of_birth_year": str(dt.date.today().year + 1)}, "Date of birth must be today or in the past"),
+            (
+                {"date_of_birth_year": str(dt.date.today().year + 1)},
+                "Date of birth must be today or in the past",
+            ),
             ({"date_of_birth_month": "13"}, "Date of birth must be a real date"),
             ({"date_of_birth_day": ""}, "Date of birth must include a day"),
-            ({"date_of_death_day": "1", "date_of_death_month": "1", "date_of_death_year": "1930"},
-             "Date of death must be the same as or after date of birth"),
+            (
+                {
+                    "date_of_death_day": "1",
+                    "date_of_death_month": "1",
+                    "date_of_death_year": "1930",
+                },
+                "Date of death must be the same as or after date of birth",
+            ),
             ({"first_name": ""}, "Enter first name"),
             ({"sex": ""}, "Select sex"),
             ({"email": "not-an-email"}, "Enter an email address in the correct format"),
         ],
     )
-    def test_bad_input_is_explained_and_nothing_is_saved(self, practitioner_client, make_person, team, changes, message):
+    def test_bad_input_is_explained_and_nothing_is_saved(
+        self, practitioner_client, make_person, team, changes, message
+    ):
         person = make_person(team=team, first_name="Iris", last_name="Marlow")
         before = Person.history.count()
         response = practitioner_client.post(
@@ -167,51 +222,72 @@ class TestEditing:
         assert person.last_name == "Marlow"
         assert Person.history.count() == before
 
-    def test_a_duplicate_nhs_number_links_to_the_existing_record(self, practitioner_client, make_person, team):
+    def test_a_duplicate_nhs_number_links_to_the_existing_record(
+        self, practitioner_client, make_person, team
+    ):
         existing = make_person(team=team, nhs_number="9434765919")
         other = make_person(team=team)
-        body = practitioner_client.post(f"/people/{other.pk}/edit/", form_data(other, nhs_number="943 476 5919")).content.decode()
+        body = practitioner_client.post(
+            f"/people/{other.pk}/edit/", form_data(other, nhs_number="943 476 5919")
+        ).content.decode()
         assert "A person with this NHS number is already recorded" in body
         assert f'href="/people/{existing.pk}/"' in body
 
-    def test_a_duplicate_the_user_may_not_see_is_refused_without_a_link(self, practitioner_client, make_person, team, other_team):
+    def test_a_duplicate_the_user_may_not_see_is_refused_without_a_link(
+        self, practitioner_client, make_person, team, other_team
+    ):
         hidden = make_person(team=other_team, nhs_number="9434765919")
         other = make_person(team=team)
-        body = practitioner_client.post(f"/people/{other.pk}/edit/", form_data(other, nhs_number="9434765919")).content.decode()
+        body = practitioner_client.post(
+            f"/people/{other.pk}/edit/", form_data(other, nhs_number="9434765919")
+        ).content.decode()
         assert "A person with this NHS number is already recorded" in body
         assert f"/people/{hidden.pk}/" not in body and hidden.last_name not in body
 
     @pytest.mark.parametrize("role", [Role.FINANCE, Role.COMMISSIONER])
-    def test_staff_who_do_not_edit_records_cannot(self, client_for, make_user, make_person, team, role):
+    def test_staff_who_do_not_edit_records_cannot(
+        self, client_for, make_user, make_person, team, role
+    ):
         person = make_person(team=team)
         user = make_user(role)
         client = client_for(user)
         client.post(f"/people/{person.pk}/open/", {"reason": "Checking a payment query"})
         assert client.get(f"/people/{person.pk}/").status_code == 200
         assert client.get(f"/people/{person.pk}/edit/").status_code == 404
-        assert client.post(f"/people/{person.pk}/edit/", form_data(person, last_name="X")).status_code == 404
+        assert (
+            client.post(f"/people/{person.pk}/edit/", form_data(person, last_name="X")).status_code
+            == 404
+        )
 
 
 class TestCreating:
     def test_a_new_person_gets_the_next_council_id(self, practitioner_client, team):
-        response = practitioner_client.post("/people/new/", form_data(None, team=team.pk, nhs_number="9434765919"))
+        response = practitioner_client.post(
+            "/people/new/", form_data(None, team=team.pk, nhs_number="9434765919")
+        )
         assert response.status_code == 302
         person = Person.objects.get(nhs_number="9434765919")
         assert re.fullmatch(r"WX\d{7}", person.council_person_id)
         assert person.history.count() == 1
-        second = practitioner_client.post("/people/new/", form_data(None, team=team.pk, first_name="Second"))
+        second = practitioner_client.post(
+            "/people/new/", form_data(None, team=team.pk, first_name="Second")
+        )
         assert second.status_code == 302
         ids = sorted(Person.objects.values_list("council_person_id", flat=True))
         assert len(set(ids)) == 2
 
     def test_a_bad_new_person_saves_nothing(self, practitioner_client, team):
-        response = practitioner_client.post("/people/new/", form_data(None, team=team.pk, nhs_number="9434765918"))
+        response = practitioner_client.post(
+            "/people/new/", form_data(None, team=team.pk, nhs_number="9434765918")
+        )
         assert response.status_code == 200
         assert not Person.objects.exists()
 
 
 class TestAccessLogPage:
-    def test_staff_see_views_and_refusals(self, client_for, make_user, practitioner_client, make_person, team):
+    def test_staff_see_views_and_refusals(
+        self, client_for, make_user, practitioner_client, make_person, team
+    ):
         person = make_person(team=team)
         outsider = make_user(Role.FINANCE, first_name="Fay", last_name="Outsider")
         client_for(outsider).get(f"/people/{person.pk}/")  # refused
@@ -225,19 +301,32 @@ class TestFindPerson:
         response = practitioner_client.post("/people/find/", {"identifier": "943 476 5919"})
         assert response.headers["Location"] == f"/people/{person.pk}/"
 
-    def test_outside_the_caseload_needs_a_reason_and_reveals_nothing_first(self, client_for, make_user, make_person, other_team):
+    def test_outside_the_caseload_needs_a_reason_and_reveals_nothing_first(
+        self, client_for, make_user, make_person, other_team
+    ):
         person = make_person(team=other_team, council_person_id="WX0000042")
         finance = make_user(Role.FINANCE)
         client = client_for(finance)
         without = client.post("/people/find/", {"identifier": "WX0000042"}).content.decode()
         missing = client.post("/people/find/", {"identifier": "WX0000043"}).content.decode()
-        assert "This person is not on your caseload" in without and "This person is not on your caseload" in missing
-        response = client.post("/people/find/", {"identifier": "wx0000042", "reason": "Direct payment audit query"})
+        assert (
+            "This person is not on your caseload" in without
+            and "This person is not on your caseload" in missing
+        )
+        response = client.post(
+            "/people/find/", {"identifier": "wx0000042", "reason": "Direct payment audit query"}
+        )
         assert response.headers["Location"] == f"/people/{person.pk}/"
-        assert AccessEvent.objects.filter(user=finance, person=person, action="break_glass").exists()
+        assert AccessEvent.objects.filter(
+            user=finance, person=person, action="break_glass"
+        ).exists()
 
     def test_no_match_after_a_reason_says_so(self, client_for, make_user):
         finance = make_user(Role.FINANCE)
-        body = client_for(finance).post("/people/find/", {"identifier": "9434765919", "reason": "Direct payment audit"}).content.decode()
+        body = (
+            client_for(finance)
+            .post("/people/find/", {"identifier": "9434765919", "reason": "Direct payment audit"})
+            .content.decode()
+        )
         assert "No person has this NHS number or council person ID" in body
         assert AccessEvent.objects.get(user=finance).action == "denied"

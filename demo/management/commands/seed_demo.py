@@ -14,7 +14,7 @@ from accounts.models import Team, User
 from demo.generator import build_council
 from people.models import Person, PersonIdSequence
 
-DEFAULT_DEMO_PASSWORD = "demo-council-2026"
+DEFAULT_DEMO_PASSWORD = "demo-council-2026"  # noqa: S105 - the made-up demo council only
 BATCH = 2000
 
 
@@ -26,9 +26,15 @@ class Command(BaseCommand):
     help = "Build a deterministic synthetic council: teams, staff logins, people (DESIGN.md §6)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--people", type=int, default=5000, help="How many people (default 5,000)")
-        parser.add_argument("--seed", type=int, default=2026, help="The same seed gives the same council")
-        parser.add_argument("--if-empty", action="store_true", help="Do nothing if people are already loaded")
+        parser.add_argument(
+            "--people", type=int, default=5000, help="How many people (default 5,000)"
+        )
+        parser.add_argument(
+            "--seed", type=int, default=2026, help="The same seed gives the same council"
+        )
+        parser.add_argument(
+            "--if-empty", action="store_true", help="Do nothing if people are already loaded"
+        )
         parser.add_argument("--no-progress", action="store_true", help="No progress bar")
 
     def handle(self, *args, people, seed, if_empty, no_progress, **options):
@@ -36,15 +42,21 @@ class Command(BaseCommand):
             raise CommandError("--people must be at least 1")
         if Person.objects.exists():
             if if_empty:
-                self.stdout.write("The database already holds people: the demo council was not loaded again.")
+                self.stdout.write(
+                    "The database already holds people: the demo council was not loaded again."
+                )
                 return
             raise CommandError(
                 "The database already holds people. Load the demo council into an empty database."
             )
         started = time.perf_counter()
         progress = tqdm(
-            total=people * 2, desc="Demo council", unit="rows", file=sys.stderr,
-            disable=no_progress, dynamic_ncols=True,
+            total=people * 2,
+            desc="Demo council",
+            unit="rows",
+            file=sys.stderr,
+            disable=no_progress,
+            dynamic_ncols=True,
         )
         council = build_council(people, seed)
         progress.update(people)
@@ -76,13 +88,23 @@ class Command(BaseCommand):
         for row in rows:
             if row["username"] in taken:
                 continue
-            new.append(User(
-                username=row["username"], first_name=row["first_name"], last_name=row["last_name"],
-                role=row["role"], team=teams.get(row.get("team")), job_title=row.get("job_title", ""),
-                password=password, is_staff=row["role"] == "admin", is_superuser=row["role"] == "admin",
-            ))
+            new.append(
+                User(
+                    username=row["username"],
+                    first_name=row["first_name"],
+                    last_name=row["last_name"],
+                    role=row["role"],
+                    team=teams.get(row.get("team")),
+                    job_title=row.get("job_title", ""),
+                    password=password,
+                    is_staff=row["role"] == "admin",
+                    is_superuser=row["role"] == "admin",
+                )
+            )
         User.objects.bulk_create(new, batch_size=BATCH)
-        return {u.username: u for u in User.objects.filter(username__in=[r["username"] for r in rows])}
+        return {
+            u.username: u for u in User.objects.filter(username__in=[r["username"] for r in rows])
+        }
 
     def _people(self, rows: list[dict], teams, users, progress) -> None:
         history = get_history_manager_for_model(Person)
@@ -90,15 +112,28 @@ class Command(BaseCommand):
         for start in range(0, len(rows), BATCH):
             batch = []
             for row in rows[start : start + BATCH]:
-                fields = {k: v for k, v in row.items() if k not in ("team", "representative", "login")}
-                person = Person(**fields, team=teams[row["team"]], representative=users.get(row.get("representative")))
+                fields = {
+                    k: v for k, v in row.items() if k not in ("team", "representative", "login")
+                }
+                person = Person(
+                    **fields,
+                    team=teams[row["team"]],
+                    representative=users.get(row.get("representative")),
+                )
                 if row.get("login"):
-                    login = User.objects.filter(username=row["login"]).first() or User.objects.create(
-                        username=row["login"], first_name=row["first_name"], last_name=row["last_name"],
-                        role="person", password=password,
+                    login = User.objects.filter(
+                        username=row["login"]
+                    ).first() or User.objects.create(
+                        username=row["login"],
+                        first_name=row["first_name"],
+                        last_name=row["last_name"],
+                        role="person",
+                        password=password,
                     )
                     person.user = login
                 batch.append(person)
             created = Person.objects.bulk_create(batch)
-            history.bulk_history_create(created, default_change_reason="Loaded with the demo council")
+            history.bulk_history_create(
+                created, default_change_reason="Loaded with the demo council"
+            )
             progress.update(len(batch))

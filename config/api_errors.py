@@ -1,0 +1,18 @@
+"""Error bodies every API operation documents, so clients (and schemathesis) know them."""
+
+from typing import Any
+
+from ninja import Schema
+
+
+class Message(Schema):
+    detail: str
+
+
+class ValidationErrors(Schema):
+    detail: list[dict[str, Any]]
+
+
+# 401: no or bad credentials. 404: not found, or not yours to see (we do not say which).
+# 422: the request broke the schema; `detail` names each problem.
+READ_ERRORS = {401: Message, 404: Message, 422: ValidationErrors}

@@ -1,0 +1,141 @@
+"""The synthetic demo council: deterministic, realistic in its mixes, and loadable."""
+
+import datetime as dt
+from collections import Counter
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from accounts.models import User
+from demo.generator import AS_OF, build_council
+from people import domain
+from people.models import Person
+
+
+@pytest.fixture(scope="module")
+def council():
+    return build_council(6000, seed=7)
+
+
+def test_the_same_seed_gives_the_same_council():
+    assert build_council(300, seed=11).people == build_council(300, seed=11).people
+
+
+def test_a_different_seed_gives_a_different_council():
+    assert build_council(300, seed=11).people != build_council(300, seed=12).people
+
+
+def test_about_two_thirds_are_65_or_over(council):
+    older = sum(domain.age_on(p["date_of_birth"], AS_OF) >= 65 for p in council.people)
+    assert 0.60 < older / len(council.people) < 0.72
+
+
+def test_everyone_is_an_adult(council):
+    assert min(domain.age_on(p["date_of_birth"], AS_OF) for p in council.people) >= 18
+
+
+def test_support_reasons_follow_england_s_mix(council):
+    psr = Counter(p["primary_support_reason"] for p in council.people)
+    share = {k: v / len(council.people) for k, v in psr.items()}
+    physical = share["physical_personal_care"] + share["physical_access_mobility"]
+    assert physical > share["learning_disability"] > share["mental_health"]
+    assert physical > 0.4
+    assert 0.08 < share["memory_cognition"] < 0.2
+
+
+def test_dementia_is_mostly_among_older_people(council):
+    dementia = [p for p in council.people if p["has_dementia"]]
+    older = sum(domain.age_on(p["date_of_birth"], AS_OF) >= 65 for p in dementia)
+    assert older / len(dementia) > 0.9
+    assert 0.1 < len(dementia) / len(council.people) < 0.3
+
+
+def test_identifiers_are_valid_and_unique(council):
+    numbers = [p["nhs_number"] for p in council.people if p["nhs_number"]]
+    assert len(numbers) == len(set(numbers)) > 0.9 * len(council.people)
+    assert all(n.startswith("999") and domain.is_valid_nhs_number(n) for n in numbers)
+    assert all(domain.is_valid_postcode(p["postcode"]) for p in council.people)
+    ids = [p["council_person_id"] for p in council.people]
+    assert len(ids) == len(set(ids))
+
+
+def test_some_areas_are_thinly_populated(council):
+    towns = Counter(p["town"] for p in council.people)
+    assert min(towns.values()) < max(towns.values()) / 3
+
+
+def test_carers_and_representatives_are_present(council):
+    assert 0.3 < sum(p["has_unpaid_carer"] for p in council.people) / len(council.people) < 0.6
+    assert council.representatives
+    usernames = {r["username"] for r in council.representatives}
+    assert all(p["representative"] in usernames for p in council.people if p.get("representative"))
+
+
+@pytest.mark.django_db
+def test_seed_demo_loads_the_council_with_a_login_per_role(capsys):
+    call_command("seed_demo", people=400, seed=3, no_progress=True)
+    assert Person.objects.count() == 400
+    roles = dict(
+        User.objects.filter(
+            username__in=[
+                "practitioner",
+                "approver",
+                "finance",
+                "commissioner",
+                "provider",
+                "admin",
+                "person",
+            ]
+        ).values_list("username", "role")
+    )
+    assert roles == {
+        name: name
+        for name in [
+            "practitioner",
+            "approver",
+            "finance",
+            "commissioner",
+            "provider",
+            "admin",
+            "person",
+        ]
+    }
+    practitioner = User.objects.get(username="practitioner")
+    own = Person.objects.get(user__username="person")
+    assert own.team == practitioner.team
+    assert Person.objects.visible_to(practitioner).filter(pk=own.pk).exists()
+    assert Person.history.count() == 400
+    assert (
+        Person.objects.create(
+            first_name="New", last_name="Person", date_of_birth=dt.date(1950, 1, 1), sex="male"
+        ).council_person_id
+        == "WX0000401"
+    )
+
+
+@pytest.mark.django_db
+def test_seed_demo_refuses_a_database_with_people_unless_asked_to_skip(capsys):
+    call_command("seed_demo", people=50, seed=3, no_progress=True)
+    with pytest.raises(CommandError):
+        call_command("seed_demo", people=50, seed=3, no_progress=True)
+    call_command("seed_demo", people=50, seed=3, no_progress=True, if_empty=True)
+    assert Person.objects.count() == 50
+    assert "was not loaded again" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_demo_logins_prints_the_sign_ins(capsys):
+    call_command("seed_demo", people=50, seed=3, no_progress=True)
+    call_command("demo_logins")
+    out = capsys.readouterr().out
+    for name in [
+        "practitioner",
+        "approver",
+        "finance",
+        "commissioner",
+        "provider",
+        "admin",
+        "person",
+    ]:
+        assert f"  {name} " in out
+    assert "demo-council-2026" in out

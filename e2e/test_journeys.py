@@ -1,0 +1,163 @@
+"""The journeys of issue #2 in a real browser, with an accessibility check on every page visited."""
+
+import datetime as dt
+import re
+
+import pytest
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accounts.models import AccessEvent, Team, User
+from accounts.roles import Role
+from people.models import Person
+
+from .conftest import assert_accessible
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+PASSWORD = "a-long-test-password"
+
+
+def code_for(device) -> str:
+    device.refresh_from_db()
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+
+
+@pytest.fixture
+def council(db):
+    team = Team.objects.create(name="Wexcombe Central Older People's Team", code="central-older")
+    other = Team.objects.create(name="Westford Adults Team", code="westford-adults")
+    practitioner = User.objects.create_user(
+        "practitioner",
+        password=PASSWORD,
+        first_name="Pat",
+        last_name="Okoro",
+        role=Role.PRACTITIONER,
+        team=team,
+    )
+    device = TOTPDevice.objects.create(user=practitioner, name="Phone", confirmed=True)
+    person_user = User.objects.create_user(
+        "person", password=PASSWORD, first_name="Iris", last_name="Marlow", role=Role.PERSON
+    )
+    iris = Person.objects.create(
+        first_name="Iris",
+        last_name="Marlow",
+        date_of_birth=dt.date(1941, 3, 2),
+        sex="female",
+        nhs_number="9434765919",
+        postcode="WX1 4DQ",
+        team=team,
+        user=person_user,
+        primary_support_reason="physical_personal_care",
+    )
+    Person.objects.create(
+        first_name="Arthur",
+        last_name="Dent",
+        date_of_birth=dt.date(1950, 7, 7),
+        sex="male",
+        postcode="WX2 1AB",
+        team=team,
+    )
+    stranger = Person.objects.create(
+        first_name="Hidden",
+        last_name="Stranger",
+        date_of_birth=dt.date(1980, 1, 1),
+        sex="male",
+        team=other,
+    )
+    return {"practitioner": practitioner, "device": device, "iris": iris, "stranger": stranger}
+
+
+def sign_in(page, username):
+    page.goto("/accounts/login/")
+    assert_accessible(page)
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def test_a_practitioner_finds_edits_and_sees_history(page, council):
+    sign_in(page, "practitioner")
+    page.wait_for_url("**/accounts/security-code/**")
+    assert_accessible(page)
+    page.get_by_label("Security code").fill(code_for(council["device"]))
+    page.get_by_role("button", name="Continue").click()
+
+    page.wait_for_url("**/people/")
+    assert page.get_by_role("heading", name="Your team’s caseload").is_visible()
+    assert_accessible(page)
+    page.get_by_label("Name").fill("marlow")
+    page.get_by_role("button", name="Apply filters").click()
+    page.wait_for_url(re.compile(r".*name=marlow.*"))
+    assert page.get_by_text("1 person match your filters").is_visible()
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Marlow, Iris").click()
+    assert page.get_by_role("heading", name="Iris Marlow").is_visible()
+    assert_accessible(page)
+
+    page.get_by_role("button", name="Change details").click()
+    assert_accessible(page)
+    page.get_by_label("NHS number").fill("943 476 5918")
+    page.get_by_label("Last name").fill("Marlowe")
+    page.get_by_role("button", name="Save changes").click()
+    summary = page.locator(".govuk-error-summary")
+    assert summary.is_visible()
+    assert "Enter a valid NHS number" in summary.inner_text()
+    assert page.title().startswith("Error: ")
+    assert_accessible(page)
+    council["iris"].refresh_from_db()
+    assert (council["iris"].last_name, council["iris"].nhs_number) == ("Marlow", "9434765919")
+
+    summary.get_by_role("link").first.click()
+    assert page.evaluate("document.activeElement.id") == "id_nhs_number"
+    page.get_by_label("NHS number").fill("943 476 5919")
+    page.get_by_role("button", name="Save changes").click()
+    assert page.get_by_text("The record has been updated").is_visible()
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Change history").click()
+    history = page.locator("main").inner_text()
+    assert "Record changed by Pat Okoro" in history
+    assert "Marlow" in history and "Marlowe" in history
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Who has viewed this record").click()
+    assert "Direct care: team caseload" in page.locator("main").inner_text()
+    assert_accessible(page)
+
+
+def test_a_person_sees_their_record_and_who_looked_but_no_one_else(page, council):
+    AccessEvent.objects.create(
+        user=council["practitioner"],
+        person=council["iris"],
+        action="view",
+        purpose="Direct care: team caseload",
+    )
+    sign_in(page, "person")
+    page.wait_for_url("**/my-record/")
+    assert page.get_by_role("heading", name="Your record", exact=True).is_visible()
+    main = page.locator("main").inner_text()
+    assert "Pat Okoro" in main and "Direct care: team caseload" in main
+    assert_accessible(page)
+
+    for url in [
+        f"/my-record/people/{council['stranger'].pk}/",
+        f"/people/{council['stranger'].pk}/",
+    ]:
+        response = page.goto(url)
+        assert response.status == 404
+        assert page.get_by_role("heading", name="Page not found").is_visible()
+        assert "Stranger" not in page.content()
+        assert_accessible(page)
+    assert AccessEvent.objects.filter(user__username="person", action="denied").count() == 2
+
+
+def test_public_pages_are_accessible(page, council):
+    for url, heading in [
+        ("/", "Your care and support, your way"),
+        ("/accessibility/", "Accessibility statement for"),
+        ("/privacy/", "How we look after your information"),
+    ]:
+        page.goto(url)
+        assert page.get_by_role("heading", name=re.compile(heading)).is_visible()
+        assert_accessible(page)
