@@ -1,6 +1,6 @@
 """Benchmarks: `make bench` runs them all. Each figure prints as one comparable line:
 
-    bench: <name> = <value> <unit> (<size and setting>)
+bench: <name> = <value> <unit> (<size and setting>)
 """
 
 

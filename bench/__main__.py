@@ -13,8 +13,12 @@ def main() -> int:
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("names", nargs="*", default=BENCHMARKS, help=f"Which to run: {', '.join(BENCHMARKS)}")
-    parser.add_argument("--people", type=int, default=None, help="Override the number of people seeded")
+    parser.add_argument(
+        "names", nargs="*", default=BENCHMARKS, help=f"Which to run: {', '.join(BENCHMARKS)}"
+    )
+    parser.add_argument(
+        "--people", type=int, default=None, help="Override the number of people seeded"
+    )
     args = parser.parse_args()
     for name in args.names:
         if name not in BENCHMARKS:

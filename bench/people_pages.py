@@ -73,12 +73,19 @@ def run(args) -> None:
         setting = f"{people:,} people, caseload {len(caseload):,}, {REQUESTS} requests, {vendor}"
 
         client.get("/people/")  # warm caches and connections
-        unfiltered = _time_pages(client, [f"/people/?page={rng.randint(1, pages)}" for _ in range(REQUESTS)])
-        names = [last_name[:4] for _pk, last_name in rng.sample(caseload, min(REQUESTS, len(caseload)))]
+        unfiltered = _time_pages(
+            client, [f"/people/?page={rng.randint(1, pages)}" for _ in range(REQUESTS)]
+        )
+        names = [
+            last_name[:4] for _pk, last_name in rng.sample(caseload, min(REQUESTS, len(caseload)))
+        ]
         bands = ["", "65-74", "75-84", "85+"]
         filtered = _time_pages(
             client,
-            [f"/people/?name={names[i % len(names)]}&age_band={bands[i % 4]}" for i in range(REQUESTS)],
+            [
+                f"/people/?name={names[i % len(names)]}&age_band={bands[i % 4]}"
+                for i in range(REQUESTS)
+            ],
         )
         person_pages = _time_pages(
             client, [f"/people/{rng.choice(caseload)[0]}/" for _ in range(REQUESTS)]

@@ -1,5 +1,6 @@
 """Pages for staff: the caseload, a person's record, its history and its access log."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -34,19 +35,20 @@ def staff_only(view):
     return wrapped
 
 
+def _break_glass_page(request, pk, form=None):
+    """The 404 staff see outside their caseload: the same whether or not the record exists."""
+    hours = int(settings.BREAK_GLASS_DURATION.total_seconds() // 3600)
+    context = {"form": form or BreakGlassForm(), "pk": pk, "hours": hours}
+    return render(request, "people/break_glass.html", context, status=404)
+
+
 def _open_or_refuse(request, pk, **kwargs):
     """Open the record, or show staff the break-glass page (a 404 that names nobody)."""
     try:
         return access.open_person(request, request.user, pk, **kwargs), None
     except access.NotVisible:
         if request.user.is_council_staff:
-            response = render(
-                request,
-                "people/break_glass.html",
-                {"form": BreakGlassForm(), "pk": pk},
-                status=404,
-            )
-            return None, response
+            return None, _break_glass_page(request, pk)
         raise Http404 from None
 
 
@@ -142,7 +144,7 @@ def person_access_log(request, pk):
 def person_break_glass(request, pk):
     form = BreakGlassForm(request.POST)
     if not form.is_valid():
-        return render(request, "people/break_glass.html", {"form": form, "pk": pk}, status=404)
+        return _break_glass_page(request, pk, form)
     person = Person.objects.filter(pk=pk).first() if access.is_record_id(pk) else None
     if person is None:
         access.log_denied(
