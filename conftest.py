@@ -114,3 +114,66 @@ def client_for(db):
 @pytest.fixture
 def practitioner(make_user, team):
     return make_user(Role.PRACTITIONER, team=team, username="practitioner")
+
+
+@pytest.fixture
+def run_tasks(monkeypatch):
+    """Run every queued background task now, as the database worker would."""
+    from django.core.management import call_command
+
+    # The worker closes "old" connections between tasks; inside a test's transaction that
+    # would close the test's own connection, as Django's test client also knows to avoid.
+    monkeypatch.setattr(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    )
+
+    def run():
+        call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0", verbosity=0)
+
+    return run
+
+
+@pytest.fixture
+def make_caseload(db, make_person):
+    """People with a current, completed, eligible assessment and (optionally) a budget."""
+    from django.utils import timezone
+
+    from allocation.models import RasVersion
+    from assessment.models import Assessment, EligibilityDecision
+    from budgets.models import PersonalBudget
+
+    def make(team, answers_list, *, costs=None, kind="person", user=None, **person_fields):
+        version = RasVersion.objects.live_on(kind)
+        people = []
+        for index, answers in enumerate(answers_list):
+            person = make_person(team=team, **person_fields)
+            staff = user or User.objects.filter(role=Role.PRACTITIONER).first()
+            assessment = Assessment.objects.create(
+                person=person,
+                kind=kind,
+                mode="supported",
+                status="completed",
+                version=version,
+                answers=answers,
+                started_by=staff,
+                completed_by=staff,
+                completed_at=timezone.now(),
+                is_current=True,
+            )
+            EligibilityDecision.objects.create(
+                assessment=assessment,
+                arises_from_condition=True,
+                unable_outcomes=["hygiene", "toilet"],
+                significant_impact=True,
+                eligible=True,
+                reasons="Test",
+                decided_by=staff,
+            )
+            if costs is not None and costs[index] is not None:
+                PersonalBudget.objects.create(
+                    person=person, weekly_amount=costs[index], start_date=timezone.localdate()
+                )
+            people.append(person)
+        return people
+
+    return make

@@ -6,7 +6,7 @@ import os
 import sys
 from pathlib import Path
 
-BENCHMARKS = ["people_pages"]
+BENCHMARKS = ["people_pages", "ras_engine"]
 
 
 def main() -> int:

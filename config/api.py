@@ -3,6 +3,7 @@
 from ninja import NinjaAPI
 
 from accounts.api_auth import api_auth
+from allocation.api import router as ras_router
 from people.api import router as people_router
 
 api = NinjaAPI(
@@ -17,3 +18,4 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 api.add_router("/people", people_router, tags=["People"])
+api.add_router("/ras", ras_router, tags=["Resource Allocation System"])

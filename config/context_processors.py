@@ -14,7 +14,8 @@ def navigation_for(user, path: str) -> list[dict]:
         if user.role in CASELOAD_ROLES:
             items.append(("Caseload", reverse("people:caseload")))
         items.append(("Find a person", reverse("people:find")))
-    if user.role in (Role.PERSON, Role.REPRESENTATIVE):
+        items.append(("Resource allocation", reverse("allocation:schemes")))
+    if user.role in (Role.PERSON, Role.REPRESENTATIVE, Role.CARER):
         items.append(
             (
                 "Your record" if user.role == Role.PERSON else "People you represent",

@@ -74,8 +74,13 @@ INSTALLED_APPS = [
     "csp",
     "govuk_frontend_django",
     "ui",
+    "django_tasks",
+    "django_tasks_db",
     "accounts",
     "people",
+    "allocation",
+    "assessment",
+    "budgets",
     "demo",
 ]
 
@@ -223,6 +228,17 @@ if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 NINJA_PAGINATION_PER_PAGE = 25
+
+# Background work (calibration and model runs) goes through the database: workers claim
+# tasks with SELECT … FOR UPDATE SKIP LOCKED, so more workers on more machines just work.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
+# A run whose worker has not reported progress for this long is re-queued by reap_tasks.
+TASK_STALE_AFTER = timedelta(minutes=int(os.environ.get("SELFDIRECT_TASK_STALE_MINUTES", "10")))
 
 LOGGING = {
     "version": 1,

@@ -16,6 +16,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("", include("people.urls")),
+    path("", include("assessment.urls")),
+    path("", include("allocation.urls")),
 ]
 
 handler404 = "config.views.not_found"

@@ -12,8 +12,10 @@ def home(request):
     user = request.user
     if not user.is_authenticated:
         return render(request, "start.html")
-    if user.role in (Role.PERSON, Role.REPRESENTATIVE):
+    if user.role in (Role.PERSON, Role.REPRESENTATIVE, Role.CARER):
         return redirect("people:portal")
+    if user.role == Role.COMMISSIONER:
+        return redirect("allocation:schemes")
     if user.is_council_staff:
         return redirect("people:caseload" if user.holds_caseload else "people:find")
     return render(request, "signed_in_no_service.html")

@@ -11,12 +11,17 @@ management/commands/seed_demo.py.
 """
 
 import datetime as dt
+import json
 import random
 from dataclasses import dataclass, field
+from pathlib import Path
 
-from people.domain import nhs_check_digit
+from allocation import definition as ras
+from people.domain import age_on, nhs_check_digit
 
-from . import names
+from . import names, needs
+
+SCHEMES = Path(__file__).resolve().parent.parent / "allocation" / "schemes"
 
 # The date the demo council is generated "as of", so the same seed always gives
 # the same people whatever day it runs.
@@ -164,6 +169,13 @@ class DemoCouncil:
     staff: list[dict] = field(default_factory=list)
     representatives: list[dict] = field(default_factory=list)
     people: list[dict] = field(default_factory=list)
+    # Keyed by the person's index in `people` (carers are people too, added at the end).
+    assessments: list[dict] = field(default_factory=list)
+    budgets: list[dict] = field(default_factory=list)
+
+
+def default_definition(kind: str) -> ras.Definition:
+    return ras.parse(json.loads((SCHEMES / f"default_{kind}.json").read_text()))
 
 
 def _pick(rng: random.Random, weighted: list[tuple[str, float]]) -> str:
@@ -429,8 +441,11 @@ def build_person(rng: random.Random, index: int, nhs_number: str | None) -> dict
     }
 
 
-def build_council(people: int, seed: int) -> DemoCouncil:
-    """The whole council. Same (people, seed) gives the same council, field for field."""
+def build_council(people: int, seed: int, on_person=None) -> DemoCouncil:
+    """The whole council. Same (people, seed) gives the same council, field for field.
+
+    `on_person` is called once per person made, for a progress bar.
+    """
     rng = random.Random(seed)
     council = DemoCouncil()
     council.teams = build_teams()
@@ -440,8 +455,126 @@ def build_council(people: int, seed: int) -> DemoCouncil:
         # About 4% have no traced NHS number, as in real returns.
         number = nhs_numbers[index] if index < len(nhs_numbers) and rng.random() > 0.04 else None
         council.people.append(build_person(rng, index + 1, number))
+        if on_person:
+            on_person()
     _link_demo_people(rng, council)
+    _assess(rng, council)
     return council
+
+
+# Which answers show that a person cannot achieve each Care Act outcome: (question, lowest option).
+OUTCOME_EVIDENCE = {
+    "nutrition": [("eat_prepare", 2), ("eat_eating", 1)],
+    "hygiene": [("pc_washing", 2)],
+    "toilet": [("pc_toilet", 2)],
+    "clothing": [("pc_dressing", 2)],
+    "home_safety": [("home_safety", 1), ("pc_moving", 2)],
+    "habitable_home": [("home_cleaning", 2), ("home_laundry", 2)],
+    "relationships": [("soc_contact", 2), ("soc_lonely", 2)],
+    "work_learning": [("wl_work", 2), ("wl_learning", 2)],
+    "community": [("soc_out", 1), ("soc_activities", 2)],
+    "caring_for_child": [("care_child", 1)],
+}
+
+
+def unable_outcomes(definition: ras.Definition, answers: dict) -> list[str]:
+    def index(code):
+        question = definition.question(code)
+        return [o.code for o in question.options].index(answers[code])
+
+    return [
+        outcome
+        for outcome, evidence in OUTCOME_EVIDENCE.items()
+        if any(index(code) >= lowest for code, lowest in evidence)
+    ]
+
+
+def _assess(rng: random.Random, council: DemoCouncil) -> None:
+    """Everyone has a completed needs assessment; eligible people have a current budget;
+    some unpaid carers are known to the council and have had a carer's assessment."""
+    person_scheme, carer_scheme = default_definition("person"), default_definition("carer")
+    carers = []
+    for index, person in enumerate(council.people):
+        age = age_on(person["date_of_birth"], AS_OF)
+        answers, group = needs.person_answers(rng, person_scheme, person, age)
+        unable = unable_outcomes(person_scheme, answers)
+        eligible = len(unable) >= 2
+        completed = AS_OF - dt.timedelta(days=rng.randrange(20, 540))
+        council.assessments.append(
+            {
+                "person": index,
+                "kind": "person",
+                "mode": "supported" if rng.random() < 0.8 else "self",
+                "answers": answers,
+                "completed": completed,
+                "eligible": eligible,
+                "unable": unable,
+            }
+        )
+        if eligible and person["date_of_death"] is None:
+            cost = needs.historic_weekly_cost(rng, person_scheme, answers, group)
+            council.budgets.append(
+                {
+                    "person": index,
+                    "weekly_amount": f"{cost:.2f}",
+                    "start_date": completed + dt.timedelta(days=rng.randrange(7, 60)),
+                }
+            )
+            if person["has_unpaid_carer"] and rng.random() < 0.12:
+                carers.append(index)
+    for cared_for in carers:
+        carer = _carer_for(rng, council.people[cared_for], len(council.people) + 1)
+        council.people.append(carer)
+        answers = needs.carer_answers(rng, carer_scheme)
+        strained = [
+            code for code in ("wb_health", "life_breaks") if answers[code] not in ("no", "month")
+        ]
+        council.assessments.append(
+            {
+                "person": len(council.people) - 1,
+                "kind": "carer",
+                "mode": "supported",
+                "answers": answers,
+                "completed": AS_OF - dt.timedelta(days=rng.randrange(20, 400)),
+                "eligible": bool(strained),
+                "unable": ["recreation"] if "life_breaks" in strained else [],
+                "cared_for": cared_for,
+                "health_at_risk": "wb_health" in strained,
+            }
+        )
+
+
+def _carer_for(rng: random.Random, cared_for: dict, index: int) -> dict:
+    """A family carer: same surname and address, an adult, known to the same team."""
+    sex = "female" if rng.random() < 0.6 else "male"
+    born = AS_OF - dt.timedelta(days=rng.randrange(35 * 365, 80 * 365))
+    generation = "older" if (AS_OF - born).days >= 60 * 365 else "younger"
+    return {
+        **{
+            key: cared_for[key]
+            for key in ("last_name", "team", "address_line_1", "town", "postcode", "ethnicity")
+        },
+        "council_person_id": f"WX{index:07d}",
+        "nhs_number": None,
+        "title": "",
+        "first_name": rng.choice(names.FIRST_NAMES[(sex, generation)]),
+        "middle_names": "",
+        "preferred_name": "",
+        "date_of_birth": born,
+        "date_of_death": None,
+        "sex": sex,
+        "gender_identity": "not_asked",
+        "primary_support_reason": "social_support_to_carer",
+        "has_dementia": False,
+        "has_sensory_impairment": False,
+        "has_autism": False,
+        "has_unpaid_carer": False,
+        "capacity": "has_capacity",
+        "address_line_2": "",
+        "phone": f"07700 900{rng.randrange(0, 1000):03d}",
+        "email": "",
+        "preferred_contact": "phone",
+    }
 
 
 def _link_demo_people(rng: random.Random, council: DemoCouncil) -> None:

@@ -90,7 +90,7 @@ class PeopleQuery(Schema):
     )
     primary_support_reason: PrimarySupportReason | None = None
     age_band: AgeBand | None = None
-    page: int = Field(1, ge=1)
+    page: int = Field(1, ge=1, le=1_000_000)
     page_size: int = Field(25, ge=1, le=100)
 
 

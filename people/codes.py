@@ -17,6 +17,7 @@ PRIMARY_SUPPORT_REASONS = [
     ("social_substance_misuse", "Social Support: Substance misuse support"),
     ("social_asylum_seeker", "Social Support: Asylum seeker support"),
     ("social_isolation_other", "Social Support: Support for Social Isolation/Other"),
+    ("social_support_to_carer", "Social Support: Support to Carer"),
     ("unknown", "Unknown"),
 ]
 

@@ -17,14 +17,14 @@ class PersonQuerySet(models.QuerySet):
     def visible_to(self, user):
         """The people this user may see: every page and API endpoint starts here.
 
-        A person sees themself; a representative the people they represent; a
+        A person (or a carer) sees themself; a representative the people they represent; a
         practitioner or approver their team's caseload; any council staff member
         also the records they opened with a break-glass reason that has not expired.
-        Providers and carers see no one yet.
+        Providers see no one yet.
         """
         if user is None or not user.is_authenticated or not user.is_active:
             return self.none()
-        if user.role == Role.PERSON:
+        if user.role in (Role.PERSON, Role.CARER):
             return self.filter(user=user)
         if user.role == Role.REPRESENTATIVE:
             return self.filter(representative=user)

@@ -26,7 +26,7 @@ def _access_events(request, person):
 @login_required
 def portal(request):
     user = request.user
-    if user.role == Role.PERSON:
+    if user.role in (Role.PERSON, Role.CARER):
         own = Person.objects.visible_to(user).values_list("pk", flat=True).first()
         if own is None:
             return render(request, "people/portal_no_record.html")
@@ -42,13 +42,20 @@ def portal(request):
 
 @login_required
 def portal_person(request, pk):
-    if request.user.role not in (Role.PERSON, Role.REPRESENTATIVE):
+    if request.user.role not in (Role.PERSON, Role.REPRESENTATIVE, Role.CARER):
+        access.log_denied(request, request.user, pk)
         raise Http404
     try:
         person = access.open_person(request, request.user, pk)
     except access.NotVisible:
         raise Http404 from None
     page, include_lists = _access_events(request, person)
+    kind = "carer" if request.user.role == Role.CARER else "person"
+    assessments = list(
+        person.assessments.filter(kind=kind).select_related(
+            "version__scheme", "allocation", "eligibility"
+        )[:5]
+    )
     return render(
         request,
         "people/portal_person.html",
@@ -57,5 +64,8 @@ def portal_person(request, pk):
             "page": page,
             "include_lists": include_lists,
             "is_self": person.user_id == request.user.pk,
+            "assessments": assessments,
+            "open_assessment": next((a for a in assessments if a.is_open), None),
+            "assessment_kind": kind,
         },
     )

@@ -6,6 +6,7 @@ Forms inherit `GovUKForm` (or `GovUKModelForm`) and get this for free.
 """
 
 import datetime as dt
+from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -21,16 +22,22 @@ class GovUKRadioSelect(forms.RadioSelect):
     template_name = "ui/widgets/radios.html"
     option_template_name = "ui/widgets/radio_option.html"
 
-    def __init__(self, attrs=None, choices=(), inline=False, small=False):
+    def __init__(self, attrs=None, choices=(), inline=False, small=False, hints=None):
         super().__init__(attrs, choices)
         self.inline = inline
         self.small = small
+        self.hints = hints or {}
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
         context["widget"]["inline"] = self.inline
         context["widget"]["small"] = self.small
         return context
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        option["hint"] = self.hints.get(str(value), "")
+        return option
 
 
 class GovUKCheckboxes(forms.CheckboxSelectMultiple):
@@ -188,6 +195,18 @@ def _govuk_messages(field) -> None:
         )
     if isinstance(field, forms.ChoiceField):
         field.error_messages["invalid_choice"] = f"Select {label} from the list"  # noqa: S608 - not SQL
+    if isinstance(field, forms.DecimalField):
+        field.error_messages["invalid"] = f"{label[:1].upper()}{label[1:]} must be a number"
+        field.error_messages["min_value"] = (
+            f"{label[:1].upper()}{label[1:]} must be %(limit_value)s or more"
+        )
+        field.error_messages["max_value"] = (
+            f"{label[:1].upper()}{label[1:]} must be %(limit_value)s or less"
+        )
+        field.error_messages["max_decimal_places"] = (
+            f"{label[:1].upper()}{label[1:]} must have no more than %(max)s decimal places"
+        )
+        field.error_messages["max_digits"] = f"{label[:1].upper()}{label[1:]} is too large"
     if isinstance(field, forms.CharField) and field.max_length:
         field.error_messages["max_length"] = (
             f"{label[:1].upper()}{label[1:]} must be {field.max_length} characters or fewer"
@@ -210,3 +229,30 @@ class GovUKForm(GovUKFormMixin, forms.Form):
 
 class GovUKModelForm(GovUKFormMixin, forms.ModelForm):
     pass
+
+
+class MoneyField(forms.DecimalField):
+    """Pounds and pence, typed as people type them: '£1,250.50' is fine."""
+
+    def __init__(self, *, max_digits=14, min_value=Decimal("0"), **kwargs):
+        kwargs.setdefault("decimal_places", 2)
+        super().__init__(max_digits=max_digits, min_value=min_value, **kwargs)
+        self.widget.input_type = "text"
+        self.widget.attrs.update({"inputmode": "decimal", "spellcheck": "false"})
+        self.govuk = {"width": 10, "prefix": "£"}
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip().replace("£", "").replace(",", "")
+        return super().to_python(value)
+
+    def clean(self, value):
+        amount = super().clean(value)
+        return None if amount is None else amount.quantize(Decimal("0.01"))
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        attrs.pop("step", None)
+        attrs.pop("min", None)
+        attrs.pop("max", None)
+        return attrs

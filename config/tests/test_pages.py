@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
         (Role.PRACTITIONER, True, "/people/"),
         (Role.APPROVER, True, "/people/"),
         (Role.FINANCE, False, "/people/find/"),
-        (Role.COMMISSIONER, False, "/people/find/"),
+        (Role.COMMISSIONER, False, "/ras/"),
         (Role.PERSON, False, "/my-record/"),
         (Role.REPRESENTATIVE, False, "/my-record/"),
     ],

@@ -74,7 +74,7 @@ def test_carers_and_representatives_are_present(council):
 @pytest.mark.django_db
 def test_seed_demo_loads_the_council_with_a_login_per_role(capsys):
     call_command("seed_demo", people=400, seed=3, no_progress=True)
-    assert Person.objects.count() == 400
+    assert Person.objects.exclude(primary_support_reason="social_support_to_carer").count() == 400
     roles = dict(
         User.objects.filter(
             username__in=[
@@ -104,13 +104,12 @@ def test_seed_demo_loads_the_council_with_a_login_per_role(capsys):
     own = Person.objects.get(user__username="person")
     assert own.team == practitioner.team
     assert Person.objects.visible_to(practitioner).filter(pk=own.pk).exists()
-    assert Person.history.count() == 400
-    assert (
-        Person.objects.create(
-            first_name="New", last_name="Person", date_of_birth=dt.date(1950, 1, 1), sex="male"
-        ).council_person_id
-        == "WX0000401"
+    assert Person.history.count() == Person.objects.count()
+    total = Person.objects.count()
+    new = Person.objects.create(
+        first_name="New", last_name="Person", date_of_birth=dt.date(1950, 1, 1), sex="male"
     )
+    assert new.council_person_id == f"WX{total + 1:07d}"
 
 
 @pytest.mark.django_db
@@ -118,8 +117,9 @@ def test_seed_demo_refuses_a_database_with_people_unless_asked_to_skip(capsys):
     call_command("seed_demo", people=50, seed=3, no_progress=True)
     with pytest.raises(CommandError):
         call_command("seed_demo", people=50, seed=3, no_progress=True)
+    before = Person.objects.count()
     call_command("seed_demo", people=50, seed=3, no_progress=True, if_empty=True)
-    assert Person.objects.count() == 50
+    assert Person.objects.count() == before
     assert "was not loaded again" in capsys.readouterr().out
 
 
@@ -139,3 +139,64 @@ def test_demo_logins_prints_the_sign_ins(capsys):
     ]:
         assert f"  {name} " in out
     assert "demo-council-2026" in out
+
+
+def test_everyone_has_an_assessment_and_eligible_people_a_budget(council):
+    people = [a for a in council.assessments if a["kind"] == "person"]
+    assert len(people) == 6000
+    eligible = sum(a["eligible"] for a in people)
+    assert 0.9 < eligible / len(people) < 0.99
+    with_budget = {b["person"] for b in council.budgets}
+    assert all(
+        a["eligible"] and council.people[a["person"]]["date_of_death"] is None
+        for a in people
+        if a["person"] in with_budget
+    )
+    costs = sorted(float(b["weekly_amount"]) for b in council.budgets)
+    share = sum(100 <= c <= 900 for c in costs) / len(costs)
+    assert share > 0.85, "most packages cost between £100 and £900 a week"
+
+
+def test_some_carers_have_their_own_assessment(council):
+    carers = [a for a in council.assessments if a["kind"] == "carer"]
+    assert 0.02 < len(carers) / 6000 < 0.1
+    for item in carers:
+        carer = council.people[item["person"]]
+        cared_for = council.people[item["cared_for"]]
+        assert carer["primary_support_reason"] == "social_support_to_carer"
+        assert carer["last_name"] == cared_for["last_name"] and carer["team"] == cared_for["team"]
+
+
+def test_historic_costs_carry_the_inequities_modelling_should_find(council):
+    from allocation import engine
+    from demo.generator import default_definition
+
+    scheme = engine.compile_scheme(default_definition("person"))
+    budget = {b["person"]: float(b["weekly_amount"]) for b in council.budgets}
+    ratios = {}
+    for item in council.assessments:
+        if item["kind"] != "person" or item["person"] not in budget:
+            continue
+        amount = float(engine.explain(scheme, item["answers"]).amount)
+        psr = council.people[item["person"]]["primary_support_reason"]
+        ratios.setdefault(psr, []).append(budget[item["person"]] / amount)
+    mean = {psr: sum(v) / len(v) for psr, v in ratios.items()}
+    assert mean["learning_disability"] > mean["physical_personal_care"] > mean["mental_health"]
+
+
+@pytest.mark.django_db
+def test_seeded_assessments_are_current_and_eligible_ones_have_budgets(capsys):
+    from assessment.models import Assessment
+    from budgets.models import PersonalBudget
+
+    call_command("seed_demo", people=200, seed=5, no_progress=True)
+    assert (
+        Assessment.objects.filter(is_current=True, status="completed").count()
+        == Assessment.objects.count()
+    )
+    budgets = PersonalBudget.objects.values_list("person_id", flat=True)
+    eligible = Assessment.objects.filter(
+        kind="person", eligibility__eligible=True, person__date_of_death__isnull=True
+    )
+    assert set(budgets) == set(eligible.values_list("person_id", flat=True))
+    assert Assessment.history.count() == Assessment.objects.count()

@@ -9,6 +9,7 @@ from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from django.utils import timezone
 from hypothesis import HealthCheck, settings
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from accounts.models import AccessEvent, ApiToken
 from accounts.roles import Role
@@ -170,5 +171,11 @@ def wsgi_keeps_the_test_connection():
 @schema.parametrize()
 @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
 def test_the_api_keeps_to_its_schema(case, token, people, wsgi_keeps_the_test_connection):
-    """Generated requests never crash the API, and every answer matches the published schema."""
-    case.call_and_validate(headers={"Authorization": f"Bearer {token}"})
+    """Generated requests never crash the API, and every answer matches the published schema.
+
+    Scoring is the one place where a request can fit the schema and still be refused: the
+    schema says "a map of question codes to option codes", and only the version knows which
+    codes exist, so that operation is excused the check that schema-valid data is accepted.
+    """
+    excluded = [positive_data_acceptance] if case.path.endswith("/score") else []
+    case.call_and_validate(headers={"Authorization": f"Bearer {token}"}, excluded_checks=excluded)

@@ -1,0 +1,645 @@
+"""The RAS engine: answers to points, points to money, and the explanation a person can follow.
+
+Pure numpy and Decimal, no Django: the same code scores one person on a page and two million
+in a modelling run, so the two can never disagree.
+
+Money is exact. A person's amount depends only on their net points (R (KM) v Cambridgeshire
+[2012] UKSC 23 asks that it be explicable), so every amount the engine can issue for a version
+is computed once, exactly, into a lookup table in integer pence; scoring a caseload is then a
+few gathers.
+
+Choice matrix: `(N, Q)` int8, one column per question in questionnaire order, holding the
+chosen option's index, or -1 for no usable answer. `encode_many` returns it column-major
+(Fortran order) because the scorer reads one question at a time; any layout is accepted.
+
+Packed layout (what `pack` produces and `score` reads): questions are grouped, in
+questionnaire order and separately for need and informal-support questions, so that the
+product of (options + 1) in a group is at most 65,536. A group's word is a uint16
+`key = sum(digit_j * prod(radix_i for i < j))` with `digit = choice + 1` (0 = unanswered)
+and `radix = options + 1`; the first question of the group is the least significant digit.
+One lookup table per group gives the group's points (or reduction percent) for every key,
+so 40 questions cost about 7 gathers instead of 40.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import (
+    ROUND_FLOOR,
+    ROUND_HALF_UP,
+    Context,
+    Decimal,
+    DivisionByZero,
+    Inexact,
+    InvalidOperation,
+    Overflow,
+    localcontext,
+)
+from functools import partial
+
+import numpy as np
+
+from allocation.definition import Allocation, Definition, Question
+
+WEEKS_PER_YEAR = 52
+PENNY = Decimal("0.01")
+MAX_OPTIONS = 127  # choices are int8
+_WORD_SPACE = 1 << 16
+_INT64_LIMIT = 2**62  # products below this are safe in int64
+_CHUNK = 131_072  # rows per block: keeps a block's columns in cache while packing
+
+# Every money sum is exact: any rounding the engine did not ask for raises.
+EXACT = Context(prec=120, traps=[InvalidOperation, Inexact, DivisionByZero, Overflow])
+
+
+class AnswerError(ValueError):
+    """Answers that do not fit the version; `problems` names every one, for the person to fix."""
+
+    def __init__(self, problems: list[dict]):
+        super().__init__("; ".join(p["message"] for p in problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True, eq=False)
+class _Group:
+    """Questions packed into one uint16 word, with the lookup table for their joint answers."""
+
+    questions: tuple[int, ...]
+    radices: tuple[int, ...]
+    table: np.ndarray  # int32, one entry per key
+
+
+@dataclass(frozen=True, eq=False)
+class CompiledScheme:
+    """A version compiled for scoring: build once per version and keep it."""
+
+    definition: Definition
+    question_codes: tuple[str, ...]
+    question_index: dict[str, int]
+    option_index: tuple[dict[str, int], ...]
+    option_counts: np.ndarray  # (Q,) int16
+    points: np.ndarray  # (Q, max_options) int32; 0 past a question's options
+    reduction_percents: np.ndarray  # (Q, max_options) int32
+    need_mask: np.ndarray  # (Q,) bool
+    informal_mask: np.ndarray  # (Q,) bool
+    informal_cap: int
+    max_net_points: int
+    money_pence: np.ndarray  # (max_net_points + 1,) int64: issued amount per period
+    need_groups: tuple[_Group, ...] = field(repr=False)
+    support_groups: tuple[_Group, ...] = field(repr=False)
+
+    @property
+    def annual_multiplier(self) -> int:
+        return annual_multiplier(self.definition.period)
+
+
+@dataclass(frozen=True, eq=False)
+class PackedChoices:
+    """A caseload's answers in the packed layout described in the module docstring."""
+
+    need_words: np.ndarray  # (len(need_groups), N) uint16
+    support_words: np.ndarray  # (len(support_groups), N) uint16
+
+    def __len__(self) -> int:
+        return self.need_words.shape[1]
+
+
+@dataclass(frozen=True, eq=False)
+class Scores:
+    """Points for each person, all int32: net = need - reduction."""
+
+    need: np.ndarray
+    reduction_percent: np.ndarray
+    reduction: np.ndarray
+    net: np.ndarray
+
+
+@dataclass(frozen=True)
+class AmountResult:
+    exact: Decimal
+    issued: Decimal
+    limit: str | None  # "minimum" or "maximum" when a limit changed the exact amount
+
+
+@dataclass(frozen=True)
+class Line:
+    kind: str  # "answer" | "informal_support" | "fixed_amount" | "band" | "limit"
+    domain_title: str | None = None
+    question_code: str | None = None
+    question_text: str | None = None
+    option_code: str | None = None
+    answer_label: str | None = None
+    points: int | None = None
+    amount: Decimal | None = None  # to the penny; None when the line carries no money
+    text: str = ""  # one plain-English sentence
+
+
+@dataclass(frozen=True)
+class Explanation:
+    lines: list[Line]
+    need_points: int
+    reduction_percent: int
+    reduction_points: int
+    total_points: int
+    method: str
+    rule_text: str
+    limit: str | None
+    exact_amount: Decimal
+    amount: Decimal
+    period: str
+
+
+def annual_multiplier(period: str) -> int:
+    """How many of a version's periods make a year: the envelope is annual."""
+    return WEEKS_PER_YEAR if period == "week" else 1
+
+
+def round_pence(value: Decimal) -> Decimal:
+    """Round half-up to the penny: how every issued amount is rounded."""
+    with localcontext(EXACT) as ctx:
+        ctx.traps[Inexact] = False
+        return value.quantize(PENNY, rounding=ROUND_HALF_UP)
+
+
+# --- compiling ---------------------------------------------------------------------------
+
+
+def compile_scheme(definition: Definition) -> CompiledScheme:
+    """Turn a definition into lookup tables, so scoring needs no Python per person."""
+    questions = definition.questions
+    q_count = len(questions)
+    for q in questions:
+        if len(q.options) > MAX_OPTIONS:
+            raise ValueError(f"Question {q.code!r} has more than {MAX_OPTIONS} options")
+    width = max((len(q.options) for q in questions), default=0)
+    points = np.zeros((q_count, width), dtype=np.int32)
+    reductions = np.zeros((q_count, width), dtype=np.int32)
+    for i, q in enumerate(questions):
+        for j, o in enumerate(q.options):
+            points[i, j] = 0 if q.informal_support else o.points
+            reductions[i, j] = o.reduction_percent if q.informal_support else 0
+    informal = np.array([q.informal_support for q in questions], dtype=bool)
+    counts = np.array([len(q.options) for q in questions], dtype=np.int16)
+    max_net = int(sum(int(points[i].max(initial=0)) for i in range(q_count)))
+    need_positions = [i for i in range(q_count) if not informal[i]]
+    support_positions = [i for i in range(q_count) if informal[i]]
+    return CompiledScheme(
+        definition=definition,
+        question_codes=tuple(q.code for q in questions),
+        question_index={q.code: i for i, q in enumerate(questions)},
+        option_index=tuple({o.code: j for j, o in enumerate(q.options)} for q in questions),
+        option_counts=counts,
+        points=points,
+        reduction_percents=reductions,
+        need_mask=~informal,
+        informal_mask=informal,
+        informal_cap=definition.informal_cap_percent,
+        max_net_points=max_net,
+        money_pence=issued_pence_table(
+            definition.allocation, definition.minimum, definition.maximum, max_net
+        ),
+        need_groups=_groups(need_positions, counts, points),
+        support_groups=_groups(support_positions, counts, reductions),
+    )
+
+
+def _groups(positions: list[int], counts: np.ndarray, values: np.ndarray) -> tuple[_Group, ...]:
+    """Pack consecutive questions while their joint answers fit a 16-bit key."""
+    groups, current, size = [], [], 1
+    for q in positions:
+        radix = int(counts[q]) + 1
+        if current and size * radix > _WORD_SPACE:
+            groups.append(_group(current, counts, values))
+            current, size = [], 1
+        current.append(q)
+        size *= radix
+    if current:
+        groups.append(_group(current, counts, values))
+    return tuple(groups)
+
+
+def _group(questions: list[int], counts: np.ndarray, values: np.ndarray) -> _Group:
+    radices = tuple(int(counts[q]) + 1 for q in questions)
+    # Axis k-1-j holds question j's digit, so C-order ravel gives key = sum(digit_j * m_j).
+    table = np.zeros(radices[::-1], dtype=np.int64)
+    for j, q in enumerate(questions):
+        by_digit = np.concatenate(([0], values[q, : counts[q]])).astype(np.int64)
+        shape = [1] * len(questions)
+        shape[len(questions) - 1 - j] = radices[j]
+        table += by_digit.reshape(shape)
+    return _Group(tuple(questions), radices, table.ravel().astype(np.int32))
+
+
+def issued_pence_table(
+    allocation: Allocation, minimum: Decimal | None, maximum: Decimal | None, top: int
+) -> np.ndarray:
+    """Issued amount in pence for each net-points value 0..top, computed exactly in integers.
+
+    Limits are whole pence, so clamping then rounding equals rounding then clamping.
+    """
+    n = np.arange(top + 1, dtype=np.int64)
+    if allocation.method == "bands":
+        band_pence = np.array(
+            [_clamped_pence(b.amount, minimum, maximum) for b in allocation.bands], dtype=np.int64
+        )
+        mins = np.array([b.min_points for b in allocation.bands], dtype=np.int64)
+        return band_pence[np.searchsorted(mins, n, side="right") - 1]
+    fixed = int(allocation.fixed_amount * 100)  # 2 dp, so exact
+    places = max(0, -allocation.price_per_point.as_tuple().exponent - 2)
+    scale = 10**places
+    # price in pence = whole + part / scale, so n * price = n * whole + n * part / scale
+    price_units = int(allocation.price_per_point.scaleb(places + 2, EXACT))
+    whole, part = divmod(price_units, scale)
+    if top * max(part, 1) < _INT64_LIMIT and top * (whole + 1) + fixed < _INT64_LIMIT:
+        carry, rest = np.divmod(n * part, scale)
+        pence = fixed + n * whole + carry + (2 * rest >= scale)
+    else:  # beyond int64: same arithmetic on Python integers
+        pence = np.array(
+            [fixed + (2 * k * price_units + scale) // (2 * scale) for k in range(top + 1)],
+            dtype=np.int64,
+        )
+    low = 0 if minimum is None else int(minimum * 100)
+    high = None if maximum is None else int(maximum * 100)
+    return np.clip(pence, low, high)
+
+
+def _clamped_pence(amount: Decimal, minimum: Decimal | None, maximum: Decimal | None) -> int:
+    exact, _limit = _clamp(amount, minimum, maximum)
+    return int(round_pence(exact) * 100)
+
+
+def _clamp(
+    exact: Decimal, minimum: Decimal | None, maximum: Decimal | None
+) -> tuple[Decimal, str | None]:
+    if minimum is not None and exact < minimum:
+        return minimum, "minimum"
+    if maximum is not None and exact > maximum:
+        return maximum, "maximum"
+    if exact < 0:  # cannot happen for a valid definition; an amount is never negative
+        return Decimal("0"), "minimum"
+    return exact, None
+
+
+# --- encoding ----------------------------------------------------------------------------
+
+
+def encode(scheme: CompiledScheme, answers: dict[str, str]) -> np.ndarray:
+    """One person's answers as option indexes; strict, because their budget depends on it."""
+    problems = []
+    for code, value in answers.items():
+        position = scheme.question_index.get(code)
+        if position is None:
+            problems.append(
+                {
+                    "code": code,
+                    "question": code,
+                    "type": "unknown_question",
+                    "message": f"There is no question {code!r} in this version of the RAS",
+                }
+            )
+        elif value is not None and (
+            not isinstance(value, str) or value not in scheme.option_index[position]
+        ):
+            problems.append(
+                {
+                    "code": str(value),
+                    "question": code,
+                    "type": "unknown_option",
+                    "message": f"{value!r} is not one of the answers to question {code!r}",
+                }
+            )
+    choices = np.empty(len(scheme.question_codes), dtype=np.int8)
+    for position, question in enumerate(scheme.definition.questions):
+        code = question.code
+        value = answers.get(code)
+        if value is None:
+            problems.append(
+                {
+                    "code": code,
+                    "question": code,
+                    "type": "missing_answer",
+                    "message": f"Question {code!r} has not been answered: “{question.text}”",
+                }
+            )
+            continue
+        choices[position] = scheme.option_index[position].get(value, -1)
+    if problems:
+        raise AnswerError(problems)
+    return choices
+
+
+def encode_many(
+    scheme: CompiledScheme, answer_dicts: Iterable[dict]
+) -> tuple[np.ndarray, np.ndarray]:
+    """A caseload's answers, tolerantly: assessments may predate the version being modelled.
+
+    Unknown or missing answers become -1 (no points, no reduction) and are counted per person.
+    Returns the (N, Q) int8 choice matrix in column-major order, and the missing counts.
+    """
+    maps = scheme.option_index
+    codes = scheme.question_codes
+    rows = [
+        [maps[i].get(answers.get(code), -1) for i, code in enumerate(codes)]
+        for answers in answer_dicts
+    ]
+    choices = np.asfortranarray(np.array(rows, dtype=np.int8).reshape(len(rows), len(codes)))
+    missing = (choices < 0).sum(axis=1, dtype=np.int32)
+    return choices, missing
+
+
+# --- scoring -----------------------------------------------------------------------------
+
+
+def pack(scheme: CompiledScheme, choices: np.ndarray) -> PackedChoices:
+    """Pack a choice matrix into per-group words (layout in the module docstring)."""
+    choices = np.asarray(choices)
+    if choices.ndim != 2 or choices.shape[1] != len(scheme.question_codes):
+        raise ValueError(
+            f"Expected choices of shape (N, {len(scheme.question_codes)}), got {choices.shape}"
+        )
+    if choices.dtype != np.int8:
+        raise ValueError("Choices must be int8 option indexes (-1 for no answer)")
+    rows = choices.shape[0]
+    need = np.empty((len(scheme.need_groups), rows), dtype=np.uint16)
+    support = np.empty((len(scheme.support_groups), rows), dtype=np.uint16)
+    counts = scheme.option_counts
+    for start in range(0, rows, _CHUNK):
+        block = choices[start : start + _CHUNK]
+        if block.strides[0] != 1:  # make each question's column contiguous, a block at a time
+            block = np.asfortranarray(block)
+        for q in range(block.shape[1]):
+            column = block[:, q]
+            if column.size and (column.min() < -1 or column.max() >= counts[q]):
+                raise ValueError(
+                    f"Choices for question {scheme.question_codes[q]!r} must be -1 to "
+                    f"{counts[q] - 1}"
+                )
+        for words, groups in ((need, scheme.need_groups), (support, scheme.support_groups)):
+            for g, group in enumerate(groups):
+                _pack_block(block, group, words[g, start : start + _CHUNK])
+    return PackedChoices(need_words=need, support_words=support)
+
+
+def _pack_block(block: np.ndarray, group: _Group, out: np.ndarray) -> None:
+    """Horner's rule on choices (not digits), then add sum(m_j) once: choice + 1 = digit.
+
+    Works in int16 with wrap-around; the true key is < 65,536, so the uint16 view is exact.
+    """
+    word = out.view(np.int16)
+    questions, radices = group.questions, group.radices
+    word[...] = block[:, questions[-1]]
+    for j in range(len(questions) - 2, -1, -1):
+        np.multiply(word, radices[j], out=word, casting="unsafe")
+        np.add(word, block[:, questions[j]], out=word, casting="unsafe")
+    offset, weight = 0, 1
+    for radix in radices:
+        offset += weight
+        weight *= radix
+    np.add(out, offset % _WORD_SPACE, out=out)
+
+
+def score(scheme: CompiledScheme, choices: np.ndarray | PackedChoices) -> Scores:
+    """Need, reduction and net points for every person; -1 choices count for nothing."""
+    packed = choices if isinstance(choices, PackedChoices) else pack(scheme, choices)
+    if len(packed.need_words) != len(scheme.need_groups) or len(packed.support_words) != len(
+        scheme.support_groups
+    ):
+        raise ValueError("These packed choices were made for a different version")
+    rows = len(packed)
+    big = scheme.max_net_points * 100 >= 2**31  # need * percent must not overflow int32
+    need = np.zeros(rows, dtype=np.int32)
+    percent = np.zeros(rows, dtype=np.int32)
+    scratch = np.empty(min(rows, _CHUNK * 2), dtype=np.int32)
+    for start in range(0, rows, _CHUNK * 2):
+        stop = min(rows, start + _CHUNK * 2)
+        tmp = scratch[: stop - start]
+        for target, words, groups in (
+            (need, packed.need_words, scheme.need_groups),
+            (percent, packed.support_words, scheme.support_groups),
+        ):
+            part = target[start:stop]
+            for g, group in enumerate(groups):
+                np.take(group.table, words[g, start:stop], out=tmp)
+                part += tmp
+    np.minimum(percent, scheme.informal_cap, out=percent)
+    if big:
+        reduction = (need.astype(np.int64) * percent // 100).astype(np.int32)
+    else:
+        reduction = need * percent
+        reduction //= 100
+    return Scores(need=need, reduction_percent=percent, reduction=reduction, net=need - reduction)
+
+
+def amounts_pence(scheme: CompiledScheme, net: np.ndarray) -> np.ndarray:
+    """Issued amounts (per period, int64 pence) for net points: one gather from the table."""
+    net = np.asarray(net)
+    if net.size and (net.min() < 0 or net.max() > scheme.max_net_points):
+        raise ValueError(f"Net points must be between 0 and {scheme.max_net_points}")
+    return np.take(scheme.money_pence, net)
+
+
+def amount_for_points(scheme: CompiledScheme | Definition, net_points: int) -> AmountResult:
+    """The Decimal path: the exact amount, its limit, and the issued amount to the penny."""
+    definition = scheme.definition if isinstance(scheme, CompiledScheme) else scheme
+    exact = _exact_amount(definition.allocation, net_points)
+    clamped, limit = _clamp(exact, definition.minimum, definition.maximum)
+    return AmountResult(exact=exact, issued=round_pence(clamped), limit=limit)
+
+
+def _exact_amount(allocation: Allocation, net_points: int) -> Decimal:
+    if allocation.method == "bands":
+        band = allocation.band_for(net_points)
+        return band.amount if band else Decimal("0")
+    with localcontext(EXACT):
+        return allocation.fixed_amount + net_points * allocation.price_per_point
+
+
+# --- explaining --------------------------------------------------------------------------
+
+
+def explain(scheme: CompiledScheme, answers: dict[str, str]) -> Explanation:
+    """ "Your budget explained": every scoring answer, the reduction, the rule and any limit.
+
+    Line amounts are rounded with the largest-remainder method so they add up exactly to the
+    amount, which itself depends only on the total points.
+    """
+    choices = encode(scheme, answers)
+    definition = scheme.definition
+    allocation = definition.allocation
+    period = definition.period
+    need = 0
+    answer_lines: list[tuple[Question, int, int]] = []  # (question, option index, points)
+    supports: list[tuple[Question, int]] = []
+    percent_sum = 0
+    for position, question in enumerate(definition.questions):
+        option = question.options[int(choices[position])]
+        if question.informal_support:
+            if option.reduction_percent > 0:
+                supports.append((question, int(choices[position])))
+                percent_sum += option.reduction_percent
+        elif option.points > 0:
+            answer_lines.append((question, int(choices[position]), option.points))
+            need += option.points
+    percent = min(scheme.informal_cap, percent_sum)
+    reduction = need * percent // 100
+    net = need - reduction
+    result = amount_for_points(scheme, net)
+    domain_titles = {q.code: d.title for d in definition.domains for q in d.questions}
+
+    price = allocation.price_per_point if allocation.method == "price_per_point" else None
+    # (line fields, exact money or None, text given the line's money as words or None)
+    pending: list[tuple[dict, Decimal | None, Callable[[str | None], str]]] = []
+    for question, index, points in answer_lines:
+        option = question.options[index]
+        pending.append(
+            (
+                {
+                    "kind": "answer",
+                    "domain_title": domain_titles[question.code],
+                    "question_code": question.code,
+                    "question_text": question.text,
+                    "option_code": option.code,
+                    "answer_label": option.label,
+                    "points": points,
+                },
+                _times(points, price),
+                partial(_answer_text, question.text, option.label, points),
+            )
+        )
+    if reduction > 0:
+        given = "; ".join(
+            f"{q.text} “{q.options[i].label}” {q.options[i].reduction_percent}%"
+            for q, i in supports
+        )
+        capped = f", capped at {percent}%" if percent < percent_sum else ""
+        prefix = (
+            f"Support from family and friends ({given}) adds up to {percent_sum}%{capped}, "
+            f"so your {_points(need)} are reduced by {percent}%: {_points(reduction)} fewer"
+        )
+        pending.append(
+            (
+                {"kind": "informal_support", "points": -reduction},
+                _times(-reduction, price),
+                partial(_sentence, prefix, ", taking off "),
+            )
+        )
+    if price is not None and allocation.fixed_amount > 0:
+        fixed_text = f"Everyone receives a fixed {_pounds(allocation.fixed_amount)} {_per(period)}."
+        pending.append(
+            ({"kind": "fixed_amount"}, allocation.fixed_amount, lambda _money, t=fixed_text: t)
+        )
+
+    if price is not None:
+        rule_text = f"Each point is worth {_price(price)}"
+        if allocation.fixed_amount > 0:
+            rule_text += f", plus a fixed {_pounds(allocation.fixed_amount)}"
+        with localcontext(EXACT):
+            before_limits = round_pence(allocation.fixed_amount + net * price)
+        shares = largest_remainder([exact for _f, exact, _t in pending], before_limits)
+        lines = [
+            Line(**fields, amount=share, text=text(_pounds(abs(share))))
+            for (fields, _exact, text), share in zip(pending, shares, strict=True)
+        ]
+    else:
+        rule_text = _band_text(allocation, net, period)
+        before_limits = round_pence(result.exact)
+        lines = [Line(**fields, text=text(None)) for fields, _exact, text in pending]
+        lines.append(
+            Line(
+                kind="band",
+                amount=before_limits,
+                text=f"Your {_points(net)} fall in the band {rule_text}.",
+            )
+        )
+    if result.limit is not None:
+        difference = result.issued - before_limits
+        which = "smallest" if result.limit == "minimum" else "largest"
+        lines.append(
+            Line(
+                kind="limit",
+                amount=difference,
+                text=(
+                    f"The {which} budget this RAS gives is {_pounds(result.issued)} {_per(period)}, "
+                    f"so your amount is {'raised' if difference >= 0 else 'lowered'} "
+                    f"by {_pounds(abs(difference))}."
+                ),
+            )
+        )
+    return Explanation(
+        lines=lines,
+        need_points=need,
+        reduction_percent=percent,
+        reduction_points=reduction,
+        total_points=net,
+        method=allocation.method,
+        rule_text=rule_text,
+        limit=result.limit,
+        exact_amount=result.exact,
+        amount=result.issued,
+        period=period,
+    )
+
+
+def largest_remainder(exacts: list[Decimal | None], total: Decimal) -> list[Decimal | None]:
+    """Round each exact amount to the penny so the rounded amounts add up to `total` exactly.
+
+    Floor every amount, then give the missing pennies to the largest remainders (ties go to
+    the earlier line). `total` must be within a penny per line of the exact sum.
+    """
+    with localcontext(EXACT):
+        present = [i for i, e in enumerate(exacts) if e is not None]
+        pennies = {i: exacts[i] * 100 for i in present}
+        floors = {i: pennies[i].to_integral_value(rounding=ROUND_FLOOR) for i in present}
+        short = int(total * 100 - sum(floors.values(), Decimal(0)))
+        if not 0 <= short <= len(present):
+            raise ValueError("The total is not within a penny per line of the exact amounts")
+        order = sorted(present, key=lambda i: (-(pennies[i] - floors[i]), i))
+        bumped = set(order[:short])
+        out: list[Decimal | None] = [None] * len(exacts)
+        for i in present:
+            out[i] = ((floors[i] + (1 if i in bumped else 0)) / 100).quantize(PENNY)
+        return out
+
+
+def _answer_text(question: str, label: str, points: int, money: str | None) -> str:
+    worth = "" if money is None else f", worth {money}"
+    return f"{question} You answered “{label}”, which scores {_points(points)}{worth}."
+
+
+def _sentence(prefix: str, joiner: str, money: str | None) -> str:
+    return f"{prefix}{'' if money is None else joiner + money}."
+
+
+def _times(points: int, price: Decimal | None) -> Decimal | None:
+    if price is None:
+        return None
+    with localcontext(EXACT):
+        return points * price
+
+
+def _band_text(allocation: Allocation, net: int, period: str) -> str:
+    bands = allocation.bands
+    index = max(i for i, b in enumerate(bands) if b.min_points <= net)
+    band = bands[index]
+    amount = f"{_pounds(round_pence(band.amount))} {_per(period)}"
+    if index + 1 < len(bands):
+        return f"{band.min_points} to {bands[index + 1].min_points - 1} points: {amount}"
+    return f"{band.min_points} points or more: {amount}"
+
+
+def _points(n: int) -> str:
+    return f"{n} point" if n == 1 else f"{n} points"
+
+
+def _per(period: str) -> str:
+    return "a week" if period == "week" else "a year"
+
+
+def _pounds(value: Decimal) -> str:
+    return f"£{round_pence(value):,.2f}"
+
+
+def _price(value: Decimal) -> str:
+    places = max(4, -value.as_tuple().exponent)
+    return f"£{value:,.{places}f}"

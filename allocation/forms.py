@@ -1,0 +1,465 @@
+"""Forms for building RAS versions, calibrating them and modelling them."""
+
+import csv
+import io
+import json
+import re
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from ui.forms import GovUKDateField, GovUKForm, MoneyField
+
+from . import definition as ras
+from .models import RasScheme
+
+CODE_HELP = "Lower-case letters, numbers and underscores, starting with a letter. It never changes once used."
+METADATA_COLUMNS = {"person_ref", "primary_support_reason", "age_band"}
+MAX_UPLOAD = 20 * 1024 * 1024
+
+
+def code_field(label="Code"):
+    return forms.RegexField(
+        label=label,
+        regex=ras.CODE,
+        max_length=40,
+        help_text=CODE_HELP,
+        error_messages={
+            "invalid": f"{label} must start with a lower-case letter and use only a–z, 0–9 and _"
+        },
+    )
+
+
+class DomainForm(GovUKForm):
+    code = code_field()
+    title = forms.CharField(label="Title", max_length=100)
+    description = forms.CharField(
+        label="Description",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Shown to people answering, in plain English",
+    )
+
+
+class QuestionForm(GovUKForm):
+    OPTION_ROWS = 6
+
+    domain = forms.ChoiceField(label="Domain")
+    code = code_field()
+    text = forms.CharField(
+        label="Question", max_length=300, help_text="Ask it as you would ask the person"
+    )
+    hint = forms.CharField(
+        label="Hint", required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    informal_support = forms.BooleanField(
+        label="This question is about support from family and friends (it reduces points by a percentage)",
+        required=False,
+    )
+
+    def __init__(self, *args, domains, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["domain"].choices = [(d.code, d.title) for d in domains]
+        for i in range(self.OPTION_ROWS):
+            self.fields[f"option_{i}_code"] = forms.CharField(
+                label=f"Option {i + 1} code", required=False, max_length=40
+            )
+            self.fields[f"option_{i}_label"] = forms.CharField(
+                label=f"Option {i + 1} answer", required=False, max_length=200
+            )
+            self.fields[f"option_{i}_hint"] = forms.CharField(
+                label=f"Option {i + 1} hint", required=False, max_length=300
+            )
+            self.fields[f"option_{i}_value"] = forms.IntegerField(
+                label=f"Option {i + 1} points or reduction %",
+                required=False,
+                min_value=0,
+                max_value=10000,
+            )
+            self.fields[f"option_{i}_value"].govuk = {"width": 4}
+            self.fields[f"option_{i}_code"].govuk = {"width": 10, "spellcheck": False}
+
+    def option_rows(self):
+        return [
+            [self[f"option_{i}_{part}"] for part in ("code", "label", "hint", "value")]
+            for i in range(self.OPTION_ROWS)
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        options = []
+        for i in range(self.OPTION_ROWS):
+            code = (cleaned.get(f"option_{i}_code") or "").strip()
+            label = (cleaned.get(f"option_{i}_label") or "").strip()
+            value = cleaned.get(f"option_{i}_value")
+            if not (code or label or value):
+                continue
+            if not code or not ras.CODE.match(code):
+                self.add_error(
+                    f"option_{i}_code",
+                    f"Option {i + 1} needs a code (lower-case letters, numbers, _)",
+                )
+            if not label:
+                self.add_error(f"option_{i}_label", f"Option {i + 1} needs the answer’s words")
+            informal = cleaned.get("informal_support")
+            options.append(
+                {
+                    "code": code,
+                    "label": label,
+                    "hint": (cleaned.get(f"option_{i}_hint") or "").strip(),
+                    "points": 0 if informal else (value or 0),
+                    "reduction_percent": (value or 0) if informal else 0,
+                }
+            )
+        if len(options) < 2:
+            raise ValidationError("Give the question at least 2 answers to choose from")
+        cleaned["options"] = options
+        return cleaned
+
+    def question(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "code": data["code"],
+            "text": data["text"],
+            "hint": data["hint"],
+            "informal_support": data["informal_support"],
+            "options": data["options"],
+        }
+
+    @classmethod
+    def initial_for(cls, domain_code, question: dict | None) -> dict:
+        initial = {"domain": domain_code}
+        if question:
+            initial.update(
+                code=question["code"],
+                text=question["text"],
+                hint=question.get("hint", ""),
+                informal_support=question.get("informal_support", False),
+            )
+            for i, option in enumerate(question["options"][: cls.OPTION_ROWS]):
+                value = (
+                    option["reduction_percent"]
+                    if question.get("informal_support")
+                    else option["points"]
+                )
+                initial.update(
+                    {
+                        f"option_{i}_code": option["code"],
+                        f"option_{i}_label": option["label"],
+                        f"option_{i}_hint": option.get("hint", ""),
+                        f"option_{i}_value": value,
+                    }
+                )
+        return initial
+
+
+class AllocationForm(GovUKForm):
+    method = forms.ChoiceField(
+        label="How do points become money?",
+        widget=forms.RadioSelect,
+        choices=[
+            ("price_per_point", "A price per point, with an optional fixed amount"),
+            ("bands", "Bands: a set amount for each range of points"),
+        ],
+    )
+    fixed_amount = MoneyField(
+        label="Fixed amount",
+        required=False,
+        help_text="Added to everyone’s amount. Use 0 for none.",
+    )
+    price_per_point = forms.DecimalField(
+        label="Price per point",
+        required=False,
+        max_digits=20,
+        decimal_places=ras.MAX_DECIMAL_PLACES,
+        min_value=Decimal("0"),
+        help_text="In pounds, for example 3.1250",
+    )
+    bands = forms.CharField(
+        label="Bands",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text="One band a line: the lowest points in the band, a comma, then the amount. "
+        "For example ‘0, 85.00’ then ‘40, 180.00’. The first band starts at 0.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["price_per_point"].govuk = {"width": 10, "prefix": "£"}
+        self.fields["price_per_point"].widget.input_type = "text"
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("method") == "price_per_point":
+            if cleaned.get("price_per_point") in (None, ""):
+                self.add_error("price_per_point", "Enter the price per point")
+        elif cleaned.get("method") == "bands":
+            cleaned["band_rows"] = self._bands(cleaned.get("bands", ""))
+        return cleaned
+
+    def _bands(self, text):
+        rows = []
+        for number, line in enumerate(text.strip().splitlines(), start=1):
+            if not line.strip():
+                continue
+            parts = [
+                p.strip().replace("£", "").replace(",", "")
+                for p in re.split(r"[,\t;]", line, maxsplit=1)
+            ]
+            try:
+                rows.append({"min_points": int(parts[0]), "amount": format(Decimal(parts[1]), "f")})
+            except (ValueError, IndexError, InvalidOperation):
+                self.add_error(
+                    "bands",
+                    f"Line {number} of the bands must be points then an amount, like ‘40, 180.00’",
+                )
+                return []
+        if not rows:
+            self.add_error("bands", "Enter at least one band")
+        return rows
+
+    def allocation(self) -> dict:
+        data = self.cleaned_data
+        if data["method"] == "price_per_point":
+            return {
+                "method": "price_per_point",
+                "fixed_amount": format(data.get("fixed_amount") or Decimal("0"), "f"),
+                "price_per_point": format(data["price_per_point"], "f"),
+            }
+        return {"method": "bands", "bands": data["band_rows"]}
+
+
+class LimitsForm(GovUKForm):
+    period = forms.ChoiceField(
+        label="The amount is",
+        widget=forms.RadioSelect,
+        choices=[
+            ("week", "A weekly amount"),
+            ("year", "A yearly amount (for example, a carer’s budget)"),
+        ],
+    )
+    minimum = MoneyField(
+        label="Minimum amount", required=False, help_text="Leave blank for no minimum"
+    )
+    maximum = MoneyField(
+        label="Maximum amount",
+        required=False,
+        help_text="Above this, a budget goes to the funding panel. Leave blank for no maximum.",
+    )
+    cap_percent = forms.IntegerField(
+        label="Most that support from family and friends can reduce points by (%)",
+        min_value=0,
+        max_value=100,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cap_percent"].govuk = {"width": 3, "suffix": "%"}
+
+    def clean(self):
+        cleaned = super().clean()
+        low, high = cleaned.get("minimum"), cleaned.get("maximum")
+        if low is not None and high is not None and low > high:
+            self.add_error("maximum", "Maximum amount must be the same as or more than the minimum")
+        return cleaned
+
+
+class PublishForm(GovUKForm):
+    effective_from = GovUKDateField(
+        label="When does it come into force?", help_text="For example, 1 4 2027"
+    )
+
+
+class CopyForm(GovUKForm):
+    label = forms.CharField(
+        label="Name for the new draft", max_length=100, help_text="For example, ‘2027/28 proposal’"
+    )
+
+
+class ImportForm(GovUKForm):
+    scheme = forms.ModelChoiceField(label="Scheme", queryset=RasScheme.objects.all())
+    label = forms.CharField(label="Name for the new draft", max_length=100)
+    file = forms.FileField(label="Version file (JSON)", help_text="A file exported from Selfdirect")
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD:
+            raise ValidationError("The file must be smaller than 20 MB")
+        try:
+            data = json.loads(upload.read().decode("utf-8-sig"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as error:
+            raise ValidationError(f"The file must be JSON: {error}") from None
+        if isinstance(data, dict) and "definition" in data:
+            data = data["definition"]
+        try:
+            ras.parse(data)
+        except ras.DefinitionError as error:
+            raise ValidationError(
+                [f"The file is not a valid version: {p}" for p in error.problems[:20]]
+            ) from None
+        return data
+
+    def clean(self):
+        cleaned = super().clean()
+        data, scheme = cleaned.get("file"), cleaned.get("scheme")
+        if isinstance(data, dict) and scheme and data.get("kind", "person") != scheme.kind:
+            self.add_error(
+                "file", "The file is for a different kind of assessment than this scheme"
+            )
+        return cleaned
+
+
+class EnvelopeMixin(forms.Form):
+    envelope = MoneyField(
+        label="Annual funding envelope",
+        help_text="What the council can spend a year on these budgets",
+    )
+    reserve_percent = forms.DecimalField(
+        label="Reserve",
+        min_value=Decimal("0"),
+        max_value=Decimal("50"),
+        decimal_places=2,
+        help_text="Held back for people the formula does not give a workable budget",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reserve_percent"].govuk = {"width": 4, "suffix": "%"}
+        self.fields["reserve_percent"].widget.input_type = "text"
+
+
+class ModelRunForm(EnvelopeMixin, GovUKForm):
+    review_fall_percent = forms.DecimalField(
+        label="List people for review whose budget would fall by more than",
+        min_value=Decimal("0"),
+        max_value=Decimal("100"),
+        decimal_places=1,
+        initial=Decimal("10"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["review_fall_percent"].govuk = {"width": 4, "suffix": "%"}
+        self.fields["review_fall_percent"].widget.input_type = "text"
+
+
+class CalibrationForm(EnvelopeMixin, GovUKForm):
+    source = forms.ChoiceField(
+        label="Which packages should the fit learn from?",
+        widget=forms.RadioSelect,
+        choices=[
+            ("database", "Current people with budgets, from Selfdirect"),
+            ("csv", "A CSV file I upload"),
+        ],
+    )
+    file = forms.FileField(
+        label="Sample of packages (CSV)",
+        required=False,
+        help_text="One row a package: a column for each question (named by its code, holding the answer’s "
+        "code), then the actual weekly cost in the last column. Optional columns: person_ref, "
+        "primary_support_reason, age_band.",
+    )
+    method = forms.ChoiceField(
+        label="Method",
+        widget=forms.RadioSelect,
+        choices=[
+            ("ols", "Least squares, with a fixed amount"),
+            ("ols0", "Least squares, no fixed amount"),
+            ("lad", "Robust fit (least absolute deviation): less pulled by unusual packages"),
+            ("bands", "Bands fitted from the data"),
+        ],
+    )
+    band_count = forms.IntegerField(
+        label="Number of bands (bands only)", min_value=2, max_value=30, initial=10
+    )
+
+    def __init__(self, *args, version, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.version = version
+        self.fields["band_count"].govuk = {"width": 3}
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("source") == "csv":
+            upload = cleaned.get("file")
+            if not upload:
+                self.add_error("file", "Choose a CSV file of packages")
+            else:
+                try:
+                    cleaned["sample"] = parse_sample(self.version.parsed, upload)
+                except ValidationError as error:
+                    self.add_error("file", error)
+        return cleaned
+
+
+def parse_sample(definition: ras.Definition, upload) -> list[dict]:
+    """Read a CSV sample; every bad row is listed with its line number and nothing is kept."""
+    if upload.size > MAX_UPLOAD:
+        raise ValidationError("The file must be smaller than 20 MB")
+    try:
+        text = upload.read().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValidationError("The file must be a CSV saved as UTF-8") from None
+    return parse_sample_text(definition, text)
+
+
+def parse_sample_text(definition: ras.Definition, text: str) -> list[dict]:
+    reader = csv.reader(io.StringIO(text))
+    try:
+        header = [h.strip() for h in next(reader)]
+    except StopIteration:
+        raise ValidationError("The file is empty") from None
+    if len(header) < 2:
+        raise ValidationError("The first line must name the question columns, then the cost column")
+    question_columns = [h for h in header[:-1] if h not in METADATA_COLUMNS]
+    problems = []
+    unknown = [h for h in question_columns if definition.question(h) is None]
+    if unknown:
+        problems.append(
+            f"Line 1: these columns are not questions of this version: {', '.join(unknown)}"
+        )
+    missing = [q.code for q in definition.questions if q.code not in question_columns]
+    if missing:
+        problems.append(f"Line 1: these questions have no column: {', '.join(missing)}")
+    if problems:
+        raise ValidationError(problems)
+    rows = []
+    for number, values in enumerate(reader, start=2):
+        if not any(v.strip() for v in values):
+            continue
+        if len(values) != len(header):
+            problems.append(
+                f"Line {number}: has {len(values)} values, the first line has {len(header)}"
+            )
+            continue
+        record = dict(zip(header, (v.strip() for v in values), strict=True))
+        answers = {}
+        for column in question_columns:
+            option = record[column]
+            if definition.question(column).option(option) is None:
+                problems.append(f"Line {number}: ‘{option}’ is not an answer to {column}")
+            answers[column] = option
+        cost_text = values[-1].strip().replace("£", "").replace(",", "")
+        try:
+            cost = Decimal(cost_text)
+            if not cost.is_finite() or cost < 0 or -cost.as_tuple().exponent > 2:
+                raise InvalidOperation
+        except InvalidOperation:
+            problems.append(f"Line {number}: the cost ‘{values[-1]}’ must be an amount like 350.00")
+            continue
+        rows.append(
+            {
+                "answers": answers,
+                "cost": format(cost, "f"),
+                **{k: record[k] for k in METADATA_COLUMNS if record.get(k)},
+            }
+        )
+        if len(problems) > 200:
+            break
+    if problems:
+        raise ValidationError(problems[:200])
+    if not rows:
+        raise ValidationError("The file has no packages in it")
+    return rows

@@ -1,0 +1,6 @@
+"""The RAS's stored records: schemes, versions, allocations, and calibration and model runs."""
+
+from .runs import CalibrationRun, ModelRun
+from .versions import Allocation, PublishError, RasScheme, RasVersion
+
+__all__ = ["Allocation", "CalibrationRun", "ModelRun", "PublishError", "RasScheme", "RasVersion"]

@@ -1,0 +1,363 @@
+"""Model runs and calibration runs: the work the background tasks (and the commands) do.
+
+Each function takes its run record, recomputes everything from the database, and stores
+the result on the run, so running it twice is harmless (the task backend never retries;
+the reaper may re-queue a run whose worker died).
+"""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+import numpy as np
+
+from . import breakdown as breakdowns
+from . import calibration, engine, population
+from .definition import to_dict
+from .models import CalibrationRun, ModelRun, RasVersion
+
+PENNY = Decimal("0.01")
+
+
+def target_pence(envelope: Decimal, reserve_percent: Decimal) -> int:
+    """What the allocations may cost a year: the envelope less the reserve, to the penny."""
+    target = (
+        Decimal(envelope) * (Decimal(100) - Decimal(reserve_percent)) / Decimal(100)
+    ).quantize(PENNY, rounding=ROUND_HALF_UP)
+    return int(target * 100)
+
+
+def annual_factor(period: str) -> int:
+    return engine.WEEKS_PER_YEAR if period == "week" else 1
+
+
+def _pounds(pence) -> str:
+    return f"{Decimal(int(pence)) / 100:.2f}"
+
+
+def _baseline(pop: population.Population, version: RasVersion) -> tuple[np.ndarray, str]:
+    """Current cost: the person's budget, or, without one, what the live version gives them."""
+    current = pop.current_pence.copy()
+    if pop.has_budget.all():
+        return current, "Each person’s current personal budget"
+    live = RasVersion.objects.live_on(version.scheme.kind)
+    if live is None:
+        return current, "Current personal budgets (people without one count as £0)"
+    live_scheme = live.compiled
+    live_choices, _missing = engine.encode_many(live_scheme, pop.answers)
+    live_amounts = engine.amounts_pence(live_scheme, engine.score(live_scheme, live_choices).net)
+    current[~pop.has_budget] = live_amounts[~pop.has_budget]
+    if not pop.has_budget.any():
+        return current, f"What {live} gives each person now"
+    return current, f"Current personal budgets; for people without one, what {live} gives"
+
+
+def execute_model_run(run: ModelRun) -> None:
+    run.start()
+    version = run.version
+    pop = population.load(
+        version, on_progress=lambda done, total: run.beat("Reading assessments", done, total + 2)
+    )
+    total = pop.size + 2
+    run.beat("Scoring everyone with the new version", pop.size, total)
+    scheme = version.compiled
+    scores = engine.score(scheme, pop.choices)
+    proposed = engine.amounts_pence(scheme, scores.net)
+    current, baseline = _baseline(pop, version)
+    factor = annual_factor(scheme.definition.period)
+    counts = np.bincount(scores.net, minlength=1) if pop.size else np.zeros(1, dtype=np.int64)
+    exact_total, issued_total = calibration.modelled_annual_total(scheme, counts)
+    run.beat("Working out gains and losses by group", pop.size + 1, total)
+    result = breakdowns.breakdown(current, proposed, pop.groups, run.review_fall_percent)
+    envelope_pence = int(Decimal(run.envelope) * 100)
+    target = target_pence(run.envelope, run.reserve_percent)
+    review = [
+        {
+            "person_id": int(pop.person_ids[i]),
+            "ref": pop.refs[i],
+            "team": pop.teams[i],
+            "current": _pounds(current[i]),
+            "proposed": _pounds(proposed[i]),
+            "change_percent": round(float((proposed[i] - current[i]) * 100 / current[i]), 1)
+            if current[i]
+            else None,
+        }
+        for i in result.review_indices
+    ]
+    summary = {
+        "people": pop.size,
+        "period": scheme.definition.period,
+        "baseline": baseline,
+        "envelope": _pounds(envelope_pence),
+        "reserve_percent": str(run.reserve_percent),
+        "target": _pounds(target),
+        "proposed_annual_total": f"{exact_total:.2f}",
+        "proposed_issued_annual_total": _pounds(issued_total),
+        "current_annual_total": _pounds(int(current.sum()) * factor),
+        "reserve_left": _pounds(envelope_pence - int(Decimal(exact_total) * 100)),
+        "reserve_left_percent": round(
+            float((envelope_pence - Decimal(exact_total) * 100) * 100 / envelope_pence), 2
+        )
+        if envelope_pence
+        else None,
+        "over_target": _pounds(int(Decimal(exact_total) * 100) - target),
+        "people_missing_answers": int((pop.missing > 0).sum()),
+        "people_at_minimum": _at_limit(scheme, proposed, "minimum"),
+        "people_at_maximum": _at_limit(scheme, proposed, "maximum"),
+    }
+    run.finish(result={"summary": summary, **breakdown_json(result)}, review=review)
+
+
+def _share(part: int, whole: int) -> float:
+    return round(100 * part / whole, 1) if whole else 0.0
+
+
+def _round(value, places=1):
+    return None if value is None else round(float(value), places)
+
+
+def breakdown_json(result) -> dict:
+    """The breakdown as JSON for the run's page and downloads: pounds as strings, shares in %."""
+    overall = result.overall
+    return {
+        "overall": {
+            "people": overall.people,
+            "current_total": _pounds(overall.current_total_pence),
+            "proposed_total": _pounds(overall.proposed_total_pence),
+            "gainers": overall.gainers,
+            "gainer_share": _share(overall.gainers, overall.people),
+            "losers": overall.losers,
+            "loser_share": _share(overall.losers, overall.people),
+            "unchanged": overall.unchanged,
+            "mean_change": _pounds(overall.mean_change_pence),
+            "mean_change_percent": _round(overall.mean_percent_change),
+            "median_change_percent": _round(overall.median_percent_change),
+        },
+        "distribution": [
+            {"label": label, "people": int(people)} for label, people in result.distribution
+        ],
+        "groups": {
+            name: [
+                {
+                    "label": row.label,
+                    "people": row.people,
+                    "share": _round(100 * row.share),
+                    "current_total": _pounds(row.current_total_pence),
+                    "proposed_total": _pounds(row.proposed_total_pence),
+                    "gainers": row.gainers,
+                    "gainer_share": _round(100 * row.gainer_share),
+                    "losers": row.losers,
+                    "loser_share": _round(100 * row.loser_share),
+                    "mean_change": _pounds(row.mean_change_pence),
+                    "mean_change_percent": _round(row.mean_percent_change),
+                }
+                for row in rows
+            ]
+            for name, rows in result.groups.items()
+        },
+    }
+
+
+def _at_limit(scheme, proposed: np.ndarray, which: str) -> int:
+    limit = getattr(scheme.definition, which)
+    if limit is None:
+        return 0
+    return int(np.count_nonzero(proposed == int(limit * 100)))
+
+
+def sample_from_database(version: RasVersion):
+    """Current eligible people with a budget: their answers, costs and groups."""
+    pop = population.load(version)
+    keep = pop.has_budget
+    return pop, keep
+
+
+def fit_and_scale(
+    version: RasVersion,
+    *,
+    method: str,
+    band_count: int,
+    sample_net: np.ndarray,
+    sample_costs: np.ndarray,
+    envelope: Decimal,
+    reserve_percent: Decimal,
+    population_net: np.ndarray,
+) -> dict:
+    """Fit to the sample, scale to the envelope over the population; everything as JSON."""
+    definition = version.parsed
+    fit = calibration.fit(method, sample_net, sample_costs, band_count=band_count)
+    fitted = calibration.allocation_dict(fit)
+    target = target_pence(envelope, reserve_percent)
+    counts = (
+        np.bincount(population_net, minlength=1)
+        if len(population_net)
+        else np.zeros(1, dtype=np.int64)
+    )
+    scaled = calibration.scale_to_target(
+        fitted, (definition.minimum, definition.maximum), definition.period, counts, target
+    )
+    return {
+        "method": method,
+        "fitted": fitted,
+        "scaled": scaled.allocation,
+        "scale_factor": str(scaled.scale_factor),
+        "decimal_places": scaled.decimal_places,
+        "statistics": {
+            "r2": round(float(fit.r2), 4),
+            "mape": round(float(fit.mape), 4),
+            "n": int(fit.n),
+        },
+        "target": _pounds(target),
+        "envelope": f"{Decimal(envelope):.2f}",
+        "reserve_percent": str(reserve_percent),
+        "modelled_annual_total": f"{scaled.modelled_annual_total:.2f}",
+        "issued_annual_total": _pounds(scaled.issued_annual_total_pence),
+        "people": int(len(population_net)),
+        "people_at_minimum": int(scaled.people_at_minimum),
+        "people_at_maximum": int(scaled.people_at_maximum),
+        "_fit": fit,
+    }
+
+
+def residual_tables(fit, sample_net, sample_costs, groups: dict) -> dict:
+    """Mean residual and error by group: where the formula is wrong, and for whom."""
+    predictions = np.asarray(fit.predictions, dtype=float)
+    costs = sample_costs.astype(float) / 100
+    residual = costs - predictions
+    tables = {}
+    for name, (group_codes, labels) in groups.items():
+        rows = []
+        for index, label in enumerate(labels):
+            mask = group_codes == index
+            n = int(mask.sum())
+            if not n:
+                continue
+            positive = mask & (costs > 0)
+            rows.append(
+                {
+                    "group": label,
+                    "people": n,
+                    "mean_cost": round(float(costs[mask].mean()), 2),
+                    "mean_fitted": round(float(predictions[mask].mean()), 2),
+                    "mean_residual": round(float(residual[mask].mean()), 2),
+                    "mape": round(float(np.abs(residual[positive] / costs[positive]).mean()), 4)
+                    if positive.any()
+                    else None,
+                }
+            )
+        tables[name] = rows
+    return tables
+
+
+def predict(allocation: dict, points) -> list[Decimal]:
+    """The fitted rule's amount at each number of points (before limits), for the chart's line."""
+    if allocation["method"] == "price_per_point":
+        fixed, price = Decimal(allocation["fixed_amount"]), Decimal(allocation["price_per_point"])
+        return [fixed + price * p for p in points]
+    bands = sorted(allocation["bands"], key=lambda band: band["min_points"])
+    return [
+        Decimal(next(b["amount"] for b in reversed(bands) if b["min_points"] <= p)) for p in points
+    ]
+
+
+def chart_data(fit, sample_net, sample_costs, limit: int = 1500) -> dict:
+    """A sample of points for the scatter, the fitted line, and a binned table of the same."""
+    costs = sample_costs.astype(float) / 100
+    rng = np.random.default_rng(0)
+    order = rng.permutation(len(costs))[:limit] if len(costs) > limit else np.arange(len(costs))
+    top = int(sample_net.max()) if len(sample_net) else 0
+    line_x = list(range(0, top + 1, max(1, top // 60 or 1)))
+    fitted_fn = predict(calibration.allocation_dict(fit), line_x)
+    width = max(10, (top // 12) or 10)
+    bins = []
+    for low in range(0, top + 1, width):
+        mask = (sample_net >= low) & (sample_net < low + width)
+        if mask.any():
+            bins.append(
+                {
+                    "points": f"{low}–{low + width - 1}",
+                    "people": int(mask.sum()),
+                    "mean_cost": round(float(costs[mask].mean()), 2),
+                    "mean_fitted": round(float(np.asarray(fit.predictions)[mask].mean()), 2),
+                }
+            )
+    return {
+        "scatter": [[int(sample_net[i]), round(float(costs[i]), 2)] for i in order],
+        "line": [[x, round(float(y), 2)] for x, y in zip(line_x, fitted_fn, strict=True)],
+        "bins": bins,
+    }
+
+
+def execute_calibration(run: CalibrationRun) -> None:
+    run.start()
+    version = run.version
+    scheme = version.compiled
+    run.beat("Reading the current caseload", 0, 4)
+    pop = population.load(version)
+    pop_net = engine.score(scheme, pop.choices).net
+    run.beat("Scoring the sample", 1, 4)
+    if run.source == CalibrationRun.Source.DATABASE:
+        keep = pop.has_budget
+        sample_net = pop_net[keep]
+        sample_costs = pop.current_pence[keep]
+        groups = {
+            name: (codes_[keep], labels)
+            for name, (codes_, labels) in pop.groups.items()
+            if name in ("Primary support reason", "Age band")
+        }
+    else:
+        sample_net, sample_costs, groups = _csv_sample(scheme, run.sample)
+    if len(sample_net) < 10:
+        run.fail("The sample has fewer than 10 packages: add more before calibrating")
+        return
+    run.beat("Fitting and scaling to the envelope", 2, 4)
+    try:
+        result = fit_and_scale(
+            version,
+            method=run.method,
+            band_count=run.band_count,
+            sample_net=sample_net,
+            sample_costs=sample_costs,
+            envelope=run.envelope,
+            reserve_percent=run.reserve_percent,
+            population_net=pop_net,
+        )
+    except calibration.CalibrationError as error:
+        run.fail(str(error))
+        return
+    fit = result.pop("_fit")
+    result["residuals"] = residual_tables(fit, sample_net, sample_costs, groups)
+    result["chart"] = chart_data(fit, sample_net, sample_costs)
+    result["sample_size"] = int(len(sample_net))
+    run.beat("Saving the new draft", 3, 4)
+    data = to_dict(version.parsed)
+    data["allocation"] = result["scaled"]
+    draft = version.copy_as_draft(
+        run.created_by,
+        label=f"Calibrated ({run.get_method_display().lower()})",
+        origin=RasVersion.Origin.CALIBRATED,
+        definition=data,
+    )
+    draft.notes = (
+        f"Calibrated on {result['sample_size']:,} packages ({run.get_source_display().lower()}), "
+        f"scaled to £{result['target']} a year (envelope £{result['envelope']} less a "
+        f"{result['reserve_percent']}% reserve)."
+    )
+    draft.save(update_fields=["notes"])
+    run.finish(result=result, draft=draft)
+
+
+def _csv_sample(scheme, rows):
+    """The uploaded sample (already checked when it was uploaded)."""
+    choices, _missing = engine.encode_many(scheme, [row["answers"] for row in rows])
+    net = engine.score(scheme, choices).net
+    costs = np.asarray([int(Decimal(row["cost"]) * 100) for row in rows], dtype=np.int64)
+    groups = {}
+    if rows and all(row.get("primary_support_reason") for row in rows):
+        labels = sorted({row["primary_support_reason"] for row in rows})
+        groups["Primary support reason"] = (
+            np.asarray([labels.index(row["primary_support_reason"]) for row in rows]),
+            labels,
+        )
+    if rows and all(row.get("age_band") for row in rows):
+        labels = sorted({row["age_band"] for row in rows})
+        groups["Age band"] = (np.asarray([labels.index(row["age_band"]) for row in rows]), labels)
+    return net, costs, groups

@@ -1,0 +1,603 @@
+"""The engine against the plain reference, hand-worked examples and the RAS's promises."""
+
+from dataclasses import replace
+from decimal import Decimal
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from allocation import engine, reference
+from allocation.definition import parse, publication_problems
+
+SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+# --- strategies shared by the allocation tests ---------------------------------------------
+
+
+@st.composite
+def decimals(draw, low: int = 0, high: int = 500, max_places: int = 14) -> Decimal:
+    """A money value with 0..max_places decimal places, long ones included."""
+    places = draw(st.integers(0, max_places))
+    units = draw(st.integers(low * 10**places, high * 10**places))
+    return Decimal(units).scaleb(-places)
+
+
+@st.composite
+def definition_dicts(
+    draw,
+    method: str | None = None,
+    max_points: int = 30,
+    max_questions: int = 12,
+    max_options: int = 12,
+    limits: bool = True,
+) -> dict:
+    """A valid, publishable definition in the JSON format: ordered options, random rule."""
+    count = draw(st.integers(1, max_questions))
+    kinds = [False] + draw(st.lists(st.booleans(), min_size=count - 1, max_size=count - 1))
+    questions = []
+    for q, informal in enumerate(kinds):
+        n_options = draw(st.integers(2, max_options))
+        if informal:
+            values = sorted(
+                draw(st.lists(st.integers(0, 60), min_size=n_options, max_size=n_options))
+            )
+        else:
+            values = sorted(
+                draw(st.lists(st.integers(0, max_points), min_size=n_options, max_size=n_options))
+            )
+        questions.append(
+            {
+                "code": f"q{q}",
+                "text": f"Question {q}?",
+                "informal_support": informal,
+                "options": [
+                    {
+                        "code": f"o{j}",
+                        "label": f"Answer {j}",
+                        "points": 0 if informal else v,
+                        "reduction_percent": v if informal else 0,
+                    }
+                    for j, v in enumerate(values)
+                ],
+            }
+        )
+    split = draw(st.integers(1, len(questions)))
+    domains = [
+        {"code": "first", "title": "First domain", "questions": questions[:split]},
+        {"code": "second", "title": "Second domain", "questions": questions[split:]},
+    ]
+    domains = [d for d in domains if d["questions"]]
+    method = method or draw(st.sampled_from(["price_per_point", "bands"]))
+    if method == "price_per_point":
+        fixed = draw(st.one_of(st.just(Decimal("0")), decimals(0, 100, 2)))
+        price = draw(decimals(0, 20).filter(lambda d: d > 0))
+        allocation = {
+            "method": method,
+            "fixed_amount": format(fixed, "f"),
+            "price_per_point": format(price, "f"),
+        }
+    else:
+        starts = sorted(set(draw(st.lists(st.integers(1, max_points * 3), max_size=5))))
+        amounts = sorted(
+            draw(st.lists(decimals(0, 900), min_size=len(starts) + 1, max_size=len(starts) + 1))
+        )
+        allocation = {
+            "method": method,
+            "bands": [
+                {"min_points": s, "amount": format(a, "f")}
+                for s, a in zip([0, *starts], amounts, strict=True)
+            ],
+        }
+    minimum = maximum = None
+    if limits:
+        minimum = draw(st.one_of(st.none(), decimals(0, 200, 2)))
+        maximum = draw(st.one_of(st.none(), decimals(0, 1500, 2)))
+        if minimum is not None and maximum is not None and maximum < minimum:
+            minimum, maximum = maximum, minimum
+    return {
+        "period": draw(st.sampled_from(["week", "year"])),
+        "domains": domains,
+        "informal_support": {"cap_percent": draw(st.integers(1, 100))},
+        "allocation": allocation,
+        "limits": {
+            "minimum": None if minimum is None else format(minimum, "f"),
+            "maximum": None if maximum is None else format(maximum, "f"),
+        },
+    }
+
+
+@st.composite
+def definitions(draw, **kwargs):
+    definition = parse(draw(definition_dicts(**kwargs)))
+    assert publication_problems(definition) == []
+    return definition
+
+
+@st.composite
+def full_answers(draw, definition) -> dict[str, str]:
+    return {
+        q.code: draw(st.sampled_from([o.code for o in q.options])) for q in definition.questions
+    }
+
+
+@st.composite
+def loose_answers(draw, definition) -> dict[str, str]:
+    """Answers as an old assessment may hold them: some missing, unknown or for old questions."""
+    answers = {}
+    for q in definition.questions:
+        kind = draw(st.integers(0, 9))
+        if kind == 0:
+            continue
+        answers[q.code] = (
+            "retired" if kind == 1 else draw(st.sampled_from([o.code for o in q.options]))
+        )
+    if draw(st.booleans()):
+        answers["old_question"] = "o0"
+    return answers
+
+
+# --- compiling and scoring -------------------------------------------------------------------
+
+
+def _tiny(allocation=None, limits=None, cap=25, period="week"):
+    return parse(
+        {
+            "period": period,
+            "domains": [
+                {
+                    "code": "daily",
+                    "title": "Daily living",
+                    "questions": [
+                        {
+                            "code": "washing",
+                            "text": "Help with washing?",
+                            "options": [
+                                {"code": "none", "label": "None", "points": 0},
+                                {"code": "some", "label": "Some", "points": 3},
+                                {"code": "lots", "label": "Lots", "points": 5},
+                            ],
+                        },
+                        {
+                            "code": "meals",
+                            "text": "Help with meals?",
+                            "options": [
+                                {"code": "none", "label": "None", "points": 0},
+                                {"code": "all", "label": "All", "points": 5},
+                            ],
+                        },
+                    ],
+                },
+                {
+                    "code": "support",
+                    "title": "Support",
+                    "questions": [
+                        {
+                            "code": "family",
+                            "text": "Does family help?",
+                            "informal_support": True,
+                            "options": [
+                                {"code": "no", "label": "No", "reduction_percent": 0},
+                                {"code": "daily", "label": "Daily", "reduction_percent": 25},
+                            ],
+                        }
+                    ],
+                },
+            ],
+            "informal_support": {"cap_percent": cap},
+            "allocation": allocation
+            or {"method": "price_per_point", "fixed_amount": "12.50", "price_per_point": "2.875"},
+            "limits": limits or {},
+        }
+    )
+
+
+def test_compiled_tables_follow_the_definition():
+    scheme = engine.compile_scheme(_tiny())
+    assert scheme.question_codes == ("washing", "meals", "family")
+    assert scheme.points.shape == (3, 3)
+    assert scheme.points.tolist() == [[0, 3, 5], [0, 5, 0], [0, 0, 0]]
+    assert scheme.reduction_percents.tolist() == [[0, 0, 0], [0, 0, 0], [0, 25, 0]]
+    assert scheme.informal_mask.tolist() == [False, False, True]
+    assert scheme.max_net_points == 10
+    assert scheme.option_index[0] == {"none": 0, "some": 1, "lots": 2}
+
+
+def test_score_floors_the_reduction_and_counts_unknown_answers_as_nothing():
+    scheme = engine.compile_scheme(_tiny(cap=25))
+    choices, missing = engine.encode_many(
+        scheme,
+        [
+            {"washing": "lots", "meals": "all", "family": "daily"},  # 10, 25% -> 2.5 -> 2
+            {"washing": "some", "meals": "gone", "family": "daily"},  # 3, 25% -> 0.75 -> 0
+            {"meals": "all"},  # 5, no reduction answer
+            {"washing": "lots", "meals": "none", "family": "no", "extra": "x"},
+        ],
+    )
+    result = engine.score(scheme, choices)
+    assert result.need.tolist() == [10, 3, 5, 5]
+    assert result.reduction_percent.tolist() == [25, 25, 0, 0]
+    assert result.reduction.tolist() == [2, 0, 0, 0]
+    assert result.net.tolist() == [8, 3, 5, 5]
+    assert missing.tolist() == [0, 1, 2, 0]
+    assert all(a.dtype == np.int32 for a in (result.need, result.reduction, result.net))
+
+
+def test_reduction_is_capped():
+    definition = _tiny(cap=10)
+    scheme = engine.compile_scheme(definition)
+    choices, _ = engine.encode_many(
+        scheme, [{"washing": "lots", "meals": "all", "family": "daily"}]
+    )
+    result = engine.score(scheme, choices)
+    assert result.reduction_percent.tolist() == [10]
+    assert result.net.tolist() == [9]
+
+
+@SETTINGS
+@given(data=st.data())
+def test_engine_matches_the_reference(data):
+    definition = data.draw(definitions())
+    scheme = engine.compile_scheme(definition)
+    people = data.draw(st.lists(loose_answers(definition), min_size=1, max_size=30))
+    choices, missing = engine.encode_many(scheme, people)
+    result = engine.score(scheme, choices)
+    pence = engine.amounts_pence(scheme, result.net)
+    for i, answers in enumerate(people):
+        need, percent, reduction, net = reference.score_one(definition, answers)
+        assert (result.need[i], result.reduction_percent[i]) == (need, percent)
+        assert (result.reduction[i], result.net[i]) == (reduction, net)
+        assert pence[i] == reference.amount_one(definition, net)
+        usable = sum(
+            1 for q in definition.questions if q.option(answers.get(q.code, "")) is not None
+        )
+        assert missing[i] == len(definition.questions) - usable
+
+
+@SETTINGS
+@given(data=st.data())
+def test_every_layout_scores_the_same(data):
+    definition = data.draw(definitions(max_questions=16, max_options=14))
+    scheme = engine.compile_scheme(definition)
+    people = data.draw(st.lists(loose_answers(definition), min_size=1, max_size=20))
+    choices, _ = engine.encode_many(scheme, people)
+    expected = [reference.score_one(definition, a)[3] for a in people]
+    for layout in (choices, np.ascontiguousarray(choices), engine.pack(scheme, choices)):
+        assert engine.score(scheme, layout).net.tolist() == expected
+
+
+def test_packing_splits_questions_into_16_bit_groups():
+    definition = parse(
+        {
+            "domains": [
+                {
+                    "code": "d",
+                    "title": "D",
+                    "questions": [
+                        {
+                            "code": f"q{i}",
+                            "text": "Q?",
+                            "options": [
+                                {"code": f"o{j}", "label": "L", "points": j * (i + 1)}
+                                for j in range(15)
+                            ],
+                        }
+                        for i in range(9)
+                    ],
+                }
+            ],
+            "allocation": {"price_per_point": "1"},
+        }
+    )
+    scheme = engine.compile_scheme(definition)
+    # 16 ** 4 = 65,536 fits one word; 9 questions need 3 words.
+    assert [g.questions for g in scheme.need_groups] == [(0, 1, 2, 3), (4, 5, 6, 7), (8,)]
+    rng = np.random.default_rng(3)
+    choices = rng.integers(-1, 15, size=(5000, 9)).astype(np.int8)
+    expected = np.where(choices >= 0, choices, 0).astype(np.int64) @ np.arange(1, 10)
+    assert engine.score(scheme, choices).need.tolist() == expected.tolist()
+
+
+def test_an_empty_caseload_scores_to_nothing():
+    scheme = engine.compile_scheme(_tiny())
+    choices, missing = engine.encode_many(scheme, [])
+    assert choices.shape == (0, 3) and missing.shape == (0,)
+    result = engine.score(scheme, choices)
+    assert result.net.shape == (0,)
+    assert engine.amounts_pence(scheme, result.net).shape == (0,)
+
+
+def test_packed_choices_must_come_from_the_same_version():
+    scheme = engine.compile_scheme(_tiny())
+    other = engine.compile_scheme(replace(_tiny(), domains=()))  # no questions at all
+    packed = engine.pack(scheme, np.zeros((2, 3), dtype=np.int8))
+    with pytest.raises(ValueError, match="different version"):
+        engine.score(other, packed)
+
+
+def test_pack_rejects_choices_outside_the_options():
+    scheme = engine.compile_scheme(_tiny())
+    with pytest.raises(ValueError, match="meals"):
+        engine.score(scheme, np.array([[0, 2, 0]], dtype=np.int8))
+    with pytest.raises(ValueError, match="int8"):
+        engine.score(scheme, np.array([[0, 0, 0]], dtype=np.int64))
+    with pytest.raises(ValueError, match="shape"):
+        engine.score(scheme, np.zeros((1, 2), dtype=np.int8))
+
+
+# --- money -----------------------------------------------------------------------------------
+
+
+def _table_matches_decimal_path(definition):
+    scheme = engine.compile_scheme(definition)
+    top = scheme.max_net_points
+    table = engine.amounts_pence(scheme, np.arange(top + 1))
+    for n in range(top + 1):
+        result = engine.amount_for_points(scheme, n)
+        assert result.issued == result.issued.quantize(Decimal("0.01"))
+        assert table[n] == int(result.issued * 100), n
+        assert table[n] == reference.amount_one(definition, n)
+
+
+@pytest.mark.parametrize(
+    "price",
+    ["2.875", "0.33333333333333", "1.999999999995", "12.34567890123456", "7.00000000000001"],
+)
+@pytest.mark.parametrize("limits", [{}, {"minimum": "20.00", "maximum": "900.00"}])
+def test_money_table_equals_the_decimal_path_for_every_score(price, limits):
+    questions = [
+        {
+            "code": f"q{i}",
+            "text": "Q?",
+            "options": [{"code": f"o{j}", "label": "L", "points": 97 * j} for j in range(6)],
+        }
+        for i in range(12)
+    ]
+    definition = parse(
+        {
+            "domains": [{"code": "d", "title": "D", "questions": questions}],
+            "allocation": {"fixed_amount": "3.33", "price_per_point": price},
+            "limits": limits,
+        }
+    )
+    assert engine.compile_scheme(definition).max_net_points == 12 * 97 * 5
+    _table_matches_decimal_path(definition)
+
+
+@SETTINGS
+@given(definition=definitions(max_points=40))
+def test_money_table_equals_the_decimal_path_for_random_schemes(definition):
+    _table_matches_decimal_path(definition)
+
+
+def test_money_table_python_fallback_agrees(monkeypatch):
+    allocation = parse(
+        {"allocation": {"fixed_amount": "1.25", "price_per_point": "3.14159265358979"}}
+    )
+    fast = engine.issued_pence_table(allocation.allocation, None, None, 3000)
+    monkeypatch.setattr(engine, "_INT64_LIMIT", 1)
+    slow = engine.issued_pence_table(allocation.allocation, None, None, 3000)
+    assert fast.tolist() == slow.tolist()
+    assert slow[1000] == 125 + 314159  # 1.25 + 3141.59265358979 -> 3142.84
+
+
+def test_amounts_are_rounded_half_up_and_clamped():
+    definition = _tiny(
+        allocation={"fixed_amount": "0", "price_per_point": "0.125"},
+        limits={"minimum": "0.50", "maximum": "1.00"},
+    )
+    scheme = engine.compile_scheme(definition)
+    # 1 point = 0.125 -> minimum 0.50; 5 points = 0.625 -> 0.63 (half-up); 9 = 1.125 -> max.
+    assert engine.amounts_pence(scheme, np.array([1, 5, 9])).tolist() == [50, 63, 100]
+    assert engine.amount_for_points(scheme, 1) == engine.AmountResult(
+        Decimal("0.125"), Decimal("0.50"), "minimum"
+    )
+    assert engine.amount_for_points(scheme, 5) == engine.AmountResult(
+        Decimal("0.625"), Decimal("0.63"), None
+    )
+    assert engine.amount_for_points(scheme, 9).limit == "maximum"
+    with pytest.raises(ValueError):
+        engine.amounts_pence(scheme, np.array([11]))
+
+
+# --- strict answers ------------------------------------------------------------------------
+
+
+def test_encode_names_every_problem():
+    scheme = engine.compile_scheme(_tiny())
+    with pytest.raises(engine.AnswerError) as caught:
+        engine.encode(
+            scheme, {"washing": "sometimes", "family": "cousin", "pets": "cat", "garden": "no"}
+        )
+    found = {(p["type"], p["question"], p["code"]) for p in caught.value.problems}
+    assert found == {
+        ("unknown_option", "washing", "sometimes"),
+        ("unknown_option", "family", "cousin"),
+        ("unknown_question", "pets", "pets"),
+        ("unknown_question", "garden", "garden"),
+        ("missing_answer", "meals", "meals"),
+    }
+    assert all(p["message"] for p in caught.value.problems)
+    assert "meals" in str(caught.value) and "cousin" in str(caught.value)
+
+
+def test_encode_accepts_a_complete_set_of_answers():
+    scheme = engine.compile_scheme(_tiny())
+    assert engine.encode(
+        scheme, {"washing": "lots", "meals": "none", "family": "daily"}
+    ).tolist() == [
+        2,
+        0,
+        1,
+    ]
+
+
+# --- the RAS's promises ----------------------------------------------------------------------
+
+
+def _issued(scheme, answers) -> int:
+    choices, _ = engine.encode_many(scheme, [answers])
+    return int(engine.amounts_pence(scheme, engine.score(scheme, choices).net)[0])
+
+
+@SETTINGS
+@given(data=st.data())
+def test_more_need_never_gives_less_money(data):
+    definition = data.draw(definitions())
+    scheme = engine.compile_scheme(definition)
+    answers = data.draw(full_answers(definition))
+    question = data.draw(st.sampled_from(definition.questions))
+    codes = [o.code for o in question.options]
+    now = codes.index(answers[question.code])
+    later = data.draw(st.integers(now, len(codes) - 1))
+    moved = {**answers, question.code: codes[later]}
+    before, after = _issued(scheme, answers), _issued(scheme, moved)
+    if question.informal_support:
+        assert after <= before  # more support from family and friends never raises it
+    else:
+        assert after >= before
+    assert engine.explain(scheme, moved).amount * 100 == after
+
+
+@SETTINGS
+@given(data=st.data())
+def test_explanation_lines_add_up_to_the_amount(data):
+    definition = data.draw(definitions())
+    scheme = engine.compile_scheme(definition)
+    answers = data.draw(full_answers(definition))
+    result = engine.explain(scheme, answers)
+    need, percent, reduction, net = reference.score_one(definition, answers)
+    assert (result.need_points, result.reduction_percent) == (need, percent)
+    assert (result.reduction_points, result.total_points) == (reduction, net)
+    assert result.amount * 100 == reference.amount_one(definition, net)
+    assert result.amount == engine.amount_for_points(scheme, net).issued
+
+    money = [line.amount for line in result.lines if line.amount is not None]
+    assert sum(money, Decimal(0)) == result.amount
+    assert all(m == m.quantize(Decimal("0.01")) for m in money)
+    answer_lines = [line for line in result.lines if line.kind == "answer"]
+    assert sum(line.points for line in answer_lines) - reduction == net
+    scored = [
+        q.code
+        for q in definition.questions
+        if not q.informal_support and q.option(answers[q.code]).points > 0
+    ]
+    assert [line.question_code for line in answer_lines] == scored
+    informal = [line for line in result.lines if line.kind == "informal_support"]
+    assert len(informal) == (1 if reduction > 0 else 0)
+    if informal:
+        assert informal[0].points == -reduction
+        assert f"{percent}%" in informal[0].text
+    assert (result.limit is None) == all(line.kind != "limit" for line in result.lines)
+
+    allocation = definition.allocation
+    if allocation.method == "price_per_point":
+        price = allocation.price_per_point
+        for line in result.lines:
+            if line.kind in ("answer", "informal_support"):
+                # Largest remainder never moves a line by a penny or more from its exact value.
+                assert abs(line.amount - line.points * price) < Decimal("0.01")
+        pre_limit = [line.amount for line in result.lines if line.kind != "limit"]
+        exact = allocation.fixed_amount + net * price
+        assert sum(pre_limit, Decimal(0)) == exact.quantize(Decimal("0.01"), "ROUND_HALF_UP")
+    else:
+        assert all(line.amount is None for line in answer_lines + informal)
+        assert [line.kind for line in result.lines].count("band") == 1
+
+
+@SETTINGS
+@given(data=st.data())
+def test_money_depends_only_on_total_points(data):
+    definition = data.draw(definitions())
+    scheme = engine.compile_scheme(definition)
+    first = data.draw(full_answers(definition))
+    second = data.draw(full_answers(definition))
+    a, b = engine.explain(scheme, first), engine.explain(scheme, second)
+    if a.total_points == b.total_points:
+        assert a.amount == b.amount
+    elif a.total_points < b.total_points:
+        assert a.amount <= b.amount
+
+
+def test_explanation_worked_example_price_per_point():
+    scheme = engine.compile_scheme(_tiny())
+    result = engine.explain(scheme, {"washing": "some", "meals": "all", "family": "daily"})
+    # need 3 + 5 = 8; 25% of 8 = 2 points off; net 6; 12.50 + 6 x 2.875 = 29.75.
+    # Exact lines 8.625, 14.375, -5.75 and 12.50 floor to 8.62, 14.37, -5.75, 12.50 (29.74):
+    # the missing penny goes to the first of the two equal remainders.
+    assert [(line.kind, line.points, line.amount) for line in result.lines] == [
+        ("answer", 3, Decimal("8.63")),
+        ("answer", 5, Decimal("14.37")),
+        ("informal_support", -2, Decimal("-5.75")),
+        ("fixed_amount", None, Decimal("12.50")),
+    ]
+    assert result.amount == Decimal("29.75")
+    assert result.exact_amount == Decimal("29.750")
+    assert result.rule_text == "Each point is worth £2.8750, plus a fixed £12.50"
+    assert result.lines[0].domain_title == "Daily living"
+    assert result.lines[0].answer_label == "Some"
+    assert "3 points" in result.lines[0].text and "£8.63" in result.lines[0].text
+    assert "25%" in result.lines[2].text and "Daily" in result.lines[2].text
+    assert result.period == "week" and result.limit is None
+
+
+def test_explanation_worked_example_bands_with_a_maximum():
+    definition = _tiny(
+        allocation={
+            "method": "bands",
+            "bands": [
+                {"min_points": 0, "amount": "50"},
+                {"min_points": 4, "amount": "350"},
+                {"min_points": 8, "amount": "400.005"},
+            ],
+        },
+        limits={"maximum": "380.00"},
+    )
+    scheme = engine.compile_scheme(definition)
+    low = engine.explain(scheme, {"washing": "some", "meals": "all", "family": "no"})
+    assert low.total_points == 8
+    assert [(line.kind, line.amount) for line in low.lines] == [
+        ("answer", None),
+        ("answer", None),
+        ("band", Decimal("400.01")),
+        ("limit", Decimal("-20.01")),
+    ]
+    assert low.amount == Decimal("380.00") and low.limit == "maximum"
+    assert low.rule_text == "8 points or more: £400.01 a week"
+    middle = engine.explain(scheme, {"washing": "lots", "meals": "none", "family": "daily"})
+    # 5 points, 25% of 5 = 1.25 -> 1 point off -> 4 points: the 4 to 7 band.
+    assert middle.total_points == 4
+    assert middle.rule_text == "4 to 7 points: £350.00 a week"
+    assert middle.amount == Decimal("350.00")
+
+
+def test_explanation_shows_a_minimum_raising_the_amount():
+    scheme = engine.compile_scheme(
+        _tiny(
+            allocation={"fixed_amount": "0", "price_per_point": "2"},
+            limits={"minimum": "15.00"},
+        )
+    )
+    result = engine.explain(scheme, {"washing": "some", "meals": "none", "family": "no"})
+    assert [(line.kind, line.amount) for line in result.lines] == [
+        ("answer", Decimal("6.00")),
+        ("limit", Decimal("9.00")),
+    ]
+    assert result.amount == Decimal("15.00") and result.limit == "minimum"
+
+
+def test_explain_is_strict():
+    scheme = engine.compile_scheme(_tiny())
+    with pytest.raises(engine.AnswerError):
+        engine.explain(scheme, {"washing": "some"})
+
+
+def test_largest_remainder_keeps_the_total():
+    shares = engine.largest_remainder(
+        [Decimal("0.333"), Decimal("0.333"), Decimal("0.334"), None], Decimal("1.00")
+    )
+    assert shares == [Decimal("0.33"), Decimal("0.33"), Decimal("0.34"), None]
+    with pytest.raises(ValueError):
+        engine.largest_remainder([Decimal("1.00")], Decimal("3.00"))

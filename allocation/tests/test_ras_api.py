@@ -1,0 +1,131 @@
+"""The RAS API: versions, scoring, and refusals that name every unknown or missing code."""
+
+from decimal import Decimal
+
+import pytest
+
+from accounts.models import ApiToken
+from accounts.roles import Role
+from allocation import engine
+from allocation.models import RasVersion
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def live():
+    return RasVersion.objects.live_on("person")
+
+
+@pytest.fixture
+def auth(practitioner):
+    _token, raw = ApiToken.issue(practitioner, "Tests")
+    return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+
+
+def answers(version, level=1):
+    return {
+        q.code: q.options[min(level, len(q.options) - 1)].code for q in version.parsed.questions
+    }
+
+
+def test_list_versions_hides_drafts_from_those_who_do_not_manage_schemes(
+    client, auth, live, make_user
+):
+    draft = live.copy_as_draft(None, label="Secret draft")
+    listed = client.get("/api/v1/ras/versions", **auth).json()
+    assert {v["kind"] for v in listed} == {"person", "carer"}
+    assert draft.pk not in {v["id"] for v in listed}
+    assert client.get(f"/api/v1/ras/versions/{draft.pk}", **auth).status_code == 404
+    _t, raw = ApiToken.issue(make_user(Role.COMMISSIONER), "Commissioner")
+    assert draft.pk in {
+        v["id"]
+        for v in client.get("/api/v1/ras/versions", HTTP_AUTHORIZATION=f"Bearer {raw}").json()
+    }
+
+
+def test_scoring_returns_points_amount_and_lines_that_add_up(client, auth, live):
+    given = answers(live, 2)
+    response = client.post(
+        f"/api/v1/ras/versions/{live.pk}/score",
+        {"answers": given},
+        content_type="application/json",
+        **auth,
+    )
+    assert response.status_code == 200
+    body = response.json()
+    expected = engine.explain(live.compiled, given)
+    assert body["points"] == expected.total_points
+    assert body["weekly_amount"] == f"{expected.amount:.2f}"
+    assert sum(Decimal(line["amount"]) for line in body["lines"] if line["amount"]) == Decimal(
+        body["weekly_amount"]
+    )
+    assert body["version"]["id"] == live.pk and body["version"]["status"] == "live"
+    assert all(
+        isinstance(line["amount"], str) for line in body["lines"] if line["amount"] is not None
+    )
+
+
+def test_unknown_and_missing_codes_are_422_naming_each(client, auth, live):
+    given = answers(live)
+    missing = list(given)[:2]
+    for code in missing:
+        del given[code]
+    given["not_a_question"] = "none"
+    given["pc_washing"] = "sometimes"
+    response = client.post(
+        f"/api/v1/ras/versions/{live.pk}/score",
+        {"answers": given},
+        content_type="application/json",
+        **auth,
+    )
+    assert response.status_code == 422
+    problems = {(p["type"], p["code"]) for p in response.json()["detail"]}
+    assert ("unknown_question", "not_a_question") in problems
+    assert ("unknown_option", "sometimes") in problems
+    assert {("missing_answer", code) for code in missing} <= problems
+
+
+def test_scoring_needs_credentials_and_a_visible_version(client, auth, live):
+    assert (
+        client.post(
+            f"/api/v1/ras/versions/{live.pk}/score",
+            {"answers": {}},
+            content_type="application/json",
+        ).status_code
+        == 401
+    )
+    assert (
+        client.post(
+            "/api/v1/ras/versions/99999/score",
+            {"answers": {}},
+            content_type="application/json",
+            **auth,
+        ).status_code
+        == 404
+    )
+
+
+def test_session_writes_need_the_csrf_token(client_for, practitioner, live):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(practitioner)
+    from conftest import sign_in
+
+    sign_in(client, practitioner)
+    response = client.post(
+        f"/api/v1/ras/versions/{live.pk}/score",
+        {"answers": answers(live)},
+        content_type="application/json",
+    )
+    assert response.status_code in (401, 403)
+    client.get("/accounts/profile/")  # sets the CSRF cookie
+    token = client.cookies["csrftoken"].value
+    ok = client.post(
+        f"/api/v1/ras/versions/{live.pk}/score",
+        {"answers": answers(live)},
+        content_type="application/json",
+        HTTP_X_CSRFTOKEN=token,
+    )
+    assert ok.status_code == 200

@@ -1,0 +1,262 @@
+"""Model runs and calibration runs through the background worker, their pages and downloads."""
+
+import csv
+import io
+import random
+from decimal import Decimal
+
+import pytest
+
+from accounts.models import AccessEvent
+from accounts.roles import Role
+from allocation import engine
+from allocation.management.commands.reap_tasks import reap
+from allocation.models import CalibrationRun, ModelRun, RasVersion
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def commissioner(make_user):
+    return make_user(Role.COMMISSIONER)
+
+
+@pytest.fixture
+def live():
+    return RasVersion.objects.live_on("person")
+
+
+def random_answers(version, rng):
+    return {q.code: rng.choice(q.options).code for q in version.parsed.questions}
+
+
+@pytest.fixture
+def caseload(make_caseload, team, practitioner, live):
+    rng = random.Random(4)
+    answers = [random_answers(live, rng) for _ in range(40)]
+    scheme = live.compiled
+    costs = []
+    for a in answers:
+        # Current packages: the live amount plus noise, so some gain and some lose.
+        amount = engine.explain(scheme, a).amount
+        costs.append((amount * Decimal(rng.uniform(0.7, 1.3))).quantize(Decimal("0.01")))
+    people = make_caseload(team, answers, costs=costs, user=practitioner)
+    return people, answers, costs
+
+
+def start_model(client, version, **fields):
+    data = {"envelope": "900000", "reserve_percent": "5", "review_fall_percent": "10", **fields}
+    return client.post(f"/ras/versions/{version.pk}/model/", data)
+
+
+def test_a_model_run_goes_through_the_worker_with_progress(
+    client_for, commissioner, caseload, live, run_tasks, django_capture_on_commit_callbacks
+):
+    client = client_for(commissioner)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = start_model(client, live)
+    run = ModelRun.objects.get()
+    assert response.headers["Location"] == f"/ras/model-runs/{run.pk}/"
+    waiting = client.get(f"/ras/model-runs/{run.pk}/").content.decode()
+    assert "Waiting for a worker" in waiting and "<progress" in waiting
+    fragment = client.get(f"/ras/model/{run.pk}/progress/")
+    assert (
+        "HX-Refresh" not in fragment.headers
+        and 'hx-trigger="every 1s"' in fragment.content.decode()
+    )
+    run_tasks()
+    run.refresh_from_db()
+    assert run.status == "done", run.error
+    assert client.get(f"/ras/model/{run.pk}/progress/").headers["HX-Refresh"] == "true"
+    summary = run.result["summary"]
+    people, answers, costs = caseload
+    assert summary["people"] == len(people)
+    expected = sum(engine.explain(live.compiled, a).amount for a in answers) * 52
+    assert Decimal(summary["proposed_issued_annual_total"]) == expected
+    assert Decimal(summary["current_annual_total"]) == sum(costs) * 52
+    overall = run.result["overall"]
+    assert overall["gainers"] + overall["losers"] + overall["unchanged"] == len(people)
+    assert set(run.result["groups"]) == {
+        "Primary support reason",
+        "Age band",
+        "Sex",
+        "Ethnic group",
+        "Dementia",
+        "Client group",
+    }
+    page = client.get(f"/ras/model-runs/{run.pk}/").content.decode()
+    assert "Equality impact" in page and "By client group" in page and "<svg" in page
+
+
+def test_the_review_list_and_downloads(
+    client_for, commissioner, caseload, live, run_tasks, django_capture_on_commit_callbacks
+):
+    client = client_for(commissioner)
+    with django_capture_on_commit_callbacks(execute=True):
+        start_model(client, live, review_fall_percent="5")
+    run_tasks()
+    run = ModelRun.objects.get()
+    assert run.review, "noise of ±30% leaves some people falling by more than 5%"
+    falls = [row["change_percent"] for row in run.review]
+    assert all(f < -5 for f in falls) and falls == sorted(falls)
+    breakdown = client.get(f"/ras/model-runs/{run.pk}/?download=breakdown")
+    rows = list(csv.reader(io.StringIO(breakdown.content.decode())))
+    assert rows[0][0] == "Group" and any(r[0] == "Dementia" for r in rows[1:])
+    review = client.get(f"/ras/model-runs/{run.pk}/?download=review").content.decode()
+    assert run.review[0]["ref"] in review
+    # Naming people, even by ID, is a read of their records: logged.
+    assert AccessEvent.objects.filter(
+        user=commissioner, purpose__contains="review list"
+    ).count() == len(run.review)
+    assert (
+        client.get(f"/ras/model-runs/{run.pk}/?download=chart")["Content-Type"] == "image/svg+xml"
+    )
+
+
+def test_a_model_run_is_idempotent_and_a_dead_one_is_requeued(
+    client_for, commissioner, caseload, live, run_tasks, django_capture_on_commit_callbacks
+):
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    with django_capture_on_commit_callbacks(execute=True):
+        start_model(client_for(commissioner), live)
+    run = ModelRun.objects.get()
+    task = DBTaskResult.objects.get()
+    # A worker claimed it and died: RUNNING, no heartbeat for an hour.
+    long_ago = timezone.now() - timezone.timedelta(hours=1)
+    DBTaskResult.objects.filter(pk=task.pk).update(status="RUNNING", started_at=long_ago)
+    ModelRun.objects.filter(pk=run.pk).update(status="running", heartbeat_at=long_ago)
+    assert reap(timezone.timedelta(minutes=10)) == 1
+    assert DBTaskResult.objects.get().status == "READY"
+    run_tasks()
+    run.refresh_from_db()
+    assert run.status == "done"
+    first = run.result
+    # Running the same task again changes nothing.
+    from allocation.tasks import model_run
+
+    assert model_run.call(run.pk) == "already done"
+    run.refresh_from_db()
+    assert run.result == first
+
+
+def test_a_running_task_that_still_beats_is_left_alone(commissioner, live):
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    from allocation.tasks import model_run
+
+    run = ModelRun.objects.create(
+        version=live, envelope=1, reserve_percent=0, created_by=commissioner
+    )
+    result = model_run.enqueue(run.pk)
+    ModelRun.objects.filter(pk=run.pk).update(
+        task_id=str(result.id), status="running", heartbeat_at=timezone.now()
+    )
+    DBTaskResult.objects.update(
+        status="RUNNING", started_at=timezone.now() - timezone.timedelta(hours=2)
+    )
+    assert reap(timezone.timedelta(minutes=10)) == 0
+
+
+def test_calibration_from_the_database_hits_the_target_and_saves_a_draft(
+    client_for, commissioner, caseload, live, run_tasks, django_capture_on_commit_callbacks
+):
+    client = client_for(commissioner)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"/ras/versions/{live.pk}/calibrate/",
+            {
+                "source": "database",
+                "method": "ols",
+                "band_count": "10",
+                "envelope": "£1,000,000",
+                "reserve_percent": "5",
+            },
+        )
+    run = CalibrationRun.objects.get()
+    assert response.headers["Location"] == f"/ras/calibrations/{run.pk}/"
+    run_tasks()
+    run.refresh_from_db()
+    assert run.status == "done", run.error
+    assert run.result["modelled_annual_total"] == run.result["target"] == "950000.00"
+    assert run.draft.status == "draft" and run.draft.origin == "calibrated"
+    assert run.draft.definition["allocation"] == run.result["scaled"]
+    page = client.get(f"/ras/calibrations/{run.pk}/").content.decode()
+    assert "R²" in page and "<svg" in page and "Residuals by primary support reason" in page
+
+
+def _sample_csv(version, rows):
+    codes = [q.code for q in version.parsed.questions]
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([*codes, "weekly_cost"])
+    for answers, cost in rows:
+        writer.writerow([answers[c] for c in codes] + [cost])
+    return out.getvalue()
+
+
+def test_calibration_from_a_csv(
+    client_for, commissioner, caseload, live, run_tasks, django_capture_on_commit_callbacks
+):
+    rng = random.Random(9)
+    text = _sample_csv(
+        live, [(random_answers(live, rng), f"{rng.uniform(100, 900):.2f}") for _ in range(60)]
+    )
+    upload = io.BytesIO(text.encode())
+    upload.name = "packages.csv"
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(commissioner).post(
+            f"/ras/versions/{live.pk}/calibrate/",
+            {
+                "source": "csv",
+                "file": upload,
+                "method": "lad",
+                "band_count": "10",
+                "envelope": "800000",
+                "reserve_percent": "2.5",
+            },
+        )
+    run_tasks()
+    run = CalibrationRun.objects.get()
+    assert run.status == "done", run.error
+    assert run.result["sample_size"] == 60 and run.result["modelled_annual_total"] == "780000.00"
+
+
+def test_a_bad_csv_lists_every_bad_line_and_nothing_runs(client_for, commissioner, live):
+    rng = random.Random(2)
+    good = random_answers(live, rng)
+    text = _sample_csv(
+        live, [(good, "250.00"), ({**good, "pc_washing": "sometimes"}, "300"), (good, "lots")]
+    )
+    upload = io.BytesIO(text.encode())
+    upload.name = "packages.csv"
+    body = (
+        client_for(commissioner)
+        .post(
+            f"/ras/versions/{live.pk}/calibrate/",
+            {
+                "source": "csv",
+                "file": upload,
+                "method": "ols",
+                "band_count": "10",
+                "envelope": "800000",
+                "reserve_percent": "5",
+            },
+        )
+        .content.decode()
+    )
+    assert "Line 3: ‘sometimes’ is not an answer to pc_washing" in body
+    assert "Line 4: the cost ‘lots’ must be an amount" in body
+    assert not CalibrationRun.objects.exists()
+
+
+@pytest.mark.parametrize("role", [Role.PRACTITIONER, Role.FINANCE, Role.PERSON])
+def test_only_commissioners_see_runs(client_for, make_user, commissioner, live, role):
+    run = ModelRun.objects.create(
+        version=live, envelope=1, reserve_percent=0, created_by=commissioner
+    )
+    client = client_for(make_user(role))
+    assert client.get(f"/ras/model-runs/{run.pk}/").status_code == 404
+    assert client.get(f"/ras/model/{run.pk}/progress/").status_code == 404

@@ -1,0 +1,38 @@
+from django.urls import path
+
+from .views import editor, runs, versions
+
+app_name = "allocation"
+
+urlpatterns = [
+    path("ras/", versions.schemes, name="schemes"),
+    path("ras/import/", versions.version_import, name="import"),
+    path("ras/versions/<int:pk>/", versions.version_detail, name="version"),
+    path("ras/versions/<int:pk>/export/", versions.version_export, name="export"),
+    path("ras/versions/<int:pk>/copy/", versions.version_copy, name="copy"),
+    path("ras/versions/<int:pk>/delete/", versions.delete_draft, name="delete"),
+    path("ras/versions/<int:pk>/publish/", versions.publish, name="publish"),
+    path("ras/versions/<int:pk>/domains/", editor.domains, name="domains"),
+    path("ras/versions/<int:pk>/domains/<slug:code>/", editor.domain_edit, name="domain"),
+    path(
+        "ras/versions/<int:pk>/domains/<slug:code>/delete/",
+        editor.domain_delete,
+        name="domain-delete",
+    ),
+    path("ras/versions/<int:pk>/domains/<slug:code>/move/", editor.domain_move, name="domain-move"),
+    path("ras/versions/<int:pk>/questions/", editor.questions, name="questions"),
+    path("ras/versions/<int:pk>/questions/new/", editor.question_edit, name="question-new"),
+    path("ras/versions/<int:pk>/questions/<slug:code>/", editor.question_edit, name="question"),
+    path(
+        "ras/versions/<int:pk>/questions/<slug:code>/delete/",
+        editor.question_delete,
+        name="question-delete",
+    ),
+    path("ras/versions/<int:pk>/rule/", editor.rule, name="rule"),
+    path("ras/versions/<int:pk>/limits/", editor.limits, name="limits"),
+    path("ras/versions/<int:pk>/model/", runs.model, name="model"),
+    path("ras/versions/<int:pk>/calibrate/", runs.calibrate, name="calibrate"),
+    path("ras/model-runs/<int:pk>/", runs.model_run, name="model-run"),
+    path("ras/calibrations/<int:pk>/", runs.calibration, name="calibration"),
+    path("ras/<str:kind>/<int:pk>/progress/", runs.progress, name="progress"),
+]

@@ -1,0 +1,1 @@
+"""Commissioners' pages for the RAS: versions, the builder, calibration and modelling."""

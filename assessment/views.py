@@ -1,0 +1,430 @@
+"""Assessment pages: one question per page, check your answers, declaration, the budget
+explained; and for staff, supported assessments, agreeing answers and eligibility."""
+
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from accounts.roles import Role
+from allocation.models import Allocation
+from people import access
+from people.models import Person
+
+from . import services
+from .forms import AnswerForm, DeclarationForm, EligibilityForm, StartForm
+from .history import answer_history
+from .models import Assessment
+
+
+def _assessment(request, pk) -> Assessment:
+    """The assessment, if the user may see its person (the read is logged); else 404."""
+    found = (
+        Assessment.objects.select_related("person", "version__scheme", "cared_for")
+        .filter(pk=pk)
+        .first()
+        if access.is_record_id(pk)
+        else None
+    )
+    if found is None:
+        access.log_denied(request, request.user, f"assessment {pk}")
+        raise Http404
+    try:
+        access.open_person(request, request.user, found.person_id)
+    except access.NotVisible:
+        raise Http404 from None
+    return found
+
+
+def can_answer(user, assessment: Assessment) -> bool:
+    if not assessment.is_open:
+        return False
+    return user.edits_records or (user.is_citizen and assessment.mode == Assessment.Mode.SELF)
+
+
+def _questions(assessment):
+    return assessment.version.parsed.questions
+
+
+def _next_code(assessment, code):
+    codes = [q.code for q in _questions(assessment)]
+    position = codes.index(code)
+    return codes[position + 1] if position + 1 < len(codes) else None
+
+
+def _sections(assessment):
+    """Each domain with its status, for the assessment's task list."""
+    sections = []
+    for domain in assessment.version.parsed.domains:
+        answered = sum(1 for q in domain.questions if q.code in assessment.answers)
+        first_open = next(
+            (q.code for q in domain.questions if q.code not in assessment.answers), None
+        )
+        sections.append(
+            {
+                "domain": domain,
+                "answered": answered,
+                "status": "Completed"
+                if answered == len(domain.questions)
+                else "In progress"
+                if answered
+                else "Not yet started",
+                "href": reverse(
+                    "assessment:question",
+                    args=[assessment.pk, first_open or domain.questions[0].code],
+                ),
+            }
+        )
+    return sections
+
+
+@login_required
+def overview(request, pk):
+    assessment = _assessment(request, pk)
+    allocation = Allocation.objects.filter(assessment=assessment).first()
+    return render(
+        request,
+        "assessment/overview.html",
+        {
+            "assessment": assessment,
+            "person": assessment.person,
+            "allocation": allocation,
+            "sections": _sections(assessment) if assessment.is_open else None,
+            "can_answer": can_answer(request.user, assessment),
+            "can_decide": request.user.edits_records
+            and assessment.status != Assessment.Status.IN_PROGRESS,
+            "eligibility": getattr(assessment, "eligibility", None),
+            "unanswered": len(assessment.unanswered()),
+        },
+    )
+
+
+@login_required
+def question(request, pk, code):
+    assessment = _assessment(request, pk)
+    if not can_answer(request.user, assessment):
+        return redirect("assessment:overview", pk=assessment.pk)
+    q = assessment.version.parsed.question(code)
+    if q is None:
+        raise Http404
+    form = AnswerForm(
+        request.POST or None, question=q, initial={"answer": assessment.answers.get(code)}
+    )
+    later = "later" in request.POST
+    if request.method == "POST" and later and not request.POST.get("answer"):
+        messages.success(request, "Your answers are saved. You can come back to them at any time.")
+        return redirect(_after_saving(request, assessment))
+    if request.method == "POST" and form.is_valid():
+        services.record_answer(assessment, code, form.cleaned_data["answer"], user=request.user)
+        if later:
+            messages.success(
+                request, "Your answers are saved. You can come back to them at any time."
+            )
+            return redirect(_after_saving(request, assessment))
+        following = _next_code(assessment, code)
+        if request.GET.get("return") == "check" or following is None:
+            return redirect("assessment:check", pk=assessment.pk)
+        return redirect("assessment:question", pk=assessment.pk, code=following)
+    codes = [x.code for x in _questions(assessment)]
+    position = codes.index(code)
+    previous = codes[position - 1] if position else None
+    return render(
+        request,
+        "assessment/question.html",
+        {
+            "assessment": assessment,
+            "form": form,
+            "question": q,
+            "domain": assessment.version.parsed.domain_of(code),
+            "number": position + 1,
+            "count": len(codes),
+            "back": reverse("assessment:question", args=[assessment.pk, previous])
+            if previous
+            else reverse("assessment:overview", args=[assessment.pk]),
+        },
+    )
+
+
+def _after_saving(request, assessment) -> str:
+    if request.user.is_citizen:
+        return reverse("people:portal")
+    return reverse("assessment:overview", args=[assessment.pk])
+
+
+def _answer_rows(assessment):
+    rows = []
+    for domain in assessment.version.parsed.domains:
+        items = []
+        for q in domain.questions:
+            option = q.option(assessment.answers.get(q.code, ""))
+            items.append({"question": q, "answer": option.label if option else None})
+        rows.append({"domain": domain, "items": items})
+    return rows
+
+
+@login_required
+def check(request, pk):
+    assessment = _assessment(request, pk)
+    if not can_answer(request.user, assessment):
+        return redirect("assessment:overview", pk=assessment.pk)
+    return render(
+        request,
+        "assessment/check.html",
+        {
+            "assessment": assessment,
+            "rows": _answer_rows(assessment),
+            "unanswered": assessment.unanswered(),
+        },
+    )
+
+
+@login_required
+def declaration(request, pk):
+    assessment = _assessment(request, pk)
+    if not can_answer(request.user, assessment):
+        return redirect("assessment:overview", pk=assessment.pk)
+    staff = request.user.is_council_staff
+    initial = {"full_name": request.user.get_full_name()}
+    form = DeclarationForm(request.POST or None, staff=staff, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.submit(
+                assessment, user=request.user, declaration_name=form.cleaned_data["full_name"]
+            )
+        except services.UnansweredQuestions as missing:
+            messages.info(
+                request,
+                "Some questions have changed since you started. Answer them, then submit again.",
+            )
+            return redirect("assessment:question", pk=assessment.pk, code=missing.codes[0])
+        except services.AssessmentError as error:
+            form.add_error(None, str(error))
+        else:
+            return redirect("assessment:submitted", pk=assessment.pk)
+    return render(
+        request,
+        "assessment/declaration.html",
+        {"assessment": assessment, "form": form, "staff": staff},
+    )
+
+
+@login_required
+def submitted(request, pk):
+    assessment = _assessment(request, pk)
+    allocation = Allocation.objects.filter(assessment=assessment).first()
+    if allocation is None:
+        return redirect("assessment:overview", pk=assessment.pk)
+    return render(
+        request, "assessment/submitted.html", {"assessment": assessment, "allocation": allocation}
+    )
+
+
+@login_required
+def budget(request, pk):
+    """Your budget explained: every answer that scored, every adjustment, every pound."""
+    assessment = _assessment(request, pk)
+    allocation = (
+        Allocation.objects.select_related("version__scheme").filter(assessment=assessment).first()
+    )
+    if allocation is None:
+        raise Http404
+    if request.GET.get("format") == "csv":
+        return _budget_csv(assessment, allocation)
+    return render(
+        request,
+        "assessment/budget.html",
+        {
+            "assessment": assessment,
+            "person": assessment.person,
+            "allocation": allocation,
+            "answer_lines": [line for line in allocation.lines if line["kind"] == "answer"],
+            "other_lines": [line for line in allocation.lines if line["kind"] != "answer"],
+        },
+    )
+
+
+def _budget_csv(assessment, allocation) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="budget-explained-{assessment.pk}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["What", "Question", "Answer", "Points", "Amount (£)", "Explanation"])
+    for line in allocation.lines:
+        writer.writerow(
+            [
+                line["kind"],
+                line.get("question") or "",
+                line.get("answer") or "",
+                "" if line["points"] is None else line["points"],
+                line["amount"] or "",
+                line["text"],
+            ]
+        )
+    writer.writerow(
+        [
+            "total",
+            "",
+            "",
+            allocation.total_points,
+            f"{allocation.amount:.2f}",
+            f"{allocation.rule_text}. {allocation.version} ({allocation.period})",
+        ]
+    )
+    return response
+
+
+@login_required
+def history(request, pk):
+    assessment = _assessment(request, pk)
+    return render(
+        request,
+        "assessment/history.html",
+        {
+            "assessment": assessment,
+            "entries": answer_history(assessment),
+        },
+    )
+
+
+@login_required
+def change_answer(request, pk, code):
+    """Staff agree or change a submitted answer; a change needs a reason and is kept in history."""
+    assessment = _assessment(request, pk)
+    if not request.user.edits_records or assessment.is_open:
+        raise Http404
+    q = assessment.version.parsed.question(code)
+    if q is None:
+        raise Http404
+    form = AnswerForm(
+        request.POST or None,
+        question=q,
+        reason_required=True,
+        initial={"answer": assessment.answers.get(code)},
+    )
+    if request.method == "POST" and form.is_valid():
+        if form.cleaned_data["answer"] == assessment.answers.get(code):
+            form.add_error("answer", "Choose a different answer, or go back to keep this one")
+        else:
+            services.record_answer(
+                assessment,
+                code,
+                form.cleaned_data["answer"],
+                user=request.user,
+                reason=form.cleaned_data["reason"],
+            )
+            messages.success(request, "The answer has been changed and the budget recalculated")
+            return redirect("assessment:review", pk=assessment.pk)
+    return render(
+        request,
+        "assessment/change_answer.html",
+        {"assessment": assessment, "form": form, "question": q},
+    )
+
+
+@login_required
+def review(request, pk):
+    """A practitioner reads the submitted answers, changing any that are not right."""
+    assessment = _assessment(request, pk)
+    if not request.user.edits_records or assessment.is_open:
+        raise Http404
+    return render(
+        request,
+        "assessment/review.html",
+        {"assessment": assessment, "rows": _answer_rows(assessment)},
+    )
+
+
+@login_required
+def eligibility(request, pk):
+    assessment = _assessment(request, pk)
+    if not request.user.edits_records or assessment.is_open:
+        raise Http404
+    existing = getattr(assessment, "eligibility", None)
+    initial = {}
+    if existing:
+        initial = {
+            "arises_from_condition": "yes" if existing.arises_from_condition else "no",
+            "health_at_risk": "yes" if existing.health_at_risk else "no",
+            "unable": existing.unable_outcomes,
+            "significant_impact": "yes" if existing.significant_impact else "no",
+            "reasons": existing.reasons,
+        }
+    form = EligibilityForm(request.POST or None, kind=assessment.kind, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        decision = services.decide_eligibility(
+            assessment, user=request.user, **form.decision_kwargs()
+        )
+        messages.success(
+            request,
+            "Eligible: the indicative budget stands"
+            if decision.eligible
+            else "Not eligible: no budget",
+        )
+        return redirect("assessment:overview", pk=assessment.pk)
+    return render(request, "assessment/eligibility.html", {"assessment": assessment, "form": form})
+
+
+@login_required
+def person_assessments(request, person_pk):
+    """Staff: a person's assessments, and starting a supported one."""
+    if not request.user.is_council_staff:
+        access.log_denied(request, request.user, person_pk)
+        raise Http404
+    try:
+        person = access.open_person(request, request.user, person_pk)
+    except access.NotVisible:
+        raise Http404 from None
+    form = StartForm(request.POST or None)
+    if request.method == "POST":
+        if not request.user.edits_records:
+            raise Http404
+        if form.is_valid():
+            try:
+                assessment = services.start(
+                    person,
+                    kind=form.cleaned_data["kind"],
+                    mode=Assessment.Mode.SUPPORTED,
+                    user=request.user,
+                )
+            except services.AssessmentError as error:
+                form.add_error(None, str(error))
+            else:
+                return redirect("assessment:overview", pk=assessment.pk)
+    assessments = person.assessments.select_related("version__scheme", "allocation", "eligibility")
+    return render(
+        request,
+        "assessment/person_assessments.html",
+        {
+            "person": person,
+            "assessments": assessments,
+            "form": form,
+            "tab": "assessments",
+        },
+    )
+
+
+@login_required
+@require_POST
+def start_self(request):
+    """A person (or their representative) starts a self-assessment from their portal."""
+    if request.user.role not in (Role.PERSON, Role.REPRESENTATIVE, Role.CARER):
+        raise Http404
+    person = (
+        Person.objects.visible_to(request.user).filter(pk=request.POST.get("person")).first()
+        if (access.is_record_id(request.POST.get("person")))
+        else None
+    )
+    if person is None:
+        access.log_denied(request, request.user, request.POST.get("person", "?"))
+        raise Http404
+    kind = "carer" if request.user.role == Role.CARER else "person"
+    try:
+        assessment = services.start(person, kind=kind, mode=Assessment.Mode.SELF, user=request.user)
+    except services.AssessmentError as error:
+        messages.info(request, str(error))
+        return redirect("people:portal")
+    first = assessment.unanswered()[:1] or [_questions(assessment)[0].code]
+    return redirect("assessment:question", pk=assessment.pk, code=first[0])
