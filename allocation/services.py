@@ -150,6 +150,7 @@ def breakdown_json(result) -> dict:
                     "mean_change_percent": _round(row.mean_percent_change),
                 }
                 for row in rows
+                if row.people
             ]
             for name, rows in result.groups.items()
         },

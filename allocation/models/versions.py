@@ -28,7 +28,7 @@ class RasScheme(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["kind", "name"]
+        ordering = ["-kind", "name"]  # people's schemes first, then carers'
 
     def __str__(self):
         return self.name

@@ -66,9 +66,9 @@ def test_a_person_self_assesses_and_reads_their_explained_budget(
     assert done.headers["Location"] == f"/assessments/{assessment.pk}/submitted/"
     allocation = Allocation.objects.get(assessment=assessment)
     submitted = client.get(done.headers["Location"]).content.decode()
-    assert f"£{allocation.amount}" in submitted
+    assert f"£{allocation.amount:,.2f}" in submitted
     page = client.get(f"/assessments/{assessment.pk}/budget/").content.decode()
-    assert "Your budget explained" in page and f"£{allocation.amount} a week" in page
+    assert "Your budget explained" in page and f"£{allocation.amount:,.2f} a week" in page
     assert str(live) in page
     # Every line with money adds up to the amount, in the downloaded copy too.
     rows = list(
@@ -262,7 +262,7 @@ def test_carer_self_assesses_with_the_carers_scheme(client_for, make_user, make_
     allocation = Allocation.objects.get(assessment=assessment)
     assert allocation.period == "year" and allocation.amount > 0
     page = client.get(f"/assessments/{assessment.pk}/budget/").content.decode()
-    assert f"£{allocation.amount} a year" in page
+    assert f"£{allocation.amount:,.2f} a year" in page
 
 
 def test_viewing_an_assessment_is_logged_on_the_person(

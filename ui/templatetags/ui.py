@@ -97,3 +97,16 @@ def elided_range(paginator, number):
         str(item) if not isinstance(item, int) else item
         for item in paginator.get_elided_page_range(number, on_each_side=2, on_ends=1)
     ]
+
+
+@register.filter
+def money(value) -> str:
+    """Pounds as people write them: £1,250.50, and −£65.70 for a reduction."""
+    from decimal import Decimal, InvalidOperation
+
+    try:
+        amount = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return str(value)
+    sign = "−" if amount < 0 else ""
+    return f"{sign}£{abs(amount):,.2f}"

@@ -11,6 +11,7 @@ from django.db import transaction
 from tqdm import tqdm
 
 from accounts.models import Team, User
+from allocation.defaults import ensure_default_schemes
 from allocation.models import RasVersion
 from assessment.models import Assessment, EligibilityDecision
 from budgets.models import PersonalBudget
@@ -57,10 +58,11 @@ class Command(BaseCommand):
             raise CommandError(
                 "The database already holds people. Load the demo council into an empty database."
             )
+        ensure_default_schemes()
         versions = {kind: RasVersion.objects.live_on(kind) for kind in ("person", "carer")}
         if None in versions.values():
             raise CommandError(
-                "The default RAS schemes are missing: run `python manage.py migrate` first."
+                "No RAS scheme is live today for people and for carers: publish one first."
             )
         started = time.perf_counter()
         progress = tqdm(

@@ -1,0 +1,181 @@
+"""The RAS journeys of issue #3 in a real browser: a person self-assesses and reads their
+explained budget; a commissioner calibrates from the demo council, models the draft, reads
+the equality breakdown and publishes it. axe-core checks every page on the way."""
+
+import re
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accounts.models import User
+from allocation.models import Allocation, RasVersion
+
+from .conftest import assert_accessible
+from .test_journeys import code_for
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+PASSWORD = "demo-council-2026"
+
+
+@pytest.fixture
+def demo_council(db):
+    call_command("seed_demo", people=300, seed=7, no_progress=True, verbosity=0)
+
+
+@pytest.fixture
+def worker(monkeypatch):
+    """Run queued background tasks, as `manage.py db_worker` does in production."""
+    monkeypatch.setattr(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    )
+
+    def run():
+        call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0", verbosity=0)
+
+    return run
+
+
+def sign_in(page, username):
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def test_a_person_self_assesses_and_reads_their_explained_budget(page, demo_council):
+    sign_in(page, "person")
+    page.wait_for_url("**/my-record/**")
+    assert_accessible(page)
+    page.get_by_role("button", name="Start a self-assessment").click()
+    page.wait_for_url("**/questions/**")
+    assert_accessible(page)
+
+    # Trying to go on without an answer explains what to do.
+    page.get_by_role("button", name="Save and continue").click()
+    assert "Select an answer" in page.locator(".govuk-error-summary").inner_text()
+    assert_accessible(page)
+
+    count = int(re.search(r"Question 1 of (\d+)", page.content()).group(1))
+    for number in range(count):
+        radios = page.locator(".govuk-radios__input")
+        radios.nth(min(number % 3, radios.count() - 1)).check()
+        if number == 5:  # stop, and come back later
+            page.get_by_role("button", name="Save and come back later").click()
+            assert (
+                "Your answers are saved" in page.locator(".govuk-notification-banner").inner_text()
+            )
+            page.get_by_role("button", name="Continue your self-assessment").click()
+            assert_accessible(page)
+            page.locator(".govuk-task-list__link").nth(1).click()
+            continue
+        page.get_by_role("button", name="Save and continue").click()
+        if "/check/" in page.url:
+            break
+    if "/check/" not in page.url:
+        # Back from the task list: answer whatever is left.
+        while "/questions/" in page.url:
+            page.locator(".govuk-radios__input").first.check()
+            page.get_by_role("button", name="Save and continue").click()
+    page.wait_for_url("**/check/")
+    assert page.get_by_role("heading", name="Check your answers before sending").is_visible()
+    assert_accessible(page)
+
+    page.get_by_role("button", name="Continue").click()
+    assert_accessible(page)
+    page.get_by_label("I confirm the answers are right").check()
+    page.get_by_role("button", name="Accept and send").click()
+    page.wait_for_url("**/submitted/")
+    assert page.get_by_role("heading", name="Assessment sent").is_visible()
+    assert_accessible(page)
+
+    page.get_by_role("link", name="See exactly how your budget is worked out").click()
+    assert page.get_by_role("heading", name="Your budget explained").is_visible()
+    assert_accessible(page)
+    allocation = Allocation.objects.select_related("assessment__person__user").get(
+        assessment__person__user__username="person", assessment__status="submitted"
+    )
+    main = page.locator("main").inner_text()
+    assert f"£{allocation.amount:,.2f} a week" in main
+    assert f"{allocation.total_points} points" in main
+    money = [
+        Decimal(cell.replace("£", "").replace(",", "").replace("−", "-"))
+        for cell in page.locator(
+            "tbody td.govuk-table__cell--numeric:nth-child(4)"
+        ).all_inner_texts()
+    ]
+    money += [
+        Decimal(
+            re.search(r"(−?)£([\d,]+\.\d\d)", text)
+            .group(0)
+            .replace("£", "")
+            .replace(",", "")
+            .replace("−", "-")
+        )
+        for text in page.locator(".govuk-summary-list__actions").all_inner_texts()
+        if "£" in text
+    ]
+    assert sum(money) == allocation.amount, "every pound is explained by a line"
+
+
+def test_a_commissioner_calibrates_models_and_publishes(page, demo_council, worker):
+    commissioner = User.objects.get(username="commissioner")
+    device = TOTPDevice.objects.create(user=commissioner, name="Phone", confirmed=True)
+    sign_in(page, "commissioner")
+    page.get_by_label("Security code").fill(code_for(device))
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_url("**/ras/")
+    assert_accessible(page)
+    live = RasVersion.objects.live_on("person")
+    page.get_by_role("link", name=re.compile(r"Version 1: Shipped default")).first.click()
+    assert page.get_by_text("Selfdirect RAS for people").first.is_visible()
+    assert_accessible(page)
+
+    page.get_by_role("button", name="Calibrate").click()
+    assert_accessible(page)
+    page.get_by_label("Least squares, with a fixed amount").check()
+    page.get_by_label("Annual funding envelope").fill("9,500,000")
+    page.get_by_label("Reserve").fill("5")
+    page.get_by_role("button", name="Calibrate").click()
+    page.wait_for_url("**/ras/calibrations/**")
+    assert page.locator("progress").is_visible()
+    assert_accessible(page)
+    worker()
+    page.wait_for_selector("text=How well the fit explains real costs")  # the page refreshes itself
+    assert "£9,025,000.00" in page.locator("main").inner_text()  # the target, hit to the penny
+    assert_accessible(page)
+
+    page.get_by_role("link", name=re.compile(r"draft version \d+")).click()
+    draft = RasVersion.objects.exclude(pk=live.pk).get(scheme=live.scheme)
+    assert page.get_by_text("Cannot start yet").is_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Model this version").click()
+    assert_accessible(page)
+    page.get_by_label("Annual funding envelope").fill("9500000")
+    page.get_by_role("button", name="Run the model").click()
+    page.wait_for_url("**/ras/model-runs/**")
+    worker()
+    page.wait_for_selector("text=Equality impact")
+    main = page.locator("main").inner_text()
+    for group in [
+        "By primary support reason",
+        "By age band",
+        "By sex",
+        "By ethnic group",
+        "By dementia",
+        "By client group",
+    ]:
+        assert group in main
+    assert_accessible(page)
+
+    page.get_by_role("button", name="Check and publish").click()
+    assert_accessible(page)
+    page.get_by_label("Day").fill("1")
+    page.get_by_label("Month").fill("4")
+    page.get_by_label("Year").fill("2027")
+    page.get_by_role("button", name="Publish").click()
+    assert page.get_by_text("is live from 1 April 2027").is_visible()
+    assert_accessible(page)
+    draft.refresh_from_db()
+    assert draft.status == "live"
