@@ -16,7 +16,6 @@ DEMO_SEED ?= 2026
 
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_PYTHON_DOWNLOADS := never
-export UV_PYTHON := $(shell command -v $(PYTHON))
 export UV_NO_PROGRESS := 1
 
 .PHONY: run test bench lint migrations-check install install-dev assets e2e-deps clean
@@ -53,8 +52,13 @@ run: install
 	@$(PY) manage.py migrate --noinput -v0
 	@$(PY) manage.py seed_demo --if-empty --people $(DEMO_PEOPLE) --seed $(DEMO_SEED)
 	@$(PY) manage.py collectstatic --noinput -v0
+	@$(PY) manage.py reap_tasks --stale-minutes 0 > /dev/null
 	@SELFDIRECT_STAFF_OTP=$${SELFDIRECT_STAFF_OTP:-off} $(PY) manage.py demo_logins --url http://127.0.0.1:$(PORT)
-	@SELFDIRECT_STAFF_OTP=$${SELFDIRECT_STAFF_OTP:-off} $(PY) manage.py runserver 127.0.0.1:$(PORT) --noreload
+	@# A background worker for calibration and model runs lives as long as the server does.
+	@export SELFDIRECT_STAFF_OTP=$${SELFDIRECT_STAFF_OTP:-off}; \
+	$(PY) manage.py db_worker --interval 1 --no-reload > var/worker.log 2>&1 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(PY) manage.py runserver 127.0.0.1:$(PORT) --noreload
 
 # The whole suite, browser journeys included. pytest's exit code 5 means it collected
 # nothing: that is a failure here (an empty suite proves nothing), reported as such.

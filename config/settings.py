@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "axes",
     "csp",
+    "ninja",
     "govuk_frontend_django",
     "ui",
     "django_tasks",

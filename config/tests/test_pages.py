@@ -71,3 +71,9 @@ def test_pages_may_not_be_framed(client):
 def test_unknown_api_paths_answer_json(client):
     response = client.get("/api/v1/nothing-here")
     assert response.status_code == 404 and response.json() == {"detail": "Not Found"}
+
+
+def test_the_api_docs_are_served_from_our_own_static_files(client):
+    body = client.get("/api/v1/docs").content.decode()
+    assert "/static/ninja/swagger-ui-bundle.js" in body
+    assert "cdn" not in body.lower()
