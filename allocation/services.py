@@ -164,13 +164,6 @@ def _at_limit(scheme, proposed: np.ndarray, which: str) -> int:
     return int(np.count_nonzero(proposed == int(limit * 100)))
 
 
-def sample_from_database(version: RasVersion):
-    """Current eligible people with a budget: their answers, costs and groups."""
-    pop = population.load(version)
-    keep = pop.has_budget
-    return pop, keep
-
-
 def fit_and_scale(
     version: RasVersion,
     *,

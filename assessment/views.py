@@ -60,6 +60,8 @@ def _sections(assessment):
     """Each domain with its status, for the assessment's task list."""
     sections = []
     for domain in assessment.version.parsed.domains:
+        if not domain.questions:
+            continue
         answered = sum(1 for q in domain.questions if q.code in assessment.answers)
         first_open = next(
             (q.code for q in domain.questions if q.code not in assessment.answers), None
@@ -412,13 +414,12 @@ def start_self(request):
     """A person (or their representative) starts a self-assessment from their portal."""
     if request.user.role not in (Role.PERSON, Role.REPRESENTATIVE, Role.CARER):
         raise Http404
-    person = (
-        Person.objects.visible_to(request.user).filter(pk=request.POST.get("person")).first()
-        if (access.is_record_id(request.POST.get("person")))
-        else None
-    )
+    ref = request.POST.get("person", "")
+    person = None
+    if access.is_record_id(ref):
+        person = Person.objects.visible_to(request.user).filter(pk=ref).first()
     if person is None:
-        access.log_denied(request, request.user, request.POST.get("person", "?"))
+        access.log_denied(request, request.user, ref or "?")
         raise Http404
     kind = "carer" if request.user.role == Role.CARER else "person"
     try:

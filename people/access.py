@@ -73,21 +73,22 @@ def log_denied(request, user, ref, purpose="No right to this record") -> None:
     )
 
 
-def log_listing(request, user, people, *, action=Action.LIST) -> None:
-    """One row per person shown in a list, written in a single statement."""
-    if user.role in (Role.PERSON, Role.REPRESENTATIVE):
-        purpose = "Their own records"
-    else:
-        purpose = "Caseload list" if action == Action.LIST else "API list"
+def log_listing(request, user, people, *, action=Action.LIST, purpose: str | None = None) -> None:
+    """One row per person shown in a list (people, or their ids), written in a single statement."""
+    if purpose is None:
+        if user.role in (Role.PERSON, Role.REPRESENTATIVE):
+            purpose = "Their own records"
+        else:
+            purpose = "Caseload list" if action == Action.LIST else "API list"
     now = timezone.now()
     AccessEvent.objects.bulk_create(
         [
             AccessEvent(
                 occurred_at=now,
                 user=user,
-                person=person,
+                person_id=person if isinstance(person, int) else person.pk,
                 action=action,
-                purpose=purpose,
+                purpose=purpose[:500],
                 path=request.path[:300],
             )
             for person in people

@@ -13,8 +13,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
-from accounts.models import AccessEvent
 from budgets.models import PersonalBudget
+from people import access
 
 from .. import charts, tasks
 from ..forms import CalibrationForm, ModelRunForm
@@ -135,17 +135,11 @@ def model_run(request, pk):
 
 
 def _log_review(request, run, rows) -> None:
-    AccessEvent.objects.bulk_create(
-        [
-            AccessEvent(
-                user=request.user,
-                person_id=row["person_id"],
-                action=AccessEvent.Action.LIST,
-                purpose=f"RAS model run {run.pk}: review list",
-                path=request.path[:300],
-            )
-            for row in rows
-        ]
+    access.log_listing(
+        request,
+        request.user,
+        [row["person_id"] for row in rows],
+        purpose=f"RAS model run {run.pk}: review list",
     )
 
 
