@@ -10,6 +10,7 @@ from config.api_errors import READ_ERRORS, WRITE_ERRORS
 
 from . import engine
 from .definition import to_dict
+from .explanation import line_json
 from .models import RasVersion
 from .views.common import manages_ras
 
@@ -144,19 +145,6 @@ def score(request, body: ScoreIn, version_id: int = Path(..., ge=1, le=MAX_ID)):
         "period": explanation.period,
         "rule": explanation.rule_text,
         "limit": explanation.limit,
-        "lines": [
-            {
-                "kind": line.kind,
-                "domain": line.domain_title,
-                "question_code": line.question_code,
-                "question": line.question_text,
-                "option_code": line.option_code,
-                "answer": line.answer_label,
-                "points": line.points,
-                "amount": None if line.amount is None else f"{line.amount:.2f}",
-                "text": line.text,
-            }
-            for line in explanation.lines
-        ],
+        "lines": [line_json(line) for line in explanation.lines],
         "version": _summary(version),
     }

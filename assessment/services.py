@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from allocation import engine
+from allocation.explanation import line_json
 from allocation.models import Allocation, RasVersion
 
 from . import domain
@@ -143,7 +144,7 @@ def score(assessment: Assessment) -> Allocation:
         "period": explanation.period,
         "limit": explanation.limit or "",
         "rule_text": explanation.rule_text,
-        "lines": [line_to_dict(line) for line in explanation.lines],
+        "lines": [line_json(line) for line in explanation.lines],
         "calculated_at": timezone.now(),
     }
     allocation = Allocation.objects.filter(assessment=assessment).first()
@@ -153,20 +154,6 @@ def score(assessment: Assessment) -> Allocation:
         setattr(allocation, name, value)
     allocation.save()
     return allocation
-
-
-def line_to_dict(line) -> dict:
-    return {
-        "kind": line.kind,
-        "domain": line.domain_title,
-        "question_code": line.question_code,
-        "question": line.question_text,
-        "option_code": line.option_code,
-        "answer": line.answer_label,
-        "points": line.points,
-        "amount": None if line.amount is None else format(line.amount, "f"),
-        "text": line.text,
-    }
 
 
 def decide_eligibility(

@@ -14,6 +14,7 @@ from family and friends was only partly taken into account. No Django imports.
 import random
 
 from allocation.definition import Definition
+from people.domain import client_group
 
 # (alpha, beta) of the latent need for each group; mean = alpha / (alpha + beta).
 NEED = {
@@ -105,21 +106,20 @@ HISTORIC_FIXED = 25.0
 HISTORIC_PER_POINT = 3.0
 
 
+# The need model's groups are the client groups commissioners use.
+NEED_GROUP = {
+    "Dementia, memory and cognition": "dementia",
+    "Learning disability": "learning_disability",
+    "Mental health": "mental_health",
+    "Older people": "older",
+    "Sensory impairment": "sensory",
+    "Physical disability": "physical",
+    "Other": "social",
+}
+
+
 def need_group(person: dict, age: int) -> str:
-    psr = person["primary_support_reason"]
-    if person["has_dementia"] or psr == "memory_cognition":
-        return "dementia"
-    if psr == "learning_disability":
-        return "learning_disability"
-    if psr == "mental_health":
-        return "mental_health"
-    if age >= 65:
-        return "older"
-    if psr.startswith("sensory"):
-        return "sensory"
-    if psr.startswith("physical"):
-        return "physical"
-    return "social"
+    return NEED_GROUP[client_group(person["primary_support_reason"], age, person["has_dementia"])]
 
 
 def person_answers(

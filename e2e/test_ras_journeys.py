@@ -25,19 +25,6 @@ def demo_council(db):
     call_command("seed_demo", people=300, seed=7, no_progress=True, verbosity=0)
 
 
-@pytest.fixture
-def worker(monkeypatch):
-    """Run queued background tasks, as `manage.py db_worker` does in production."""
-    monkeypatch.setattr(
-        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
-    )
-
-    def run():
-        call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0", verbosity=0)
-
-    return run
-
-
 def advance(page, button):
     """Press a button that leads to another page, and wait until that page has loaded."""
     before = page.url
@@ -123,7 +110,7 @@ def test_a_person_self_assesses_and_reads_their_explained_budget(page, demo_coun
     assert sum(money) == allocation.amount, "every pound is explained by a line"
 
 
-def test_a_commissioner_calibrates_models_and_publishes(page, demo_council, worker):
+def test_a_commissioner_calibrates_models_and_publishes(page, demo_council, run_tasks):
     commissioner = User.objects.get(username="commissioner")
     device = TOTPDevice.objects.create(user=commissioner, name="Phone", confirmed=True)
     sign_in(page, "commissioner")
@@ -146,7 +133,7 @@ def test_a_commissioner_calibrates_models_and_publishes(page, demo_council, work
     page.wait_for_url("**/ras/calibrations/**")
     expect(page.locator("progress")).to_be_visible()
     assert_accessible(page)
-    worker()
+    run_tasks()  # what `manage.py db_worker` does in production
     page.wait_for_selector("text=How well the fit explains real costs")  # the page refreshes itself
     assert "£9,025,000.00" in page.locator("main").inner_text()  # the target, hit to the penny
     assert_accessible(page)
@@ -161,7 +148,7 @@ def test_a_commissioner_calibrates_models_and_publishes(page, demo_council, work
     page.get_by_label("Annual funding envelope").fill("9500000")
     page.get_by_role("button", name="Run the model").click()
     page.wait_for_url("**/ras/model-runs/**")
-    worker()
+    run_tasks()  # what `manage.py db_worker` does in production
     page.wait_for_selector("text=Equality impact")
     main = page.locator("main").inner_text()
     for group in [
