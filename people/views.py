@@ -78,7 +78,13 @@ def person_detail(request, pk):
     person, refusal = _open_or_refuse(request, pk)
     if refusal:
         return refusal
-    return render(request, "people/person_detail.html", {"person": person, "tab": "details"})
+    context = {
+        "person": person,
+        "tab": "details",
+        "budget": person.budgets.filter(status="active").first(),
+        "assessment": person.assessments.select_related("allocation", "eligibility").first(),
+    }
+    return render(request, "people/person_detail.html", context)
 
 
 @staff_only
