@@ -7,8 +7,6 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from . import domain
-
 
 class AssessmentQuerySet(models.QuerySet):
     def visible_to(self, user):
@@ -119,11 +117,3 @@ class EligibilityDecision(models.Model):
 
     def __str__(self):
         return "Eligible" if self.eligible else "Not eligible"
-
-    def outcome_rows(self):
-        """(label, unable, note) for each outcome of this kind of assessment, in order."""
-        unable = set(self.unable_outcomes)
-        return [
-            (label, code in unable, self.outcome_notes.get(code, ""))
-            for code, label in domain.outcomes_for(self.assessment.kind)
-        ]

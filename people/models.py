@@ -44,11 +44,6 @@ class PersonQuerySet(models.QuerySet):
             rule = Q(team_id=user.team_id) | rule if rule else Q(team_id=user.team_id)
         return self.filter(rule) if rule else self.none()
 
-    def in_caseload_of(self, user):
-        if user.role in CASELOAD_ROLES and user.team_id:
-            return self.filter(team_id=user.team_id)
-        return self.none()
-
     def matching(
         self,
         *,

@@ -111,10 +111,6 @@ class RasVersion(models.Model):
         return f"{self.scheme.name} v{self.number}" + (f" ({self.label})" if self.label else "")
 
     @property
-    def title(self) -> str:
-        return str(self)
-
-    @property
     def is_draft(self) -> bool:
         return self.status == self.Status.DRAFT
 
@@ -286,7 +282,3 @@ class Allocation(models.Model):
 
     def __str__(self):
         return f"£{self.amount} a {self.period} ({self.total_points} points)"
-
-    @property
-    def weekly_amount(self):
-        return self.amount if self.period == "week" else None
