@@ -10,6 +10,8 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from core.models import AppendOnlyModel
+
 from .roles import (
     CASELOAD_ROLES,
     CITIZEN_ROLES,
@@ -163,33 +165,12 @@ class ApiToken(models.Model):
         return self.expires_at is None or self.expires_at > timezone.now()
 
 
-class AppendOnlyQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise PermissionError(f"{self.model.__name__} rows are never changed.")
-
-    def delete(self):
-        raise PermissionError(f"{self.model.__name__} rows are never deleted.")
-
-
-class AppendOnlyModel(models.Model):
-    """Rows are written once. PostgreSQL enforces the same with a trigger (migration 0003)."""
-
-    objects = AppendOnlyQuerySet.as_manager()
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise PermissionError(f"{type(self).__name__} rows are never changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError(f"{type(self).__name__} rows are never deleted.")
-
-
 class AccessEvent(AppendOnlyModel):
-    """One read of a person's record (or a refused attempt): who, whose, when, and why."""
+    """One read of a person's record (or a refused attempt): who, whose, when, and why.
+
+    `purpose` is a neutral category, which the person sees; `reason` is the free text a
+    staff member gave to open a record outside their caseload, which only staff see.
+    """
 
     class Action(models.TextChoices):
         VIEW = "view", "Opened the record"
@@ -198,6 +179,17 @@ class AccessEvent(AppendOnlyModel):
         API_LIST = "api_list", "Read the record in an API list"
         BREAK_GLASS = "break_glass", "Opened the record outside their caseload"
         DENIED = "denied", "Was refused access"
+
+    class Purpose(models.TextChoices):
+        OWN = "own", "Their own record"
+        OWN_LIST = "own_list", "Their own records"
+        REPRESENTATIVE = "representative", "As the person’s representative"
+        CASELOAD = "caseload", "Direct care: team caseload"
+        CASELOAD_LIST = "caseload_list", "Caseload list"
+        OUTSIDE_CASELOAD = "outside_caseload", "Outside their caseload, for a recorded reason"
+        MODELLING = "modelling", "Checking how a proposed change to budgets affects people"
+        OTHER = "other", "Access granted"
+        NO_RIGHT = "no_right", "No right to this record"
 
     occurred_at = models.DateTimeField(default=timezone.now, db_index=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -212,8 +204,11 @@ class AccessEvent(AppendOnlyModel):
         max_length=64, blank=True, help_text="What was asked for, when it names no record."
     )
     action = models.CharField(max_length=20, choices=Action.choices)
-    purpose = models.CharField(max_length=500)
-    path = models.CharField(max_length=300, blank=True)
+    purpose = models.CharField(max_length=500, help_text="A neutral category the person sees")
+    reason = models.TextField(
+        blank=True, help_text="Staff only: the reason given to open the record, if any"
+    )
+    via = models.CharField(max_length=300, blank=True, help_text="The page or endpoint")
 
     class Meta:
         ordering = ["-occurred_at", "-id"]
@@ -224,6 +219,19 @@ class AccessEvent(AppendOnlyModel):
 
     def __str__(self):
         return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.user_id} {self.action} {self.person_id}"
+
+    @property
+    def purpose_label(self) -> str:
+        """The neutral purpose, in words. Older rows stored free text here: a row that did
+        (a break-glass reason) shows only the neutral category, never the text."""
+        if self.purpose in self.Purpose.values:
+            return self.Purpose(self.purpose).label
+        if self.action == self.Action.BREAK_GLASS or self.purpose.startswith("Break-glass"):
+            return self.Purpose.OUTSIDE_CASELOAD.label
+        if self.purpose.startswith("RAS model run"):
+            return self.Purpose.MODELLING.label
+        known = {label: label for label in self.Purpose.labels}
+        return known.get(self.purpose, self.Purpose.OTHER.label)
 
 
 class AccessGrant(AppendOnlyModel):

@@ -8,9 +8,9 @@ from ninja.errors import HttpError
 
 from config.api_errors import READ_ERRORS, WRITE_ERRORS
 
-from . import engine
-from .definition import to_dict
-from .explanation import line_json
+from .domain import engine
+from .domain.definition import to_dict
+from .domain.explanation import line_json
 from .models import RasVersion
 from .views.common import manages_ras
 

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 
 from ui.forms import GovUKDateField, GovUKForm, MoneyField
 
-from . import definition as ras
+from .domain import definition as ras
 from .models import RasScheme
 
 CODE_HELP = "Lower-case letters, numbers and underscores, starting with a letter. It never changes once used."

@@ -17,7 +17,7 @@ from assessment.models import Assessment
 from budgets.models import PersonalBudget
 from people import codes, domain
 
-from . import engine
+from .domain import engine
 
 CHUNK = 5000
 SEX_LABELS = dict(codes.SEXES)

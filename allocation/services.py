@@ -9,9 +9,10 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
 
-from . import breakdown as breakdowns
-from . import calibration, engine, population
-from .definition import to_dict
+from . import population
+from .domain import breakdown as breakdowns
+from .domain import calibration, engine
+from .domain.definition import to_dict
 from .models import CalibrationRun, ModelRun, RasVersion
 
 PENNY = Decimal("0.01")

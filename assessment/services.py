@@ -7,8 +7,8 @@ nothing is saved half-done, and every change lands in the assessment's history.
 from django.db import transaction
 from django.utils import timezone
 
-from allocation import engine
-from allocation.explanation import line_json
+from allocation.domain import engine
+from allocation.domain.explanation import line_json
 from allocation.models import Allocation, RasVersion
 
 from . import domain

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.roles import Role
 from allocation.models import Allocation
+from core.http import page_name
 from people import access
 from people.models import Person
 
@@ -31,10 +32,10 @@ def _assessment(request, pk) -> Assessment:
         else None
     )
     if found is None:
-        access.log_denied(request, request.user, f"assessment {pk}")
+        access.log_denied(request.user, f"assessment {pk}", via=page_name(request))
         raise Http404
     try:
-        access.open_person(request, request.user, found.person_id)
+        access.open_person(request.user, found.person_id, via=page_name(request))
     except access.NotVisible:
         raise Http404 from None
     return found
@@ -373,10 +374,10 @@ def eligibility(request, pk):
 def person_assessments(request, person_pk):
     """Staff: a person's assessments, and starting a supported one."""
     if not request.user.is_council_staff:
-        access.log_denied(request, request.user, person_pk)
+        access.log_denied(request.user, person_pk, via=page_name(request))
         raise Http404
     try:
-        person = access.open_person(request, request.user, person_pk)
+        person = access.open_person(request.user, person_pk, via=page_name(request))
     except access.NotVisible:
         raise Http404 from None
     form = StartForm(request.POST or None)
@@ -419,7 +420,7 @@ def start_self(request):
     if access.is_record_id(ref):
         person = Person.objects.visible_to(request.user).filter(pk=ref).first()
     if person is None:
-        access.log_denied(request, request.user, ref or "?")
+        access.log_denied(request.user, ref or "?", via=page_name(request))
         raise Http404
     kind = "carer" if request.user.role == Role.CARER else "person"
     try:

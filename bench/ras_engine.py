@@ -27,7 +27,7 @@ GROUPS = {  # name: number of labels
 
 def _definition(rng):
     """8 domains x 5 questions with 3-5 options; one informal-support question in each of four."""
-    from allocation.definition import parse
+    from allocation.domain.definition import parse
 
     domains = []
     for d in range(8):
@@ -68,7 +68,7 @@ def _definition(rng):
 def _caseload(scheme, people: int, rng):
     """Choices as encode_many returns them (column-major int8, 1% unanswered), group codes
     and current weekly budgets in pence (an older rule, with each package's own noise)."""
-    from allocation import engine
+    from allocation.domain import engine
 
     counts = scheme.option_counts
     choices = np.empty((people, len(counts)), dtype=np.int8, order="F")
@@ -92,8 +92,8 @@ def _caseload(scheme, people: int, rng):
 
 def _model(scheme, choices, groups, current, target):
     """The timed pipeline: everything a modelling run does after the extract is loaded."""
-    from allocation import breakdown, calibration, engine
-    from allocation.definition import parse, to_dict
+    from allocation.domain import breakdown, calibration, engine
+    from allocation.domain.definition import parse, to_dict
 
     definition = scheme.definition
     stages = [time.perf_counter()]
@@ -117,7 +117,7 @@ def _model(scheme, choices, groups, current, target):
 
 
 def run(args) -> None:
-    from allocation import engine, reference
+    from allocation.domain import engine, reference
     from bench import report
 
     people = args.people or PEOPLE

@@ -67,7 +67,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "simple_history",
-    "rules.apps.AutodiscoverRulesConfig",
+    "rules",
+    "django_fsm",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
@@ -77,6 +78,7 @@ INSTALLED_APPS = [
     "ui",
     "django_tasks",
     "django_tasks_db",
+    "core",
     "accounts",
     "people",
     "allocation",
@@ -87,6 +89,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "core.middleware.WorkContextMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -97,7 +100,6 @@ MIDDLEWARE = [
     "accounts.middleware.StaffSecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 

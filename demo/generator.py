@@ -16,7 +16,7 @@ import random
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from allocation import definition as ras
+from allocation.domain import definition as ras
 from people.domain import age_on, nhs_check_digit
 
 from . import names, needs

@@ -13,7 +13,7 @@ from family and friends was only partly taken into account. No Django imports.
 
 import random
 
-from allocation.definition import Definition
+from allocation.domain.definition import Definition
 from people.domain import client_group
 
 # (alpha, beta) of the latent need for each group; mean = alpha / (alpha + beta).

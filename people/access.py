@@ -1,42 +1,52 @@
-"""Opening a person's record: the visibility check, break-glass, and the access log.
+"""Opening a person's record: the visibility check and the access log.
 
-Every page and API endpoint that shows a person goes through `open_person` (one
-record) or `log_listing` (many), so no read escapes the log.
+Every page and API endpoint that shows a person goes through `open_person` (one record)
+or `log_listing` (many), so no read escapes the log. Each takes the user and a short
+`via` (the page or endpoint, e.g. "people:detail"), not the request, so background work
+and commands log their reads the same way.
+
+The access log keeps two things apart: `purpose`, a neutral category the person sees
+("Direct care: team caseload", "Outside their caseload, for a recorded reason"), and
+`reason`, the free text a staff member gave to open a record outside their caseload,
+which only staff see: a reason such as "safeguarding concern about the representative"
+must never reach the person or their representative.
 """
 
-from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import AccessEvent, AccessGrant
 from accounts.roles import Role
+from core.permissions import is_record_id
 
 from .models import Person
 
 Action = AccessEvent.Action
+Purpose = AccessEvent.Purpose
+
+__all__ = ["NotVisible", "is_record_id", "log_denied", "log_listing", "open_person"]
 
 
 class NotVisible(Exception):
     """The user may not see this record (or it does not exist): answer 404 either way."""
 
 
-def _purpose(user, person: Person) -> str:
+def _purpose_and_reason(user, person: Person) -> tuple[str, str]:
     if person.user_id and person.user_id == user.pk:
-        return "Their own record"
+        return Purpose.OWN, ""
     if person.representative_id and person.representative_id == user.pk:
-        return "As the person's representative"
+        return Purpose.REPRESENTATIVE, ""
     if user.team_id and person.team_id == user.team_id and user.holds_caseload:
-        return "Direct care: team caseload"
-    grant = (
+        return Purpose.CASELOAD, ""
+    reason = (
         AccessGrant.objects.filter(user=user, person=person, expires_at__gt=timezone.now())
         .order_by("-granted_at")
         .values_list("reason", flat=True)
         .first()
     )
-    return f"Break-glass: {grant}" if grant else "Access granted"
+    return (Purpose.OUTSIDE_CASELOAD, reason) if reason else (Purpose.OTHER, "")
 
 
-def open_person(request, user, pk, *, action=Action.VIEW, queryset=None) -> Person:
+def open_person(user, pk, *, via: str, action=Action.VIEW, queryset=None) -> Person:
     """The person with this id if the user may see it, with the read logged; else NotVisible."""
     qs = (
         queryset
@@ -45,19 +55,16 @@ def open_person(request, user, pk, *, action=Action.VIEW, queryset=None) -> Pers
     )
     person = qs.visible_to(user).filter(pk=pk).first() if is_record_id(pk) else None
     if person is None:
-        log_denied(request, user, pk)
+        log_denied(user, pk, via=via)
         raise NotVisible(pk)
+    purpose, reason = _purpose_and_reason(user, person)
     AccessEvent.objects.create(
-        user=user,
-        person=person,
-        action=action,
-        purpose=_purpose(user, person),
-        path=request.path[:300],
+        user=user, person=person, action=action, purpose=purpose, reason=reason, via=via[:300]
     )
     return person
 
 
-def log_denied(request, user, ref, purpose="No right to this record") -> None:
+def log_denied(user, ref, *, via: str, reason: str = "") -> None:
     existing = (
         Person.objects.filter(pk=ref).values_list("pk", flat=True).first()
         if is_record_id(ref)
@@ -68,18 +75,21 @@ def log_denied(request, user, ref, purpose="No right to this record") -> None:
         person_id=existing,
         requested_ref=str(ref)[:64],
         action=Action.DENIED,
-        purpose=purpose[:500],
-        path=request.path[:300],
+        purpose=Purpose.NO_RIGHT,
+        reason=reason[:500],
+        via=via[:300],
     )
 
 
-def log_listing(request, user, people, *, action=Action.LIST, purpose: str | None = None) -> None:
+def log_listing(
+    user, people, *, via: str, action=Action.LIST, purpose: str | None = None, reason: str = ""
+) -> None:
     """One row per person shown in a list (people, or their ids), written in a single statement."""
     if purpose is None:
-        if user.role in (Role.PERSON, Role.REPRESENTATIVE):
-            purpose = "Their own records"
+        if user.role in (Role.PERSON, Role.REPRESENTATIVE, Role.CARER):
+            purpose = Purpose.OWN_LIST
         else:
-            purpose = "Caseload list" if action == Action.LIST else "API list"
+            purpose = Purpose.CASELOAD_LIST
     now = timezone.now()
     AccessEvent.objects.bulk_create(
         [
@@ -88,42 +98,10 @@ def log_listing(request, user, people, *, action=Action.LIST, purpose: str | Non
                 user=user,
                 person_id=person if isinstance(person, int) else person.pk,
                 action=action,
-                purpose=purpose[:500],
-                path=request.path[:300],
+                purpose=purpose,
+                reason=reason[:500],
+                via=via[:300],
             )
             for person in people
         ]
     )
-
-
-def break_glass(request, user, person: Person, reason: str) -> AccessGrant:
-    """Open a record outside the caseload for a while, for a stated reason; logged."""
-    if not user.is_council_staff:
-        raise NotVisible(person.pk)
-    now = timezone.now()
-    with transaction.atomic():
-        grant = AccessGrant.objects.create(
-            user=user,
-            person=person,
-            reason=reason,
-            granted_at=now,
-            expires_at=now + settings.BREAK_GLASS_DURATION,
-        )
-        AccessEvent.objects.create(
-            user=user,
-            person=person,
-            action=Action.BREAK_GLASS,
-            purpose=f"Break-glass: {reason}"[:500],
-            path=request.path[:300],
-            occurred_at=now,
-        )
-    return grant
-
-
-def is_record_id(value) -> bool:
-    """A value that can name a row: a positive whole number that fits a bigint."""
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return False
-    return 0 < number < 2**63

@@ -110,7 +110,7 @@ def list_people(request, query: Query[PeopleQuery]):
     pages = max(1, -(-count // query.page_size))
     start = (query.page - 1) * query.page_size
     items = list(people[start : start + query.page_size])
-    access.log_listing(request, user, items, action=AccessEvent.Action.API_LIST)
+    access.log_listing(user, items, via="api:list_people", action=AccessEvent.Action.API_LIST)
     return {
         "count": count,
         "page": query.page,
@@ -125,9 +125,9 @@ def get_person(request, person_id: int):
     """The person's record, if you may see it; otherwise 404 (whether or not it exists)."""
     try:
         return access.open_person(
-            request,
             request.auth,
             person_id,
+            via="api:get_person",
             action=AccessEvent.Action.API_READ,
             queryset=Person.objects.select_related("team"),
         )

@@ -40,6 +40,7 @@ class PersonForm(GovUKModelForm):
         help_text="10 digits, for example 943 476 5919",
     )
     postcode = forms.CharField(label="Postcode", required=False, max_length=12)
+    edit_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     flags = forms.MultipleChoiceField(
         label="Conditions and circumstances",
         choices=FLAG_FIELDS,
@@ -88,6 +89,7 @@ class PersonForm(GovUKModelForm):
         self.user = user
         self.duplicate = None
         if self.instance.pk:
+            self.initial.setdefault("edit_version", self.instance.edit_version)
             self.initial["flags"] = [
                 name for name, _ in FLAG_FIELDS if getattr(self.instance, name)
             ]
@@ -184,14 +186,19 @@ class PersonForm(GovUKModelForm):
             )
         return cleaned
 
-    def save(self, commit=True):
-        person = super().save(commit=False)
+    def values(self) -> dict:
+        """The record's fields as the form has them, ready for people.actions (never saved here)."""
+        values = {name: self.cleaned_data[name] for name in self._meta.fields}
         chosen = set(self.cleaned_data.get("flags") or [])
         for name, _label in FLAG_FIELDS:
-            setattr(person, name, name in chosen)
-        if commit:
-            person.save()
-        return person
+            values[name] = name in chosen
+        return values
+
+    def refresh_version(self, version: int) -> None:
+        """After a conflict: keep what the user typed, but carry the record's new version."""
+        data = self.data.copy()
+        data["edit_version"] = str(version)
+        self.data = data
 
 
 class CaseloadFilterForm(GovUKForm):
@@ -242,7 +249,7 @@ class BreakGlassForm(GovUKForm):
     reason = forms.CharField(
         label="Why do you need to open this record?",
         help_text="For example, a safeguarding referral, a hospital discharge, or a finance query. "
-        "Your reason, your name and the time are recorded, and the person can see who opened their record.",
+        "Your reason, your name and the time are recorded. The person can see who opened their record and when, but not your reason.",
         widget=forms.Textarea(attrs={"rows": 3}),
         min_length=10,
         max_length=500,
@@ -263,7 +270,7 @@ class FindPersonForm(GovUKForm):
     reason = forms.CharField(
         label="Reason, if the person is not on your caseload",
         required=False,
-        help_text="Opening a record outside your caseload is recorded with your reason, and the person can see it.",
+        help_text="Opening a record outside your caseload is recorded with your reason. The person can see who opened it and when, but not your reason.",
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=500,
     )

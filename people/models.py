@@ -9,6 +9,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from accounts.roles import CASELOAD_ROLES, STAFF_ROLES, Role
+from core.models import EditVersioned
 
 from . import codes, domain
 
@@ -79,7 +80,7 @@ class PersonQuerySet(models.QuerySet):
         return qs
 
 
-class Person(models.Model):
+class Person(EditVersioned, models.Model):
     """An adult with care and support needs known to the council."""
 
     council_person_id = models.CharField(

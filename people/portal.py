@@ -13,7 +13,12 @@ from .models import Person
 
 
 def _access_events(request, person):
+    """Who has opened the record: others' views by default (not the person's own, nor their
+    representative's); lists and searches only when asked for."""
     events = AccessEvent.objects.filter(person=person).exclude(action=AccessEvent.Action.DENIED)
+    own = [pk for pk in (person.user_id, person.representative_id) if pk]
+    if own:
+        events = events.exclude(user_id__in=own)
     include_lists = request.GET.get("include") == "lists"
     if not include_lists:
         events = events.exclude(action__in=[AccessEvent.Action.LIST, AccessEvent.Action.API_LIST])
@@ -33,7 +38,7 @@ def portal(request):
         return portal_person(request, own)
     if user.role == Role.REPRESENTATIVE:
         people = list(Person.objects.visible_to(user))
-        access.log_listing(request, user, people)
+        access.log_listing(user, people, via="people:portal")
         if len(people) == 1:
             return redirect("people:portal-person", pk=people[0].pk)
         return render(request, "people/portal_represented.html", {"people": people})
@@ -43,10 +48,10 @@ def portal(request):
 @login_required
 def portal_person(request, pk):
     if request.user.role not in (Role.PERSON, Role.REPRESENTATIVE, Role.CARER):
-        access.log_denied(request, request.user, pk)
+        access.log_denied(request.user, pk, via="people:portal-person")
         raise Http404
     try:
-        person = access.open_person(request, request.user, pk)
+        person = access.open_person(request.user, pk, via="people:portal-person")
     except access.NotVisible:
         raise Http404 from None
     page, include_lists = _access_events(request, person)

@@ -4,14 +4,16 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.models import AccessEvent
+from core.actions import ActionError
+from core.concurrency import EditConflict
+from core.http import page_name
 
-from . import access
+from . import access, actions
 from .forms import BreakGlassForm, CaseloadFilterForm, FindPersonForm, PersonForm
 from .history import history_entries
 from .models import Person
@@ -26,7 +28,7 @@ def staff_only(view):
     def wrapped(request, *args, **kwargs):
         if not request.user.is_council_staff:
             if "pk" in kwargs:  # an attempt on someone's record: refused, and logged
-                access.log_denied(request, request.user, kwargs["pk"])
+                access.log_denied(request.user, kwargs["pk"], via=page_name(request))
             raise Http404
         return view(request, *args, **kwargs)
 
@@ -42,14 +44,19 @@ def _break_glass_page(request, pk, form=None):
     return render(request, "people/break_glass.html", context, status=404)
 
 
-def _open_or_refuse(request, pk, **kwargs):
-    """Open the record, or show staff the break-glass page (a 404 that names nobody)."""
+def open_or_refuse(request, pk, **kwargs):
+    """The one guard for a person's page: (person, may_change, refusal).
+
+    Opens the record (logged), or gives staff the break-glass page (a 404 that names
+    nobody) and everyone else a plain 404.
+    """
     try:
-        return access.open_person(request, request.user, pk, **kwargs), None
+        person = access.open_person(request.user, pk, via=page_name(request), **kwargs)
     except access.NotVisible:
         if request.user.is_council_staff:
-            return None, _break_glass_page(request, pk)
+            return None, False, _break_glass_page(request, pk)
         raise Http404 from None
+    return person, request.user.has_perm("people.change_person", person), None
 
 
 @staff_only
@@ -60,7 +67,7 @@ def caseload(request):
     people = Person.objects.visible_to(request.user).matching(**filters).select_related("team")
     page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
-    access.log_listing(request, request.user, page.object_list)
+    access.log_listing(request.user, page.object_list, via=page_name(request))
     return render(
         request,
         "people/caseload.html",
@@ -75,13 +82,14 @@ def caseload(request):
 
 @staff_only
 def person_detail(request, pk):
-    person, refusal = _open_or_refuse(request, pk)
+    person, may_change, refusal = open_or_refuse(request, pk)
     if refusal:
         return refusal
     context = {
         "person": person,
+        "may_change": may_change,
         "tab": "details",
-        "budget": person.budgets.filter(status="active").first(),
+        "budget": person.budgets.current().first(),
         "assessment": person.assessments.select_related("allocation", "eligibility").first(),
     }
     return render(request, "people/person_detail.html", context)
@@ -89,14 +97,13 @@ def person_detail(request, pk):
 
 @staff_only
 def person_create(request):
-    if not request.user.edits_records:
+    if not request.user.has_perm("people.add_person"):
         raise Http404
     form = PersonForm(
         request.POST or None, user=request.user, initial={"team": request.user.team_id}
     )
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            person = form.save()
+        person = actions.create_person(form.values(), acting_user=request.user)
         messages.success(request, f"{person.full_name} has been added")
         return redirect("people:detail", pk=person.pk)
     return render(request, "people/person_form.html", {"form": form, "creating": True})
@@ -104,26 +111,39 @@ def person_create(request):
 
 @staff_only
 def person_edit(request, pk):
-    person, refusal = _open_or_refuse(request, pk)
+    person, may_change, refusal = open_or_refuse(request, pk)
     if refusal:
         return refusal
-    if not request.user.edits_records:
+    if not may_change:
         raise Http404
     form = PersonForm(request.POST or None, instance=person, user=request.user)
+    conflict = None
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            if form.has_changed():
-                form.save()
+        try:
+            changed = actions.update_person(
+                person,
+                form.values(),
+                acting_user=request.user,
+                expected_version=form.cleaned_data.get("edit_version"),
+            )
+        except EditConflict as error:
+            conflict = error
+            form.refresh_version(error.record.edit_version)
+        else:
+            if changed:
                 messages.success(request, "The record has been updated")
-        return redirect("people:detail", pk=person.pk)
+            return redirect("people:detail", pk=person.pk)
     return render(
-        request, "people/person_form.html", {"form": form, "person": person, "creating": False}
+        request,
+        "people/person_form.html",
+        {"form": form, "person": person, "creating": False, "conflict": conflict},
+        status=409 if conflict else 200,
     )
 
 
 @staff_only
 def person_history(request, pk):
-    person, refusal = _open_or_refuse(request, pk)
+    person, _may_change, refusal = open_or_refuse(request, pk)
     if refusal:
         return refusal
     return render(
@@ -135,13 +155,15 @@ def person_history(request, pk):
 
 @staff_only
 def person_access_log(request, pk):
-    person, refusal = _open_or_refuse(request, pk)
+    person, _may_change, refusal = open_or_refuse(request, pk)
     if refusal:
         return refusal
     events = AccessEvent.objects.filter(person=person).select_related("user")
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     return render(
-        request, "people/person_access_log.html", {"person": person, "page": page, "tab": "access"}
+        request,
+        "people/person_access_log.html",
+        {"person": person, "page": page, "tab": "access", "staff_view": True},
     )
 
 
@@ -151,13 +173,12 @@ def person_break_glass(request, pk):
     form = BreakGlassForm(request.POST)
     if not form.is_valid():
         return _break_glass_page(request, pk, form)
+    reason = form.cleaned_data["reason"]
     person = Person.objects.filter(pk=pk).first() if access.is_record_id(pk) else None
     if person is None:
-        access.log_denied(
-            request, request.user, pk, purpose=f"Break-glass: {form.cleaned_data['reason']}"
-        )
+        access.log_denied(request.user, pk, via=page_name(request), reason=reason)
         raise Http404
-    access.break_glass(request, request.user, person, form.cleaned_data["reason"])
+    actions.break_glass(person, reason, acting_user=request.user, via=page_name(request))
     return redirect("people:detail", pk=person.pk)
 
 
@@ -171,22 +192,24 @@ def find_person(request):
         if visible:
             return redirect("people:detail", pk=visible.pk)
         reason = form.cleaned_data["reason"].strip()
+        person = Person.objects.filter(**lookup).first()
         if len(reason) < 10:
             form.add_error(
                 "reason",
                 "This person is not on your caseload. Enter why you need to open their record (at least 10 characters)",
             )
+        elif person is None:
+            access.log_denied(
+                request.user, form.cleaned_data["identifier"], via=page_name(request), reason=reason
+            )
+            form.add_error("identifier", "No person has this NHS number or council person ID")
         else:
-            person = Person.objects.filter(**lookup).first()
-            if person is None:
-                access.log_denied(
-                    request,
-                    request.user,
-                    form.cleaned_data["identifier"],
-                    purpose=f"Break-glass: {reason}",
+            try:
+                actions.break_glass(
+                    person, reason, acting_user=request.user, via=page_name(request)
                 )
-                form.add_error("identifier", "No person has this NHS number or council person ID")
+            except ActionError as error:
+                form.add_error("reason", error.message)
             else:
-                access.break_glass(request, request.user, person, reason)
                 return redirect("people:detail", pk=person.pk)
     return render(request, "people/find.html", {"form": form})

@@ -14,7 +14,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from .. import definition as ras
+from ..domain import definition as ras
 
 KIND_CHOICES = [("person", "Person’s needs"), ("carer", "Carer’s needs")]
 
@@ -125,7 +125,7 @@ class RasVersion(models.Model):
     @property
     def compiled(self):
         """The engine's compiled form, cached per saved state of the version."""
-        from .. import engine
+        from ..domain import engine
 
         key = (self.pk, self.updated_at)
         scheme = _COMPILED.get(key)

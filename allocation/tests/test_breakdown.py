@@ -11,8 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from allocation import breakdown as bd
-from allocation import engine
+from allocation.domain import breakdown as bd
+from allocation.domain import engine
 from allocation.tests.test_engine import definitions, full_answers
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

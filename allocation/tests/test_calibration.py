@@ -10,9 +10,9 @@ import statsmodels.api as sm
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from allocation import calibration, engine, reference
-from allocation.calibration import CalibrationError
-from allocation.definition import parse, to_dict
+from allocation.domain import calibration, engine, reference
+from allocation.domain.calibration import CalibrationError
+from allocation.domain.definition import parse, to_dict
 from allocation.tests.test_engine import decimals, definitions
 
 SETTINGS = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])

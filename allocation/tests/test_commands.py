@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from django.core.management import CommandError, call_command
 
-from allocation import engine
+from allocation.domain import engine
 from allocation.models import RasVersion
 
 pytestmark = pytest.mark.django_db

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from allocation import engine, reference
-from allocation.definition import parse, publication_problems
+from allocation.domain import engine, reference
+from allocation.domain.definition import parse, publication_problems
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

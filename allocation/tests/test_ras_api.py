@@ -6,7 +6,7 @@ import pytest
 
 from accounts.models import ApiToken
 from accounts.roles import Role
-from allocation import engine
+from allocation.domain import engine
 from allocation.models import RasVersion
 
 pytestmark = pytest.mark.django_db

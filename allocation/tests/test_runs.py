@@ -9,7 +9,7 @@ import pytest
 
 from accounts.models import AccessEvent
 from accounts.roles import Role
-from allocation import engine
+from allocation.domain import engine
 from allocation.management.commands.reap_tasks import reap
 from allocation.models import CalibrationRun, ModelRun, RasVersion
 
@@ -106,7 +106,7 @@ def test_the_review_list_and_downloads(
     assert run.review[0]["ref"] in review
     # Naming people, even by ID, is a read of their records: logged.
     assert AccessEvent.objects.filter(
-        user=commissioner, purpose__contains="review list"
+        user=commissioner, reason__contains="review list"
     ).count() == len(run.review)
     assert (
         client.get(f"/ras/model-runs/{run.pk}/?download=chart")["Content-Type"] == "image/svg+xml"

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from accounts.roles import Role
-from allocation.definition import to_dict
+from allocation.domain.definition import to_dict
 from allocation.models import ModelRun, RasVersion
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from .. import definition as ras
+from ..domain import definition as ras
 from ..forms import AllocationForm, DomainForm, LimitsForm, QuestionForm
 from .common import get_version, manager_view
 

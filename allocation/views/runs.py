@@ -13,6 +13,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
+from accounts.models import AccessEvent
 from budgets.models import PersonalBudget
 from people import access
 
@@ -136,10 +137,11 @@ def model_run(request, pk):
 
 def _log_review(request, run, rows) -> None:
     access.log_listing(
-        request,
         request.user,
         [row["person_id"] for row in rows],
-        purpose=f"RAS model run {run.pk}: review list",
+        via="allocation:model-run",
+        purpose=AccessEvent.Purpose.MODELLING,
+        reason=f"RAS model run {run.pk}: review list",
     )
 
 

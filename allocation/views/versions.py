@@ -7,7 +7,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from .. import definition as ras
+from ..domain import definition as ras
 from ..forms import CopyForm, ImportForm, PublishForm
 from ..models import PublishError, RasScheme, RasVersion
 from .common import get_version, manager_view, manages_ras, staff_view

@@ -277,7 +277,7 @@ def test_viewing_an_assessment_is_logged_on_the_person(
 def test_the_scheme_changing_mid_assessment_asks_the_new_questions(
     client_for, person_user, iris, live
 ):
-    from allocation.definition import to_dict
+    from allocation.domain.definition import to_dict
 
     client = client_for(person_user)
     assessment = self_assess(client, iris, live)

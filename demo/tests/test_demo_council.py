@@ -168,7 +168,7 @@ def test_some_carers_have_their_own_assessment(council):
 
 
 def test_historic_costs_carry_the_inequities_modelling_should_find(council):
-    from allocation import engine
+    from allocation.domain import engine
     from demo.generator import default_definition
 
     scheme = engine.compile_scheme(default_definition("person"))

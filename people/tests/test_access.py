@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from accounts.models import AccessEvent, AccessGrant
 from accounts.roles import Role
+from core.models import AuditEvent
 from people.models import Person
 
 pytestmark = pytest.mark.django_db
@@ -130,7 +131,32 @@ def test_break_glass_with_a_reason_opens_the_record_and_logs_it(
         AccessEvent.objects.filter(user=user, person=person).order_by("occurred_at", "id")
     )
     assert [e.action for e in events] == [AccessEvent.Action.BREAK_GLASS, AccessEvent.Action.VIEW]
-    assert events[1].purpose == "Break-glass: Safeguarding referral from the GP"
+    assert events[1].purpose == AccessEvent.Purpose.OUTSIDE_CASELOAD
+    assert events[1].reason == "Safeguarding referral from the GP"
+    assert AuditEvent.objects.filter(
+        actor=user, action="people.break_glass", person=person
+    ).exists()
+
+
+def test_a_break_glass_reason_never_reaches_the_person_or_their_representative(
+    make_user, make_person, client_for, team, other_team
+):
+    """The free-text reason is for staff and auditors only (issue 6 §5)."""
+    person_user = make_user(Role.PERSON)
+    representative = make_user(Role.REPRESENTATIVE)
+    person = make_person(team=other_team, user=person_user, representative=representative)
+    practitioner = make_user(Role.PRACTITIONER, team=team)
+    secret = "Safeguarding concern about the representative"
+    staff = client_for(practitioner)
+    assert staff.post(f"/people/{person.pk}/open/", {"reason": secret}).status_code == 302
+    assert staff.get(f"/people/{person.pk}/").status_code == 200
+    for viewer in (person_user, representative):
+        page = client_for(viewer).get(f"/my-record/people/{person.pk}/").content.decode()
+        assert practitioner.display_name in page
+        assert "Outside their caseload, for a recorded reason" in page
+        assert secret not in page
+    staff_page = staff.get(f"/people/{person.pk}/access-log/").content.decode()
+    assert secret in staff_page
 
 
 def test_break_glass_needs_a_real_reason(make_user, client_for, caseload, team):

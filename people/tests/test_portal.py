@@ -67,7 +67,7 @@ def test_a_representative_sees_the_person_they_represent(client_for, make_user, 
     assert "Iris’s record" in body
     assert (
         AccessEvent.objects.filter(user=rep, person=person, action="view").get().purpose
-        == "As the person's representative"
+        == AccessEvent.Purpose.REPRESENTATIVE
     )
 
 

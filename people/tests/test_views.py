@@ -157,7 +157,7 @@ class TestPersonPage:
         assert response.status_code == 200
         assert "Iris Marlow" in response.content.decode()
         event = AccessEvent.objects.get(user=practitioner, person=person)
-        assert (event.action, event.purpose) == ("view", "Direct care: team caseload")
+        assert (event.action, event.purpose) == ("view", AccessEvent.Purpose.CASELOAD)
 
     def test_query_count_is_fixed(
         self, practitioner_client, make_person, team, django_assert_max_num_queries

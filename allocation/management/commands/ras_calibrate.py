@@ -9,8 +9,9 @@ import numpy as np
 from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError
 
-from allocation import calibration, engine, population, services
-from allocation.definition import to_dict
+from allocation import population, services
+from allocation.domain import calibration, engine
+from allocation.domain.definition import to_dict
 from allocation.forms import parse_sample_text
 from allocation.models import RasVersion
 

@@ -2,7 +2,7 @@
 
 import json
 
-from allocation.definition import to_dict
+from allocation.domain.definition import to_dict
 
 from ._versions import VersionCommand, resolve
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from fractions import Fraction
 from math import floor
 
-from allocation.definition import Definition
+from allocation.domain.definition import Definition
 
 
 def score_one(definition: Definition, answers: dict[str, str]) -> tuple[int, int, int, int]:

@@ -18,7 +18,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from allocation.definition import (
+from allocation.domain.definition import (
     MAX_DECIMAL_PLACES,
     Allocation,
     Band,
@@ -26,7 +26,7 @@ from allocation.definition import (
     parse,
     to_dict,
 )
-from allocation.engine import CompiledScheme, annual_multiplier, issued_pence_table
+from allocation.domain.engine import CompiledScheme, annual_multiplier, issued_pence_table
 
 METHODS = ("ols", "ols0", "lad", "bands")
 _BAND_DENOMINATOR = 10**MAX_DECIMAL_PLACES  # band amounts in 1e-14 pence are integers

@@ -40,7 +40,7 @@ from functools import partial
 
 import numpy as np
 
-from allocation.definition import Allocation, Definition, Question
+from allocation.domain.definition import Allocation, Definition, Question
 
 WEEKS_PER_YEAR = 52
 PENNY = Decimal("0.01")

@@ -1,0 +1,91 @@
+"""What every app shares in the database: append-only rows, the audit trail, and edit versions."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from .context import VIA_CHOICES
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError(f"{self.model.__name__} rows are never changed.")
+
+    def delete(self):
+        raise PermissionError(f"{self.model.__name__} rows are never deleted.")
+
+
+class AppendOnlyModel(models.Model):
+    """Rows are written once. PostgreSQL enforces the same with a trigger (see the migrations)."""
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError(f"{type(self).__name__} rows are never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError(f"{type(self).__name__} rows are never deleted.")
+
+
+class AuditEventQuerySet(AppendOnlyQuerySet):
+    def for_record(self, record):
+        return self.filter(record_type=record._meta.label_lower, record_id=str(record.pk))
+
+
+class AuditEvent(AppendOnlyModel):
+    """One write: who did what to which record, when, how it reached us, and in short what."""
+
+    occurred_at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Empty only for the system itself (a migration or the demo loader)",
+    )
+    action = models.CharField(max_length=80, help_text="The action's name, e.g. people.update")
+    record_type = models.CharField(max_length=60, help_text="app_label.model of the record")
+    record_id = models.CharField(max_length=40)
+    person = models.ForeignKey(
+        "people.Person",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Whose record this write concerns, if anyone's",
+    )
+    summary = models.CharField(max_length=300)
+    via = models.CharField(max_length=10, choices=VIA_CHOICES, default="system")
+    request_id = models.CharField(max_length=64, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        indexes = [
+            models.Index(fields=["record_type", "record_id"], name="audit_record"),
+            models.Index(fields=["person", "-occurred_at"], name="audit_person_when"),
+            models.Index(fields=["actor", "-occurred_at"], name="audit_actor_when"),
+        ]
+
+    def __str__(self):
+        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_id} {self.action} {self.record_type}#{self.record_id}"
+
+
+class EditVersioned(models.Model):
+    """Optimistic concurrency: every saved change bumps `edit_version`.
+
+    A form carries the version it was opened at; `core.concurrency.save_changes` writes only
+    if the row still has it, so the second of two people editing at once is told, not lost.
+    """
+
+    edit_version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        abstract = True
