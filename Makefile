@@ -52,7 +52,7 @@ run: install
 	@$(PY) manage.py migrate --noinput -v0
 	@$(PY) manage.py seed_demo --if-empty --people $(DEMO_PEOPLE) --seed $(DEMO_SEED)
 	@$(PY) manage.py collectstatic --noinput -v0
-	@$(PY) manage.py reap_tasks --stale-minutes 0 > /dev/null
+	@$(PY) manage.py reap_tasks > /dev/null
 	@SELFDIRECT_STAFF_OTP=$${SELFDIRECT_STAFF_OTP:-off} $(PY) manage.py demo_logins --url http://127.0.0.1:$(PORT)
 	@# A background worker for calibration and model runs lives as long as the server does.
 	@export SELFDIRECT_STAFF_OTP=$${SELFDIRECT_STAFF_OTP:-off}; \

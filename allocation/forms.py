@@ -1,7 +1,5 @@
 """Forms for building RAS versions, calibrating them and modelling them."""
 
-import csv
-import io
 import json
 import re
 from decimal import Decimal, InvalidOperation
@@ -12,10 +10,11 @@ from django.core.exceptions import ValidationError
 from ui.forms import GovUKDateField, GovUKForm, MoneyField
 
 from .domain import definition as ras
+from .domain import sample as sample_rules
+from .domain.sample import Sample
 from .models import RasScheme
 
 CODE_HELP = "Lower-case letters, numbers and underscores, starting with a letter. It never changes once used."
-METADATA_COLUMNS = {"person_ref", "primary_support_reason", "age_band"}
 MAX_UPLOAD = 20 * 1024 * 1024
 
 
@@ -388,78 +387,23 @@ class CalibrationForm(EnvelopeMixin, GovUKForm):
                 self.add_error("file", "Choose a CSV file of packages")
             else:
                 try:
-                    cleaned["sample"] = parse_sample(self.version.parsed, upload)
+                    cleaned["sample"] = read_sample(self.version.parsed, upload)
                 except ValidationError as error:
                     self.add_error("file", error)
         return cleaned
 
 
-def parse_sample(definition: ras.Definition, upload) -> list[dict]:
-    """Read a CSV sample; every bad row is listed with its line number and nothing is kept."""
-    if upload.size > MAX_UPLOAD:
-        raise ValidationError("The file must be smaller than 20 MB")
+def read_sample(definition: ras.Definition, upload) -> Sample:
+    """Read an uploaded CSV sample: refused whole, with every bad line listed, or kept compactly."""
+    if upload.size > sample_rules.MAX_BYTES:
+        raise ValidationError(
+            f"The file must be smaller than {sample_rules.MAX_BYTES // (1024 * 1024)} MB"
+        )
     try:
         text = upload.read().decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ValidationError("The file must be a CSV saved as UTF-8") from None
-    return parse_sample_text(definition, text)
-
-
-def parse_sample_text(definition: ras.Definition, text: str) -> list[dict]:
-    reader = csv.reader(io.StringIO(text))
     try:
-        header = [h.strip() for h in next(reader)]
-    except StopIteration:
-        raise ValidationError("The file is empty") from None
-    if len(header) < 2:
-        raise ValidationError("The first line must name the question columns, then the cost column")
-    question_columns = [h for h in header[:-1] if h not in METADATA_COLUMNS]
-    problems = []
-    unknown = [h for h in question_columns if definition.question(h) is None]
-    if unknown:
-        problems.append(
-            f"Line 1: these columns are not questions of this version: {', '.join(unknown)}"
-        )
-    missing = [q.code for q in definition.questions if q.code not in question_columns]
-    if missing:
-        problems.append(f"Line 1: these questions have no column: {', '.join(missing)}")
-    if problems:
-        raise ValidationError(problems)
-    rows = []
-    for number, values in enumerate(reader, start=2):
-        if not any(v.strip() for v in values):
-            continue
-        if len(values) != len(header):
-            problems.append(
-                f"Line {number}: has {len(values)} values, the first line has {len(header)}"
-            )
-            continue
-        record = dict(zip(header, (v.strip() for v in values), strict=True))
-        answers = {}
-        for column in question_columns:
-            option = record[column]
-            if definition.question(column).option(option) is None:
-                problems.append(f"Line {number}: ‘{option}’ is not an answer to {column}")
-            answers[column] = option
-        cost_text = values[-1].strip().replace("£", "").replace(",", "")
-        try:
-            cost = Decimal(cost_text)
-            if not cost.is_finite() or cost < 0 or -cost.as_tuple().exponent > 2:
-                raise InvalidOperation
-        except InvalidOperation:
-            problems.append(f"Line {number}: the cost ‘{values[-1]}’ must be an amount like 350.00")
-            continue
-        rows.append(
-            {
-                "answers": answers,
-                "cost": format(cost, "f"),
-                **{k: record[k] for k in METADATA_COLUMNS if record.get(k)},
-            }
-        )
-        if len(problems) > 200:
-            break
-    if problems:
-        raise ValidationError(problems[:200])
-    if not rows:
-        raise ValidationError("The file has no packages in it")
-    return rows
+        return sample_rules.parse_csv(definition, text)
+    except sample_rules.SampleError as error:
+        raise ValidationError(error.problems) from None

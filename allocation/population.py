@@ -81,10 +81,11 @@ def load(version, *, on_progress=None, today: dt.date | None = None) -> Populati
         )
     )
     total = rows.count()
+    # Current budgets for the same period as the version (never compare across periods).
     budgets = dict(
         PersonalBudget.objects.current()
-        .filter(person__date_of_death__isnull=True)
-        .values_list("person_id", "weekly_amount")
+        .filter(person__date_of_death__isnull=True, period=scheme.definition.period)
+        .values_list("person_id", "amount_pence")
     )
     person_ids, refs, teams, answers = [], [], [], []
     psr_codes = {code: i for i, (code, _) in enumerate(codes.PRIMARY_SUPPORT_REASONS)}
@@ -109,7 +110,7 @@ def load(version, *, on_progress=None, today: dt.date | None = None) -> Populati
         client.append(client_codes[domain.client_group(p, age, dem)])
         amount = budgets.get(pid)
         has_budget.append(amount is not None)
-        current.append(int(amount * 100) if amount is not None else 0)
+        current.append(amount if amount is not None else 0)
         if on_progress and count % CHUNK == 0:
             on_progress(count, total)
     choices, missing = engine.encode_many(scheme, answers)

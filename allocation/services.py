@@ -9,10 +9,14 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
 
-from . import population
+from core import jobs
+from core.money import annual_multiplier, pounds_text
+
+from . import actions, population
 from .domain import breakdown as breakdowns
 from .domain import calibration, engine
 from .domain.definition import to_dict
+from .domain.sample import Sample
 from .models import CalibrationRun, ModelRun, RasVersion
 
 PENNY = Decimal("0.01")
@@ -26,12 +30,8 @@ def target_pence(envelope: Decimal, reserve_percent: Decimal) -> int:
     return int(target * 100)
 
 
-def annual_factor(period: str) -> int:
-    return engine.WEEKS_PER_YEAR if period == "week" else 1
-
-
-def _pounds(pence) -> str:
-    return f"{Decimal(int(pence)) / 100:.2f}"
+annual_factor = annual_multiplier
+_pounds = pounds_text
 
 
 def _baseline(pop: population.Population, version: RasVersion) -> tuple[np.ndarray, str]:
@@ -51,8 +51,8 @@ def _baseline(pop: population.Population, version: RasVersion) -> tuple[np.ndarr
     return current, f"Current personal budgets; for people without one, what {live} gives"
 
 
-def execute_model_run(run: ModelRun) -> None:
-    run.start()
+def execute_model_run(run: ModelRun) -> dict:
+    """The work of a model run (core.jobs.execute starts and finishes the run around it)."""
     version = run.version
     pop = population.load(
         version, on_progress=lambda done, total: run.beat("Reading assessments", done, total + 2)
@@ -68,7 +68,7 @@ def execute_model_run(run: ModelRun) -> None:
     exact_total, issued_total = calibration.modelled_annual_total(scheme, counts)
     run.beat("Working out gains and losses by group", pop.size + 1, total)
     result = breakdowns.breakdown(current, proposed, pop.groups, run.review_fall_percent)
-    envelope_pence = int(Decimal(run.envelope) * 100)
+    envelope_pence = run.envelope_pence
     target = target_pence(run.envelope, run.reserve_percent)
     review = [
         {
@@ -104,7 +104,7 @@ def execute_model_run(run: ModelRun) -> None:
         "people_at_minimum": _at_limit(scheme, proposed, "minimum"),
         "people_at_maximum": _at_limit(scheme, proposed, "maximum"),
     }
-    run.finish(result={"summary": summary, **breakdown_json(result)}, review=review)
+    return {"result": {"summary": summary, **breakdown_json(result)}, "review": review}
 
 
 def _share(part: int, whole: int) -> float:
@@ -281,8 +281,8 @@ def chart_data(fit, sample_net, sample_costs, limit: int = 1500) -> dict:
     }
 
 
-def execute_calibration(run: CalibrationRun) -> None:
-    run.start()
+def execute_calibration(run: CalibrationRun) -> dict:
+    """The work of a calibration: fit, scale, and save the result as a new draft."""
     version = run.version
     scheme = version.compiled
     run.beat("Reading the current caseload", 0, 4)
@@ -301,8 +301,7 @@ def execute_calibration(run: CalibrationRun) -> None:
     else:
         sample_net, sample_costs, groups = _csv_sample(scheme, run.sample)
     if len(sample_net) < 10:
-        run.fail("The sample has fewer than 10 packages: add more before calibrating")
-        return
+        raise jobs.RunFailed("The sample has fewer than 10 packages: add more before calibrating")
     run.beat("Fitting and scaling to the envelope", 2, 4)
     try:
         result = fit_and_scale(
@@ -316,8 +315,7 @@ def execute_calibration(run: CalibrationRun) -> None:
             population_net=pop_net,
         )
     except calibration.CalibrationError as error:
-        run.fail(str(error))
-        return
+        raise jobs.RunFailed(str(error)) from None
     fit = result.pop("_fit")
     result["residuals"] = residual_tables(fit, sample_net, sample_costs, groups)
     result["chart"] = chart_data(fit, sample_net, sample_costs)
@@ -325,34 +323,87 @@ def execute_calibration(run: CalibrationRun) -> None:
     run.beat("Saving the new draft", 3, 4)
     data = to_dict(version.parsed)
     data["allocation"] = result["scaled"]
-    draft = version.copy_as_draft(
-        run.created_by,
+    draft = actions.copy_version(
+        version,
+        acting_user=run.created_by,
         label=f"Calibrated ({run.get_method_display().lower()})",
         origin=RasVersion.Origin.CALIBRATED,
         definition=data,
+        notes=(
+            f"Calibrated on {result['sample_size']:,} packages ({run.get_source_display().lower()}), "
+            f"scaled to £{result['target']} a year (envelope £{result['envelope']} less a "
+            f"{result['reserve_percent']}% reserve)."
+        ),
     )
-    draft.notes = (
-        f"Calibrated on {result['sample_size']:,} packages ({run.get_source_display().lower()}), "
-        f"scaled to £{result['target']} a year (envelope £{result['envelope']} less a "
-        f"{result['reserve_percent']}% reserve)."
-    )
-    draft.save(update_fields=["notes"])
-    run.finish(result=result, draft=draft)
+    return {"result": result, "draft": draft}
 
 
-def _csv_sample(scheme, rows):
-    """The uploaded sample (already checked when it was uploaded)."""
-    choices, _missing = engine.encode_many(scheme, [row["answers"] for row in rows])
-    net = engine.score(scheme, choices).net
-    costs = np.asarray([int(Decimal(row["cost"]) * 100) for row in rows], dtype=np.int64)
-    groups = {}
-    if rows and all(row.get("primary_support_reason") for row in rows):
-        labels = sorted({row["primary_support_reason"] for row in rows})
-        groups["Primary support reason"] = (
-            np.asarray([labels.index(row["primary_support_reason"]) for row in rows]),
-            labels,
+def _csv_sample(scheme, stored: dict):
+    """The uploaded sample (checked and stored compactly when it was uploaded)."""
+    sample = Sample.from_json(stored)
+    if sample.questions != scheme.question_codes:
+        raise jobs.RunFailed(
+            "The sample was read against a different set of questions: upload it again"
         )
-    if rows and all(row.get("age_band") for row in rows):
-        labels = sorted({row["age_band"] for row in rows})
-        groups["Age band"] = (np.asarray([labels.index(row["age_band"]) for row in rows]), labels)
-    return net, costs, groups
+    net = engine.score(scheme, np.asfortranarray(sample.choices)).net
+    groups = {}
+    for column, name in (
+        ("primary_support_reason", "Primary support reason"),
+        ("age_band", "Age band"),
+    ):
+        labels = sample.groups.get(column)
+        if labels:
+            names = sorted(set(labels))
+            groups[name] = (np.asarray([names.index(v) for v in labels]), names)
+    return net, sample.costs_pence, groups
+
+
+BREAKDOWN_HEADER = [
+    "Group",
+    "Value",
+    "People",
+    "Share of people (%)",
+    "Current total (£)",
+    "Proposed total (£)",
+    "Gain",
+    "Gain share (%)",
+    "Lose",
+    "Lose share (%)",
+    "Mean change (£)",
+    "Mean change (%)",
+]
+
+
+def breakdown_rows(result: dict):
+    """The model run's breakdown for its CSV download: everyone first, then each group."""
+    overall = result["overall"]
+    yield [
+        "Everyone",
+        "Everyone",
+        overall["people"],
+        100.0 if overall["people"] else 0.0,
+        Decimal(overall["current_total"]),
+        Decimal(overall["proposed_total"]),
+        overall["gainers"],
+        overall["gainer_share"],
+        overall["losers"],
+        overall["loser_share"],
+        Decimal(overall["mean_change"]),
+        overall["mean_change_percent"],
+    ]
+    for group, rows in result["groups"].items():
+        for row in rows:
+            yield [
+                group,
+                row["label"],
+                row["people"],
+                row["share"],
+                Decimal(row["current_total"]),
+                Decimal(row["proposed_total"]),
+                row["gainers"],
+                row["gainer_share"],
+                row["losers"],
+                row["loser_share"],
+                Decimal(row["mean_change"]),
+                row["mean_change_percent"],
+            ]

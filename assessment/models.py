@@ -5,7 +5,10 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
+
+from core.models import EditVersioned
 
 
 class AssessmentQuerySet(models.QuerySet):
@@ -19,7 +22,11 @@ class AssessmentQuerySet(models.QuerySet):
         return self.filter(is_current=True)
 
 
-class Assessment(models.Model):
+class Assessment(ConcurrentTransitionMixin, EditVersioned, models.Model):
+    """A needs or carer's assessment: in progress → submitted → completed (django-fsm-2).
+
+    Transitions are called only from assessment.actions."""
+
     class Kind(models.TextChoices):
         PERSON = "person", "Needs assessment"
         CARER = "carer", "Carer’s assessment"
@@ -38,7 +45,9 @@ class Assessment(models.Model):
     )
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.PERSON)
     mode = models.CharField(max_length=10, choices=Mode.choices)
-    status = models.CharField(max_length=12, choices=Status.choices, default=Status.IN_PROGRESS)
+    status = FSMField(
+        max_length=12, choices=Status.choices, default=Status.IN_PROGRESS, protected=True
+    )
     version = models.ForeignKey(
         "allocation.RasVersion", on_delete=models.PROTECT, related_name="assessments"
     )
@@ -90,8 +99,25 @@ class Assessment(models.Model):
     def is_open(self) -> bool:
         return self.status == self.Status.IN_PROGRESS
 
+    @transition(field=status, source=Status.IN_PROGRESS, target=Status.SUBMITTED)
+    def _submit(self, user, declaration_name: str):
+        self.submitted_by = user
+        self.submitted_at = timezone.now()
+        self.declaration_name = declaration_name
+
+    @transition(field=status, source=[Status.SUBMITTED, Status.COMPLETED], target=Status.COMPLETED)
+    def _complete(self, user):
+        self.completed_by = user
+        self.completed_at = timezone.now()
+        self.is_current = True
+
     def unanswered(self) -> list[str]:
         return [q.code for q in self.version.parsed.questions if q.code not in self.answers]
+
+
+class EligibilityDecisionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(assessment__in=Assessment.objects.visible_to(user))
 
 
 class EligibilityDecision(models.Model):
@@ -114,6 +140,8 @@ class EligibilityDecision(models.Model):
     )
     decided_at = models.DateTimeField(default=timezone.now)
     history = HistoricalRecords()
+
+    objects = EligibilityDecisionQuerySet.as_manager()
 
     def __str__(self):
         return "Eligible" if self.eligible else "Not eligible"

@@ -1,7 +1,7 @@
 """Assessment pages: one question per page, check your answers, declaration, the budget
 explained; and for staff, supported assessments, agreeing answers and eligibility."""
 
-import csv
+from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,11 +12,12 @@ from django.views.decorators.http import require_POST
 
 from accounts.roles import Role
 from allocation.models import Allocation
+from core.csv import csv_response
 from core.http import page_name
 from people import access
 from people.models import Person
 
-from . import services
+from . import actions
 from .forms import AnswerForm, DeclarationForm, EligibilityForm, StartForm
 from .history import answer_history
 from .models import Assessment
@@ -42,9 +43,7 @@ def _assessment(request, pk) -> Assessment:
 
 
 def can_answer(user, assessment: Assessment) -> bool:
-    if not assessment.is_open:
-        return False
-    return user.edits_records or (user.is_citizen and assessment.mode == Assessment.Mode.SELF)
+    return user.has_perm("assessment.answer_assessment", assessment)
 
 
 def _questions(assessment):
@@ -98,8 +97,7 @@ def overview(request, pk):
             "allocation": allocation,
             "sections": _sections(assessment) if assessment.is_open else None,
             "can_answer": can_answer(request.user, assessment),
-            "can_decide": request.user.edits_records
-            and assessment.status != Assessment.Status.IN_PROGRESS,
+            "can_decide": request.user.has_perm("assessment.decide_eligibility", assessment),
             "eligibility": getattr(assessment, "eligibility", None),
             "unanswered": len(assessment.unanswered()),
         },
@@ -122,7 +120,9 @@ def question(request, pk, code):
         messages.success(request, "Your answers are saved. You can come back to them at any time.")
         return redirect(_after_saving(request, assessment))
     if request.method == "POST" and form.is_valid():
-        services.record_answer(assessment, code, form.cleaned_data["answer"], user=request.user)
+        actions.record_answer(
+            assessment, code, form.cleaned_data["answer"], acting_user=request.user
+        )
         if later:
             messages.success(
                 request, "Your answers are saved. You can come back to them at any time."
@@ -195,16 +195,18 @@ def declaration(request, pk):
     form = DeclarationForm(request.POST or None, staff=staff, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.submit(
-                assessment, user=request.user, declaration_name=form.cleaned_data["full_name"]
+            actions.submit(
+                assessment,
+                acting_user=request.user,
+                declaration_name=form.cleaned_data["full_name"],
             )
-        except services.UnansweredQuestions as missing:
+        except actions.UnansweredQuestions as missing:
             messages.info(
                 request,
                 "Some questions have changed since you started. Answer them, then submit again.",
             )
             return redirect("assessment:question", pk=assessment.pk, code=missing.codes[0])
-        except services.AssessmentError as error:
+        except actions.AssessmentError as error:
             form.add_error(None, str(error))
         else:
             return redirect("assessment:submitted", pk=assessment.pk)
@@ -251,32 +253,32 @@ def budget(request, pk):
 
 
 def _budget_csv(assessment, allocation) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="budget-explained-{assessment.pk}.csv"'
-    writer = csv.writer(response)
-    writer.writerow(["What", "Question", "Answer", "Points", "Amount (£)", "Explanation"])
-    for line in allocation.lines:
-        writer.writerow(
-            [
-                line["kind"],
-                line.get("question") or "",
-                line.get("answer") or "",
-                "" if line["points"] is None else line["points"],
-                line["amount"] or "",
-                line["text"],
-            ]
-        )
-    writer.writerow(
+    rows = [
+        [
+            line["kind"],
+            line.get("question") or "",
+            line.get("answer") or "",
+            line["points"],
+            Decimal(line["amount"]) if line["amount"] else "",
+            line["text"],
+        ]
+        for line in allocation.lines
+    ]
+    rows.append(
         [
             "total",
             "",
             "",
             allocation.total_points,
-            f"{allocation.amount:.2f}",
+            allocation.amount,
             f"{allocation.rule_text}. {allocation.version} ({allocation.period})",
         ]
     )
-    return response
+    return csv_response(
+        f"budget-explained-{assessment.pk}.csv",
+        ["What", "Question", "Answer", "Points", "Amount (£)", "Explanation"],
+        rows,
+    )
 
 
 @login_required
@@ -296,7 +298,7 @@ def history(request, pk):
 def change_answer(request, pk, code):
     """Staff agree or change a submitted answer; a change needs a reason and is kept in history."""
     assessment = _assessment(request, pk)
-    if not request.user.edits_records or assessment.is_open:
+    if not request.user.has_perm("assessment.review_assessment", assessment):
         raise Http404
     q = assessment.version.parsed.question(code)
     if q is None:
@@ -311,11 +313,11 @@ def change_answer(request, pk, code):
         if form.cleaned_data["answer"] == assessment.answers.get(code):
             form.add_error("answer", "Choose a different answer, or go back to keep this one")
         else:
-            services.record_answer(
+            actions.record_answer(
                 assessment,
                 code,
                 form.cleaned_data["answer"],
-                user=request.user,
+                acting_user=request.user,
                 reason=form.cleaned_data["reason"],
             )
             messages.success(request, "The answer has been changed and the budget recalculated")
@@ -331,7 +333,7 @@ def change_answer(request, pk, code):
 def review(request, pk):
     """A practitioner reads the submitted answers, changing any that are not right."""
     assessment = _assessment(request, pk)
-    if not request.user.edits_records or assessment.is_open:
+    if not request.user.has_perm("assessment.review_assessment", assessment):
         raise Http404
     return render(
         request,
@@ -343,7 +345,7 @@ def review(request, pk):
 @login_required
 def eligibility(request, pk):
     assessment = _assessment(request, pk)
-    if not request.user.edits_records or assessment.is_open:
+    if not request.user.has_perm("assessment.decide_eligibility", assessment):
         raise Http404
     existing = getattr(assessment, "eligibility", None)
     initial = {}
@@ -357,8 +359,8 @@ def eligibility(request, pk):
         }
     form = EligibilityForm(request.POST or None, kind=assessment.kind, initial=initial)
     if request.method == "POST" and form.is_valid():
-        decision = services.decide_eligibility(
-            assessment, user=request.user, **form.decision_kwargs()
+        decision = actions.decide_eligibility(
+            assessment, acting_user=request.user, **form.decision_kwargs()
         )
         messages.success(
             request,
@@ -382,17 +384,17 @@ def person_assessments(request, person_pk):
         raise Http404 from None
     form = StartForm(request.POST or None)
     if request.method == "POST":
-        if not request.user.edits_records:
+        if not request.user.has_perm("assessment.add_assessment"):
             raise Http404
         if form.is_valid():
             try:
-                assessment = services.start(
+                assessment = actions.start_assessment(
                     person,
                     kind=form.cleaned_data["kind"],
                     mode=Assessment.Mode.SUPPORTED,
-                    user=request.user,
+                    acting_user=request.user,
                 )
-            except services.AssessmentError as error:
+            except actions.AssessmentError as error:
                 form.add_error(None, str(error))
             else:
                 return redirect("assessment:overview", pk=assessment.pk)
@@ -424,8 +426,10 @@ def start_self(request):
         raise Http404
     kind = "carer" if request.user.role == Role.CARER else "person"
     try:
-        assessment = services.start(person, kind=kind, mode=Assessment.Mode.SELF, user=request.user)
-    except services.AssessmentError as error:
+        assessment = actions.start_assessment(
+            person, kind=kind, mode=Assessment.Mode.SELF, acting_user=request.user
+        )
+    except actions.AssessmentError as error:
         messages.info(request, str(error))
         return redirect("people:portal")
     first = assessment.unanswered()[:1] or [_questions(assessment)[0].code]

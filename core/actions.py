@@ -108,3 +108,30 @@ def audit(record, summary: str, *, person=None, action_name: str | None = None):
     for outer in stack:
         outer.events.append(event.pk)
     return event
+
+
+def audit_bulk(model, ids, summary: str):
+    """One AuditEvent for a bulk write of many rows of one model (an import or a load),
+    naming the range of ids written, instead of one row per record."""
+    ids = list(ids)
+    if not ids:
+        return None
+    from .models import AuditEvent
+
+    stack = _stack.get()
+    if not stack:
+        raise ImproperlyConfigured("audit_bulk() must be called inside an action")
+    frame = stack[-1]
+    label = f"{min(ids)}-{max(ids)}" if len(ids) > 1 else str(ids[0])
+    event = AuditEvent.objects.create(
+        actor=frame.user if getattr(frame.user, "pk", None) else None,
+        action=frame.name,
+        record_type=model._meta.label_lower,
+        record_id=label[:40],
+        summary=summary[:300],
+        via=context.via(),
+        request_id=context.request_id(),
+    )
+    for outer in stack:
+        outer.events.append(event.pk)
+    return event

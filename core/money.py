@@ -9,7 +9,7 @@ issued. Pages and letters show pounds as people write them ("£1,250.50", "−£
 the API writes pounds as strings with two decimals ("1250.50").
 """
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 
 # A year of a weekly amount is 52 weeks: the convention councils use to annualise budgets
 # (a 52.14-week year would make a weekly budget's year differ from its 52 payments).
@@ -23,9 +23,14 @@ class MoneyError(ValueError):
     pass
 
 
+_WIDE = Context(prec=120)
+
+
 def round_pence(value: Decimal) -> Decimal:
-    """Pounds to the nearest penny, halves away from zero (how councils round)."""
-    return Decimal(value).quantize(PENNY, rounding=ROUND_HALF_UP)
+    """Pounds to the nearest penny, halves away from zero: how every issued amount is rounded.
+
+    Worked in a 120-digit context, so no amount is ever rounded twice."""
+    return Decimal(value).quantize(PENNY, rounding=ROUND_HALF_UP, context=_WIDE)
 
 
 def to_pence(amount) -> int:

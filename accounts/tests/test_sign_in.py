@@ -6,6 +6,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.roles import Role
+from accounts.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "a-long-test-password"
@@ -15,8 +16,8 @@ def current_code(device: TOTPDevice) -> str:
     return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
 
 
-def test_wrong_password_gets_a_clear_message(make_user):
-    make_user(Role.PERSON, username="iris")
+def test_wrong_password_gets_a_clear_message():
+    UserFactory(role=Role.PERSON, username="iris")
     response = Client().post("/accounts/login/", {"username": "iris", "password": "wrong"})
     body = response.content.decode()
     assert response.status_code == 200
@@ -24,16 +25,16 @@ def test_wrong_password_gets_a_clear_message(make_user):
     assert 'href="#id_username"' in body
 
 
-def test_a_person_signs_in_and_lands_on_their_portal(make_user):
-    make_user(Role.PERSON, username="iris")
+def test_a_person_signs_in_and_lands_on_their_portal():
+    UserFactory(role=Role.PERSON, username="iris")
     client = Client()
     response = client.post("/accounts/login/", {"username": "iris", "password": PASSWORD})
     assert response.status_code == 302
     assert client.get("/").headers["Location"] == "/my-record/"
 
 
-def test_repeated_failures_lock_the_account_name(make_user, settings):
-    make_user(Role.PRACTITIONER, username="pat")
+def test_repeated_failures_lock_the_account_name(settings):
+    UserFactory(role=Role.PRACTITIONER, username="pat")
     client = Client()
     for _ in range(settings.AXES_FAILURE_LIMIT):
         client.post("/accounts/login/", {"username": "pat", "password": "wrong"})
@@ -41,24 +42,24 @@ def test_repeated_failures_lock_the_account_name(make_user, settings):
     assert locked.status_code == 429
     assert "Sign-in is locked" in locked.content.decode()
     # Another account from the same machine is not locked.
-    make_user(Role.PERSON, username="iris")
+    UserFactory(role=Role.PERSON, username="iris")
     assert (
         Client().post("/accounts/login/", {"username": "iris", "password": PASSWORD}).status_code
         == 302
     )
 
 
-def test_sign_out_is_a_post(client_for, make_user):
-    client = client_for(make_user(Role.PERSON))
+def test_sign_out_is_a_post(client_for):
+    client = client_for(UserFactory(role=Role.PERSON))
     assert client.get("/accounts/logout/").status_code == 405
     assert client.post("/accounts/logout/").status_code == 302
     assert client.get("/my-record/").status_code == 302  # back to sign in
 
 
 class TestStaffSecondFactor:
-    def test_staff_without_an_app_must_set_one_up(self, make_user, team, settings):
+    def test_staff_without_an_app_must_set_one_up(self, team, settings):
         settings.OTP_TOTP_THROTTLE_FACTOR = 0  # this test tries a wrong code first
-        user = make_user(Role.PRACTITIONER, team=team, username="pat")
+        user = UserFactory(role=Role.PRACTITIONER, team=team, username="pat")
         client = Client()
         client.post("/accounts/login/", {"username": "pat", "password": PASSWORD})
         response = client.get("/people/")
@@ -78,8 +79,8 @@ class TestStaffSecondFactor:
         device.refresh_from_db()
         assert device.confirmed
 
-    def test_staff_with_an_app_enter_its_code(self, make_user, team):
-        user = make_user(Role.APPROVER, team=team, username="ann")
+    def test_staff_with_an_app_enter_its_code(self, team):
+        user = UserFactory(role=Role.APPROVER, team=team, username="ann")
         device = TOTPDevice.objects.create(user=user, name="Phone", confirmed=True)
         client = Client()
         client.post("/accounts/login/", {"username": "ann", "password": PASSWORD})
@@ -94,8 +95,8 @@ class TestStaffSecondFactor:
         assert client.get("/people/").status_code == 200
         assert client.get("/api/v1/people").status_code == 200
 
-    def test_wrong_codes_slow_down_guessing(self, make_user):
-        user = make_user(Role.FINANCE, username="fay")
+    def test_wrong_codes_slow_down_guessing(self):
+        user = UserFactory(role=Role.FINANCE, username="fay")
         device = TOTPDevice.objects.create(user=user, name="Phone", confirmed=True)
         client = Client()
         client.post("/accounts/login/", {"username": "fay", "password": PASSWORD})
@@ -105,8 +106,8 @@ class TestStaffSecondFactor:
         response = client.post("/accounts/security-code/", {"code": current_code(device)})
         assert "too many wrong codes" in response.content.decode()
 
-    def test_a_bad_code_is_refused(self, make_user, team):
-        user = make_user(Role.FINANCE, username="fay")
+    def test_a_bad_code_is_refused(self, team):
+        user = UserFactory(role=Role.FINANCE, username="fay")
         TOTPDevice.objects.create(user=user, name="Phone", confirmed=True)
         client = Client()
         client.post("/accounts/login/", {"username": "fay", "password": PASSWORD})
@@ -114,15 +115,15 @@ class TestStaffSecondFactor:
         assert "Security code must only include numbers" in response.content.decode()
         assert client.get("/people/find/").status_code == 302
 
-    def test_people_who_use_services_need_no_second_factor(self, make_user):
-        make_user(Role.PERSON, username="iris")
+    def test_people_who_use_services_need_no_second_factor(self):
+        UserFactory(role=Role.PERSON, username="iris")
         client = Client()
         client.post("/accounts/login/", {"username": "iris", "password": PASSWORD})
         assert client.get("/my-record/").status_code == 200
 
     @override_settings(STAFF_OTP="off")
-    def test_the_local_demo_can_switch_it_off(self, make_user, team):
-        make_user(Role.PRACTITIONER, team=team, username="pat")
+    def test_the_local_demo_can_switch_it_off(self, team):
+        UserFactory(role=Role.PRACTITIONER, team=team, username="pat")
         client = Client()
         client.post("/accounts/login/", {"username": "pat", "password": PASSWORD})
         assert client.get("/people/").status_code == 200

@@ -7,6 +7,7 @@ import pytest
 
 from accounts.models import ApiToken, Team, User
 from accounts.roles import Role
+from accounts.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -41,23 +42,23 @@ def test_revoking_stops_a_token(client_for, practitioner):
     assert ApiToken.user_for(raw) is None
 
 
-def test_no_one_can_revoke_another_users_token(client_for, practitioner, make_user, team):
+def test_no_one_can_revoke_another_users_token(client_for, practitioner, team):
     token, raw = ApiToken.issue(practitioner, "Export")
-    other = make_user(Role.PRACTITIONER, team=team)
+    other = UserFactory(role=Role.PRACTITIONER, team=team)
     assert client_for(other).post(f"/accounts/profile/tokens/{token.pk}/revoke/").status_code == 404
     assert ApiToken.user_for(raw) == practitioner
 
 
-def test_people_who_use_services_get_no_tokens(client_for, make_user):
-    client = client_for(make_user(Role.PERSON))
+def test_people_who_use_services_get_no_tokens(client_for):
+    client = client_for(UserFactory(role=Role.PERSON))
     body = client.get("/accounts/profile/").content.decode()
     assert "API tokens" not in body
     client.post("/accounts/profile/", {"name": "Sneaky", "expires_in": "30"})
     assert not ApiToken.objects.exists()
 
 
-def test_an_administrator_manages_users_and_teams(client_for, make_user):
-    admin = make_user(Role.ADMIN, is_staff=True, is_superuser=True)
+def test_an_administrator_manages_users_and_teams(client_for):
+    admin = UserFactory(role=Role.ADMIN, is_staff=True, is_superuser=True)
     client = client_for(admin)
     assert client.get("/admin/accounts/user/").status_code == 200
     response = client.post(
@@ -66,7 +67,7 @@ def test_an_administrator_manages_users_and_teams(client_for, make_user):
     )
     assert response.status_code == 302
     team = Team.objects.get(code="hollins-adults")
-    worker = make_user(Role.PRACTITIONER)
+    worker = UserFactory(role=Role.PRACTITIONER)
     response = client.post(
         f"/admin/accounts/user/{worker.pk}/change/",
         {
@@ -91,13 +92,13 @@ def test_an_administrator_manages_users_and_teams(client_for, make_user):
 
 
 @pytest.mark.parametrize("role", [Role.PRACTITIONER, Role.PERSON, Role.COMMISSIONER])
-def test_only_administrators_reach_administration(client_for, make_user, role):
-    response = client_for(make_user(role)).get("/admin/accounts/user/")
+def test_only_administrators_reach_administration(client_for, role):
+    response = client_for(UserFactory(role=role)).get("/admin/accounts/user/")
     assert response.status_code == 302 and "/admin/login/" in response.headers["Location"]
 
 
-def test_the_access_log_is_read_only_in_administration(client_for, make_user):
-    admin = make_user(Role.ADMIN, is_staff=True, is_superuser=True)
+def test_the_access_log_is_read_only_in_administration(client_for):
+    admin = UserFactory(role=Role.ADMIN, is_staff=True, is_superuser=True)
     client = client_for(admin)
     assert client.get("/admin/accounts/accessevent/").status_code == 200
     assert client.get("/admin/accounts/accessevent/add/").status_code == 403

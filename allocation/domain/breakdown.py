@@ -12,8 +12,6 @@ pence; percentages are floats.
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -375,71 +373,3 @@ def _review(
         rows = order[members]
         order[members] = rows[np.lexsort((rows, change[rows], run))]
     return order
-
-
-def to_csv(result: Breakdown) -> str:
-    """The breakdown as CSV text: everyone first, then each group's rows; money in pounds."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(
-        [
-            "group",
-            "label",
-            "people",
-            "share of people",
-            "current total (£)",
-            "proposed total (£)",
-            "gainers",
-            "share gaining",
-            "losers",
-            "share losing",
-            "mean change (£)",
-            "mean percent change",
-        ]
-    )
-    overall = result.overall
-    everyone = GroupRow(
-        label="Everyone",
-        people=overall.people,
-        share=1.0 if overall.people else 0.0,
-        current_total_pence=overall.current_total_pence,
-        proposed_total_pence=overall.proposed_total_pence,
-        gainers=overall.gainers,
-        gainer_share=overall.gainers / overall.people if overall.people else 0.0,
-        losers=overall.losers,
-        loser_share=overall.losers / overall.people if overall.people else 0.0,
-        mean_change_pence=overall.mean_change_pence,
-        mean_percent_change=overall.mean_percent_change,
-    )
-    for group, rows in [("all", [everyone]), *result.groups.items()]:
-        for row in rows:
-            writer.writerow(
-                [
-                    group,
-                    row.label,
-                    row.people,
-                    f"{row.share:.4f}",
-                    _pounds(row.current_total_pence),
-                    _pounds(row.proposed_total_pence),
-                    row.gainers,
-                    f"{row.gainer_share:.4f}",
-                    row.losers,
-                    f"{row.loser_share:.4f}",
-                    _pounds(row.mean_change_pence),
-                    "" if row.mean_percent_change is None else f"{row.mean_percent_change:.2f}",
-                ]
-            )
-    return out.getvalue()
-
-
-def distribution_csv(result: Breakdown) -> str:
-    """The spread of percent changes as CSV text."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["change", "people"])
-    writer.writerows(result.distribution)
-    return out.getvalue()
-
-
-def _pounds(pence: int) -> str:
-    return format(Decimal(pence).scaleb(-2), "f")

@@ -26,7 +26,8 @@ from allocation.domain.definition import (
     parse,
     to_dict,
 )
-from allocation.domain.engine import CompiledScheme, annual_multiplier, issued_pence_table
+from allocation.domain.engine import CompiledScheme, issued_pence_table
+from core.money import annual_multiplier, format_pence
 
 METHODS = ("ols", "ols0", "lad", "bands")
 _BAND_DENOMINATOR = 10**MAX_DECIMAL_PLACES  # band amounts in 1e-14 pence are integers
@@ -427,21 +428,17 @@ class _Caseload:
         floor_total = self.total(Fraction(0))
         if floor_total >= target + half:
             raise CalibrationError(
-                f"The target of {_money(target)} a year is less than the caseload would cost "
-                f"with nothing paid per point ({_money(_pence(floor_total))}: fixed amounts "
+                f"The target of {format_pence(target)} a year is less than the caseload would cost "
+                f"with nothing paid per point ({format_pence(_pence(floor_total))}: fixed amounts "
                 "and minimums alone)"
             )
         low = self.reach(target - half)
         if low is None:
             raise CalibrationError(
-                f"The target of {_money(target)} a year is more than the caseload would cost "
-                f"with everyone at the maximum ({_money(_pence(self.ceiling()))})"
+                f"The target of {format_pence(target)} a year is more than the caseload would cost "
+                f"with everyone at the maximum ({format_pence(_pence(self.ceiling()))})"
             )
         return low, self.reach(target + half), self.reach(Fraction(target))
-
-
-def _money(pence: int) -> str:
-    return f"£{Decimal(pence).scaleb(-2):,.2f}"
 
 
 def _limits(limits) -> tuple[object, object]:

@@ -396,33 +396,43 @@ def to_dict(definition: Definition) -> dict:
     }
 
 
-def publication_problems(definition: Definition) -> list[str]:
-    """What stops a (valid) definition going live: things a draft may lack while it is built."""
+def publication_problems(definition: Definition) -> list[tuple[str, str]]:
+    """What stops a (valid) definition going live, as (code, message) pairs: things a draft may
+    lack while it is built. allocation/rules.py turns them into business-rule problems."""
     problems = []
     if not definition.questions:
-        problems.append("Add at least one question")
+        problems.append(("RAS-NO-QUESTIONS", "Add at least one question"))
     if not any(not q.informal_support for q in definition.questions):
-        problems.append("Add at least one question that scores points")
+        problems.append(("RAS-NO-SCORING-QUESTION", "Add at least one question that scores points"))
     for q in definition.questions:
         if not q.informal_support:
             points = [o.points for o in q.options]
             if points != sorted(points):
                 problems.append(
-                    f"Question {q.code!r}: list options from least to most need, so points never go down"
+                    (
+                        "RAS-POINTS-ORDER",
+                        f"Question {q.code!r}: list options from least to most need, so points never go down",
+                    )
                 )
         else:
             reductions = [o.reduction_percent for o in q.options]
             if reductions != sorted(reductions):
                 problems.append(
-                    f"Question {q.code!r}: list options from least to most support, so reductions never go down"
+                    (
+                        "RAS-REDUCTIONS-ORDER",
+                        f"Question {q.code!r}: list options from least to most support, so reductions never go down",
+                    )
                 )
     if definition.informal_cap_percent == 0 and any(
         q.informal_support for q in definition.questions
     ):
         problems.append(
-            "Set a cap on the informal-support reduction (it is 0%, so those questions do nothing)"
+            (
+                "RAS-NO-INFORMAL-CAP",
+                "Set a cap on the informal-support reduction (it is 0%, so those questions do nothing)",
+            )
         )
     allocation = definition.allocation
     if allocation.method == "price_per_point" and allocation.price_per_point <= 0:
-        problems.append("Set a price per point above zero")
+        problems.append(("RAS-NO-PRICE", "Set a price per point above zero"))
     return problems

@@ -27,7 +27,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import (
     ROUND_FLOOR,
-    ROUND_HALF_UP,
     Context,
     Decimal,
     DivisionByZero,
@@ -41,9 +40,8 @@ from functools import partial
 import numpy as np
 
 from allocation.domain.definition import Allocation, Definition, Question
+from core.money import PENNY, annual_multiplier, format_pounds, round_pence
 
-WEEKS_PER_YEAR = 52
-PENNY = Decimal("0.01")
 MAX_OPTIONS = 127  # choices are int8
 _WORD_SPACE = 1 << 16
 _INT64_LIMIT = 2**62  # products below this are safe in int64
@@ -148,18 +146,6 @@ class Explanation:
     exact_amount: Decimal
     amount: Decimal
     period: str
-
-
-def annual_multiplier(period: str) -> int:
-    """How many of a version's periods make a year: the envelope is annual."""
-    return WEEKS_PER_YEAR if period == "week" else 1
-
-
-def round_pence(value: Decimal) -> Decimal:
-    """Round half-up to the penny: how every issued amount is rounded."""
-    with localcontext(EXACT) as ctx:
-        ctx.traps[Inexact] = False
-        return value.quantize(PENNY, rounding=ROUND_HALF_UP)
 
 
 # --- compiling ---------------------------------------------------------------------------
@@ -525,7 +511,9 @@ def explain(scheme: CompiledScheme, answers: dict[str, str]) -> Explanation:
             )
         )
     if price is not None and allocation.fixed_amount > 0:
-        fixed_text = f"Everyone receives a fixed {_pounds(allocation.fixed_amount)} {_per(period)}."
+        fixed_text = (
+            f"Everyone receives a fixed {format_pounds(allocation.fixed_amount)} {_per(period)}."
+        )
         pending.append(
             ({"kind": "fixed_amount"}, allocation.fixed_amount, lambda _money, t=fixed_text: t)
         )
@@ -533,12 +521,12 @@ def explain(scheme: CompiledScheme, answers: dict[str, str]) -> Explanation:
     if price is not None:
         rule_text = f"Each point is worth {_price(price)}"
         if allocation.fixed_amount > 0:
-            rule_text += f", plus a fixed {_pounds(allocation.fixed_amount)}"
+            rule_text += f", plus a fixed {format_pounds(allocation.fixed_amount)}"
         with localcontext(EXACT):
             before_limits = round_pence(allocation.fixed_amount + net * price)
         shares = largest_remainder([exact for _f, exact, _t in pending], before_limits)
         lines = [
-            Line(**fields, amount=share, text=text(_pounds(abs(share))))
+            Line(**fields, amount=share, text=text(format_pounds(abs(share))))
             for (fields, _exact, text), share in zip(pending, shares, strict=True)
         ]
     else:
@@ -560,9 +548,9 @@ def explain(scheme: CompiledScheme, answers: dict[str, str]) -> Explanation:
                 kind="limit",
                 amount=difference,
                 text=(
-                    f"The {which} budget this RAS gives is {_pounds(result.issued)} {_per(period)}, "
+                    f"The {which} budget this RAS gives is {format_pounds(result.issued)} {_per(period)}, "
                     f"so your amount is {'raised' if difference >= 0 else 'lowered'} "
-                    f"by {_pounds(abs(difference))}."
+                    f"by {format_pounds(abs(difference))}."
                 ),
             )
         )
@@ -622,7 +610,7 @@ def _band_text(allocation: Allocation, net: int, period: str) -> str:
     bands = allocation.bands
     index = max(i for i, b in enumerate(bands) if b.min_points <= net)
     band = bands[index]
-    amount = f"{_pounds(round_pence(band.amount))} {_per(period)}"
+    amount = f"{format_pounds(round_pence(band.amount))} {_per(period)}"
     if index + 1 < len(bands):
         return f"{band.min_points} to {bands[index + 1].min_points - 1} points: {amount}"
     return f"{band.min_points} points or more: {amount}"
@@ -634,10 +622,6 @@ def _points(n: int) -> str:
 
 def _per(period: str) -> str:
     return "a week" if period == "week" else "a year"
-
-
-def _pounds(value: Decimal) -> str:
-    return f"£{round_pence(value):,.2f}"
 
 
 def _price(value: Decimal) -> str:

@@ -1,6 +1,6 @@
 """The RAS's stored records: schemes, versions, allocations, and calibration and model runs."""
 
 from .runs import CalibrationRun, ModelRun
-from .versions import Allocation, PublishError, RasScheme, RasVersion
+from .versions import Allocation, RasScheme, RasVersion
 
-__all__ = ["Allocation", "CalibrationRun", "ModelRun", "PublishError", "RasScheme", "RasVersion"]
+__all__ = ["Allocation", "CalibrationRun", "ModelRun", "RasScheme", "RasVersion"]

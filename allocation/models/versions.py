@@ -6,13 +6,19 @@ version cannot drift: it is never edited, only copied to a new draft.
 """
 
 import datetime as dt
+from decimal import Decimal
 from functools import cached_property
 
 from django.conf import settings
-from django.db import models, transaction
-from django.db.models import Max, Q
+from django.db import models
+from django.db.models import Q
 from django.utils import timezone
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
+
+from core.fields import PenceField
+from core.models import EditVersioned
+from core.money import format_pence, from_pence, period_words
 
 from ..domain import definition as ras
 
@@ -34,15 +40,18 @@ class RasScheme(models.Model):
         return self.name
 
 
-class PublishError(Exception):
-    def __init__(self, problems: list[str]):
-        super().__init__("; ".join(problems))
-        self.problems = problems
-
-
 class RasVersionQuerySet(models.QuerySet):
     def published(self):
         return self.exclude(status=RasVersion.Status.DRAFT)
+
+    def visible_to(self, user):
+        """Live and retired versions are public policy: anyone signed in may read them.
+        Drafts are work in progress: only those who manage schemes see them."""
+        from ..permissions import manages_ras
+
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        return self if manages_ras(user) else self.published()
 
     def live_on(self, kind: str, date: dt.date | None = None):
         """The version in force for this kind of assessment on a date (one at most)."""
@@ -57,7 +66,9 @@ class RasVersionQuerySet(models.QuerySet):
         )
 
 
-class RasVersion(models.Model):
+class RasVersion(ConcurrentTransitionMixin, EditVersioned, models.Model):
+    """One version of a scheme: draft → live → retired (django-fsm-2; transitions in actions)."""
+
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         LIVE = "live", "Live"
@@ -75,7 +86,7 @@ class RasVersion(models.Model):
     label = models.CharField(
         max_length=100, blank=True, help_text="For example, ‘2027/28 proposal’"
     )
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    status = FSMField(max_length=10, choices=Status.choices, default=Status.DRAFT, protected=True)
     definition = models.JSONField()
     effective_from = models.DateField(null=True, blank=True)
     effective_to = models.DateField(null=True, blank=True)
@@ -136,124 +147,41 @@ class RasVersion(models.Model):
                 _COMPILED.pop(next(iter(_COMPILED)))
         return scheme
 
-    def save_definition(self, data: dict, user=None) -> None:
-        """Replace a draft's definition after checking it. Live versions never change."""
-        if not self.is_draft:
-            raise PermissionError(
-                "A live or retired version cannot be changed: copy it to a new draft"
-            )
-        ras.parse(data)  # raises DefinitionError with every problem
-        self.definition = data
-        self.__dict__.pop("parsed", None)
-        self.save()
-
-    def copy_as_draft(
-        self, user, *, label: str = "", origin=Origin.COPIED, definition: dict | None = None
-    ):
-        return RasVersion.new_draft(
-            self.scheme,
-            user,
-            definition=definition or self.definition,
-            label=label,
-            origin=origin,
-            based_on=self,
-        )
-
-    @classmethod
-    def new_draft(
-        cls,
-        scheme,
-        user,
-        *,
-        definition: dict,
-        label="",
-        origin=Origin.BUILT,
-        based_on=None,
-        notes="",
-    ):
-        ras.parse(definition)
-        with transaction.atomic():
-            RasScheme.objects.select_for_update().filter(pk=scheme.pk).first()
-            number = (cls.objects.filter(scheme=scheme).aggregate(n=Max("number"))["n"] or 0) + 1
-            return cls.objects.create(
-                scheme=scheme,
-                number=number,
-                label=label,
-                definition=definition,
-                origin=origin,
-                based_on=based_on,
-                created_by=user,
-                notes=notes,
-            )
-
     def latest_model_run(self, completed=True):
         runs = self.model_runs.all()
         if completed:
             runs = runs.filter(status="done")
         return runs.order_by("-finished_at", "-id").first()
 
-    def publication_problems(self, effective_from: dt.date | None) -> list[str]:
-        problems = list(ras.publication_problems(self.parsed))
-        if not self.is_draft:
-            problems.append("Only a draft can be published")
-        if self.parsed.kind != self.scheme.kind:
-            problems.append("The definition is for a different kind of assessment than the scheme")
-        if self.latest_model_run() is None:
-            problems.append(
-                "Model this version over every current person first: it needs a completed model run"
-            )
-        if effective_from is None:
-            problems.append("Enter the date the version comes into force")
-        else:
-            clash = (
-                RasVersion.objects.published()
-                .filter(scheme=self.scheme, effective_from__gte=effective_from)
-                .exclude(pk=self.pk)
-                .first()
-            )
-            if clash:
-                problems.append(
-                    f"{clash} already starts on {clash.effective_from:%-d %B %Y}: choose a later date"
-                )
-        return problems
+    # Transitions: called only from allocation.actions, which checks the business rules.
+    @transition(field=status, source=Status.DRAFT, target=Status.LIVE)
+    def _publish(self, user, effective_from: dt.date):
+        self.effective_from = effective_from
+        self.published_by = user
+        self.published_at = timezone.now()
 
-    def publish(self, user, effective_from: dt.date) -> None:
-        """Make the draft live from a date; the version before it stops the day before."""
-        with transaction.atomic():
-            locked = RasVersion.objects.select_for_update().get(pk=self.pk)
-            problems = locked.publication_problems(effective_from)
-            if problems:
-                raise PublishError(problems)
-            today = timezone.localdate()
-            for previous in (
-                RasVersion.objects.published()
-                .filter(scheme=self.scheme)
-                .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=effective_from))
-            ):
-                previous.effective_to = effective_from - dt.timedelta(days=1)
-                if previous.effective_to < today:
-                    previous.status = self.Status.RETIRED
-                previous.save(update_fields=["effective_to", "status", "updated_at"])
-            self.status = self.Status.LIVE
-            self.effective_from = effective_from
-            self.published_by = user
-            self.published_at = timezone.now()
-            self.save(
-                update_fields=[
-                    "status",
-                    "effective_from",
-                    "published_by",
-                    "published_at",
-                    "updated_at",
-                ]
-            )
+    @transition(field=status, source=Status.LIVE, target=Status.RETIRED)
+    def _retire(self):
+        pass
 
 
 _COMPILED: dict = {}
 
 
-class Allocation(models.Model):
-    """An assessment's indicative budget: points, amount and the lines that explain it."""
+class AllocationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The indicative budgets of the people this user may see."""
+        from assessment.models import Assessment
+
+        return self.filter(assessment__in=Assessment.objects.visible_to(user))
+
+
+class Allocation(ConcurrentTransitionMixin, models.Model):
+    """An assessment's indicative budget: points, amount and the lines that explain it.
+
+    indicative ⇄ not eligible, as the eligibility decision says (transitions in
+    assessment.actions).
+    """
 
     class Status(models.TextChoices):
         INDICATIVE = "indicative", "Indicative"
@@ -263,13 +191,15 @@ class Allocation(models.Model):
         "assessment.Assessment", on_delete=models.PROTECT, related_name="allocation"
     )
     version = models.ForeignKey(RasVersion, on_delete=models.PROTECT, related_name="allocations")
-    status = models.CharField(max_length=15, choices=Status.choices, default=Status.INDICATIVE)
+    status = FSMField(
+        max_length=15, choices=Status.choices, default=Status.INDICATIVE, protected=True
+    )
     need_points = models.IntegerField()
     reduction_percent = models.IntegerField(default=0)
     reduction_points = models.IntegerField(default=0)
     total_points = models.IntegerField()
     exact_amount = models.CharField(max_length=40, help_text="Before rounding to the penny")
-    amount = models.DecimalField(max_digits=10, decimal_places=2)
+    amount_pence = PenceField()
     period = models.CharField(max_length=5, default="week")
     limit = models.CharField(max_length=10, blank=True)
     rule_text = models.CharField(max_length=300)
@@ -277,8 +207,22 @@ class Allocation(models.Model):
     calculated_at = models.DateTimeField(default=timezone.now)
     history = HistoricalRecords()
 
+    objects = AllocationQuerySet.as_manager()
+
     class Meta:
         ordering = ["-calculated_at"]
 
     def __str__(self):
-        return f"£{self.amount} a {self.period} ({self.total_points} points)"
+        return f"{format_pence(self.amount_pence)} {period_words(self.period)} ({self.total_points} points)"
+
+    @property
+    def amount(self) -> Decimal:
+        return from_pence(self.amount_pence)
+
+    @transition(field=status, source="*", target=Status.INDICATIVE)
+    def _found_eligible(self):
+        pass
+
+    @transition(field=status, source="*", target=Status.NOT_ELIGIBLE)
+    def _found_not_eligible(self):
+        pass

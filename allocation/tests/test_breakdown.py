@@ -171,17 +171,16 @@ def test_codes_and_amounts_are_checked():
         bd.breakdown(np.array([1]), np.array([1]), {}, -1)
 
 
-def test_csv_has_everyone_then_each_group():
+def test_the_download_has_everyone_then_each_group():
+    from allocation.services import breakdown_json, breakdown_rows
+
     current = np.array([1000, 2000, 0])
     proposed = np.array([1100, 1500, 250])
     groups = {"sex": (np.array([0, 1, 1]), ["Female", "Male"])}
-    result = bd.breakdown(current, proposed, groups, 10)
-    lines = bd.to_csv(result).splitlines()
-    assert lines[0].startswith("group,label,people")
-    assert lines[1].split(",")[:6] == ["all", "Everyone", "3", "1.0000", "30.00", "28.50"]
-    assert lines[2].split(",")[:6] == ["sex", "Female", "1", "0.3333", "10.00", "11.00"]
-    assert lines[3].split(",")[:6] == ["sex", "Male", "2", "0.6667", "20.00", "17.50"]
-    assert bd.distribution_csv(result).splitlines()[0] == "change,people"
+    rows = list(breakdown_rows(breakdown_json(bd.breakdown(current, proposed, groups, 10))))
+    assert [str(v) for v in rows[0][:6]] == ["Everyone", "Everyone", "3", "100.0", "30.00", "28.50"]
+    assert [str(v) for v in rows[1][:6]] == ["sex", "Female", "1", "33.3", "10.00", "11.00"]
+    assert [str(v) for v in rows[2][:6]] == ["sex", "Male", "2", "66.7", "20.00", "17.50"]
 
 
 # --- fairness: money follows answers, never who someone is -----------------------------------

@@ -10,6 +10,7 @@ from django.core.management import CommandError, call_command
 
 from allocation.domain import engine
 from allocation.models import RasVersion
+from assessment.tests.factories import eligible_caseload
 
 pytestmark = pytest.mark.django_db
 
@@ -49,10 +50,10 @@ def write_sample(path, version, rows, rng):
 
 @pytest.mark.parametrize("method", ["ols", "ols0", "lad", "bands"])
 def test_ras_calibrate_hits_the_target_to_the_penny(
-    capsys, tmp_path, live, make_caseload, team, practitioner, method
+    capsys, tmp_path, live, team, practitioner, method
 ):
     rng = random.Random(11)
-    make_caseload(
+    eligible_caseload(
         team,
         [{q.code: rng.choice(q.options).code for q in live.parsed.questions} for _ in range(30)],
         user=practitioner,
@@ -105,9 +106,9 @@ def test_ras_calibrate_lists_bad_rows_and_uses_nothing(tmp_path, live):
         )
 
 
-def test_ras_calibrate_can_save_a_draft(capsys, tmp_path, live, make_caseload, team, practitioner):
+def test_ras_calibrate_can_save_a_draft(capsys, tmp_path, live, team, practitioner):
     rng = random.Random(3)
-    make_caseload(
+    eligible_caseload(
         team,
         [{q.code: rng.choice(q.options).code for q in live.parsed.questions} for _ in range(10)],
         user=practitioner,

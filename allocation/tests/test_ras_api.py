@@ -6,8 +6,10 @@ import pytest
 
 from accounts.models import ApiToken
 from accounts.roles import Role
+from accounts.tests.factories import UserFactory
 from allocation.domain import engine
 from allocation.models import RasVersion
+from allocation.tests.factories import DraftVersionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -29,15 +31,13 @@ def answers(version, level=1):
     }
 
 
-def test_list_versions_hides_drafts_from_those_who_do_not_manage_schemes(
-    client, auth, live, make_user
-):
-    draft = live.copy_as_draft(None, label="Secret draft")
+def test_list_versions_hides_drafts_from_those_who_do_not_manage_schemes(client, auth, live):
+    draft = DraftVersionFactory(label="Secret draft")
     listed = client.get("/api/v1/ras/versions", **auth).json()
     assert {v["kind"] for v in listed} == {"person", "carer"}
     assert draft.pk not in {v["id"] for v in listed}
     assert client.get(f"/api/v1/ras/versions/{draft.pk}", **auth).status_code == 404
-    _t, raw = ApiToken.issue(make_user(Role.COMMISSIONER), "Commissioner")
+    _t, raw = ApiToken.issue(UserFactory(role=Role.COMMISSIONER), "Commissioner")
     assert draft.pk in {
         v["id"]
         for v in client.get("/api/v1/ras/versions", HTTP_AUTHORIZATION=f"Bearer {raw}").json()

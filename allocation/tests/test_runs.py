@@ -9,16 +9,18 @@ import pytest
 
 from accounts.models import AccessEvent
 from accounts.roles import Role
+from accounts.tests.factories import UserFactory
 from allocation.domain import engine
-from allocation.management.commands.reap_tasks import reap
 from allocation.models import CalibrationRun, ModelRun, RasVersion
+from assessment.tests.factories import eligible_caseload
+from core.jobs import reap
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def commissioner(make_user):
-    return make_user(Role.COMMISSIONER)
+def commissioner():
+    return UserFactory(role=Role.COMMISSIONER)
 
 
 @pytest.fixture
@@ -31,7 +33,7 @@ def random_answers(version, rng):
 
 
 @pytest.fixture
-def caseload(make_caseload, team, practitioner, live):
+def caseload(team, practitioner, live):
     rng = random.Random(4)
     answers = [random_answers(live, rng) for _ in range(40)]
     scheme = live.compiled
@@ -40,7 +42,7 @@ def caseload(make_caseload, team, practitioner, live):
         # Current packages: the live amount plus noise, so some gain and some lose.
         amount = engine.explain(scheme, a).amount
         costs.append((amount * Decimal(rng.uniform(0.7, 1.3))).quantize(Decimal("0.01")))
-    people = make_caseload(team, answers, costs=costs, user=practitioner)
+    people = eligible_caseload(team, answers, costs=costs, user=practitioner)
     return people, answers, costs
 
 
@@ -100,7 +102,7 @@ def test_the_review_list_and_downloads(
     falls = [row["change_percent"] for row in run.review]
     assert all(f < -5 for f in falls) and falls == sorted(falls)
     breakdown = client.get(f"/ras/model-runs/{run.pk}/?download=breakdown")
-    rows = list(csv.reader(io.StringIO(breakdown.content.decode())))
+    rows = list(csv.reader(io.StringIO(breakdown.content.decode("utf-8-sig"))))
     assert rows[0][0] == "Group" and any(r[0] == "Dementia" for r in rows[1:])
     review = client.get(f"/ras/model-runs/{run.pk}/?download=review").content.decode()
     assert run.review[0]["ref"] in review
@@ -136,7 +138,7 @@ def test_a_model_run_is_idempotent_and_a_dead_one_is_requeued(
     # Running the same task again changes nothing.
     from allocation.tasks import model_run
 
-    assert model_run.call(run.pk) == "already done"
+    assert model_run.call(run.pk) == "already finished"
     run.refresh_from_db()
     assert run.result == first
 
@@ -148,7 +150,7 @@ def test_a_running_task_that_still_beats_is_left_alone(commissioner, live):
     from allocation.tasks import model_run
 
     run = ModelRun.objects.create(
-        version=live, envelope=1, reserve_percent=0, created_by=commissioner
+        version=live, envelope_pence=100, reserve_percent=0, created_by=commissioner
     )
     result = model_run.enqueue(run.pk)
     ModelRun.objects.filter(pk=run.pk).update(
@@ -253,10 +255,10 @@ def test_a_bad_csv_lists_every_bad_line_and_nothing_runs(client_for, commissione
 
 
 @pytest.mark.parametrize("role", [Role.PRACTITIONER, Role.FINANCE, Role.PERSON])
-def test_only_commissioners_see_runs(client_for, make_user, commissioner, live, role):
+def test_only_commissioners_see_runs(client_for, commissioner, live, role):
     run = ModelRun.objects.create(
-        version=live, envelope=1, reserve_percent=0, created_by=commissioner
+        version=live, envelope_pence=100, reserve_percent=0, created_by=commissioner
     )
-    client = client_for(make_user(role))
+    client = client_for(UserFactory(role=role))
     assert client.get(f"/ras/model-runs/{run.pk}/").status_code == 404
     assert client.get(f"/ras/model/{run.pk}/progress/").status_code == 404

@@ -8,15 +8,19 @@ from decimal import Decimal
 import pytest
 
 from accounts.roles import Role
+from accounts.tests.factories import UserFactory
+from allocation import actions, rules
 from allocation.domain.definition import to_dict
 from allocation.models import ModelRun, RasVersion
+from allocation.tests.factories import DraftVersionFactory
+from core.rules import BusinessRuleViolation
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def commissioner(make_user):
-    return make_user(Role.COMMISSIONER, first_name="Corinne", last_name="Marsh")
+def commissioner():
+    return UserFactory(role=Role.COMMISSIONER, first_name="Corinne", last_name="Marsh")
 
 
 @pytest.fixture
@@ -26,7 +30,7 @@ def live():
 
 @pytest.fixture
 def draft(live, commissioner):
-    return live.copy_as_draft(commissioner, label="2027/28 proposal")
+    return DraftVersionFactory(label="2027/28 proposal", acting_user=commissioner)
 
 
 def test_the_default_schemes_ship_live(live):
@@ -45,8 +49,8 @@ def test_commissioners_list_versions_and_others_see_only_published(
 
 
 @pytest.mark.parametrize("role", [Role.PERSON, Role.PROVIDER, Role.REPRESENTATIVE])
-def test_people_outside_the_council_see_no_ras_pages(client_for, make_user, live, role):
-    client = client_for(make_user(role))
+def test_people_outside_the_council_see_no_ras_pages(client_for, live, role):
+    client = client_for(UserFactory(role=role))
     for url in ["/ras/", f"/ras/versions/{live.pk}/", f"/ras/versions/{live.pk}/export/"]:
         assert client.get(url).status_code == 404
 
@@ -66,8 +70,9 @@ def test_a_live_version_cannot_be_edited(client_for, commissioner, live):
     client = client_for(commissioner)
     for url in ["domains/", "questions/", "rule/", "limits/", "publish/"]:
         assert client.get(f"/ras/versions/{live.pk}/{url}").status_code == 404
-    with pytest.raises(PermissionError):
-        live.save_definition(live.definition)
+    with pytest.raises(BusinessRuleViolation) as refused:
+        actions.save_definition(live, live.definition, acting_user=commissioner)
+    assert refused.value.codes == ["RAS-FROZEN"]
 
 
 def test_copy_to_draft_and_build_it(client_for, commissioner, live):
@@ -195,7 +200,11 @@ def test_a_draft_cannot_go_live_without_a_completed_model_run(client_for, commis
 
 def test_publishing_retires_the_version_before_it(client_for, commissioner, live, draft):
     ModelRun.objects.create(
-        version=draft, envelope=1000, reserve_percent=5, status="done", created_by=commissioner
+        version=draft,
+        envelope_pence=100000,
+        reserve_percent=5,
+        status="done",
+        created_by=commissioner,
     )
     client = client_for(commissioner)
     response = client.post(
@@ -213,7 +222,11 @@ def test_publishing_retires_the_version_before_it(client_for, commissioner, live
 
 def test_only_one_version_is_live_on_a_date(commissioner, live, draft):
     ModelRun.objects.create(
-        version=draft, envelope=1000, reserve_percent=5, status="done", created_by=commissioner
+        version=draft,
+        envelope_pence=100000,
+        reserve_percent=5,
+        status="done",
+        created_by=commissioner,
     )
-    problems = draft.publication_problems(live.effective_from)
-    assert any("already starts" in p for p in problems)
+    problems = rules.publication_problems(draft, live.effective_from)
+    assert [p.code for p in problems] == ["RAS-START-CLASH"]

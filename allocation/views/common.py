@@ -1,20 +1,16 @@
-"""Who may do what with RAS versions."""
+"""Who may reach the RAS pages, and the one guard that fetches a version or a run."""
 
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 
-from accounts.roles import Role
+from core.permissions import get_for_user
 
 from ..models import RasVersion
+from ..permissions import manages_ras
 
-MANAGERS = (Role.COMMISSIONER, Role.ADMIN)
-
-
-def manages_ras(user) -> bool:
-    return user.is_authenticated and user.role in MANAGERS
+__all__ = ["get_run", "get_version", "manager_view", "manages_ras", "staff_view"]
 
 
 def staff_view(view):
@@ -43,11 +39,22 @@ def manager_view(view):
     return wrapped
 
 
-def get_version(request, pk, *, draft=False) -> RasVersion:
-    """A version the user may see: drafts only for those who manage schemes."""
-    version = get_object_or_404(RasVersion.objects.select_related("scheme"), pk=pk)
-    if version.is_draft and not manages_ras(request.user):
+def get_version(request, pk, *, draft=False) -> tuple[RasVersion, bool]:
+    """(version, may_change): drafts only for those who manage schemes; with draft=True,
+    only a draft this user may change (a 404 otherwise)."""
+    version, may_change = get_for_user(
+        RasVersion.objects.select_related("scheme"),
+        request.user,
+        pk,
+        change_permission="allocation.change_rasversion",
+    )
+    if draft and not may_change:
         raise Http404
-    if draft and not version.is_draft:
-        raise Http404
-    return version
+    return version, may_change
+
+
+def get_run(request, model, pk):
+    run, _ = get_for_user(
+        model.objects.select_related("version__scheme", "created_by"), request.user, pk
+    )
+    return run

@@ -11,19 +11,42 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from core.concurrency import EditConflict
+from core.rules import BusinessRuleViolation
+
+from .. import actions
 from ..domain import definition as ras
 from ..forms import AllocationForm, DomainForm, LimitsForm, QuestionForm
 from .common import get_version, manager_view
 
 
-def _save(request, version, data, form) -> bool:
+def _save(request, version, data, form=None, *, summary: str) -> bool:
+    """Save the draft's new definition through the action; put any refusal on the form
+    (or, for the small buttons with no form, in a message)."""
     try:
-        version.save_definition(data, user=request.user)
+        actions.save_definition(
+            version,
+            data,
+            acting_user=request.user,
+            expected_version=request.POST.get("edit_version") or None,
+            summary=summary,
+        )
     except ras.DefinitionError as error:
-        for problem in error.problems:
+        problems = error.problems
+    except EditConflict as conflict:
+        problems = [
+            f"{conflict}. Your change has not been saved: check the draft as it is now, then try again"
+        ]
+    except BusinessRuleViolation as error:
+        problems = [p.message for p in error.problems]
+    else:
+        return True
+    for problem in problems:
+        if form is not None:
             form.add_error(None, problem)
-        return False
-    return True
+        else:
+            messages.error(request, problem)
+    return False
 
 
 def _domain(data, code):
@@ -32,12 +55,12 @@ def _domain(data, code):
 
 @manager_view
 def domains(request, pk):
-    version = get_version(request, pk, draft=True)
+    version, _ = get_version(request, pk, draft=True)
     form = DomainForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = copy.deepcopy(version.definition)
         data.setdefault("domains", []).append({**form.cleaned_data, "questions": []})
-        if _save(request, version, data, form):
+        if _save(request, version, data, form, summary=f"Added domain {form.cleaned_data['code']}"):
             messages.success(request, f"Domain ‘{form.cleaned_data['title']}’ added")
             return redirect("allocation:domains", pk=version.pk)
     return render(request, "allocation/domains.html", {"version": version, "form": form})
@@ -45,7 +68,7 @@ def domains(request, pk):
 
 @manager_view
 def domain_edit(request, pk, code):
-    version = get_version(request, pk, draft=True)
+    version, _ = get_version(request, pk, draft=True)
     current = _domain(version.definition, code)
     if current is None:
         raise Http404
@@ -53,7 +76,7 @@ def domain_edit(request, pk, code):
     if request.method == "POST" and form.is_valid():
         data = copy.deepcopy(version.definition)
         _domain(data, code).update(form.cleaned_data)
-        if _save(request, version, data, form):
+        if _save(request, version, data, form, summary=f"Changed domain {code}"):
             messages.success(request, "Domain saved")
             return redirect("allocation:domains", pk=version.pk)
     return render(
@@ -66,18 +89,18 @@ def domain_edit(request, pk, code):
 @manager_view
 @require_POST
 def domain_delete(request, pk, code):
-    version = get_version(request, pk, draft=True)
+    version, _ = get_version(request, pk, draft=True)
     data = copy.deepcopy(version.definition)
     data["domains"] = [d for d in data["domains"] if d["code"] != code]
-    version.save_definition(data, user=request.user)
-    messages.success(request, "Domain and its questions deleted")
+    if _save(request, version, data, summary=f"Deleted domain {code} and its questions"):
+        messages.success(request, "Domain and its questions deleted")
     return redirect("allocation:domains", pk=version.pk)
 
 
 @manager_view
 @require_POST
 def domain_move(request, pk, code):
-    version = get_version(request, pk, draft=True)
+    version, _ = get_version(request, pk, draft=True)
     data = copy.deepcopy(version.definition)
     codes = [d["code"] for d in data["domains"]]
     if code in codes:
@@ -85,13 +108,13 @@ def domain_move(request, pk, code):
         j = i - 1 if request.POST.get("direction") == "up" else i + 1
         if 0 <= j < len(codes):
             data["domains"][i], data["domains"][j] = data["domains"][j], data["domains"][i]
-            version.save_definition(data, user=request.user)
+            _save(request, version, data, summary=f"Moved domain {code}")
     return redirect("allocation:domains", pk=version.pk)
 
 
 @manager_view
 def questions(request, pk):
-    version = get_version(request, pk, draft=True)
+    version, _ = get_version(request, pk, draft=True)
     return render(
         request,
         "allocation/questions.html",
@@ -105,7 +128,7 @@ def questions(request, pk):
 
 @manager_view
 def question_edit(request, pk, code=None):
-    version = get_version(request, pk, draft=True)
+    version, _ = get_version(request, pk, draft=True)
     definition = version.parsed
     if not definition.domains:
         messages.info(request, "Add a domain before adding questions")
@@ -136,7 +159,9 @@ def question_edit(request, pk, code=None):
             target["questions"].insert(position, form.question())
         else:
             target["questions"].append(form.question())
-        if _save(request, version, data, form):
+        if _save(
+            request, version, data, form, summary=f"Saved question {form.cleaned_data['code']}"
+        ):
             messages.success(request, "Question saved")
             return redirect("allocation:questions", pk=version.pk)
     return render(
@@ -149,18 +174,18 @@ def question_edit(request, pk, code=None):
 @manager_view
 @require_POST
 def question_delete(request, pk, code):
-    version = get_version(request, pk, draft=True)
+    version, _ = get_version(request, pk, draft=True)
     data = copy.deepcopy(version.definition)
     for d in data["domains"]:
         d["questions"] = [q for q in d["questions"] if q["code"] != code]
-    version.save_definition(data, user=request.user)
-    messages.success(request, "Question deleted")
+    if _save(request, version, data, summary=f"Deleted question {code}"):
+        messages.success(request, "Question deleted")
     return redirect("allocation:questions", pk=version.pk)
 
 
 @manager_view
 def rule(request, pk):
-    version = get_version(request, pk, draft=True)
+    version, _ = get_version(request, pk, draft=True)
     current = version.definition.get("allocation", {})
     initial = {
         "method": current.get("method", "price_per_point"),
@@ -172,7 +197,7 @@ def rule(request, pk):
     if request.method == "POST" and form.is_valid():
         data = copy.deepcopy(version.definition)
         data["allocation"] = form.allocation()
-        if _save(request, version, data, form):
+        if _save(request, version, data, form, summary="Changed points to money"):
             messages.success(request, "Points to money saved")
             return redirect("allocation:version", pk=version.pk)
     return render(request, "allocation/rule.html", {"version": version, "form": form})
@@ -180,7 +205,7 @@ def rule(request, pk):
 
 @manager_view
 def limits(request, pk):
-    version = get_version(request, pk, draft=True)
+    version, _ = get_version(request, pk, draft=True)
     data0 = version.definition
     initial = {
         "period": data0.get("period", "week"),
@@ -198,7 +223,7 @@ def limits(request, pk):
             for key in ("minimum", "maximum")
         }
         data["informal_support"] = {"cap_percent": cleaned["cap_percent"]}
-        if _save(request, version, data, form):
+        if _save(request, version, data, form, summary="Changed the limits"):
             messages.success(request, "Limits saved")
             return redirect("allocation:version", pk=version.pk)
     return render(request, "allocation/limits.html", {"version": version, "form": form})

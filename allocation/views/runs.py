@@ -4,38 +4,41 @@ The work runs in a background worker; these pages only queue it and show where i
 so a commissioner can leave and come back.
 """
 
-import csv
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db import transaction
 from django.db.models import Sum
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from accounts.models import AccessEvent
 from budgets.models import PersonalBudget
+from core.csv import csv_response
+from core.money import WEEKS_PER_YEAR, from_pence
 from people import access
 
-from .. import charts, tasks
+from .. import actions, charts, services
 from ..forms import CalibrationForm, ModelRunForm
 from ..models import CalibrationRun, ModelRun
-from .common import get_version, manager_view
+from .common import get_run, get_version, manager_view
 
 DEFAULT_RESERVE = Decimal("5")
 
 
 def _default_envelope() -> Decimal:
-    """Today's annual spend on budgets, as a starting point for the envelope."""
-    weekly = PersonalBudget.objects.current().aggregate(total=Sum("weekly_amount"))[
-        "total"
-    ] or Decimal("0")
-    return (weekly * 52).quantize(Decimal("1"), rounding=ROUND_HALF_UP)
+    """Today's annual spend on weekly budgets, as a starting point for the envelope."""
+    weekly = (
+        PersonalBudget.objects.current()
+        .filter(period="week")
+        .aggregate(total=Sum("amount_pence"))["total"]
+        or 0
+    )
+    return (from_pence(weekly) * WEEKS_PER_YEAR).quantize(Decimal("1"), rounding=ROUND_HALF_UP)
 
 
 @manager_view
 def model(request, pk):
-    version = get_version(request, pk)
+    version, _ = get_version(request, pk)
     last = version.model_runs.order_by("-created_at").first()
     initial = {
         "envelope": last.envelope if last else _default_envelope(),
@@ -44,11 +47,7 @@ def model(request, pk):
     }
     form = ModelRunForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            run = ModelRun.objects.create(
-                version=version, created_by=request.user, **form.cleaned_data
-            )
-            tasks.enqueue(run)
+        run = actions.start_model_run(version, acting_user=request.user, **form.cleaned_data)
         return redirect("allocation:model-run", pk=run.pk)
     runs = version.model_runs.order_by("-created_at")[:10]
     return render(
@@ -58,7 +57,7 @@ def model(request, pk):
 
 @manager_view
 def calibrate(request, pk):
-    version = get_version(request, pk)
+    version, _ = get_version(request, pk)
     initial = {
         "envelope": _default_envelope(),
         "reserve_percent": DEFAULT_RESERVE,
@@ -71,19 +70,17 @@ def calibrate(request, pk):
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        with transaction.atomic():
-            run = CalibrationRun.objects.create(
-                version=version,
-                created_by=request.user,
-                source=data["source"],
-                method=data["method"],
-                band_count=data["band_count"],
-                envelope=data["envelope"],
-                reserve_percent=data["reserve_percent"],
-                sample=data.get("sample"),
-                sample_name=data["file"].name if data.get("file") else "",
-            )
-            tasks.enqueue(run)
+        run = actions.start_calibration(
+            version,
+            acting_user=request.user,
+            source=data["source"],
+            method=data["method"],
+            band_count=data["band_count"],
+            envelope=data["envelope"],
+            reserve_percent=data["reserve_percent"],
+            sample=data.get("sample"),
+            sample_name=data["file"].name if data.get("file") else "",
+        )
         return redirect("allocation:calibration", pk=run.pk)
     runs = version.calibration_runs.order_by("-created_at")[:10]
     return render(
@@ -91,16 +88,12 @@ def calibrate(request, pk):
     )
 
 
-def _run(request, model_, pk):
-    run = get_object_or_404(model_.objects.select_related("version__scheme", "created_by"), pk=pk)
-    get_version(request, run.version_id)
-    return run
-
-
 @manager_view
 def progress(request, kind, pk):
     """The progress bar alone, polled by the page; when the run ends it asks for a reload."""
-    run = _run(request, ModelRun if kind == "model" else CalibrationRun, pk)
+    if kind not in ("model", "calibration"):
+        raise Http404
+    run = get_run(request, ModelRun if kind == "model" else CalibrationRun, pk)
     response = render(request, "allocation/_progress.html", {"run": run, "kind": kind})
     if run.is_finished:
         response["HX-Refresh"] = "true"
@@ -109,7 +102,7 @@ def progress(request, kind, pk):
 
 @manager_view
 def model_run(request, pk):
-    run = _run(request, ModelRun, pk)
+    run = get_run(request, ModelRun, pk)
     download = request.GET.get("download")
     if download and run.status == run.Status.DONE:
         return _model_download(request, run, download)
@@ -147,68 +140,40 @@ def _log_review(request, run, rows) -> None:
 
 def _model_download(request, run, what) -> HttpResponse:
     result = run.result
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    writer = csv.writer(response)
+    name = f"model-run-{run.pk}-{what}.csv"
     if what == "breakdown":
-        writer.writerow(
-            [
-                "Group",
-                "Value",
-                "People",
-                "Share of people",
-                "Current total (£)",
-                "Proposed total (£)",
-                "Gain",
-                "Gain share",
-                "Lose",
-                "Lose share",
-                "Mean change (£)",
-                "Mean change (%)",
-            ]
+        return csv_response(name, services.BREAKDOWN_HEADER, services.breakdown_rows(result))
+    if what == "distribution":
+        return csv_response(
+            name, ["Change", "People"], ([r["label"], r["people"]] for r in result["distribution"])
         )
-        for group, rows in result["groups"].items():
-            for row in rows:
-                writer.writerow(
-                    [
-                        group,
-                        row["label"],
-                        row["people"],
-                        row["share"],
-                        row["current_total"],
-                        row["proposed_total"],
-                        row["gainers"],
-                        row["gainer_share"],
-                        row["losers"],
-                        row["loser_share"],
-                        row["mean_change"],
-                        row["mean_change_percent"],
-                    ]
-                )
-    elif what == "distribution":
-        writer.writerow(["Change", "People"])
-        for row in result["distribution"]:
-            writer.writerow([row["label"], row["people"]])
-    elif what == "review":
+    if what == "review":
         _log_review(request, run, run.review or [])
-        writer.writerow(["Council person ID", "Team", "Current (£)", "Proposed (£)", "Change (%)"])
-        for row in run.review or []:
-            writer.writerow(
-                [row["ref"], row["team"], row["current"], row["proposed"], row["change_percent"]]
-            )
-    elif what == "chart":
+        return csv_response(
+            name,
+            ["Council person ID", "Team", "Current (£)", "Proposed (£)", "Change (%)"],
+            (
+                [
+                    r["ref"],
+                    r["team"],
+                    Decimal(r["current"]),
+                    Decimal(r["proposed"]),
+                    r["change_percent"],
+                ]
+                for r in run.review or []
+            ),
+        )
+    if what == "chart":
         svg = charts.bar_chart(result["distribution"], label="People")
         response = HttpResponse(svg, content_type="image/svg+xml")
         response["Content-Disposition"] = f'attachment; filename="model-run-{run.pk}-changes.svg"'
         return response
-    else:
-        raise Http404
-    response["Content-Disposition"] = f'attachment; filename="model-run-{run.pk}-{what}.csv"'
-    return response
+    raise Http404
 
 
 @manager_view
 def calibration(request, pk):
-    run = _run(request, CalibrationRun, pk)
+    run = get_run(request, CalibrationRun, pk)
     result = run.result or {}
     chart = ""
     if result.get("chart"):

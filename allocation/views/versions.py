@@ -7,17 +7,23 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from core.actions import ActionError
+from core.rules import BusinessRuleViolation
+
+from .. import actions, rules
 from ..domain import definition as ras
 from ..forms import CopyForm, ImportForm, PublishForm
-from ..models import PublishError, RasScheme, RasVersion
+from ..models import RasScheme, RasVersion
 from .common import get_version, manager_view, manages_ras, staff_view
 
 
 @staff_view
 def schemes(request):
-    versions = RasVersion.objects.select_related("scheme").order_by("scheme__kind", "-number")
-    if not manages_ras(request.user):
-        versions = versions.published()
+    versions = (
+        RasVersion.objects.visible_to(request.user)
+        .select_related("scheme")
+        .order_by("scheme__kind", "-number")
+    )
     grouped = [
         (scheme, [v for v in versions if v.scheme_id == scheme.pk])
         for scheme in RasScheme.objects.all()
@@ -30,13 +36,11 @@ def schemes(request):
 
 
 def _tasks(version):
-    """The builder's task list with each task's status."""
+    """The builder's task list with each task's status, read from the rules' codes."""
     definition = version.parsed
-    problems = ras.publication_problems(definition)
-    questions_ok = definition.questions and not any(
-        "Question" in p or "question" in p for p in problems
-    )
-    allocation_ok = not any("price per point" in p for p in problems)
+    codes = {problem.code for problem in rules.definition_problems(version)}
+    questions_ok = bool(definition.questions) and not codes & rules.QUESTION_CODES
+    allocation_ok = not codes & rules.ALLOCATION_CODES
     modelled = version.latest_model_run() is not None
     ready = questions_ok and allocation_ok and modelled
     return [
@@ -63,7 +67,7 @@ def _tasks(version):
 
 @staff_view
 def version_detail(request, pk):
-    version = get_version(request, pk)
+    version, may_change = get_version(request, pk)
     definition = version.parsed
     return render(
         request,
@@ -72,8 +76,9 @@ def version_detail(request, pk):
             "version": version,
             "definition": definition,
             "manages": manages_ras(request.user),
+            "may_change": may_change,
             "tasks": _tasks(version) if version.is_draft else None,
-            "problems": ras.publication_problems(definition),
+            "problems": rules.definition_problems(version),
             "model_run": version.latest_model_run(completed=False),
             "calibrations": version.calibration_runs.order_by("-created_at")[:5],
             "question_count": len(definition.questions),
@@ -86,7 +91,7 @@ def version_detail(request, pk):
 
 @staff_view
 def version_export(request, pk):
-    version = get_version(request, pk)
+    version, _ = get_version(request, pk)
     response = HttpResponse(
         json.dumps(ras.to_dict(version.parsed), indent=2, ensure_ascii=False),
         content_type="application/json",
@@ -99,10 +104,12 @@ def version_export(request, pk):
 
 @manager_view
 def version_copy(request, pk):
-    version = get_version(request, pk)
+    version, _ = get_version(request, pk)
     form = CopyForm(request.POST or None, initial={"label": f"Copy of v{version.number}"})
     if request.method == "POST" and form.is_valid():
-        draft = version.copy_as_draft(request.user, label=form.cleaned_data["label"])
+        draft = actions.copy_version(
+            version, acting_user=request.user, label=form.cleaned_data["label"]
+        )
         messages.success(
             request, f"Draft version {draft.number} made from version {version.number}"
         )
@@ -114,30 +121,35 @@ def version_copy(request, pk):
 def version_import(request):
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        draft = RasVersion.new_draft(
-            form.cleaned_data["scheme"],
-            request.user,
-            definition=form.cleaned_data["file"],
-            label=form.cleaned_data["label"],
-            origin=RasVersion.Origin.IMPORTED,
-        )
-        messages.success(request, f"Imported as draft version {draft.number}")
-        return redirect("allocation:version", pk=draft.pk)
+        try:
+            draft = actions.create_draft(
+                form.cleaned_data["scheme"],
+                form.cleaned_data["file"],
+                acting_user=request.user,
+                label=form.cleaned_data["label"],
+                origin=RasVersion.Origin.IMPORTED,
+            )
+        except ActionError as error:
+            form.add_error("file", error.message)
+        else:
+            messages.success(request, f"Imported as draft version {draft.number}")
+            return redirect("allocation:version", pk=draft.pk)
     return render(request, "allocation/import.html", {"form": form})
 
 
 @manager_view
 def publish(request, pk):
-    version = get_version(request, pk, draft=True)
+    version, _ = get_version(request, pk, draft=True)
     form = PublishForm(request.POST or None)
-    problems = version.publication_problems(None)
-    problems = [p for p in problems if not p.startswith("Enter the date")]
+    problems = [p for p in rules.publication_problems(version) if p.code != "RAS-NO-START-DATE"]
     if request.method == "POST" and form.is_valid():
         try:
-            version.publish(request.user, form.cleaned_data["effective_from"])
-        except PublishError as error:
+            actions.publish_version(
+                version, form.cleaned_data["effective_from"], acting_user=request.user
+            )
+        except BusinessRuleViolation as error:
             for problem in error.problems:
-                form.add_error(None, problem)
+                form.add_error(None, problem.message)
         else:
             messages.success(request, f"{version} is live from {version.effective_from:%-d %B %Y}")
             return redirect("allocation:version", pk=version.pk)
@@ -156,14 +168,11 @@ def publish(request, pk):
 @manager_view
 @require_POST
 def delete_draft(request, pk):
-    version = get_version(request, pk, draft=True)
-    if (
-        version.assessments.exists()
-        or version.model_runs.exists()
-        or version.calibration_runs.exists()
-    ):
-        messages.info(request, "This draft has runs or assessments, so it is kept for the record")
+    version, _ = get_version(request, pk, draft=True)
+    try:
+        actions.delete_draft(version, acting_user=request.user)
+    except ActionError as error:
+        messages.info(request, error.message)
         return redirect("allocation:version", pk=version.pk)
-    version.delete()
     messages.success(request, "The draft has been deleted")
     return redirect("allocation:schemes")

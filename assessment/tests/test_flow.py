@@ -9,9 +9,12 @@ import pytest
 
 from accounts.models import AccessEvent
 from accounts.roles import Role
+from accounts.tests.factories import UserFactory
 from allocation.models import Allocation, RasVersion
-from assessment import services
+from allocation.tests.factories import DraftVersionFactory
+from assessment import actions
 from assessment.models import Assessment
+from people.tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -22,13 +25,13 @@ def live():
 
 
 @pytest.fixture
-def person_user(make_user):
-    return make_user(Role.PERSON, first_name="Iris", last_name="Marlow")
+def person_user():
+    return UserFactory(role=Role.PERSON, first_name="Iris", last_name="Marlow")
 
 
 @pytest.fixture
-def iris(make_person, team, person_user):
-    return make_person(team=team, first_name="Iris", last_name="Marlow", user=person_user)
+def iris(team, person_user):
+    return PersonFactory(team=team, first_name="Iris", last_name="Marlow", user=person_user)
 
 
 def answers_at(version, level: int) -> dict:
@@ -115,10 +118,12 @@ def test_a_question_needs_an_answer(client_for, person_user, iris, live):
 
 
 def test_a_person_cannot_reach_someone_else_s_assessment(
-    client_for, person_user, iris, make_person, team, practitioner, live
+    client_for, person_user, iris, team, practitioner, live
 ):
-    other = make_person(team=team, first_name="Other")
-    theirs = services.start(other, kind="person", mode="supported", user=practitioner)
+    other = PersonFactory(team=team, first_name="Other")
+    theirs = actions.start_assessment(
+        other, kind="person", mode="supported", acting_user=practitioner
+    )
     client = client_for(person_user)
     for url in [
         f"/assessments/{theirs.pk}/",
@@ -135,7 +140,7 @@ def test_practitioner_changes_an_answer_with_a_reason_and_decides_eligibility(
     client_for, person_user, iris, practitioner, live
 ):
     assessment = self_assess(client_for(person_user), iris, live, level=1)
-    services.submit(assessment, user=person_user, declaration_name="Iris Marlow")
+    actions.submit(assessment, acting_user=person_user, declaration_name="Iris Marlow")
     before = Allocation.objects.get(assessment=assessment).amount
     client = client_for(practitioner)
     assert (
@@ -196,7 +201,7 @@ def test_practitioner_changes_an_answer_with_a_reason_and_decides_eligibility(
 def test_people_cannot_change_submitted_answers(client_for, person_user, iris, live):
     client = client_for(person_user)
     assessment = self_assess(client, iris, live)
-    services.submit(assessment, user=person_user, declaration_name="Iris")
+    actions.submit(assessment, acting_user=person_user, declaration_name="Iris")
     code = live.parsed.questions[0].code
     response = client.get(f"/assessments/{assessment.pk}/questions/{code}/")
     assert response.headers["Location"] == f"/assessments/{assessment.pk}/"
@@ -204,8 +209,8 @@ def test_people_cannot_change_submitted_answers(client_for, person_user, iris, l
     assert client.get(f"/assessments/{assessment.pk}/eligibility/").status_code == 404
 
 
-def test_supported_assessment_by_a_practitioner(client_for, practitioner, make_person, team, live):
-    person = make_person(team=team)
+def test_supported_assessment_by_a_practitioner(client_for, practitioner, team, live):
+    person = PersonFactory(team=team)
     client = client_for(practitioner)
     response = client.post(f"/people/{person.pk}/assessments/", {"kind": "person"})
     assessment = Assessment.objects.get(person=person)
@@ -223,22 +228,25 @@ def test_supported_assessment_by_a_practitioner(client_for, practitioner, make_p
 
 
 def test_staff_outside_the_caseload_cannot_start_or_open_assessments(
-    client_for, make_user, make_person, other_team, practitioner, live
+    client_for, other_team, practitioner, live
 ):
-    person = make_person(team=other_team)
+    person = PersonFactory(team=other_team)
     client = client_for(practitioner)
     assert client.post(f"/people/{person.pk}/assessments/", {"kind": "person"}).status_code == 404
-    assessment = services.start(
-        person, kind="person", mode="supported", user=make_user(Role.PRACTITIONER, team=other_team)
+    assessment = actions.start_assessment(
+        person,
+        kind="person",
+        mode="supported",
+        acting_user=UserFactory(role=Role.PRACTITIONER, team=other_team),
     )
     assert client.get(f"/assessments/{assessment.pk}/").status_code == 404
-    finance = client_for(make_user(Role.FINANCE))
+    finance = client_for(UserFactory(role=Role.FINANCE))
     assert finance.post(f"/people/{person.pk}/assessments/", {"kind": "person"}).status_code == 404
 
 
-def test_carer_self_assesses_with_the_carers_scheme(client_for, make_user, make_person, team):
-    carer_user = make_user(Role.CARER)
-    carer = make_person(
+def test_carer_self_assesses_with_the_carers_scheme(client_for, team):
+    carer_user = UserFactory(role=Role.CARER)
+    carer = PersonFactory(
         team=team,
         first_name="Cara",
         user=carer_user,
@@ -265,11 +273,11 @@ def test_carer_self_assesses_with_the_carers_scheme(client_for, make_user, make_
     assert f"£{allocation.amount:,.2f} a year" in page
 
 
-def test_viewing_an_assessment_is_logged_on_the_person(
-    client_for, practitioner, make_person, team, live
-):
-    person = make_person(team=team)
-    assessment = services.start(person, kind="person", mode="supported", user=practitioner)
+def test_viewing_an_assessment_is_logged_on_the_person(client_for, practitioner, team, live):
+    person = PersonFactory(team=team)
+    assessment = actions.start_assessment(
+        person, kind="person", mode="supported", acting_user=practitioner
+    )
     client_for(practitioner).get(f"/assessments/{assessment.pk}/")
     assert AccessEvent.objects.filter(user=practitioner, person=person, action="view").exists()
 
@@ -294,7 +302,7 @@ def test_the_scheme_changing_mid_assessment_asks_the_new_questions(
             ],
         }
     )
-    newer = live.copy_as_draft(None, definition=data)
+    newer = DraftVersionFactory(definition=data)
     # In force from the day after the old one (done directly: publishing is tested elsewhere).
     RasVersion.objects.filter(pk=live.pk).update(status="retired", effective_to=live.effective_from)
     RasVersion.objects.filter(pk=newer.pk).update(

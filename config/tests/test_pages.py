@@ -5,6 +5,7 @@ import re
 import pytest
 
 from accounts.roles import Role
+from accounts.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -20,15 +21,13 @@ pytestmark = pytest.mark.django_db
         (Role.REPRESENTATIVE, False, "/my-record/"),
     ],
 )
-def test_each_role_lands_where_their_work_starts(
-    client_for, make_user, team, role, has_team, lands_on
-):
-    user = make_user(role, team=team if has_team else None)
+def test_each_role_lands_where_their_work_starts(client_for, team, role, has_team, lands_on):
+    user = UserFactory(role=role, team=team if has_team else None)
     assert client_for(user).get("/").headers["Location"] == lands_on
 
 
-def test_roles_with_nothing_yet_are_told_so(client_for, make_user):
-    body = client_for(make_user(Role.PROVIDER)).get("/").content.decode()
+def test_roles_with_nothing_yet_are_told_so(client_for):
+    body = client_for(UserFactory(role=Role.PROVIDER)).get("/").content.decode()
     assert "There is nothing for you here yet" in body
 
 

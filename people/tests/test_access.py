@@ -8,18 +8,20 @@ from django.utils import timezone
 
 from accounts.models import AccessEvent, AccessGrant
 from accounts.roles import Role
+from accounts.tests.factories import UserFactory
 from core.models import AuditEvent
 from people.models import Person
+from people.tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def caseload(make_person, team, other_team):
+def caseload(team, other_team):
     return {
-        "mine": make_person(team=team, last_name="Mine"),
-        "theirs": make_person(team=other_team, last_name="Theirs"),
-        "unallocated": make_person(team=None, last_name="Unallocated"),
+        "mine": PersonFactory(team=team, last_name="Mine"),
+        "theirs": PersonFactory(team=other_team, last_name="Theirs"),
+        "unallocated": PersonFactory(team=None, last_name="Unallocated"),
     }
 
 
@@ -28,41 +30,41 @@ def visible_names(user):
 
 
 @pytest.mark.parametrize("role", [Role.PRACTITIONER, Role.APPROVER])
-def test_caseload_roles_see_their_teams_caseload_only(make_user, team, caseload, role):
-    assert visible_names(make_user(role, team=team)) == {"Mine"}
+def test_caseload_roles_see_their_teams_caseload_only(team, caseload, role):
+    assert visible_names(UserFactory(role=role, team=team)) == {"Mine"}
 
 
 @pytest.mark.parametrize(
     "role", [Role.FINANCE, Role.COMMISSIONER, Role.ADMIN, Role.PROVIDER, Role.CARER]
 )
-def test_other_roles_see_no_one_without_a_reason(make_user, team, caseload, role):
-    assert visible_names(make_user(role, team=team)) == set()
+def test_other_roles_see_no_one_without_a_reason(team, caseload, role):
+    assert visible_names(UserFactory(role=role, team=team)) == set()
 
 
-def test_a_person_sees_only_themself(make_user, caseload):
-    user = make_user(Role.PERSON)
+def test_a_person_sees_only_themself(caseload):
+    user = UserFactory(role=Role.PERSON)
     caseload["theirs"].user = user
     caseload["theirs"].save()
     assert visible_names(user) == {"Theirs"}
 
 
-def test_a_representative_sees_only_the_people_they_represent(make_user, caseload):
-    rep = make_user(Role.REPRESENTATIVE)
+def test_a_representative_sees_only_the_people_they_represent(caseload):
+    rep = UserFactory(role=Role.REPRESENTATIVE)
     caseload["unallocated"].representative = rep
     caseload["unallocated"].save()
     assert visible_names(rep) == {"Unallocated"}
 
 
-def test_inactive_and_anonymous_users_see_no_one(make_user, team, caseload):
+def test_inactive_and_anonymous_users_see_no_one(team, caseload):
     from django.contrib.auth.models import AnonymousUser
 
-    user = make_user(Role.PRACTITIONER, team=team, is_active=False)
+    user = UserFactory(role=Role.PRACTITIONER, team=team, is_active=False)
     assert visible_names(user) == set()
     assert not Person.objects.visible_to(AnonymousUser()).exists()
 
 
-def test_a_live_grant_opens_one_record_and_an_expired_one_does_not(make_user, team, caseload):
-    finance = make_user(Role.FINANCE)
+def test_a_live_grant_opens_one_record_and_an_expired_one_does_not(team, caseload):
+    finance = UserFactory(role=Role.FINANCE)
     now = timezone.now()
     AccessGrant.objects.create(
         user=finance,
@@ -79,8 +81,8 @@ def test_a_live_grant_opens_one_record_and_an_expired_one_does_not(make_user, te
     assert visible_names(finance) == {"Theirs"}
 
 
-def test_practitioner_with_a_grant_sees_caseload_and_granted(make_user, team, caseload):
-    user = make_user(Role.PRACTITIONER, team=team)
+def test_practitioner_with_a_grant_sees_caseload_and_granted(team, caseload):
+    user = UserFactory(role=Role.PRACTITIONER, team=team)
     AccessGrant.objects.create(
         user=user,
         person=caseload["theirs"],
@@ -90,10 +92,8 @@ def test_practitioner_with_a_grant_sees_caseload_and_granted(make_user, team, ca
     assert visible_names(user) == {"Mine", "Theirs"}
 
 
-def test_staff_outside_the_caseload_get_a_404_that_names_no_one(
-    make_user, client_for, caseload, team
-):
-    client = client_for(make_user(Role.PRACTITIONER, team=team))
+def test_staff_outside_the_caseload_get_a_404_that_names_no_one(client_for, caseload, team):
+    client = client_for(UserFactory(role=Role.PRACTITIONER, team=team))
     theirs = client.get(f"/people/{caseload['theirs'].pk}/")
     missing = client.get("/people/999999/")
     assert theirs.status_code == missing.status_code == 404
@@ -108,18 +108,16 @@ def _page(response, pk):
     return html.replace(f"/people/{pk}/", "/people/ID/")
 
 
-def test_refusals_are_logged(make_user, client_for, caseload, team):
-    user = make_user(Role.PRACTITIONER, team=team)
+def test_refusals_are_logged(client_for, caseload, team):
+    user = UserFactory(role=Role.PRACTITIONER, team=team)
     client_for(user).get(f"/people/{caseload['theirs'].pk}/")
     event = AccessEvent.objects.get(user=user)
     assert event.action == AccessEvent.Action.DENIED
     assert event.person == caseload["theirs"]
 
 
-def test_break_glass_with_a_reason_opens_the_record_and_logs_it(
-    make_user, client_for, caseload, team
-):
-    user = make_user(Role.PRACTITIONER, team=team)
+def test_break_glass_with_a_reason_opens_the_record_and_logs_it(client_for, caseload, team):
+    user = UserFactory(role=Role.PRACTITIONER, team=team)
     client = client_for(user)
     person = caseload["theirs"]
     response = client.post(
@@ -139,13 +137,13 @@ def test_break_glass_with_a_reason_opens_the_record_and_logs_it(
 
 
 def test_a_break_glass_reason_never_reaches_the_person_or_their_representative(
-    make_user, make_person, client_for, team, other_team
+    client_for, team, other_team
 ):
     """The free-text reason is for staff and auditors only (issue 6 §5)."""
-    person_user = make_user(Role.PERSON)
-    representative = make_user(Role.REPRESENTATIVE)
-    person = make_person(team=other_team, user=person_user, representative=representative)
-    practitioner = make_user(Role.PRACTITIONER, team=team)
+    person_user = UserFactory(role=Role.PERSON)
+    representative = UserFactory(role=Role.REPRESENTATIVE)
+    person = PersonFactory(team=other_team, user=person_user, representative=representative)
+    practitioner = UserFactory(role=Role.PRACTITIONER, team=team)
     secret = "Safeguarding concern about the representative"
     staff = client_for(practitioner)
     assert staff.post(f"/people/{person.pk}/open/", {"reason": secret}).status_code == 302
@@ -159,24 +157,24 @@ def test_a_break_glass_reason_never_reaches_the_person_or_their_representative(
     assert secret in staff_page
 
 
-def test_break_glass_needs_a_real_reason(make_user, client_for, caseload, team):
-    user = make_user(Role.PRACTITIONER, team=team)
+def test_break_glass_needs_a_real_reason(client_for, caseload, team):
+    user = UserFactory(role=Role.PRACTITIONER, team=team)
     response = client_for(user).post(f"/people/{caseload['theirs'].pk}/open/", {"reason": "x"})
     assert response.status_code == 404
     assert "Your reason must be at least 10 characters" in response.content.decode()
     assert not AccessGrant.objects.exists()
 
 
-def test_break_glass_on_a_missing_record_is_logged_and_404(make_user, client_for, team):
-    user = make_user(Role.FINANCE)
+def test_break_glass_on_a_missing_record_is_logged_and_404(client_for, team):
+    user = UserFactory(role=Role.FINANCE)
     response = client_for(user).post("/people/424242/open/", {"reason": "Looking for someone"})
     assert response.status_code == 404
     assert AccessEvent.objects.get(user=user).requested_ref == "424242"
 
 
 @pytest.mark.parametrize("role", [Role.PERSON, Role.REPRESENTATIVE, Role.PROVIDER, Role.CARER])
-def test_non_staff_cannot_break_glass_or_reach_staff_pages(make_user, client_for, caseload, role):
-    client = client_for(make_user(role))
+def test_non_staff_cannot_break_glass_or_reach_staff_pages(client_for, caseload, role):
+    client = client_for(UserFactory(role=role))
     person = caseload["theirs"]
     assert (
         client.post(
@@ -195,8 +193,8 @@ def test_non_staff_cannot_break_glass_or_reach_staff_pages(make_user, client_for
     assert not AccessGrant.objects.exists()
 
 
-def test_access_log_rows_cannot_be_changed_or_deleted(make_user, caseload):
-    user = make_user(Role.PRACTITIONER)
+def test_access_log_rows_cannot_be_changed_or_deleted(caseload):
+    user = UserFactory(role=Role.PRACTITIONER)
     event = AccessEvent.objects.create(
         user=user, person=caseload["mine"], action="view", purpose="Test"
     )
@@ -211,10 +209,10 @@ def test_access_log_rows_cannot_be_changed_or_deleted(make_user, caseload):
         AccessEvent.objects.filter(pk=event.pk).delete()
 
 
-def test_the_database_itself_refuses_changes_to_the_access_log(make_user, caseload):
+def test_the_database_itself_refuses_changes_to_the_access_log(caseload):
     from django.db import DatabaseError, connection, transaction
 
-    user = make_user(Role.PRACTITIONER)
+    user = UserFactory(role=Role.PRACTITIONER)
     event = AccessEvent.objects.create(
         user=user, person=caseload["mine"], action="view", purpose="Test"
     )

@@ -13,6 +13,8 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from accounts.models import AccessEvent, ApiToken
 from accounts.roles import Role
+from accounts.tests.factories import UserFactory
+from people.tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -28,22 +30,22 @@ def bearer(raw):
 
 
 @pytest.fixture
-def people(make_person, team, other_team):
+def people(team, other_team):
     return {
-        "mine": make_person(
+        "mine": PersonFactory(
             team=team,
             first_name="Iris",
             last_name="Marlow",
             nhs_number="9434765919",
             postcode="WX3 6YH",
         ),
-        "also_mine": make_person(
+        "also_mine": PersonFactory(
             team=team,
             first_name="Zed",
             last_name="Abbott",
             primary_support_reason="learning_disability",
         ),
-        "theirs": make_person(team=other_team, first_name="Not", last_name="Mine"),
+        "theirs": PersonFactory(team=other_team, first_name="Not", last_name="Mine"),
     }
 
 
@@ -86,9 +88,9 @@ def test_filters_match_the_caseload_page(client, token, people, query, expected)
     assert [p["last_name"] for p in data["items"]] == expected
 
 
-def test_paging(client, token, make_person, team):
+def test_paging(client, token, team):
     for i in range(7):
-        make_person(team=team, last_name=f"Page{i}")
+        PersonFactory(team=team, last_name=f"Page{i}")
     data = client.get("/api/v1/people?page=2&page_size=3", **bearer(token)).json()
     assert (data["count"], data["pages"], data["page"]) == (7, 3, 2)
     assert [p["last_name"] for p in data["items"]] == ["Page3", "Page4", "Page5"]
@@ -140,8 +142,8 @@ def test_the_signed_in_session_works_too(client_for, practitioner, people):
     assert response.status_code == 200 and response.json()["count"] == 2
 
 
-def test_a_person_sees_only_themself_through_the_api(client_for, make_user, people):
-    user = make_user(Role.PERSON)
+def test_a_person_sees_only_themself_through_the_api(client_for, people):
+    user = UserFactory(role=Role.PERSON)
     people["theirs"].user = user
     people["theirs"].save()
     client = client_for(user)

@@ -4,18 +4,20 @@ import pytest
 
 from accounts.models import AccessEvent
 from accounts.roles import Role
+from accounts.tests.factories import UserFactory
+from people.tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def person_user(make_user):
-    return make_user(Role.PERSON, first_name="Iris", last_name="Marlow")
+def person_user():
+    return UserFactory(role=Role.PERSON, first_name="Iris", last_name="Marlow")
 
 
 @pytest.fixture
-def own_record(make_person, team, person_user):
-    return make_person(team=team, first_name="Iris", last_name="Marlow", user=person_user)
+def own_record(team, person_user):
+    return PersonFactory(team=team, first_name="Iris", last_name="Marlow", user=person_user)
 
 
 def test_a_person_sees_their_record_and_who_viewed_it(
@@ -42,8 +44,8 @@ def test_list_views_are_hidden_until_asked_for(client_for, person_user, own_reco
     )
 
 
-def test_a_person_cannot_open_anyone_else(client_for, person_user, own_record, make_person, team):
-    other = make_person(team=team, first_name="Other", last_name="Person")
+def test_a_person_cannot_open_anyone_else(client_for, person_user, own_record, team):
+    other = PersonFactory(team=team, first_name="Other", last_name="Person")
     client = client_for(person_user)
     for url in [
         f"/my-record/people/{other.pk}/",
@@ -56,10 +58,10 @@ def test_a_person_cannot_open_anyone_else(client_for, person_user, own_record, m
     assert AccessEvent.objects.filter(user=person_user, action="denied").count() >= 2
 
 
-def test_a_representative_sees_the_person_they_represent(client_for, make_user, make_person, team):
-    rep = make_user(Role.REPRESENTATIVE, first_name="Rhea", last_name="Marlow")
-    person = make_person(team=team, first_name="Iris", representative=rep)
-    make_person(team=team, first_name="Someone", last_name="Else")
+def test_a_representative_sees_the_person_they_represent(client_for, team):
+    rep = UserFactory(role=Role.REPRESENTATIVE, first_name="Rhea", last_name="Marlow")
+    person = PersonFactory(team=team, first_name="Iris", representative=rep)
+    PersonFactory(team=team, first_name="Someone", last_name="Else")
     client = client_for(rep)
     response = client.get("/my-record/")
     assert response.status_code == 302
@@ -71,11 +73,11 @@ def test_a_representative_sees_the_person_they_represent(client_for, make_user, 
     )
 
 
-def test_a_person_without_a_linked_record_is_told_so(client_for, make_user):
-    body = client_for(make_user(Role.PERSON)).get("/my-record/").content.decode()
+def test_a_person_without_a_linked_record_is_told_so(client_for):
+    body = client_for(UserFactory(role=Role.PERSON)).get("/my-record/").content.decode()
     assert "not linked to a record" in body
 
 
 @pytest.mark.parametrize("role", [Role.PRACTITIONER, Role.PROVIDER])
-def test_the_portal_is_not_for_other_roles(client_for, make_user, team, role):
-    assert client_for(make_user(role, team=team)).get("/my-record/").status_code == 404
+def test_the_portal_is_not_for_other_roles(client_for, team, role):
+    assert client_for(UserFactory(role=role, team=team)).get("/my-record/").status_code == 404

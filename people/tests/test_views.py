@@ -9,7 +9,9 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.models import AccessEvent
 from accounts.roles import Role
+from accounts.tests.factories import UserFactory
 from people.models import Person
+from people.tests.factories import PersonFactory
 from people.views import PAGE_SIZE
 
 pytestmark = pytest.mark.django_db
@@ -61,12 +63,10 @@ def form_data(person=None, **changes):
 
 
 class TestCaseload:
-    def test_lists_the_team_caseload_in_name_order(
-        self, practitioner_client, make_person, team, other_team
-    ):
-        make_person(team=team, first_name="Zed", last_name="Abbott")
-        make_person(team=team, first_name="Amy", last_name="Young")
-        make_person(team=other_team, first_name="Not", last_name="Mine")
+    def test_lists_the_team_caseload_in_name_order(self, practitioner_client, team, other_team):
+        PersonFactory(team=team, first_name="Zed", last_name="Abbott")
+        PersonFactory(team=team, first_name="Amy", last_name="Young")
+        PersonFactory(team=other_team, first_name="Not", last_name="Mine")
         response = practitioner_client.get("/people/")
         assert response.status_code == 200
         assert names_on(response) == ["Abbott, Zed", "Young, Amy"]
@@ -86,9 +86,9 @@ class TestCaseload:
             ("name=nobody", []),
         ],
     )
-    def test_filters(self, practitioner_client, make_person, team, query, expected):
+    def test_filters(self, practitioner_client, team, query, expected):
         today = dt.date.today()
-        make_person(
+        PersonFactory(
             team=team,
             first_name="Zed",
             last_name="Abbott",
@@ -97,7 +97,7 @@ class TestCaseload:
             postcode="WX1 4DQ",
             date_of_birth=today.replace(year=today.year - 90),
         )
-        make_person(
+        PersonFactory(
             team=team,
             first_name="Amy",
             last_name="Young",
@@ -115,30 +115,28 @@ class TestCaseload:
         assert "NHS number must only include numbers" in body
         assert "Select age from the list" in body
 
-    def test_pages_of_25_keep_the_filters(self, practitioner_client, make_person, team):
+    def test_pages_of_25_keep_the_filters(self, practitioner_client, team):
         for i in range(PAGE_SIZE + 5):
-            make_person(team=team, first_name="Pat", last_name=f"Surname{i:02d}")
+            PersonFactory(team=team, first_name="Pat", last_name=f"Surname{i:02d}")
         first = practitioner_client.get("/people/?name=pat")
         assert len(names_on(first)) == PAGE_SIZE
         assert 'href="?name=pat&amp;page=2"' in first.content.decode()
         second = practitioner_client.get("/people/?name=pat&page=2")
         assert len(names_on(second)) == 5
 
-    def test_query_count_does_not_grow_with_the_page(self, practitioner_client, make_person, team):
-        make_person(team=team)
+    def test_query_count_does_not_grow_with_the_page(self, practitioner_client, team):
+        PersonFactory(team=team)
         with CaptureQueriesContext(connection) as one:
             practitioner_client.get("/people/")
         for _ in range(PAGE_SIZE + 3):
-            make_person(team=team)
+            PersonFactory(team=team)
         with CaptureQueriesContext(connection) as full:
             response = practitioner_client.get("/people/")
         assert len(names_on(response)) == PAGE_SIZE
         assert len(full) == len(one), [q["sql"] for q in full]
 
-    def test_each_person_listed_is_logged(
-        self, practitioner_client, practitioner, make_person, team
-    ):
-        people = [make_person(team=team) for _ in range(3)]
+    def test_each_person_listed_is_logged(self, practitioner_client, practitioner, team):
+        people = [PersonFactory(team=team) for _ in range(3)]
         practitioner_client.get("/people/")
         logged = set(
             AccessEvent.objects.filter(user=practitioner, action="list").values_list(
@@ -149,27 +147,23 @@ class TestCaseload:
 
 
 class TestPersonPage:
-    def test_shows_the_record_and_logs_the_view(
-        self, practitioner_client, practitioner, make_person, team
-    ):
-        person = make_person(team=team, first_name="Iris", last_name="Marlow")
+    def test_shows_the_record_and_logs_the_view(self, practitioner_client, practitioner, team):
+        person = PersonFactory(team=team, first_name="Iris", last_name="Marlow")
         response = practitioner_client.get(f"/people/{person.pk}/")
         assert response.status_code == 200
         assert "Iris Marlow" in response.content.decode()
         event = AccessEvent.objects.get(user=practitioner, person=person)
         assert (event.action, event.purpose) == ("view", AccessEvent.Purpose.CASELOAD)
 
-    def test_query_count_is_fixed(
-        self, practitioner_client, make_person, team, django_assert_max_num_queries
-    ):
-        person = make_person(team=team)
+    def test_query_count_is_fixed(self, practitioner_client, team, django_assert_max_num_queries):
+        person = PersonFactory(team=team)
         with django_assert_max_num_queries(8):
             practitioner_client.get(f"/people/{person.pk}/")
 
 
 class TestEditing:
-    def test_a_good_edit_saves_and_shows_in_history(self, practitioner_client, make_person, team):
-        person = make_person(team=team, first_name="Iris", last_name="Marlow")
+    def test_a_good_edit_saves_and_shows_in_history(self, practitioner_client, team):
+        person = PersonFactory(team=team, first_name="Iris", last_name="Marlow")
         response = practitioner_client.post(
             f"/people/{person.pk}/edit/", form_data(person, last_name="Marlowe")
         )
@@ -206,9 +200,9 @@ class TestEditing:
         ],
     )
     def test_bad_input_is_explained_and_nothing_is_saved(
-        self, practitioner_client, make_person, team, changes, message
+        self, practitioner_client, team, changes, message
     ):
-        person = make_person(team=team, first_name="Iris", last_name="Marlow")
+        person = PersonFactory(team=team, first_name="Iris", last_name="Marlow")
         before = Person.history.count()
         response = practitioner_client.post(
             f"/people/{person.pk}/edit/", form_data(person, last_name="Changed", **changes)
@@ -222,11 +216,9 @@ class TestEditing:
         assert person.last_name == "Marlow"
         assert Person.history.count() == before
 
-    def test_a_duplicate_nhs_number_links_to_the_existing_record(
-        self, practitioner_client, make_person, team
-    ):
-        existing = make_person(team=team, nhs_number="9434765919")
-        other = make_person(team=team)
+    def test_a_duplicate_nhs_number_links_to_the_existing_record(self, practitioner_client, team):
+        existing = PersonFactory(team=team, nhs_number="9434765919")
+        other = PersonFactory(team=team)
         body = practitioner_client.post(
             f"/people/{other.pk}/edit/", form_data(other, nhs_number="943 476 5919")
         ).content.decode()
@@ -234,10 +226,10 @@ class TestEditing:
         assert f'href="/people/{existing.pk}/"' in body
 
     def test_a_duplicate_the_user_may_not_see_is_refused_without_a_link(
-        self, practitioner_client, make_person, team, other_team
+        self, practitioner_client, team, other_team
     ):
-        hidden = make_person(team=other_team, nhs_number="9434765919")
-        other = make_person(team=team)
+        hidden = PersonFactory(team=other_team, nhs_number="9434765919")
+        other = PersonFactory(team=team)
         body = practitioner_client.post(
             f"/people/{other.pk}/edit/", form_data(other, nhs_number="9434765919")
         ).content.decode()
@@ -245,11 +237,9 @@ class TestEditing:
         assert f"/people/{hidden.pk}/" not in body and hidden.last_name not in body
 
     @pytest.mark.parametrize("role", [Role.FINANCE, Role.COMMISSIONER])
-    def test_staff_who_do_not_edit_records_cannot(
-        self, client_for, make_user, make_person, team, role
-    ):
-        person = make_person(team=team)
-        user = make_user(role)
+    def test_staff_who_do_not_edit_records_cannot(self, client_for, team, role):
+        person = PersonFactory(team=team)
+        user = UserFactory(role=role)
         client = client_for(user)
         client.post(f"/people/{person.pk}/open/", {"reason": "Checking a payment query"})
         assert client.get(f"/people/{person.pk}/").status_code == 200
@@ -285,27 +275,25 @@ class TestCreating:
 
 
 class TestAccessLogPage:
-    def test_staff_see_views_and_refusals(
-        self, client_for, make_user, practitioner_client, make_person, team
-    ):
-        person = make_person(team=team)
-        outsider = make_user(Role.FINANCE, first_name="Fay", last_name="Outsider")
+    def test_staff_see_views_and_refusals(self, client_for, practitioner_client, team):
+        person = PersonFactory(team=team)
+        outsider = UserFactory(role=Role.FINANCE, first_name="Fay", last_name="Outsider")
         client_for(outsider).get(f"/people/{person.pk}/")  # refused
         body = practitioner_client.get(f"/people/{person.pk}/access-log/").content.decode()
         assert "Fay Outsider" in body and "Was refused access" in body
 
 
 class TestFindPerson:
-    def test_a_caseload_person_opens_without_a_reason(self, practitioner_client, make_person, team):
-        person = make_person(team=team, nhs_number="9434765919")
+    def test_a_caseload_person_opens_without_a_reason(self, practitioner_client, team):
+        person = PersonFactory(team=team, nhs_number="9434765919")
         response = practitioner_client.post("/people/find/", {"identifier": "943 476 5919"})
         assert response.headers["Location"] == f"/people/{person.pk}/"
 
     def test_outside_the_caseload_needs_a_reason_and_reveals_nothing_first(
-        self, client_for, make_user, make_person, other_team
+        self, client_for, other_team
     ):
-        person = make_person(team=other_team, council_person_id="WX0000042")
-        finance = make_user(Role.FINANCE)
+        person = PersonFactory(team=other_team, council_person_id="WX0000042")
+        finance = UserFactory(role=Role.FINANCE)
         client = client_for(finance)
         without = client.post("/people/find/", {"identifier": "WX0000042"}).content.decode()
         missing = client.post("/people/find/", {"identifier": "WX0000043"}).content.decode()
@@ -321,8 +309,8 @@ class TestFindPerson:
             user=finance, person=person, action="break_glass"
         ).exists()
 
-    def test_no_match_after_a_reason_says_so(self, client_for, make_user):
-        finance = make_user(Role.FINANCE)
+    def test_no_match_after_a_reason_says_so(self, client_for):
+        finance = UserFactory(role=Role.FINANCE)
         body = (
             client_for(finance)
             .post("/people/find/", {"identifier": "9434765919", "reason": "Direct payment audit"})

@@ -1,8 +1,9 @@
 """Finding the version a command is about: an id, or `live`."""
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from allocation.models import RasVersion
+from core.commands import ActingCommand
 
 
 def resolve(value: str, kind: str = "person") -> RasVersion:
@@ -17,7 +18,7 @@ def resolve(value: str, kind: str = "person") -> RasVersion:
         raise CommandError(f"No RAS version {value!r}: give its id, or `live`") from None
 
 
-class VersionCommand(BaseCommand):
+class VersionCommand(ActingCommand):
     """A command whose --version names a RAS version (Django's own --version gives way)."""
 
     def create_parser(self, prog_name, subcommand, **kwargs):

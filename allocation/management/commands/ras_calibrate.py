@@ -6,13 +6,12 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import numpy as np
-from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError
 
-from allocation import population, services
+from allocation import actions, population, services
 from allocation.domain import calibration, engine
+from allocation.domain import sample as sample_rules
 from allocation.domain.definition import to_dict
-from allocation.forms import parse_sample_text
 from allocation.models import RasVersion
 
 from ._versions import VersionCommand, resolve
@@ -62,16 +61,22 @@ class Command(VersionCommand):
         path = Path(csv)
         if not path.exists():
             raise CommandError(f"No such file: {csv}")
-        try:
-            rows = parse_sample_text(found.parsed, path.read_text(encoding="utf-8-sig"))
-        except ValidationError as error:
+        if path.stat().st_size > sample_rules.MAX_BYTES:
             raise CommandError(
-                "The sample has problems, so nothing was used:\n" + "\n".join(error.messages)
+                f"The sample must be smaller than {sample_rules.MAX_BYTES // (1024 * 1024)} MB"
+            )
+        try:
+            sample = sample_rules.parse_csv(found.parsed, path.read_text(encoding="utf-8-sig"))
+        except sample_rules.SampleError as error:
+            raise CommandError(
+                "The sample has problems, so nothing was used:\n" + "\n".join(error.problems)
             ) from None
+        except UnicodeDecodeError:
+            raise CommandError("The sample must be a CSV saved as UTF-8") from None
         scheme = found.compiled
-        choices, _missing = engine.encode_many(scheme, [row["answers"] for row in rows])
-        sample_net = engine.score(scheme, choices).net
-        costs = np.asarray([int(Decimal(row["cost"]) * 100) for row in rows], dtype=np.int64)
+        sample_net = engine.score(scheme, np.asfortranarray(sample.choices)).net
+        costs = sample.costs_pence
+        rows = sample
         pop = population.load(found)
         population_net = engine.score(scheme, pop.choices).net
         try:
@@ -102,8 +107,9 @@ class Command(VersionCommand):
         if save:
             data = to_dict(found.parsed)
             data["allocation"] = result["scaled"]
-            draft = found.copy_as_draft(
-                None,
+            draft = actions.copy_version(
+                found,
+                acting_user=self.acting_user,
                 label=f"Calibrated ({method}) from {path.name}",
                 origin=RasVersion.Origin.CALIBRATED,
                 definition=data,

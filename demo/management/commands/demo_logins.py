@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from accounts.models import User
-from demo.management.commands.seed_demo import DEFAULT_DEMO_PASSWORD, demo_password
+from demo.passwords import DEFAULT_DEMO_PASSWORD, demo_password
 
 DEMO_USERNAMES = [
     "practitioner",

@@ -1,0 +1,199 @@
+"""Every write to RAS schemes, versions and runs.
+
+A version goes draft → live → retired (django-fsm-2 transitions on RasVersion, called
+only from here). A draft is edited whole: each change replaces its definition after
+checking it, and is refused if someone saved the draft since the page was opened.
+"""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db.models import Max
+from django.utils import timezone
+
+from core import jobs
+from core.actions import ActionError, action, audit, because
+from core.concurrency import bump, lock_at_version
+from core.money import to_pence
+from core.rules import BusinessRuleViolation
+
+from . import rules
+from .domain import definition as ras
+from .models import CalibrationRun, ModelRun, RasScheme, RasVersion
+
+
+@action
+def create_draft(
+    scheme: RasScheme,
+    definition: dict,
+    *,
+    acting_user,
+    label: str = "",
+    origin=RasVersion.Origin.BUILT,
+    based_on: RasVersion | None = None,
+    notes: str = "",
+) -> RasVersion:
+    """A new draft version of a scheme, numbered after the last one."""
+    parsed = ras.parse(definition)  # raises DefinitionError listing every problem
+    if parsed.kind != scheme.kind:
+        raise ActionError(
+            "The definition is for a different kind of assessment than this scheme",
+            code="RAS-KIND-MISMATCH",
+        )
+    RasScheme.objects.select_for_update().filter(pk=scheme.pk).first()
+    number = (RasVersion.objects.filter(scheme=scheme).aggregate(n=Max("number"))["n"] or 0) + 1
+    because(RasVersion.Origin(origin).label)
+    version = RasVersion.objects.create(
+        scheme=scheme,
+        number=number,
+        label=label,
+        definition=definition,
+        origin=origin,
+        based_on=based_on,
+        created_by=acting_user if getattr(acting_user, "pk", None) else None,
+        notes=notes,
+    )
+    source = f" from version {based_on.number}" if based_on else ""
+    audit(version, f"Made draft version {number} of {scheme.name}{source}")
+    return version
+
+
+@action
+def copy_version(
+    version: RasVersion,
+    *,
+    acting_user,
+    label: str = "",
+    origin=RasVersion.Origin.COPIED,
+    definition: dict | None = None,
+    notes: str = "",
+) -> RasVersion:
+    return create_draft(
+        version.scheme,
+        definition or version.definition,
+        acting_user=acting_user,
+        label=label,
+        origin=origin,
+        based_on=version,
+        notes=notes,
+    )
+
+
+@action
+def save_definition(
+    version: RasVersion,
+    data: dict,
+    *,
+    acting_user,
+    expected_version=None,
+    summary: str = "Changed the definition",
+) -> RasVersion:
+    """Replace a draft's definition after checking it. Live versions never change."""
+    current = lock_at_version(version, expected_version)
+    rules.check_changeable(current)
+    ras.parse(data)  # raises DefinitionError with every problem
+    current.definition = data
+    bump(current)
+    because(summary[:100])
+    current.save()
+    audit(current, summary)
+    version.refresh_from_db()
+    return current
+
+
+@action
+def delete_draft(version: RasVersion, *, acting_user) -> None:
+    """Delete a draft that nothing refers to; a draft with runs or assessments is kept."""
+    rules.check_changeable(version)
+    if (
+        version.assessments.exists()
+        or version.model_runs.exists()
+        or version.calibration_runs.exists()
+    ):
+        raise ActionError(
+            "This draft has runs or assessments, so it is kept for the record",
+            code="RAS-DRAFT-IN-USE",
+        )
+    audit(version, f"Deleted draft version {version.number} of {version.scheme.name}")
+    version.delete()
+
+
+@action
+def publish_version(version: RasVersion, effective_from: dt.date, *, acting_user) -> RasVersion:
+    """Make a draft live from a date; the version before it stops the day before.
+
+    Refused, with every reason, unless the business rules allow it (allocation/rules.py).
+    """
+    current = RasVersion.objects.select_for_update().get(pk=version.pk)
+    problems = rules.publication_problems(current, effective_from)
+    if problems:
+        raise BusinessRuleViolation(problems)
+    today = timezone.localdate()
+    for previous in rules.versions_ending_on_or_after(current, effective_from):
+        previous.effective_to = effective_from - dt.timedelta(days=1)
+        if previous.effective_to < today and previous.status == RasVersion.Status.LIVE:
+            previous._retire()
+        because(f"Replaced by version {current.number}")
+        previous.save()
+        audit(
+            previous,
+            f"Ends on {previous.effective_to:%-d %B %Y}: replaced by version {current.number}",
+        )
+    current._publish(acting_user, effective_from)
+    because("Published")
+    current.save()
+    audit(current, f"Published version {current.number}, live from {effective_from:%-d %B %Y}")
+    version.refresh_from_db()
+    return current
+
+
+@action
+def start_model_run(
+    version: RasVersion,
+    *,
+    acting_user,
+    envelope: Decimal,
+    reserve_percent: Decimal,
+    review_fall_percent: Decimal,
+) -> ModelRun:
+    """Queue a model run of a version over every current eligible person."""
+    run = ModelRun.objects.create(
+        version=version,
+        created_by=acting_user,
+        envelope_pence=to_pence(envelope),
+        reserve_percent=reserve_percent,
+        review_fall_percent=review_fall_percent,
+    )
+    audit(run, f"Asked for a model run of {version}")
+    jobs.enqueue(run)
+    return run
+
+
+@action
+def start_calibration(
+    version: RasVersion,
+    *,
+    acting_user,
+    source: str,
+    method: str,
+    band_count: int,
+    envelope: Decimal,
+    reserve_percent: Decimal,
+    sample=None,
+    sample_name: str = "",
+) -> CalibrationRun:
+    """Queue a calibration of a version: fit, then scale to the envelope less the reserve."""
+    run = CalibrationRun.objects.create(
+        version=version,
+        created_by=acting_user,
+        source=source,
+        method=method,
+        band_count=band_count,
+        envelope_pence=to_pence(envelope),
+        reserve_percent=reserve_percent,
+        sample=sample.to_json() if sample is not None else None,
+        sample_name=sample_name[:200],
+    )
+    audit(run, f"Asked for a calibration of {version} ({run.get_method_display().lower()})")
+    jobs.enqueue(run)
+    return run

@@ -1,0 +1,127 @@
+"""Business rules for RAS versions: each a code and a message (core.rules).
+
+Publishing a version is the decision that changes everyone's indicative budget, so it is
+guarded by named rules; the builder's task list reads their codes.
+"""
+
+from django.db.models import Q
+
+from core.rules import BusinessRule, Problem, check_all
+
+from .domain import definition as ras
+
+# Codes of the definition's own rules (allocation/domain/definition.py), by builder task.
+QUESTION_CODES = {
+    "RAS-NO-QUESTIONS",
+    "RAS-NO-SCORING-QUESTION",
+    "RAS-POINTS-ORDER",
+    "RAS-REDUCTIONS-ORDER",
+    "RAS-NO-INFORMAL-CAP",
+}
+ALLOCATION_CODES = {"RAS-NO-PRICE"}
+
+
+class OnlyDraftsChange(BusinessRule):
+    """A live or retired version cannot be changed: copy it to a new draft"""
+
+    code = "RAS-FROZEN"
+
+    def broken_by(self, version, **context) -> bool:
+        return not version.is_draft
+
+
+class OnlyDraftsArePublished(BusinessRule):
+    """Only a draft can be published"""
+
+    code = "RAS-NOT-DRAFT"
+
+    def broken_by(self, version, **context) -> bool:
+        return not version.is_draft
+
+
+class KindMatchesScheme(BusinessRule):
+    """The definition is for a different kind of assessment than the scheme"""
+
+    code = "RAS-KIND-MISMATCH"
+
+    def broken_by(self, version, **context) -> bool:
+        return version.parsed.kind != version.scheme.kind
+
+
+class ModelledFirst(BusinessRule):
+    """Model this version over every current person first: it needs a completed model run"""
+
+    code = "RAS-NOT-MODELLED"
+
+    def broken_by(self, version, **context) -> bool:
+        return version.latest_model_run() is None
+
+
+class HasStartDate(BusinessRule):
+    """Enter the date the version comes into force"""
+
+    code = "RAS-NO-START-DATE"
+
+    def broken_by(self, version, *, effective_from=None, **context) -> bool:
+        return effective_from is None
+
+
+class StartsAfterEveryPublishedVersion(BusinessRule):
+    """Choose a start date after every published version of this scheme"""
+
+    code = "RAS-START-CLASH"
+
+    def _clash(self, version, effective_from):
+        from .models import RasVersion
+
+        return (
+            RasVersion.objects.published()
+            .filter(scheme_id=version.scheme_id, effective_from__gte=effective_from)
+            .exclude(pk=version.pk)
+            .order_by("-effective_from")
+            .first()
+        )
+
+    def broken_by(self, version, *, effective_from=None, **context) -> bool:
+        return effective_from is not None and self._clash(version, effective_from) is not None
+
+    def message(self, version, *, effective_from=None, **context) -> str:
+        clash = self._clash(version, effective_from)
+        return f"{clash} already starts on {clash.effective_from:%-d %B %Y}: choose a later date"
+
+
+PUBLICATION_RULES = (
+    OnlyDraftsArePublished,
+    KindMatchesScheme,
+    ModelledFirst,
+    HasStartDate,
+    StartsAfterEveryPublishedVersion,
+)
+
+
+def definition_problems(version) -> list[Problem]:
+    return [Problem(code, message) for code, message in ras.publication_problems(version.parsed)]
+
+
+def publication_problems(version, effective_from=None) -> list[Problem]:
+    """Every reason this version cannot be published from that date, each with its code."""
+    from core.rules import problems
+
+    return definition_problems(version) + problems(
+        PUBLICATION_RULES, version, effective_from=effective_from
+    )
+
+
+def check_changeable(version) -> None:
+    check_all((OnlyDraftsChange,), version)
+
+
+def versions_ending_on_or_after(version, effective_from):
+    """The published versions of the scheme still in force on or after a date."""
+    from .models import RasVersion
+
+    return (
+        RasVersion.objects.published()
+        .filter(scheme_id=version.scheme_id)
+        .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=effective_from))
+    )

@@ -1,0 +1,61 @@
+"""RAS versions and runs by state, made through allocation.actions."""
+
+import factory
+
+from allocation import actions
+from allocation.models import ModelRun, RasVersion
+
+
+def live_version(kind: str = "person") -> RasVersion:
+    """The version in force today (the shipped one, unless a test published another)."""
+    return RasVersion.objects.live_on(kind)
+
+
+class DraftVersionFactory(factory.Factory):
+    """A draft copied from the live version (or from `based_on`), by a commissioner."""
+
+    class Meta:
+        model = dict
+
+    kind = "person"
+    label = factory.Sequence(lambda n: f"Proposal {n}")
+    definition = None
+    based_on = None
+
+    @classmethod
+    def _create(cls, model_class, *, kind, label, definition, based_on, acting_user=None):
+        source = based_on or live_version(kind)
+        return actions.copy_version(
+            source, acting_user=acting_user, label=label, definition=definition
+        )
+
+
+class CompletedModelRunFactory(factory.Factory):
+    """A model run that has been through the worker (core.jobs.execute), finished."""
+
+    class Meta:
+        model = dict
+
+    version = factory.LazyFunction(live_version)
+    envelope = "1000000"
+    reserve_percent = "5"
+    review_fall_percent = "10"
+    acting_user = None
+
+    @classmethod
+    def _create(cls, model_class, *, version, acting_user, **fields):
+        from decimal import Decimal
+
+        from allocation import services
+        from core import jobs
+
+        run = actions.start_model_run(
+            version,
+            acting_user=acting_user,
+            envelope=Decimal(fields["envelope"]),
+            reserve_percent=Decimal(fields["reserve_percent"]),
+            review_fall_percent=Decimal(fields["review_fall_percent"]),
+        )
+        jobs.execute(ModelRun, run.pk, services.execute_model_run)
+        run.refresh_from_db()
+        return run
