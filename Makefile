@@ -18,7 +18,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_PYTHON_DOWNLOADS := never
 export UV_NO_PROGRESS := 1
 
-.PHONY: run test bench lint migrations-check install install-dev assets e2e-deps clean
+.PHONY: run test test-fast bench lint migrations-check install install-dev assets e2e-deps clean
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -64,6 +64,12 @@ run: install
 # nothing: that is a failure here (an empty suite proves nothing), reported as such.
 test: install-dev
 	@$(PY) -m pytest $(PYTEST_ARGS); status=$$?; \
+	if [ $$status -eq 5 ]; then echo "pytest collected no tests: the suite is empty or mis-configured"; fi; \
+	exit $$status
+
+# Everything but the browser journeys: the quick loop while working.
+test-fast: install-dev
+	@$(PY) -m pytest -m "not e2e" $(PYTEST_ARGS); status=$$?; \
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests: the suite is empty or mis-configured"; fi; \
 	exit $$status
 

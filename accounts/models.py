@@ -10,7 +10,7 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from core.models import AppendOnlyModel
+from core.models import AppendOnlyModel, AppendOnlyQuerySet
 
 from .roles import (
     CASELOAD_ROLES,
@@ -96,6 +96,12 @@ def _hash_token(raw: str) -> str:
 
 
 class ApiTokenQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """A user sees their own tokens (never their values: those are shown once)."""
+        if user is None or not user.is_authenticated:
+            return self.none()
+        return self.filter(user=user)
+
     def active(self):
         now = timezone.now()
         return self.filter(revoked_at__isnull=True).filter(
@@ -165,6 +171,14 @@ class ApiToken(models.Model):
         return self.expires_at is None or self.expires_at > timezone.now()
 
 
+class AccessEventQuerySet(AppendOnlyQuerySet):
+    def visible_to(self, user):
+        """Reads of the records this user may see (each page shows one person's)."""
+        from people.models import Person
+
+        return self.filter(person__in=Person.objects.visible_to(user))
+
+
 class AccessEvent(AppendOnlyModel):
     """One read of a person's record (or a refused attempt): who, whose, when, and why.
 
@@ -209,6 +223,8 @@ class AccessEvent(AppendOnlyModel):
         blank=True, help_text="Staff only: the reason given to open the record, if any"
     )
     via = models.CharField(max_length=300, blank=True, help_text="The page or endpoint")
+
+    objects = AccessEventQuerySet.as_manager()
 
     class Meta:
         ordering = ["-occurred_at", "-id"]

@@ -197,3 +197,22 @@ def start_calibration(
     audit(run, f"Asked for a calibration of {version} ({run.get_method_display().lower()})")
     jobs.enqueue(run)
     return run
+
+
+@action
+def ship_default_schemes(*, acting_user=None) -> int:
+    """Create the shipped schemes (people's and carers') where no scheme of that kind exists."""
+    from .defaults import ensure_default_schemes
+
+    made = ensure_default_schemes()
+    for version in RasVersion.objects.filter(origin=RasVersion.Origin.SHIPPED, number=1):
+        if made:
+            audit(
+                version,
+                f"Shipped {version.scheme.name}, live from {version.effective_from:%-d %B %Y}",
+            )
+    if not made:
+        scheme = RasScheme.objects.first()
+        if scheme is not None:
+            audit(scheme, "Checked the shipped schemes: all present")
+    return made

@@ -12,9 +12,11 @@ from allocation.domain import engine
 from allocation.domain.explanation import line_json
 from allocation.models import Allocation, RasVersion
 from core.actions import ActionError, action, audit, because
+from core.concurrency import lock_at_version
 from core.money import to_pence
+from core.rules import check_all
 
-from . import domain
+from . import domain, rules
 from .models import Assessment, EligibilityDecision
 
 
@@ -90,18 +92,20 @@ def record_answer(
 
 @action
 def record_answers(
-    assessment: Assessment, answers: dict[str, str], *, acting_user, reason: str = ""
+    assessment: Assessment,
+    answers: dict[str, str],
+    *,
+    acting_user,
+    reason: str = "",
+    expected_version=None,
 ) -> list[str]:
-    """Save several answers at once (a page of them, or an import); returns the codes changed."""
+    """Save several answers at once (a page of them, or an import); returns the codes changed.
+
+    With `expected_version`, refuse (EditConflict) if someone changed the assessment since.
+    """
     options = {code: _check_answer(assessment, code, value)[1] for code, value in answers.items()}
-    locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
-    if not locked.is_open:
-        if not acting_user.is_council_staff:
-            raise AssessmentError(
-                "This assessment has been submitted, so its answers cannot be changed here"
-            )
-        if not reason.strip():
-            raise AssessmentError("Enter why you are changing this answer")
+    locked = lock_at_version(assessment, expected_version)
+    check_all(rules.ANSWER_RULES, locked, user=acting_user, reason=reason)
     changed = [code for code, value in answers.items() if locked.answers.get(code) != value]
     if not changed:
         audit(locked, f"Kept the answers to {', '.join(answers)[:200]}", person=locked.person)
@@ -148,8 +152,7 @@ def move_to_live_version(assessment: Assessment, *, acting_user) -> bool:
 def submit_assessment(assessment: Assessment, *, acting_user, declaration_name: str) -> Allocation:
     """Declaration made: score the answers with the live scheme and give the indicative amount."""
     locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
-    if not locked.is_open:
-        raise AssessmentError("This assessment has already been submitted")
+    check_all((rules.NotAlreadySubmitted,), locked)
     if locked.version_id != live_version(locked.kind).pk:
         raise AssessmentError("The scheme has changed: check the answers again, then submit")
     missing = locked.unanswered()
@@ -167,8 +170,7 @@ def submit_assessment(assessment: Assessment, *, acting_user, declaration_name: 
 def submit(assessment: Assessment, *, acting_user, declaration_name: str) -> Allocation:
     """Move to the live scheme if it changed (kept even if questions are then missing), then
     submit; raise UnansweredQuestions naming what still needs an answer."""
-    if not assessment.is_open:
-        raise AssessmentError("This assessment has already been submitted")
+    check_all((rules.NotAlreadySubmitted,), assessment)
     move_to_live_version(assessment, acting_user=acting_user)
     return submit_assessment(assessment, acting_user=acting_user, declaration_name=declaration_name)
 
@@ -229,8 +231,7 @@ def decide_eligibility(
         health_at_risk=health_at_risk,
     )
     locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
-    if locked.status == Assessment.Status.IN_PROGRESS:
-        raise AssessmentError("Submit the assessment before deciding eligibility")
+    check_all((rules.SubmittedBeforeDecision,), locked)
     decision, _ = EligibilityDecision.objects.update_or_create(
         assessment=locked,
         defaults={

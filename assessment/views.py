@@ -12,6 +12,8 @@ from django.views.decorators.http import require_POST
 
 from accounts.roles import Role
 from allocation.models import Allocation
+from core.actions import ActionError
+from core.concurrency import EditConflict
 from core.csv import csv_response
 from core.http import page_name
 from people import access
@@ -206,7 +208,7 @@ def declaration(request, pk):
                 "Some questions have changed since you started. Answer them, then submit again.",
             )
             return redirect("assessment:question", pk=assessment.pk, code=missing.codes[0])
-        except actions.AssessmentError as error:
+        except ActionError as error:
             form.add_error(None, str(error))
         else:
             return redirect("assessment:submitted", pk=assessment.pk)
@@ -309,23 +311,35 @@ def change_answer(request, pk, code):
         reason_required=True,
         initial={"answer": assessment.answers.get(code)},
     )
+    conflict = None
     if request.method == "POST" and form.is_valid():
         if form.cleaned_data["answer"] == assessment.answers.get(code):
             form.add_error("answer", "Choose a different answer, or go back to keep this one")
         else:
-            actions.record_answer(
-                assessment,
-                code,
-                form.cleaned_data["answer"],
-                acting_user=request.user,
-                reason=form.cleaned_data["reason"],
-            )
-            messages.success(request, "The answer has been changed and the budget recalculated")
-            return redirect("assessment:review", pk=assessment.pk)
+            try:
+                actions.record_answers(
+                    assessment,
+                    {code: form.cleaned_data["answer"]},
+                    acting_user=request.user,
+                    reason=form.cleaned_data["reason"],
+                    expected_version=request.POST.get("edit_version") or None,
+                )
+            except EditConflict as error:
+                conflict = error
+            else:
+                messages.success(request, "The answer has been changed and the budget recalculated")
+                return redirect("assessment:review", pk=assessment.pk)
     return render(
         request,
         "assessment/change_answer.html",
-        {"assessment": assessment, "form": form, "question": q},
+        {
+            "assessment": assessment,
+            "form": form,
+            "question": q,
+            "conflict": conflict,
+            "edit_version": conflict.record.edit_version if conflict else assessment.edit_version,
+        },
+        status=409 if conflict else 200,
     )
 
 
@@ -394,7 +408,7 @@ def person_assessments(request, person_pk):
                     mode=Assessment.Mode.SUPPORTED,
                     acting_user=request.user,
                 )
-            except actions.AssessmentError as error:
+            except ActionError as error:
                 form.add_error(None, str(error))
             else:
                 return redirect("assessment:overview", pk=assessment.pk)
@@ -429,7 +443,7 @@ def start_self(request):
         assessment = actions.start_assessment(
             person, kind=kind, mode=Assessment.Mode.SELF, acting_user=request.user
         )
-    except actions.AssessmentError as error:
+    except ActionError as error:
         messages.info(request, str(error))
         return redirect("people:portal")
     first = assessment.unanswered()[:1] or [_questions(assessment)[0].code]

@@ -2,9 +2,11 @@
 
 import datetime as dt
 
-from core.actions import ActionError, action, audit, because
+from core.actions import action, audit, because
 from core.money import format_pence, period_words
+from core.rules import check_all
 
+from . import rules
 from .models import PersonalBudget
 
 
@@ -20,8 +22,9 @@ def set_budget(
     reason: str = "",
 ) -> PersonalBudget:
     """Give a person a new current budget, ending the one they had the day before it starts."""
-    if amount_pence < 0:
-        raise ActionError("A budget cannot be less than £0", code="BUD-NEGATIVE")
+    check_all(
+        (rules.NotNegative,), PersonalBudget(amount_pence=amount_pence, start_date=start_date)
+    )
     current = PersonalBudget.objects.select_for_update().current().filter(person=person).first()
     if current is not None:
         end_budget(current, end_date=start_date - dt.timedelta(days=1), acting_user=acting_user)
@@ -45,8 +48,7 @@ def set_budget(
 
 @action
 def end_budget(budget: PersonalBudget, *, end_date: dt.date, acting_user) -> PersonalBudget:
-    if end_date < budget.start_date:
-        raise ActionError("A budget cannot end before it starts", code="BUD-END-BEFORE-START")
+    check_all((rules.EndsAfterItStarts,), budget, end_date=end_date)
     budget._end(end_date)
     because("Budget ended")
     budget.save()

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
+from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from . import context
 
@@ -44,6 +45,26 @@ class ActionError(Exception):
         self.code = code
 
 
+class IllegalTransition(ActionError):
+    """A lifecycle step the record's state does not allow (HTTP 409 in the API)."""
+
+    def __init__(self, refused: TransitionNotAllowed):
+        record = getattr(refused, "object", None)
+        method = getattr(refused, "method", None)
+        step = getattr(method, "__name__", "that").strip("_").replace("_", " ")
+        state = ""
+        if record is not None:
+            field = next(
+                (f for f in record._meta.concrete_fields if f.name in ("status", "state")), None
+            )
+            if field is not None:
+                value = getattr(record, field.attname)
+                state = str(dict(field.flatchoices).get(value, value)).lower()
+        kind = record._meta.verbose_name if record is not None else "record"
+        message = f"This {kind} is {state}, so it cannot {step} now" if state else str(refused)
+        super().__init__(message, code="ILLEGAL-TRANSITION")
+
+
 def action(fn):
     """Make `fn` an action: keyword-only `acting_user`, one transaction, history and audit."""
     name = f"{fn.__module__.split('.')[0]}.{fn.__name__.removeprefix('do_')}"
@@ -57,6 +78,14 @@ def action(fn):
                 result = fn(*args, acting_user=acting_user, **kwargs)
                 if not frame.events:
                     raise ImproperlyConfigured(f"The action {name} wrote no audit event")
+            except TransitionNotAllowed as refused:
+                raise IllegalTransition(refused) from refused
+            except ConcurrentTransition as clash:
+                raise ActionError(
+                    "Someone else changed this record's status at the same time. "
+                    "Reload the page to see where it is now.",
+                    code="CONCURRENT-TRANSITION",
+                ) from clash
             finally:
                 _stack.reset(token)
         return result

@@ -33,6 +33,21 @@ class AppendOnlyModel(models.Model):
 
 
 class AuditEventQuerySet(AppendOnlyQuerySet):
+    def visible_to(self, user):
+        """Administrators read the whole trail; other staff the writes about people they may
+        see; nobody else reads it (people see their own record's history in words)."""
+        from accounts.roles import Role
+
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.role == Role.ADMIN:
+            return self
+        if not user.is_council_staff:
+            return self.none()
+        from people.models import Person
+
+        return self.filter(person__in=Person.objects.visible_to(user))
+
     def for_record(self, record):
         return self.filter(record_type=record._meta.label_lower, record_id=str(record.pk))
 

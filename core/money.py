@@ -16,6 +16,7 @@ from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 WEEKS_PER_YEAR = 52
 PENNY = Decimal("0.01")
 MINUS = "\u2212"  # a real minus sign: "−£65.70"
+MAX_DIGITS = 15  # pounds below 10**15: more than any council's budget, and safe in a bigint
 PERIODS = {"week": "a week", "year": "a year", "once": "one-off"}
 
 
@@ -47,6 +48,8 @@ def to_pence(amount) -> int:
         raise MoneyError(f"{amount!r} is not an amount of money") from error
     if not value.is_finite():
         raise MoneyError(f"{amount!r} is not an amount of money")
+    if value.adjusted() >= MAX_DIGITS:
+        raise MoneyError(f"{amount!r} is more money than Selfdirect can hold")
     return int(round_pence(value) * 100)
 
 

@@ -15,6 +15,8 @@ Pages and tests look at codes, never at message text.
 
 from dataclasses import dataclass
 
+from .actions import ActionError
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -25,9 +27,11 @@ class Problem:
         return self.message
 
 
-class BusinessRuleViolation(Exception):
+class BusinessRuleViolation(ActionError):
+    """One or more rules broken: `problems` lists each, with its code."""
+
     def __init__(self, problems: list[Problem]):
-        super().__init__("; ".join(p.message for p in problems))
+        super().__init__("; ".join(p.message for p in problems), code=problems[0].code)
         self.problems = problems
 
     @property

@@ -3,16 +3,19 @@
 import datetime as dt
 from typing import Literal
 
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from accounts.models import AccessEvent
-from config.api_errors import READ_ERRORS
+from config.api_errors import READ_ERRORS, WRITE_ERRORS, Message
+from core.concurrency import EditConflict
 
-from . import access, codes, domain
+from . import access, actions, codes, domain
+from .forms import FLAG_FIELDS, PersonForm
 from .models import Person
 
 router = Router()
+FLAG_NAMES = [name for name, _label in FLAG_FIELDS]
 
 PrimarySupportReason = Literal[tuple(code for code, _ in codes.PRIMARY_SUPPORT_REASONS)]
 AgeBand = Literal[tuple(domain.AGE_BAND_CODES)]
@@ -56,6 +59,7 @@ class PersonOut(Schema):
     email: str
     preferred_contact: str
     updated_at: dt.datetime
+    edit_version: int
 
     @staticmethod
     def resolve_age(obj):
@@ -118,6 +122,137 @@ def list_people(request, query: Query[PeopleQuery]):
         "pages": pages,
         "items": items,
     }
+
+
+class PersonIn(Schema):
+    """A person's record as the API writes it: the same fields and checks as the pages."""
+
+    council_person_id: str = Field("", max_length=20)
+    nhs_number: str | None = Field(None, max_length=20)
+    title: str = Field("", max_length=20)
+    first_name: str = Field(..., max_length=100)
+    middle_names: str = Field("", max_length=100)
+    last_name: str = Field(..., max_length=100)
+    preferred_name: str = Field("", max_length=100)
+    date_of_birth: dt.date
+    date_of_death: dt.date | None = None
+    sex: Literal[tuple(code for code, _ in codes.SEXES)]
+    gender_identity: Literal[tuple(code for code, _ in codes.GENDER_IDENTITY)] = "not_asked"
+    ethnicity: Literal[tuple(code for code, _ in codes.ETHNIC_GROUPS)] = "not_stated"
+    primary_support_reason: PrimarySupportReason = "unknown"
+    has_dementia: bool = False
+    has_sensory_impairment: bool = False
+    has_autism: bool = False
+    has_unpaid_carer: bool = False
+    capacity: Literal[tuple(code for code, _ in codes.CAPACITY)] = "not_assessed"
+    representative_id: int | None = Field(None, ge=1, le=2**63 - 1)
+    representative_relationship: str = Field("", max_length=100)
+    team_id: int | None = Field(None, ge=1, le=2**63 - 1)
+    address_line_1: str = Field("", max_length=200)
+    address_line_2: str = Field("", max_length=200)
+    town: str = Field("", max_length=100)
+    postcode: str = Field("", max_length=12)
+    phone: str = Field("", max_length=30)
+    email: str = Field("", max_length=254)
+    preferred_contact: Literal["", "phone", "email", "letter"] = ""
+
+
+class PersonUpdate(PersonIn):
+    """The whole record again, with the `edit_version` it was read at (from `GET`): a change
+    someone else saved since is refused with 409 and what they changed."""
+
+    edit_version: int = Field(..., ge=1, le=2**31)
+
+
+class FieldChangeOut(Schema):
+    field: str
+    label: str
+    before: str
+    after: str
+
+
+class ConflictOut(Schema):
+    detail: str
+    changed_by: str
+    changed_at: dt.datetime | None
+    changes: list[FieldChangeOut]
+    edit_version: int
+
+
+def _form_data(body: PersonIn) -> dict:
+    """The API body as the person form's fields, so both check a record the same way."""
+    data = body.dict(exclude={"edit_version", "team_id", "representative_id"})
+    for name in ("date_of_birth", "date_of_death"):
+        value = data.pop(name)
+        parts = (value.day, value.month, value.year) if value else ("", "", "")
+        for part, number in zip(("day", "month", "year"), parts, strict=True):
+            data[f"{name}_{part}"] = str(number)
+    data["flags"] = [name for name in FLAG_NAMES if data.pop(name)]
+    data["team"] = body.team_id or ""
+    data["representative"] = body.representative_id or ""
+    data["nhs_number"] = data["nhs_number"] or ""
+    return data
+
+
+def _form_errors(form) -> list[dict]:
+    return [
+        {"type": "invalid", "field": field if field != "__all__" else None, "message": message}
+        for field, messages_ in form.errors.items()
+        for message in messages_
+    ]
+
+
+@router.post(
+    "",
+    response={201: PersonOut, 403: Message, **WRITE_ERRORS},
+    summary="Add a person",
+)
+def create_person(request, body: PersonIn):
+    """Add a person's record, checked as the page checks it (practitioners and approvers)."""
+    user = request.auth
+    if not user.has_perm("people.add_person"):
+        raise HttpError(403, "Only practitioners and approvers add people")
+    form = PersonForm(_form_data(body), user=user)
+    if not form.is_valid():
+        return Status(422, {"detail": _form_errors(form)})
+    person = actions.create_person(form.values(), acting_user=user)
+    return Status(201, person)
+
+
+@router.put(
+    "/{person_id}",
+    response={200: PersonOut, 403: Message, 409: ConflictOut, **WRITE_ERRORS},
+    summary="Change a person's record",
+)
+def update_person(request, person_id: int, body: PersonUpdate):
+    """Replace the record's fields; 409 if it changed since `edit_version`, naming the changes."""
+    user = request.auth
+    try:
+        person = access.open_person(user, person_id, via="api:update_person")
+    except access.NotVisible:
+        raise HttpError(404, "Not found") from None
+    if not user.has_perm("people.change_person", person):
+        raise HttpError(403, "You may read this record but not change it")
+    form = PersonForm(_form_data(body), instance=person, user=user)
+    if not form.is_valid():
+        return Status(422, {"detail": _form_errors(form)})
+    try:
+        actions.update_person(
+            person, form.values(), acting_user=user, expected_version=body.edit_version
+        )
+    except EditConflict as conflict:
+        return Status(
+            409,
+            {
+                "detail": str(conflict),
+                "changed_by": conflict.by,
+                "changed_at": conflict.at,
+                "changes": [vars(change) for change in conflict.changes],
+                "edit_version": conflict.record.edit_version,
+            },
+        )
+    person.refresh_from_db()
+    return person
 
 
 @router.get("/{person_id}", response={200: PersonOut, **READ_ERRORS}, summary="Read one person")

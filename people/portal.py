@@ -15,7 +15,11 @@ from .models import Person
 def _access_events(request, person):
     """Who has opened the record: others' views by default (not the person's own, nor their
     representative's); lists and searches only when asked for."""
-    events = AccessEvent.objects.filter(person=person).exclude(action=AccessEvent.Action.DENIED)
+    events = (
+        AccessEvent.objects.visible_to(request.user)
+        .filter(person=person)
+        .exclude(action=AccessEvent.Action.DENIED)
+    )
     own = [pk for pk in (person.user_id, person.representative_id) if pk]
     if own:
         events = events.exclude(user_id__in=own)

@@ -158,7 +158,9 @@ def person_access_log(request, pk):
     person, _may_change, refusal = open_or_refuse(request, pk)
     if refusal:
         return refusal
-    events = AccessEvent.objects.filter(person=person).select_related("user")
+    events = (
+        AccessEvent.objects.visible_to(request.user).filter(person=person).select_related("user")
+    )
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     return render(
         request,

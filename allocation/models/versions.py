@@ -25,6 +25,14 @@ from ..domain import definition as ras
 KIND_CHOICES = [("person", "Person’s needs"), ("carer", "Carer’s needs")]
 
 
+class RasSchemeQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Schemes are public policy: anyone signed in may read them."""
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        return self
+
+
 class RasScheme(models.Model):
     """A family of versions: the council's RAS for people, or its RAS for carers."""
 
@@ -32,6 +40,8 @@ class RasScheme(models.Model):
     kind = models.CharField(max_length=10, choices=KIND_CHOICES)
     description = models.TextField(blank=True)
     history = HistoricalRecords()
+
+    objects = RasSchemeQuerySet.as_manager()
 
     class Meta:
         ordering = ["-kind", "name"]  # people's schemes first, then carers'

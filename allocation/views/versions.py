@@ -26,7 +26,7 @@ def schemes(request):
     )
     grouped = [
         (scheme, [v for v in versions if v.scheme_id == scheme.pk])
-        for scheme in RasScheme.objects.all()
+        for scheme in RasScheme.objects.visible_to(request.user)
     ]
     return render(
         request,

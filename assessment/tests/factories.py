@@ -27,8 +27,11 @@ def answers_for(version: RasVersion, seed: int = 0, *, level: str | None = None)
 
 
 def _practitioner_for(person):
+    """A practitioner of the person's team (made if the team has none yet)."""
+    from accounts.tests.factories import PractitionerFactory
+
     staff = User.objects.filter(role=Role.PRACTITIONER, team=person.team).first()
-    return staff or User.objects.filter(role=Role.PRACTITIONER).first()
+    return staff or PractitionerFactory(team=person.team)
 
 
 class InProgressAssessmentFactory(factory.Factory):

@@ -3,6 +3,7 @@
 from django import forms, template
 from django.utils.http import urlencode
 
+from core.money import format_pence, format_pounds
 from ui.forms import GovUKCheckboxes, GovUKDateInput, GovUKRadioSelect
 
 register = template.Library()
@@ -102,11 +103,10 @@ def elided_range(paginator, number):
 @register.filter
 def money(value) -> str:
     """Pounds as people write them: £1,250.50, and −£65.70 for a reduction."""
-    from decimal import Decimal, InvalidOperation
+    return format_pounds(value)
 
-    try:
-        amount = Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        return str(value)
-    sign = "−" if amount < 0 else ""
-    return f"{sign}£{abs(amount):,.2f}"
+
+@register.filter
+def pence(value) -> str:
+    """Whole pence as pounds: 125050 → £1,250.50."""
+    return format_pence(value)

@@ -6,7 +6,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from allocation.defaults import ensure_default_schemes
+from allocation import actions as allocation_actions
 from allocation.models import RasVersion
 from demo import actions
 from demo.generator import build_council
@@ -43,7 +43,7 @@ class Command(BaseCommand):
             raise CommandError(
                 "The database already holds people. Load the demo council into an empty database."
             )
-        ensure_default_schemes()
+        allocation_actions.ship_default_schemes(acting_user=None)
         versions = {kind: RasVersion.objects.live_on(kind) for kind in ("person", "carer")}
         if None in versions.values():
             raise CommandError(
