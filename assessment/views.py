@@ -103,6 +103,8 @@ def overview(request, pk):
             "can_decide": request.user.has_perm("assessment.decide_eligibility", assessment),
             "eligibility": getattr(assessment, "eligibility", None),
             "unanswered": len(assessment.unanswered()),
+            "next_question": (assessment.unanswered() or [None])[0],
+            "started": bool(assessment.answers),
         },
     )
 
@@ -148,7 +150,9 @@ def question(request, pk, code):
             "domain": assessment.version.parsed.domain_of(code),
             "number": position + 1,
             "count": len(codes),
-            "back": reverse("assessment:question", args=[assessment.pk, previous])
+            "back": reverse("assessment:check", args=[assessment.pk])
+            if request.GET.get("return") == "check"
+            else reverse("assessment:question", args=[assessment.pk, previous])
             if previous
             else reverse("assessment:overview", args=[assessment.pk]),
         },
