@@ -149,6 +149,9 @@ class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
         ),
     ]
     readonly_fields = ["last_login", "date_joined"]
+    # A plain multiple choice: the two-box widget's script puts aria-label on a bare span,
+    # which assistive technology ignores (axe: aria-prohibited-attr).
+    filter_horizontal = ()
     change_password_form = PasswordForm
     change_form_template = "admin/accounts/user/change_form.html"
 
