@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -77,6 +78,7 @@ def otp_verify(request):
     )
 
 
+@never_cache  # it shows the authenticator's secret
 @login_required
 def otp_setup(request):
     """Link an authenticator app, in two steps.
@@ -151,6 +153,7 @@ def _activation_step(request):
     )
 
 
+@never_cache  # it shows a new API token, once
 @login_required
 def profile(request):
     """The user's account: who they are, their authenticator apps and (for staff) API tokens."""

@@ -70,7 +70,9 @@ def test_staff_set_up_their_app_with_an_administrators_code_and_are_told(
         {"activation_code": issued.grouped.lower()},  # typed any old way
     )
     assert response.status_code == 302
-    page = client.get(response.headers["Location"]).content.decode()
+    setup = client.get(response.headers["Location"])
+    assert "no-store" in setup.headers["Cache-Control"]
+    page = setup.content.decode()
     assert "Set up your authenticator app" in page and 'id="otp-secret"' in page
     device = TOTPDevice.objects.get(user=pat, confirmed=False)
     secret = re.search(r'id="otp-secret">([A-Z2-7 ]+)<', page).group(1)
