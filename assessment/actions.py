@@ -360,7 +360,11 @@ def decide_eligibility(
     else:
         allocation._found_not_eligible()
     allocation.save()
-    _score(locked, unable_outcomes=frozenset(unable_set) if result.eligible else None)
+    allocation = _score(locked, unable_outcomes=frozenset(unable_set) if result.eligible else None)
+    if result.eligible:
+        from budgets.actions import propose_budget
+
+        propose_budget(allocation, acting_user=acting_user)
     if earlier_eligible and not result.eligible:
         _flag_current_budget(
             locked,

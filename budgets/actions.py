@@ -1,15 +1,25 @@
-"""Every write to a personal budget."""
+"""Every write to personal budgets, their funding, the funding panel and the reserve."""
 
 import datetime as dt
 
 from django.utils import timezone
 
-from core.actions import action, audit, because
-from core.money import format_pence, period_words
+from core.actions import ActionError, action, audit, because
+from core.dates import financial_year, weeks_left_in_year
+from core.money import WEEKS_PER_YEAR, format_pence, period_words
 from core.rules import check_all
 
 from . import rules
-from .models import PersonalBudget
+from .models import (
+    DirectPaymentOffer,
+    FundingStream,
+    ManagementShare,
+    PanelDecision,
+    PanelThreshold,
+    PersonalBudget,
+    Reserve,
+    ReserveDraw,
+)
 
 
 @action
@@ -22,17 +32,18 @@ def set_budget(
     start_date: dt.date,
     allocation=None,
     reason: str = "",
+    kind: str = PersonalBudget.Kind.PERSON,
 ) -> PersonalBudget:
-    """Give a person a new current budget, ending the one they had the day before it starts."""
+    """Give a person a new current budget straight away (support arranged before the RAS, or
+    an import), ending the one they had the day before it starts."""
     check_all(
         (rules.NotNegative,), PersonalBudget(amount_pence=amount_pence, start_date=start_date)
     )
-    current = PersonalBudget.objects.select_for_update().current().filter(person=person).first()
-    if current is not None:
-        end_budget(current, end_date=start_date - dt.timedelta(days=1), acting_user=acting_user)
+    _end_current(person, kind, start_date, acting_user)
     because("Budget agreed")
     budget = PersonalBudget.objects.create(
         person=person,
+        kind=kind,
         allocation=allocation,
         amount_pence=amount_pence,
         period=period,
@@ -48,6 +59,17 @@ def set_budget(
     return budget
 
 
+def _end_current(person, kind, start_date, acting_user) -> None:
+    current = (
+        PersonalBudget.objects.select_for_update()
+        .current()
+        .filter(person=person, kind=kind)
+        .first()
+    )
+    if current is not None:
+        end_budget(current, end_date=start_date - dt.timedelta(days=1), acting_user=acting_user)
+
+
 @action
 def end_budget(budget: PersonalBudget, *, end_date: dt.date, acting_user) -> PersonalBudget:
     check_all((rules.EndsAfterItStarts,), budget, end_date=end_date)
@@ -59,6 +81,364 @@ def end_budget(budget: PersonalBudget, *, end_date: dt.date, acting_user) -> Per
 
 
 @action
+def propose_budget(allocation, *, acting_user, start_date: dt.date | None = None) -> PersonalBudget:
+    """A proposed budget from an eligible assessment's indicative amount (its starting point).
+
+    A person's RAS amount is where support planning starts; the final amount is agreed with
+    the plan (guidance 11.22-11.28). A costed-plan route (complex needs) is marked, so the
+    plan's cost sets the budget.
+    """
+    person = allocation.assessment.person
+    kind = (
+        PersonalBudget.Kind.CARER
+        if allocation.assessment.kind == "carer"
+        else PersonalBudget.Kind.PERSON
+    )
+    for old in PersonalBudget.objects.select_for_update().filter(
+        person=person, kind=kind, status=PersonalBudget.Status.PROPOSED
+    ):
+        old._end(timezone.localdate())
+        because("Replaced by a newer proposal")
+        old.save()
+        audit(old, "Proposal replaced by a newer one", person=person)
+    because("Proposed from the assessment")
+    budget = PersonalBudget.objects.create(
+        person=person,
+        kind=kind,
+        allocation=allocation,
+        amount_pence=allocation.amount_pence,
+        indicative_pence=allocation.amount_pence,
+        period=allocation.period,
+        start_date=start_date or timezone.localdate(),
+        status=PersonalBudget.Status.PROPOSED,
+        costed_plan=bool(allocation.costed_plan_route),
+        created_by=acting_user if getattr(acting_user, "pk", None) else None,
+    )
+    audit(
+        budget,
+        f"Proposed {format_pence(budget.amount_pence)} {period_words(budget.period)} from the assessment"
+        + (" (costed plan)" if budget.costed_plan else ""),
+        person=person,
+    )
+    return budget
+
+
+def panel_threshold(on: dt.date | None = None) -> PanelThreshold | None:
+    on = on or timezone.localdate()
+    return (
+        PanelThreshold.objects.filter(effective_from__lte=on)
+        .order_by("-effective_from", "-id")
+        .first()
+    )
+
+
+def weekly_pence(amount_pence: int, period: str) -> int:
+    """A period's amount as a week's, for comparing with weekly thresholds and limits."""
+    if period == PersonalBudget.Period.YEAR:
+        return -(-amount_pence // WEEKS_PER_YEAR)
+    return amount_pence
+
+
+@action
+def set_panel_threshold(
+    *, acting_user, weekly_pence_: int, effective_from: dt.date
+) -> PanelThreshold:
+    if weekly_pence_ < 0:
+        raise ActionError("The threshold cannot be less than £0", code="BUD-THRESHOLD-NEGATIVE")
+    because("Threshold set")
+    threshold = PanelThreshold.objects.create(
+        weekly_pence=weekly_pence_, effective_from=effective_from, set_by=acting_user
+    )
+    audit(
+        threshold,
+        f"Funding panel threshold {format_pence(weekly_pence_)} a week above the RAS amount from "
+        f"{effective_from:%-d %B %Y}",
+    )
+    return threshold
+
+
+@action
+def record_dp_offer(
+    budget: PersonalBudget, *, acting_user, outcome: str, reason: str = "", offered_on=None
+) -> DirectPaymentOffer:
+    """Record that a direct payment was offered, and whether it was taken up or declined
+    (with the reason, in the person's words)."""
+    if outcome == DirectPaymentOffer.Outcome.DECLINED and not reason.strip():
+        raise ActionError("Enter why the direct payment was declined", code="BUD-DP-DECLINE-REASON")
+    because("Direct payment offered")
+    offer = DirectPaymentOffer.objects.create(
+        budget=budget,
+        offered_on=offered_on or timezone.localdate(),
+        offered_by=acting_user,
+        outcome=outcome,
+        reason=reason.strip(),
+    )
+    audit(
+        offer,
+        f"Direct payment offered: {offer.get_outcome_display().lower()}",
+        person=budget.person,
+    )
+    return offer
+
+
+def lacks_capacity_for_direct_payment(person) -> bool:
+    from assessment.models import CapacityAssessment
+
+    latest = CapacityAssessment.objects.latest_for(
+        person, CapacityAssessment.Decision.DIRECT_PAYMENT
+    )
+    return latest is not None and latest.outcome == CapacityAssessment.Outcome.LACKS_CAPACITY
+
+
+@action
+def agree_budget(
+    budget: PersonalBudget,
+    *,
+    acting_user,
+    amount_pence: int,
+    streams: dict[str, int],
+    shares: list[dict],
+    reason: str = "",
+    start_date: dt.date | None = None,
+    panel_decision: PanelDecision | None = None,
+) -> PersonalBudget:
+    """Agree a proposed budget's final amount, where the money comes from and how it is taken.
+
+    Refused with every broken rule (budgets/rules.py): streams and shares add up to the
+    amount; above the indicative amount needs reasons; further above it than the panel
+    threshold needs a panel decision; a direct payment needs a recorded offer taken up, and,
+    for someone who lacks capacity for it, an authorised person who agreed. A costed plan
+    above the RAS amount that no panel decided draws the difference from the reserve.
+    """
+    locked = PersonalBudget.objects.select_for_update().get(pk=budget.pk)
+    locked.amount_pence = amount_pence
+    threshold = panel_threshold(start_date)
+    offer = locked.dp_offers.order_by("-offered_on", "-id").first()
+    check_all(
+        rules.AGREEMENT_RULES,
+        locked,
+        streams=streams,
+        shares=shares,
+        reason=reason,
+        threshold_pence=threshold.weekly_pence if threshold else None,
+        panel_decision=panel_decision,
+        offer=offer,
+        lacks_capacity=lacks_capacity_for_direct_payment(locked.person),
+    )
+    start = start_date or timezone.localdate()
+    current = (
+        PersonalBudget.objects.select_for_update()
+        .current()
+        .filter(person=locked.person, kind=locked.kind)
+        .exclude(pk=locked.pk)
+        .first()
+    )
+    if current is not None:
+        end_budget(current, end_date=start - dt.timedelta(days=1), acting_user=acting_user)
+    locked.reason = reason.strip()
+    locked.start_date = start
+    locked.panel_decision = panel_decision
+    locked._activate()
+    locked.edit_version += 1
+    because("Budget agreed")
+    locked.save()
+    locked.streams.all().delete()
+    FundingStream.objects.bulk_create(
+        [FundingStream(budget=locked, stream=s, amount_pence=p) for s, p in streams.items() if p]
+    )
+    locked.shares.all().delete()
+    ManagementShare.objects.bulk_create(
+        [
+            ManagementShare(
+                budget=locked,
+                mode=share["mode"],
+                amount_pence=share["amount_pence"],
+                provider=share.get("provider", ""),
+                authorised_person=share.get("authorised_person", ""),
+                authorised_person_agreed_on=share.get("authorised_person_agreed_on"),
+            )
+            for share in shares
+            if share["amount_pence"]
+        ]
+    )
+    if locked.costed_plan and panel_decision is None and locked.above_indicative_pence:
+        draw_reserve(
+            locked,
+            kind=ReserveDraw.Kind.COSTED_PLAN,
+            reason=f"Costed plan above the RAS amount: {reason.strip()}"[:1000],
+            acting_user=acting_user,
+        )
+    audit(
+        locked,
+        f"Agreed {format_pence(amount_pence)} {period_words(locked.period)} from {start:%-d %B %Y}",
+        person=locked.person,
+    )
+    budget.refresh_from_db()
+    return locked
+
+
+def year_cost_pence(above_pence: int, period: str, on: dt.date) -> int:
+    """What an amount above the RAS costs in the rest of the financial year it starts in."""
+    if period == PersonalBudget.Period.WEEK:
+        return above_pence * weeks_left_in_year(on)
+    return above_pence
+
+
+@action
+def open_reserve(
+    *,
+    acting_user,
+    financial_year_label: str,
+    starts_on: dt.date,
+    ends_on: dt.date,
+    opening_pence: int,
+    source: str,
+) -> Reserve:
+    """Set a financial year's reserve (envelope × reserve %); set once, a new source replaces it."""
+    reserve = (
+        Reserve.objects.select_for_update().filter(financial_year=financial_year_label).first()
+    )
+    because("Reserve set")
+    if reserve is None:
+        reserve = Reserve.objects.create(
+            financial_year=financial_year_label,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            opening_pence=opening_pence,
+            source=source[:300],
+            set_by=acting_user if getattr(acting_user, "pk", None) else None,
+        )
+    else:
+        reserve.opening_pence = opening_pence
+        reserve.source = source[:300]
+        reserve.save()
+    audit(
+        reserve,
+        f"Reserve for {financial_year_label} set at {format_pence(opening_pence)}: {source}"[:300],
+    )
+    return reserve
+
+
+def reserve_for(day: dt.date) -> Reserve:
+    found = Reserve.objects.for_date(day)
+    if found is None:
+        label, _start, _end = financial_year(day)
+        raise ActionError(
+            f"There is no reserve for {label} yet: a commissioner sets it when the scheme is calibrated",
+            code="RES-NONE",
+        )
+    return found
+
+
+@action
+def draw_reserve(
+    budget: PersonalBudget,
+    *,
+    acting_user,
+    kind: str,
+    reason: str,
+    panel_decision: PanelDecision | None = None,
+    above_pence: int | None = None,
+    override_reason: str = "",
+) -> ReserveDraw:
+    """Draw this financial year's cost of a budget's amount above the RAS from the reserve,
+    from when it starts (or today, if it started earlier)."""
+    on = max(budget.start_date, timezone.localdate())
+    reserve = Reserve.objects.select_for_update().get(pk=reserve_for(on).pk)
+    above = budget.above_indicative_pence if above_pence is None else above_pence
+    amount = year_cost_pence(above, budget.period, on)
+    check_all(
+        (rules.ReserveStaysAboveZero,),
+        reserve,
+        amount_pence=amount,
+        override_reason=override_reason,
+    )
+    draw = ReserveDraw.objects.create(
+        reserve=reserve,
+        kind=kind,
+        person=budget.person,
+        budget=budget,
+        panel_decision=panel_decision,
+        amount_pence=amount,
+        reason=reason,
+        override_reason=override_reason.strip(),
+        drawn_by=acting_user,
+    )
+    audit(
+        draw,
+        f"Drew {format_pence(amount)} from the {reserve.financial_year} reserve"
+        + (" (below zero, with reasons)" if override_reason.strip() else ""),
+        person=budget.person,
+    )
+    return draw
+
+
+@action
+def reverse_draw(draw: ReserveDraw, *, acting_user, reason: str) -> ReserveDraw:
+    """Correct a draw with a reversing one: draws are never edited or deleted."""
+    if not reason.strip():
+        raise ActionError("Enter why the draw is being reversed", code="RES-REVERSAL-REASON")
+    reversal = ReserveDraw.objects.create(
+        reserve=draw.reserve,
+        kind=ReserveDraw.Kind.REVERSAL,
+        person=draw.person,
+        budget=draw.budget,
+        amount_pence=-draw.amount_pence,
+        reason=f"Reverses draw {draw.pk}: {reason.strip()}",
+        drawn_by=acting_user,
+    )
+    audit(reversal, f"Reversed a draw of {format_pence(draw.amount_pence)}", person=draw.person)
+    return reversal
+
+
+@action
+def panel_decide(
+    budget: PersonalBudget,
+    *,
+    acting_user,
+    requested_pence: int,
+    agreed_pence: int,
+    outcome: str,
+    reasons: str,
+    override_reason: str = "",
+) -> PanelDecision:
+    """A funding panel's decision on a budget above the RAS amount: the agreed difference is
+    drawn from the reserve (a draw below zero needs an override with reasons)."""
+    if not reasons.strip():
+        raise ActionError("Enter the panel’s reasons", code="PANEL-NO-REASONS")
+    if outcome == PanelDecision.Outcome.REFUSED:
+        agreed_pence = budget.indicative_pence or 0
+    because("Funding panel decided")
+    decision = PanelDecision.objects.create(
+        person=budget.person,
+        requested_pence=requested_pence,
+        agreed_pence=agreed_pence,
+        period=budget.period,
+        outcome=outcome,
+        reasons=reasons.strip(),
+        decided_by=acting_user,
+    )
+    above = max(0, agreed_pence - (budget.indicative_pence or 0))
+    if above:
+        draw_reserve(
+            budget,
+            kind=ReserveDraw.Kind.PANEL,
+            reason=reasons.strip()[:1000],
+            panel_decision=decision,
+            above_pence=above,
+            override_reason=override_reason,
+            acting_user=acting_user,
+        )
+    audit(
+        decision,
+        f"Funding panel {decision.get_outcome_display().lower()}: {format_pence(agreed_pence)} "
+        f"{period_words(budget.period)}",
+        person=budget.person,
+    )
+    return decision
+
+
+@action
 def flag_for_review(budget: PersonalBudget, *, reason: str, acting_user) -> PersonalBudget:
     """Mark a budget to be looked at again (for example, after an eligibility decision changed)."""
     budget.review_flagged_at = timezone.now()
@@ -67,3 +447,18 @@ def flag_for_review(budget: PersonalBudget, *, reason: str, acting_user) -> Pers
     budget.save()
     audit(budget, f"Flagged for review: {reason}"[:300], person=budget.person)
     return budget
+
+
+__all__ = [
+    "agree_budget",
+    "draw_reserve",
+    "end_budget",
+    "flag_for_review",
+    "open_reserve",
+    "panel_decide",
+    "propose_budget",
+    "record_dp_offer",
+    "reverse_draw",
+    "set_budget",
+    "set_panel_threshold",
+]
