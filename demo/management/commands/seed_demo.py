@@ -5,6 +5,7 @@ import os
 import sys
 import time
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -23,8 +24,31 @@ DEFAULT_DEMO_PASSWORD = "demo-council-2026"  # noqa: S105 - the made-up demo cou
 REASON = "Loaded with the demo council"
 
 
+LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "[::1]", "::1", "testserver"})
+
+
 def demo_password() -> str:
     return os.environ.get("DEMO_PASSWORD") or DEFAULT_DEMO_PASSWORD
+
+
+def refusal() -> str | None:
+    """Why the demo council must not be loaded here, if it must not.
+
+    Never in production. Elsewhere, the published password is only for a demo that answers on
+    this machine alone: a server others can reach needs a DEMO_PASSWORD of its own.
+    """
+    if settings.IS_PRODUCTION:
+        return (
+            "SELFDIRECT_ENV=production: the demo council is made up and is never loaded into "
+            "a council's real database."
+        )
+    reachable = [host for host in settings.ALLOWED_HOSTS if host not in LOCAL_HOSTS]
+    if reachable and demo_password() == DEFAULT_DEMO_PASSWORD:
+        return (
+            f"This server answers to {', '.join(reachable)}, and the demo sign-ins would have "
+            "the password published in the README. Set DEMO_PASSWORD to a password of your own."
+        )
+    return None
 
 
 def _at(day: dt.date, hour: int = 10) -> dt.datetime:
@@ -47,6 +71,9 @@ class Command(BaseCommand):
         parser.add_argument("--no-progress", action="store_true", help="No progress bar")
 
     def handle(self, *args, people, seed, if_empty, no_progress, **options):
+        reason = refusal()
+        if reason:
+            raise CommandError(reason)
         if people < 1:
             raise CommandError("--people must be at least 1")
         if Person.objects.exists():
