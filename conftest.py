@@ -30,6 +30,14 @@ def pytest_sessionfinish(session, exitstatus):
         session.exitstatus = 1
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache (counts and fragments are cached for a while)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 def valid_nhs_number(seed: int) -> str:
     """A valid test-range NHS number, different for each seed."""
     n = seed
