@@ -31,10 +31,16 @@ class Command(BaseCommand):
         parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
         parser.add_argument(
-            "--workers", type=int, default=None, help="Web processes (default 2 × cores + 1)"
+            "--workers",
+            type=int,
+            default=None,
+            help="Web processes (default 2 × cores + 1; 0 for a machine that only runs tasks)",
         )
         parser.add_argument(
-            "--task-workers", type=int, default=None, help="Task worker processes (default 1)"
+            "--task-workers",
+            type=int,
+            default=None,
+            help="Task worker processes (default 1; 0 for a machine that only serves pages)",
         )
         parser.add_argument("--no-migrate", action="store_true", help="Do not run migrations")
         parser.add_argument(
@@ -52,10 +58,12 @@ class Command(BaseCommand):
             raise CommandError("DJANGO_DEBUG is on: `make serve` serves with debugging off.")
         vendor = connection.vendor
         try:
-            web = workers or serving.web_workers()
+            web = serving.web_workers() if workers is None else workers
             tasks = serving.task_workers(vendor) if task_workers is None else task_workers
         except ValueError as error:
             raise CommandError(str(error)) from error
+        if web < 0 or tasks < 0 or web + tasks == 0:
+            raise CommandError("Give at least one web or task worker, and no negative numbers.")
         if not no_migrate:
             call_command("migrate", interactive=False, verbosity=0)
         if not options["no_collectstatic"]:
@@ -63,11 +71,13 @@ class Command(BaseCommand):
         connection.close()  # the children open their own
 
         scheme = "https (behind your proxy)" if settings.IS_PRODUCTION else "plain http"
+        where = f" on http://{host}:{port}" if web else ""
         self.stdout.write(
-            f"Selfdirect ({settings.SELFDIRECT_ENV}, {vendor}) on http://{host}:{port}: "
-            f"{web} web worker(s), {tasks} task worker(s), {scheme}. Ctrl+C stops it all."
+            f"Selfdirect ({settings.SELFDIRECT_ENV}, {vendor}){where}: {web} web worker(s), "
+            f"{tasks} task worker(s), {scheme}. Ctrl+C stops it all.",
         )
-        children = [subprocess.Popen(serving.web_command(host, port, web))]  # noqa: S603
+        self.stdout.flush()
+        children = [subprocess.Popen(serving.web_command(host, port, web))] if web else []  # noqa: S603
         children += [
             subprocess.Popen(serving.task_worker_command(index))  # noqa: S603
             for index in range(tasks)
