@@ -15,6 +15,7 @@ OWN_VARIABLES = (
     "SELFDIRECT_STAFF_OTP",
     "SELFDIRECT_PROXY_SSL_HEADER",
     "DJANGO_SETTINGS_MODULE",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",  # set by the browser tests for their live server
 )
 UNREACHABLE_POSTGRES = "postgres://selfdirect:secret@127.0.0.1:9/selfdirect"  # port 9: discard
 
