@@ -3,13 +3,14 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from accounts.models import AccessEvent
+from accounts.models import AccessEvent, Team
 
 from . import access, paging
 from .forms import BreakGlassForm, CaseloadFilterForm, FindPersonForm, PersonForm
@@ -104,7 +105,19 @@ def caseload(request):
             "count": count,
             "filtered": bool(filters),
             "holds_caseload": request.user.holds_caseload,
+            "team_name": _team_name(request.user.team_id),
         },
+    )
+
+
+def _team_name(team_id) -> str:
+    """The team's name, remembered for five minutes (teams are renamed rarely, if ever)."""
+    if team_id is None:
+        return ""
+    return cache.get_or_set(
+        f"team-name:{team_id}",
+        lambda: Team.objects.filter(pk=team_id).values_list("name", flat=True).first() or "",
+        300,
     )
 
 

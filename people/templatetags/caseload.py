@@ -9,11 +9,11 @@ escaped the same way, for the same markup.
 from django import template
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateformat import format as format_date
+from django.utils.dates import MONTHS_3
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 
-from people import domain
+from people import codes, domain
 
 register = template.Library()
 
@@ -30,23 +30,33 @@ ROW = (
 DIED = SafeString(' <strong class="govuk-tag govuk-tag--grey">Died</strong>')
 
 
-def _row(person, today):
-    end = person.date_of_death or today
+PRIMARY_SUPPORT_REASONS = dict(codes.PRIMARY_SUPPORT_REASONS)
+
+
+def _row(person, today, link, months):
+    born = person.date_of_birth
     return (
-        reverse("people:detail", args=[person.pk]),
+        link(person.pk),
         person.last_name,
         person.first_name,
         DIED if person.date_of_death else "",
         domain.format_nhs_number(person.nhs_number or "") or "–",
         person.council_person_id,
-        format_date(person.date_of_birth, "j M Y"),
-        domain.age_on(person.date_of_birth, end),
+        f"{born.day} {months[born.month]} {born.year}",  # the date filter's "j M Y"
+        domain.age_on(born, person.date_of_death or today),
         person.postcode or "–",
-        person.get_primary_support_reason_display(),
+        PRIMARY_SUPPORT_REASONS.get(person.primary_support_reason, person.primary_support_reason),
     )
 
 
 @register.simple_tag
 def caseload_rows(people):
     today = timezone.localdate()
-    return format_html_join("", ROW, (_row(person, today) for person in people))
+    # One reverse() for the page, not one per row: /people/1/ → "/people/" + id + "/".
+    prefix, suffix = reverse("people:detail", args=[1]).rsplit("1", 1)
+    months = {number: str(name).title() for number, name in MONTHS_3.items()}
+
+    def link(pk):
+        return f"{prefix}{pk}{suffix}"
+
+    return format_html_join("", ROW, (_row(p, today, link, months) for p in people))

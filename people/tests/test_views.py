@@ -190,6 +190,30 @@ class TestCaseload:
         assert len(deep) < len(full)  # the count is remembered for a minute
         assert len(names_on(response)) == PAGE_SIZE
 
+    def test_each_row_shows_the_person_s_details_escaped(
+        self, practitioner_client, make_person, team
+    ):
+        born = dt.date(1940, 5, 17)
+        person = make_person(
+            team=team,
+            first_name="<b>Iris</b>",
+            last_name="Marlow",
+            nhs_number="9434765919",
+            council_person_id="WX0000042",
+            date_of_birth=born,
+            date_of_death=dt.date(2025, 1, 2),
+            postcode="",
+            primary_support_reason="learning_disability",
+        )
+        body = practitioner_client.get("/people/").content.decode()
+        row = body.split(f'href="/people/{person.pk}/"')[1].split("</tr>")[0]
+        assert "Marlow, &lt;b&gt;Iris&lt;/b&gt;</a>" in row
+        assert '<strong class="govuk-tag govuk-tag--grey">Died</strong>' in row
+        assert "943 476 5919" in row and "WX0000042" in row
+        assert "17 May 1940 (84)" in row  # age at death
+        assert ">–</td>" in row  # no postcode
+        assert "Learning Disability Support" in row
+
     def test_each_person_listed_is_logged(
         self, practitioner_client, practitioner, make_person, team
     ):
