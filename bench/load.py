@@ -27,6 +27,76 @@ DISTINCT_REQUESTS = 6000
 GOAL_RATE = 300
 
 
+TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def _cpu_seconds(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / TICK
+
+
+def _descendants(root: int) -> list[int]:
+    parents = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parents[int(stat.parent.name)] = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+    found, frontier = [], [root]
+    while frontier:
+        parent = frontier.pop()
+        children = [pid for pid, ppid in parents.items() if ppid == parent]
+        found += children
+        frontier += children
+    return found
+
+
+def _machine_cpu_seconds() -> float:
+    """All CPU time spent on the machine so far (every process), from /proc/stat."""
+    try:
+        fields = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
+    except OSError:
+        return 0.0
+    busy = sum(int(v) for v in fields[:3]) + sum(int(v) for v in fields[5:8])  # not idle, iowait
+    return busy / TICK
+
+
+class CpuMeter:
+    """CPU seconds used by the server's processes and its PostgreSQL sessions, by this load
+    generator, and by everything else on the machine, over one run."""
+
+    def __init__(self, server_pid: int, database: str):
+        self.server_pid = server_pid
+        self.database = database
+
+    def _server_pids(self) -> list[int]:
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+                [self.database],
+            )
+            backends = [row[0] for row in cursor.fetchall()]
+        return _descendants(self.server_pid) + backends
+
+    def __enter__(self):
+        self.pids = self._server_pids()
+        self.start = {pid: _cpu_seconds(pid) for pid in self.pids}
+        self.own = time.process_time()
+        self.machine = _machine_cpu_seconds()
+        return self
+
+    def __exit__(self, *exc):
+        pids = self._server_pids()
+        self.server = sum(_cpu_seconds(pid) - self.start.get(pid, 0.0) for pid in pids)
+        self.generator = time.process_time() - self.own
+        self.others = max(0.0, _machine_cpu_seconds() - self.machine - self.server - self.generator)
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -156,11 +226,13 @@ def run(args, vendor: str) -> None:
         # Warm every worker's connections and caches before measuring anything.
         run_load("127.0.0.1", port, mix_requests, clients=10, seconds=0, warmup=WARMUP)
         rates = {}
+        database = connection.settings_dict["NAME"]
         for label, requests in (("mix", mix_requests), ("bare", bare_requests)):
             for clients in CLIENTS:
-                result = run_load(
-                    "127.0.0.1", port, requests, clients=clients, seconds=SECONDS, warmup=WARMUP
-                )
+                with CpuMeter(server.pid, database) as cpu:
+                    result = run_load(
+                        "127.0.0.1", port, requests, clients=clients, seconds=SECONDS, warmup=WARMUP
+                    )
                 rates[label, clients] = result.rate
                 what = (
                     "practitioner mix: caseload pages, filtered caseload, person pages"
@@ -186,6 +258,24 @@ def run(args, vendor: str) -> None:
                     where
                     + ", goal 0"
                     + (f", first: {result.first_error}" if result.errors else ""),
+                )
+                # What each answer cost the machine, whatever else ran on it: gunicorn's
+                # processes plus their PostgreSQL sessions (warm-up included, spread over the
+                # requests measured); and how much of the machine other processes took.
+                served = max(result.requests, 1) * (SECONDS + WARMUP) / SECONDS
+                report(
+                    f"load_{label}_{clients}_clients_server_cpu_per_request",
+                    cpu.server * 1000 / served,
+                    "ms",
+                    f"{where}; the load generator used {cpu.generator * 1000 / served:.2f} ms",
+                )
+                window = (SECONDS + WARMUP) * serving.cores()
+                report(
+                    f"load_{label}_{clients}_clients_other_processes_cpu",
+                    100 * cpu.others / window,
+                    "%",
+                    f"share of the machine's {serving.cores()} cores taken by processes outside "
+                    "this benchmark during the run: the rate above had the rest",
                 )
         for clients in CLIENTS:
             report(
