@@ -257,7 +257,8 @@ def run(args, vendor: str) -> None:
                     "errors",
                     where
                     + ", goal 0"
-                    + (f", first: {result.first_error}" if result.errors else ""),
+                    + (f", first: {result.first_error}" if result.errors else "")
+                    + f"; {result.retries} sent again after a recycled worker closed its connection",
                 )
                 # What each answer cost the machine, whatever else ran on it: gunicorn's
                 # processes plus their PostgreSQL sessions (warm-up included, spread over the

@@ -21,6 +21,9 @@ class Result:
     statuses: dict[int, int] = field(default_factory=dict)
     errors: int = 0  # non-2xx answers, broken connections and timeouts
     first_error: str = ""
+    # Requests sent again on a new connection because the server had closed a kept-alive one
+    # before answering (a worker recycled): what browsers and proxies do, not an error.
+    retries: int = 0
 
     @property
     def requests(self) -> int:
@@ -79,25 +82,37 @@ async def _client(
     timeout: float,
 ) -> None:
     reader = writer = None
+    reused = False
+    retry = None
     while time.perf_counter() < deadline:
-        request = next(requests)
+        request = retry or next(requests)
+        retry = None
         try:
             if writer is None:
                 reader, writer = await asyncio.wait_for(
                     asyncio.open_connection(host, port), timeout
                 )
+                reused = False
             started = time.perf_counter()
             writer.write(request)
             status, keep_alive = await asyncio.wait_for(_read_response(reader), timeout)
             elapsed = (time.perf_counter() - started) * 1000
         except (TimeoutError, OSError, asyncio.IncompleteReadError, ValueError) as error:
-            if measuring():
+            closed_before_answering = isinstance(error, ConnectionResetError) or (
+                isinstance(error, asyncio.IncompleteReadError) and not error.partial
+            )
+            if reused and closed_before_answering:
+                retry = request  # the server closed a kept-alive connection: send it again
+                if measuring():
+                    result.retries += 1
+            elif measuring():
                 result.errors += 1
                 result.first_error = result.first_error or repr(error)
             if writer is not None:
                 writer.close()
             reader = writer = None
             continue
+        reused = True
         if measuring():
             result.latencies_ms.append(elapsed)
             result.statuses[status] = result.statuses.get(status, 0) + 1
