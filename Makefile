@@ -11,6 +11,7 @@ UV := $(TOOLS)/bin/uv
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
+HOST ?= 127.0.0.1
 DEMO_PEOPLE ?= 5000
 DEMO_SEED ?= 2026
 
@@ -18,7 +19,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_PYTHON_DOWNLOADS := never
 export UV_NO_PROGRESS := 1
 
-.PHONY: run test test-fast bench lint migrations-check install install-dev assets e2e-deps clean
+.PHONY: run serve backup restore test test-fast bench lint migrations-check install install-dev assets e2e-deps clean
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -59,6 +60,21 @@ run: install
 	$(PY) manage.py db_worker --interval 1 --no-reload > var/worker.log 2>&1 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver 127.0.0.1:$(PORT) --noreload
+
+# The production stack: gunicorn (2 x cores + 1 workers), the task worker(s) and the reaper,
+# after migrations and collectstatic, against DATABASE_URL. SELFDIRECT_ENV=production applies
+# the production settings (and refuses SQLite); without it, plain HTTP for trying it locally.
+serve: install
+	@$(PY) manage.py serve --host $(HOST) --port $(PORT)
+
+# A PostgreSQL custom-format dump (or an SQLite online backup) in var/backups/.
+backup: install
+	@$(PY) manage.py backup
+
+# Restore a backup into the database DATABASE_URL names (it asks before replacing anything).
+restore: install
+	@if [ -z "$(FILE)" ]; then echo "Usage: make restore FILE=var/backups/<backup file>"; exit 2; fi
+	@$(PY) manage.py restore "$(FILE)"
 
 # The whole suite, browser journeys included. pytest's exit code 5 means it collected
 # nothing: that is a failure here (an empty suite proves nothing), reported as such.

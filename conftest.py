@@ -28,6 +28,14 @@ def pytest_sessionfinish(session, exitstatus):
         session.exitstatus = 1
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache (counts and fragments are cached for a while)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 def sign_in(client: Client, user, verified: bool = True) -> Client:
     """Sign a user in; staff also pass their second factor unless verified=False."""
     client.force_login(user)

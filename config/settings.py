@@ -2,6 +2,9 @@
 
 One settings module for every environment: SQLite by default so that `make run`
 works on a bare machine, PostgreSQL when DATABASE_URL says so (production, CI).
+`SELFDIRECT_ENV=production` is the one switch for a real deployment: HTTPS only (secure
+cookies, HSTS, redirect), and it refuses to start with DEBUG on, without
+DJANGO_SECRET_KEY or DJANGO_ALLOWED_HOSTS, or on SQLite.
 """
 
 import os
@@ -13,27 +16,34 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
 
+from config.env import (
+    ENVIRONMENTS,
+    PRODUCTION,
+    SettingError,
+    env_bool,
+    env_choice,
+    env_int,
+    env_list,
+    production_problems,
+    proxy_ssl_header,
+)
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("SELFDIRECT_VAR_DIR", BASE_DIR / "var"))
 TESTING = "pytest" in sys.modules
-
-
-def env_bool(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_list(name: str, default: str) -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+SELFDIRECT_ENV = env_choice("SELFDIRECT_ENV", ENVIRONMENTS, "development")
+IS_PRODUCTION = SELFDIRECT_ENV == PRODUCTION
 
 
 def _secret_key() -> str:
-    """Use DJANGO_SECRET_KEY; otherwise keep a generated key in var/ so sessions survive restarts."""
+    """Use DJANGO_SECRET_KEY; otherwise keep a generated key in var/ so sessions survive restarts.
+
+    Production never generates one: every web process behind the load balancer needs the
+    same key, so it must come from the environment (checked below).
+    """
     key = os.environ.get("DJANGO_SECRET_KEY")
-    if key:
-        return key
+    if key or IS_PRODUCTION:
+        return key or ""
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     path = VAR_DIR / "secret_key"
     if not path.exists():
@@ -44,7 +54,8 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 DEBUG = env_bool("DJANGO_DEBUG", False)
-ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")
+LOCAL_HOSTS = "127.0.0.1,localhost,[::1],testserver"
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "" if IS_PRODUCTION else LOCAL_HOSTS)
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
 
 # The council this deployment belongs to: shown in the header and on documents.
@@ -52,9 +63,9 @@ COUNCIL_NAME = os.environ.get("SELFDIRECT_COUNCIL_NAME", "Wexcombe Council")
 SERVICE_NAME = os.environ.get("SELFDIRECT_SERVICE_NAME", "Adult social care: your support")
 PHASE = os.environ.get("SELFDIRECT_PHASE", "Beta")
 # Staff second factor: "required" (the default) or "off" (the local demo only).
-STAFF_OTP = os.environ.get("SELFDIRECT_STAFF_OTP", "required")
+STAFF_OTP = env_choice("SELFDIRECT_STAFF_OTP", ("required", "off"), "required")
 # How long a break-glass reason opens a record outside the user's caseload.
-BREAK_GLASS_DURATION = timedelta(hours=int(os.environ.get("SELFDIRECT_BREAK_GLASS_HOURS", "8")))
+BREAK_GLASS_DURATION = timedelta(hours=env_int("SELFDIRECT_BREAK_GLASS_HOURS", 8))
 COUNCIL_PERSON_ID_PREFIX = os.environ.get("SELFDIRECT_PERSON_ID_PREFIX", "WX")
 
 INSTALLED_APPS = [
@@ -85,22 +96,32 @@ INSTALLED_APPS = [
     "assessment",
     "budgets",
     "demo",
+    "ops",
 ]
 
 MIDDLEWARE = [
+    # One JSON line per request (request id, user id, status, duration): outermost, so it
+    # sees every answer, redirects and refusals included.
+    "ops.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "core.middleware.WorkContextMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Everything past WhiteNoise may show personal data: never stored by browsers or proxies.
+    "ops.middleware.NoStoreMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "ops.middleware.IdleTimeoutMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "accounts.middleware.StaffSecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    # A database too busy to answer in time (SQLite's lock, PostgreSQL's lock_timeout) is a
+    # 503 with Retry-After, not an error page.
+    "ops.middleware.DatabaseBusyMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -126,7 +147,7 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'selfdirect.sqlite3'}",
-        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
         conn_health_checks=True,
     )
 }
@@ -136,6 +157,32 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
     }
+else:
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    # A database that does not answer fails a request (and /healthz) in seconds, not minutes.
+    _options.setdefault("connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 5))
+    # Parameters sent apart from the SQL, and each connection's repeated queries prepared
+    # once: PostgreSQL stops parsing and planning the same few queries on every request
+    # (a third to two thirds of its CPU per page, measured). Turn it off behind a pooler in
+    # transaction mode that cannot keep prepared statements (PgBouncer before 1.21).
+    if env_bool("DATABASE_PREPARED_STATEMENTS", True):
+        _options.setdefault("server_side_binding", True)
+        _options.setdefault("prepare_threshold", 2)
+
+if IS_PRODUCTION:
+    _problems = production_problems(
+        debug=DEBUG,
+        secret_key_set=bool(os.environ.get("DJANGO_SECRET_KEY")),
+        database_engine=DATABASES["default"]["ENGINE"],
+    )
+    if not ALLOWED_HOSTS:
+        _problems.append("DJANGO_ALLOWED_HOSTS is not set: name the host names it answers to")
+    if STAFF_OTP != "required":
+        _problems.append("SELFDIRECT_STAFF_OTP is off: staff must sign in with a second factor")
+    if _problems:
+        raise SettingError(
+            "SELFDIRECT_ENV=production refuses to start: " + "; ".join(_problems) + "."
+        )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -161,13 +208,26 @@ AUTH_PASSWORD_VALIDATORS = [
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_AGE = int(os.environ.get("SELFDIRECT_SESSION_SECONDS", str(8 * 3600)))
-# Set DJANGO_SECURE_COOKIES=1 behind HTTPS (every real deployment).
-SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", False)
+# The absolute limit of a signed-in session, and the idle one: a session unused for
+# SELFDIRECT_IDLE_MINUTES is signed out (ops.middleware.IdleTimeoutMiddleware).
+SESSION_COOKIE_AGE = env_int("SELFDIRECT_SESSION_SECONDS", 8 * 3600)
+SESSION_IDLE_TIMEOUT = timedelta(minutes=env_int("SELFDIRECT_IDLE_MINUTES", 30))
+# Production is HTTPS only; elsewhere DJANGO_SECURE_COOKIES=1 turns secure cookies on.
+SESSION_COOKIE_SECURE = IS_PRODUCTION or env_bool("DJANGO_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+if IS_PRODUCTION:
+    SECURE_SSL_REDIRECT = env_bool("SELFDIRECT_SSL_REDIRECT", True)
+    # Load balancers ask for /healthz over plain HTTP inside the council's network.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_HSTS_SECONDS = env_int("SELFDIRECT_HSTS_SECONDS", 365 * 24 * 3600)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SELFDIRECT_HSTS_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("SELFDIRECT_HSTS_PRELOAD", True)
+# Behind a proxy that ends TLS: the header it sets (and overwrites) to say the request came
+# over HTTPS, e.g. "X-Forwarded-Proto". Only set it when that proxy is the only way in.
+SECURE_PROXY_SSL_HEADER = proxy_ssl_header(os.environ.get("SELFDIRECT_PROXY_SSL_HEADER", ""))
 
 # Repeated failed sign-ins lock out (django-axes, with accounts.lockout's handler), two ways
 # within the same cool-off window:
@@ -177,9 +237,9 @@ X_FRAME_OPTIONS = "DENY"
 #   a morning's sign-ins by a few hundred staff, with their typing mistakes, stay well
 #   under it, while one machine can no longer try a password on every account.
 AXES_HANDLER = "accounts.lockout.LockoutHandler"
-AXES_FAILURE_LIMIT = int(os.environ.get("SELFDIRECT_LOCKOUT_FAILURES", "5"))
-LOCKOUT_ADDRESS_FAILURES = int(os.environ.get("SELFDIRECT_LOCKOUT_ADDRESS_FAILURES", "100"))
-AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("SELFDIRECT_LOCKOUT_MINUTES", "30")))
+AXES_FAILURE_LIMIT = env_int("SELFDIRECT_LOCKOUT_FAILURES", 5)
+LOCKOUT_ADDRESS_FAILURES = env_int("SELFDIRECT_LOCKOUT_ADDRESS_FAILURES", 100)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("SELFDIRECT_LOCKOUT_MINUTES", 30))
 AXES_LOCKOUT_PARAMETERS = ["username"]  # the address limit is the handler's own count
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
@@ -194,9 +254,7 @@ AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_ip"
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 # Staff set up a second factor only with a one-time activation code from an administrator.
-ACTIVATION_CODE_DURATION = timedelta(
-    hours=int(os.environ.get("SELFDIRECT_ACTIVATION_CODE_HOURS", "24"))
-)
+ACTIVATION_CODE_DURATION = timedelta(hours=env_int("SELFDIRECT_ACTIVATION_CODE_HOURS", 24))
 # Email (security notices: a second factor added or removed, a password changed). The demo
 # writes messages to files in var/mail/; production sets DJANGO_EMAIL_BACKEND to SMTP and
 # the EMAIL_* variables. Tests use Django's in-memory outbox.
@@ -205,7 +263,7 @@ EMAIL_BACKEND = os.environ.get(
 )
 EMAIL_FILE_PATH = VAR_DIR / "mail"
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
-EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
@@ -273,11 +331,32 @@ TASKS = {
     }
 }
 # A run whose worker has not reported progress for this long is re-queued by reap_tasks.
-TASK_STALE_AFTER = timedelta(minutes=int(os.environ.get("SELFDIRECT_TASK_STALE_MINUTES", "10")))
+TASK_STALE_AFTER = timedelta(minutes=env_int("SELFDIRECT_TASK_STALE_MINUTES", 10))
 
+# Logs go to standard error as JSON lines (one per request from ops.middleware, plus
+# warnings and errors), never with query strings: searches carry names, NHS numbers and
+# postcodes. SELFDIRECT_LOG_FORMAT=text gives plain lines for a terminal.
+LOG_FORMAT = env_choice("SELFDIRECT_LOG_FORMAT", ("json", "text"), "json")
+LOG_REQUESTS = env_bool("SELFDIRECT_LOG_REQUESTS", True)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"no_query_strings": {"()": "ops.logs.NoQueryStrings"}},
+    "formatters": {
+        "json": {"()": "ops.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["no_query_strings"],
+        },
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
+    "loggers": {
+        "selfdirect.requests": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # runserver's own access lines: kept, but through the same filter.
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from ops.views import healthz
+
 from . import views
 from .api import api
 
@@ -9,6 +11,7 @@ admin.site.site_title = "Selfdirect administration"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("healthz", healthz, name="healthz"),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("privacy/", views.privacy, name="privacy"),
     path("feedback/", views.feedback, name="feedback"),

@@ -1,11 +1,12 @@
-"""Stamp each request with how it reached us (a page, the API, the admin) and an id."""
+"""Stamp each request's work with how it reached us (a page, the API, the admin) and its id.
 
-import re
+The request id is the one the request log gave it (ops.middleware.RequestLogMiddleware, the
+outermost middleware), so an audit row and a log line of the same request share it.
+"""
+
 import uuid
 
 from . import context
-
-_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
 
 class WorkContextMiddleware:
@@ -13,9 +14,7 @@ class WorkContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        offered = request.headers.get("X-Request-ID", "")
-        request_id = offered if _REQUEST_ID.match(offered) else uuid.uuid4().hex
-        request.request_id = request_id
+        request_id = getattr(request, "request_id", None) or uuid.uuid4().hex
         if request.path.startswith("/api/"):
             via = "api"
         elif request.path.startswith("/admin/"):
@@ -24,8 +23,6 @@ class WorkContextMiddleware:
             via = "web"
         tokens = context.set_for_request(via, request_id)
         try:
-            response = self.get_response(request)
+            return self.get_response(request)
         finally:
             context.reset(tokens)
-        response["X-Request-ID"] = request_id
-        return response

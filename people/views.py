@@ -3,17 +3,18 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from accounts.models import AccessEvent
+from accounts.models import AccessEvent, Team
 from core.actions import ActionError
 from core.concurrency import EditConflict
 from core.http import page_name
 
-from . import access, actions
+from . import access, actions, paging
 from .forms import BreakGlassForm, CaseloadFilterForm, FindPersonForm, PersonForm
 from .history import history_entries
 from .models import Person
@@ -59,14 +60,48 @@ def open_or_refuse(request, pk, **kwargs):
     return person, request.user.has_perm("people.change_person", person), None
 
 
+# What a caseload row shows: fetched alone, so a page reads no more than it draws.
+CASELOAD_COLUMNS = (
+    "id",
+    "last_name",
+    "first_name",
+    "nhs_number",
+    "council_person_id",
+    "date_of_birth",
+    "date_of_death",
+    "postcode",
+    "primary_support_reason",
+)
+
+
 @staff_only
 def caseload(request):
-    """The team's caseload (or, for staff without one, the records they have opened)."""
+    """The team's caseload (or, for staff without one, the records they have opened).
+
+    Paged by keyset (`?after=<id>` / `?before=<id>`), so a deep page is as fast as the first;
+    the count is exact for the whole caseload and capped at 1,000 for a search.
+    """
     form = CaseloadFilterForm(request.GET or None)
     filters = form.filters() if request.GET else {}
-    people = Person.objects.visible_to(request.user).matching(**filters).select_related("team")
-    page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = list(page.object_list)
+    people = Person.objects.visible_to(request.user).matching(**filters)
+    page = paging.keyset_page(
+        people.only(*CASELOAD_COLUMNS),
+        after=request.GET.get("after"),
+        before=request.GET.get("before"),
+        size=PAGE_SIZE,
+        # A name of 3 letters or more is found by its trigrams; shorter ones match so many
+        # people that walking the caseload in order finds a page soonest.
+        walk_index=not any(len(word) >= 3 for word in filters.get("name", "").split()),
+    )
+    # A team's caseload changes slowly: its count may be a minute old. Records opened with a
+    # reason come and go with each grant, so those lists are counted every time (they are short).
+    scope = repr((request.user.pk, request.user.team_id, sorted(filters.items())))
+    count = paging.cheap_count(
+        people,
+        scope,
+        cap=paging.COUNT_CAP if filters else None,
+        seconds=paging.COUNT_SECONDS if request.user.holds_caseload else 0,
+    )
     access.log_listing(request.user, page.object_list, via=page_name(request))
     return render(
         request,
@@ -74,9 +109,22 @@ def caseload(request):
         {
             "form": form,
             "page": page,
+            "count": count,
             "filtered": bool(filters),
             "holds_caseload": request.user.holds_caseload,
+            "team_name": _team_name(request.user.team_id),
         },
+    )
+
+
+def _team_name(team_id) -> str:
+    """The team's name, remembered for five minutes (teams are renamed rarely, if ever)."""
+    if team_id is None:
+        return ""
+    return cache.get_or_set(
+        f"team-name:{team_id}",
+        lambda: Team.objects.filter(pk=team_id).values_list("name", flat=True).first() or "",
+        300,
     )
 
 
@@ -85,12 +133,35 @@ def person_detail(request, pk):
     person, may_change, refusal = open_or_refuse(request, pk)
     if refusal:
         return refusal
+    # Only what "Support now" shows: the answers and explanation lines stay in the database.
     context = {
         "person": person,
         "may_change": may_change,
         "tab": "details",
-        "budget": person.budgets.current().first(),
-        "assessment": person.assessments.select_related("allocation", "eligibility").first(),
+        "budget": person.budgets.current()
+        .only(
+            "id",
+            "person_id",
+            "kind",
+            "amount_pence",
+            "period",
+            "start_date",
+            "status",
+            "review_flagged_at",
+            "review_reason",
+        )
+        .first(),
+        "assessment": person.assessments.select_related("allocation")
+        .only(
+            "id",
+            "person_id",
+            "status",
+            "started_at",
+            "allocation__amount_pence",
+            "allocation__period",
+            "allocation__status",
+        )
+        .first(),
     }
     return render(request, "people/person_detail.html", context)
 

@@ -18,6 +18,12 @@ class GovUKRenderer(DjangoTemplates):
     field_template_name = "ui/forms/field.html"
 
 
+# One renderer for every form: its template engine caches the parsed templates. (A renderer
+# class given to a form is instantiated per form, which re-read and re-parsed every field
+# template from disk on every request.)
+GOVUK_RENDERER = GovUKRenderer()
+
+
 class GovUKRadioSelect(forms.RadioSelect):
     template_name = "ui/widgets/radios.html"
     option_template_name = "ui/widgets/radio_option.html"
@@ -143,7 +149,7 @@ BLANK_LABEL = "---------"
 class GovUKFormMixin:
     """Gives fields GOV.UK widgets and lets templates find errors in summary order."""
 
-    default_renderer = GovUKRenderer
+    default_renderer = GOVUK_RENDERER
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

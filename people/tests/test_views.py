@@ -21,6 +21,11 @@ def names_on(response) -> list[str]:
     return re.findall(r'href="/people/\d+/">([^<]+)</a>', response.content.decode())
 
 
+def link(body: str, rel: str) -> str:
+    """The query string of the page's Previous or Next link."""
+    return re.search(rf'href="(\?[^"]*)" rel="{rel}"', body).group(1).replace("&amp;", "&")
+
+
 @pytest.fixture
 def practitioner_client(client_for, practitioner):
     return client_for(practitioner)
@@ -115,25 +120,93 @@ class TestCaseload:
         assert "NHS number must only include numbers" in body
         assert "Select age from the list" in body
 
-    def test_pages_of_25_keep_the_filters(self, practitioner_client, team):
+    def test_pages_of_25_go_next_and_previous_and_keep_the_filters(self, practitioner_client, team):
         for i in range(PAGE_SIZE + 5):
             PersonFactory(team=team, first_name="Pat", last_name=f"Surname{i:02d}")
+        PersonFactory(team=team, first_name="Other", last_name="Aaron")
         first = practitioner_client.get("/people/?name=pat")
-        assert len(names_on(first)) == PAGE_SIZE
-        assert 'href="?name=pat&amp;page=2"' in first.content.decode()
-        second = practitioner_client.get("/people/?name=pat&page=2")
-        assert len(names_on(second)) == 5
+        body = first.content.decode()
+        assert names_on(first) == [f"Surname{i:02d}, Pat" for i in range(PAGE_SIZE)]
+        assert "30 people match your filters" in body
+        assert 'rel="prev"' not in body
+        second = practitioner_client.get(f"/people/{link(body, 'next')}")
+        assert "name=pat" in link(body, "next") and "after=" in link(body, "next")
+        assert names_on(second) == [f"Surname{i:02d}, Pat" for i in range(PAGE_SIZE, PAGE_SIZE + 5)]
+        body = second.content.decode()
+        assert 'rel="next"' not in body
+        back = practitioner_client.get(f"/people/{link(body, 'prev')}")
+        assert names_on(back) == names_on(first)
+
+    def test_a_deep_page_is_found_by_its_place_in_the_order_not_an_offset(
+        self, practitioner_client, team
+    ):
+        people = [PersonFactory(team=team, last_name=f"Name{i:02d}") for i in range(40)]
+        after = practitioner_client.get(f"/people/?after={people[30].pk}")
+        assert names_on(after) == [f"Name{i:02d}, Test" for i in range(31, 40)]
+        before = practitioner_client.get(f"/people/?before={people[30].pk}")
+        assert names_on(before) == [f"Name{i:02d}, Test" for i in range(5, 30)]
+
+    def test_a_cursor_from_outside_the_caseload_shows_only_the_caseload(
+        self, practitioner_client, team, other_team
+    ):
+        for i in range(3):
+            PersonFactory(team=team, last_name=f"Mine{i}")
+        theirs = PersonFactory(team=other_team, last_name="Mzzz")
+        page = practitioner_client.get(f"/people/?after={theirs.pk}")
+        assert "Mzzz" not in page.content.decode()
+        nowhere = practitioner_client.get("/people/?after=999999999")
+        assert names_on(nowhere) == [f"Mine{i}, Test" for i in range(3)]
+
+    def test_a_search_is_counted_up_to_a_cap(self, practitioner_client, team, monkeypatch):
+        monkeypatch.setattr("people.paging.COUNT_CAP", 3)
+        for i in range(5):
+            PersonFactory(team=team, first_name="Pat", last_name=f"Surname{i}")
+        body = practitioner_client.get("/people/?name=pat").content.decode()
+        assert "More than 3 people match your filters" in body
+        assert "5 people" in practitioner_client.get("/people/").content.decode()
 
     def test_query_count_does_not_grow_with_the_page(self, practitioner_client, team):
+        from django.core.cache import cache
+
         PersonFactory(team=team)
+        practitioner_client.get("/people/")  # a session's first visit also starts its idle clock
+        cache.clear()
         with CaptureQueriesContext(connection) as one:
             practitioner_client.get("/people/")
         for _ in range(PAGE_SIZE + 3):
             PersonFactory(team=team)
+        cache.clear()
         with CaptureQueriesContext(connection) as full:
             response = practitioner_client.get("/people/")
         assert len(names_on(response)) == PAGE_SIZE
         assert len(full) == len(one), [q["sql"] for q in full]
+        first = Person.objects.first()
+        with CaptureQueriesContext(connection) as deep:
+            response = practitioner_client.get(f"/people/?after={first.pk}")
+        assert len(deep) < len(full)  # the count is remembered for a minute
+        assert len(names_on(response)) == PAGE_SIZE
+
+    def test_each_row_shows_the_person_s_details_escaped(self, practitioner_client, team):
+        born = dt.date(1940, 5, 17)
+        person = PersonFactory(
+            team=team,
+            first_name="<b>Iris</b>",
+            last_name="Marlow",
+            nhs_number="9434765919",
+            council_person_id="WX0000042",
+            date_of_birth=born,
+            date_of_death=dt.date(2025, 1, 2),
+            postcode="",
+            primary_support_reason="learning_disability",
+        )
+        body = practitioner_client.get("/people/").content.decode()
+        row = body.split(f'href="/people/{person.pk}/"')[1].split("</tr>")[0]
+        assert "Marlow, &lt;b&gt;Iris&lt;/b&gt;</a>" in row
+        assert '<strong class="govuk-tag govuk-tag--grey">Died</strong>' in row
+        assert "943 476 5919" in row and "WX0000042" in row
+        assert "17 May 1940 (84)" in row  # age at death
+        assert ">–</td>" in row  # no postcode
+        assert "Learning Disability Support" in row
 
     def test_each_person_listed_is_logged(self, practitioner_client, practitioner, team):
         people = [PersonFactory(team=team) for _ in range(3)]

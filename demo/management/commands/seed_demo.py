@@ -3,6 +3,7 @@
 import sys
 import time
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
@@ -14,6 +15,28 @@ from demo.passwords import DEFAULT_DEMO_PASSWORD, demo_password
 from people.models import Person
 
 __all__ = ["DEFAULT_DEMO_PASSWORD", "demo_password"]
+
+LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "[::1]", "::1", "testserver"})
+
+
+def refusal() -> str | None:
+    """Why the demo council must not be loaded here, if it must not.
+
+    Never in production. Elsewhere, the published password is only for a demo that answers on
+    this machine alone: a server others can reach needs a DEMO_PASSWORD of its own.
+    """
+    if settings.IS_PRODUCTION:
+        return (
+            "SELFDIRECT_ENV=production: the demo council is made up and is never loaded into "
+            "a council's real database."
+        )
+    reachable = [host for host in settings.ALLOWED_HOSTS if host not in LOCAL_HOSTS]
+    if reachable and demo_password() == DEFAULT_DEMO_PASSWORD:
+        return (
+            f"This server answers to {', '.join(reachable)}, and the demo sign-ins would have "
+            "the password published in the README. Set DEMO_PASSWORD to a password of your own."
+        )
+    return None
 
 
 class Command(BaseCommand):
@@ -32,6 +55,9 @@ class Command(BaseCommand):
         parser.add_argument("--no-progress", action="store_true", help="No progress bar")
 
     def handle(self, *args, people, seed, if_empty, no_progress, **options):
+        reason = refusal()
+        if reason:
+            raise CommandError(reason)
         if people < 1:
             raise CommandError("--people must be at least 1")
         if Person.objects.exists():
