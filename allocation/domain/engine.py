@@ -57,6 +57,7 @@ from core.money import PENNY, annual_multiplier, format_pounds, round_pence
 
 MAX_OPTIONS = 127  # choices are int8
 _WORD_SPACE = 1 << 16
+_TABLE_SPACE = 1 << 18  # entries in a group's tables, all patterns together (1 MB of int32)
 _INT64_LIMIT = 2**62  # products below this are safe in int64
 _CHUNK = 131_072  # rows per block: keeps a block's columns in cache while packing
 _COMPLEX_SHIFT = 24  # need tables: points in the low 24 bits, complex answers above
@@ -80,8 +81,15 @@ class _Group:
 
     questions: tuple[int, ...]
     radices: tuple[int, ...]
-    table: np.ndarray  # int32, one entry per key (with the folded counts: module docstring)
+    table: np.ndarray  # int32, one entry per key per pattern (folded counts: module docstring)
     reducible: bool = True  # need groups: may support from family and friends reduce it?
+    keys: int = 0  # entries in one pattern's table
+    offsets: np.ndarray | None = None  # int32 by unable mask: where that pattern's table starts
+
+    @property
+    def provisional(self) -> np.ndarray:
+        """The table counting every answer (the last pattern)."""
+        return self.table[self.table.size - self.keys :]
 
 
 @dataclass(frozen=True, eq=False)
@@ -236,8 +244,17 @@ def compile_scheme(definition: Definition) -> CompiledScheme:
         money_pence=issued_pence_table(
             definition.allocation, definition.minimum, definition.maximum, max_net
         ),
-        need_groups=_groups(reducible_positions, counts, need_tables)
-        + _groups(fixed_positions, counts, need_tables, reducible=False),
+        need_groups=_groups(
+            reducible_positions, counts, need_tables, linked=linked, outcome_count=len(codes)
+        )
+        + _groups(
+            fixed_positions,
+            counts,
+            need_tables,
+            reducible=False,
+            linked=linked,
+            outcome_count=len(codes),
+        ),
         support_groups=_groups(support_positions, counts, support_tables),
         outcome_codes=codes,
         question_outcomes=linked,
@@ -249,34 +266,76 @@ def compile_scheme(definition: Definition) -> CompiledScheme:
 
 
 def _groups(
-    positions: list[int], counts: np.ndarray, values: np.ndarray, *, reducible: bool = True
+    positions: list[int],
+    counts: np.ndarray,
+    values: np.ndarray,
+    *,
+    reducible: bool = True,
+    linked: np.ndarray | None = None,
+    outcome_count: int = 0,
 ) -> tuple[_Group, ...]:
-    """Pack consecutive questions while their joint answers fit a 16-bit key."""
-    groups, current, size = [], [], 1
+    """Pack questions while their joint answers fit a 16-bit key and their tables (one per
+    pattern of outcomes found unmet) stay small; questions sharing outcomes go together."""
+    if linked is not None:
+        positions = sorted(positions, key=lambda q: int(linked[q]))  # stable: same links meet
+    groups, current, size, masks = [], [], 1, set()
     for q in positions:
         radix = int(counts[q]) + 1
-        if current and size * radix > _WORD_SPACE:
-            groups.append(_group(current, counts, values, reducible))
-            current, size = [], 1
+        mask = 0 if linked is None else int(linked[q])
+        patterns = len((masks | {mask}) - {0})
+        if current and (size * radix > _WORD_SPACE or (size * radix << patterns) > _TABLE_SPACE):
+            groups.append(_group(current, counts, values, reducible, linked, outcome_count))
+            current, size, masks = [], 1, set()
         current.append(q)
         size *= radix
+        masks.add(mask)
     if current:
-        groups.append(_group(current, counts, values, reducible))
+        groups.append(_group(current, counts, values, reducible, linked, outcome_count))
     return tuple(groups)
 
 
 def _group(
-    questions: list[int], counts: np.ndarray, values: np.ndarray, reducible: bool = True
+    questions: list[int],
+    counts: np.ndarray,
+    values: np.ndarray,
+    reducible: bool = True,
+    linked: np.ndarray | None = None,
+    outcome_count: int = 0,
 ) -> _Group:
+    """One table per pattern of the group's distinct outcome links (bit k of the pattern set
+    when the k-th link has an outcome found unmet), laid end to end; the last pattern counts
+    every answer (the provisional table). `offsets[unable mask]` is where a person's table starts."""
     radices = tuple(int(counts[q]) + 1 for q in questions)
-    # Axis k-1-j holds question j's digit, so C-order ravel gives key = sum(digit_j * m_j).
-    table = np.zeros(radices[::-1], dtype=np.int64)
-    for j, q in enumerate(questions):
-        by_digit = np.concatenate(([0], values[q, : counts[q]])).astype(np.int64)
-        shape = [1] * len(questions)
-        shape[len(questions) - 1 - j] = radices[j]
-        table += by_digit.reshape(shape)
-    return _Group(tuple(questions), radices, table.ravel().astype(np.int32), reducible)
+    keys = int(np.prod(radices, dtype=np.int64))
+    masks = [] if linked is None else sorted({int(linked[q]) for q in questions} - {0})
+    tables = []
+    for pattern in range(1 << len(masks)):
+        counted = {m for k, m in enumerate(masks) if pattern >> k & 1}
+        # Axis k-1-j holds question j's digit, so C-order ravel gives key = sum(digit_j * m_j).
+        table = np.zeros(radices[::-1], dtype=np.int64)
+        for j, q in enumerate(questions):
+            if linked is not None and int(linked[q]) and int(linked[q]) not in counted:
+                continue
+            by_digit = np.concatenate(([0], values[q, : counts[q]])).astype(np.int64)
+            shape = [1] * len(questions)
+            shape[len(questions) - 1 - j] = radices[j]
+            table += by_digit.reshape(shape)
+        tables.append(table.ravel())
+    offsets = None
+    if masks:
+        unable = np.arange(1 << outcome_count, dtype=np.int64)
+        pattern = np.zeros(unable.size, dtype=np.int64)
+        for k, m in enumerate(masks):
+            pattern |= ((unable & m) != 0).astype(np.int64) << k
+        offsets = (pattern * keys).astype(np.int32)
+    return _Group(
+        tuple(questions),
+        radices,
+        np.concatenate(tables).astype(np.int32),
+        reducible,
+        keys=keys,
+        offsets=offsets,
+    )
 
 
 def issued_pence_table(
@@ -471,13 +530,8 @@ def _checked_masks(scheme: CompiledScheme, unable_masks, rows: int) -> np.ndarra
     return masks.astype(np.int32, copy=False)
 
 
-def pack(
-    scheme: CompiledScheme, choices: np.ndarray, *, unable_masks: np.ndarray | None = None
-) -> PackedChoices:
-    """Pack a choice matrix into per-group words (layout in the module docstring).
-
-    With `unable_masks`, answers to questions none of whose outcomes was found unmet are
-    packed as unanswered, so they score nothing."""
+def pack(scheme: CompiledScheme, choices: np.ndarray) -> PackedChoices:
+    """Pack a choice matrix into per-group words (layout in the module docstring)."""
     choices = np.asarray(choices)
     if choices.ndim != 2 or choices.shape[1] != len(scheme.question_codes):
         raise ValueError(
@@ -486,15 +540,9 @@ def pack(
     if choices.dtype != np.int8:
         raise ValueError("Choices must be int8 option indexes (-1 for no answer)")
     rows = choices.shape[0]
-    masks = _checked_masks(scheme, unable_masks, rows)
     need = np.empty((len(scheme.need_groups), rows), dtype=np.uint16)
     support = np.empty((len(scheme.support_groups), rows), dtype=np.uint16)
     counts = scheme.option_counts
-    linked = scheme.question_outcomes
-    by_outcomes: dict[int, list[int]] = {}
-    if masks is not None:
-        for q in np.flatnonzero(linked).tolist():
-            by_outcomes.setdefault(int(linked[q]), []).append(q)
     for start in range(0, rows, _CHUNK):
         block = choices[start : start + _CHUNK]
         if block.strides[0] != 1:  # make each question's column contiguous, a block at a time
@@ -506,44 +554,42 @@ def pack(
                     f"Choices for question {scheme.question_codes[q]!r} must be -1 to "
                     f"{counts[q] - 1}"
                 )
-        columns: dict[int, np.ndarray] = {}
-        if by_outcomes:
-            chunk_masks = masks[start : start + _CHUNK]
-            for outcomes, questions in by_outcomes.items():
-                counted = (chunk_masks & outcomes) != 0
-                for q in questions:
-                    columns[q] = np.where(counted, block[:, q], np.int8(-1))
         for words, groups in ((need, scheme.need_groups), (support, scheme.support_groups)):
             for g, group in enumerate(groups):
-                _pack_block(block, group, words[g, start : start + _CHUNK], columns)
+                _pack_block(block, group, words[g, start : start + _CHUNK])
     return PackedChoices(need_words=need, support_words=support)
 
 
-def _pack_block(
-    block: np.ndarray, group: _Group, out: np.ndarray, columns: dict | None = None
-) -> None:
+def _pack_block(block: np.ndarray, group: _Group, out: np.ndarray) -> None:
     """Horner's rule on choices (not digits), then add sum(m_j) once: choice + 1 = digit.
 
     Works in int16 with wrap-around; the true key is < 65,536, so the uint16 view is exact.
-    `columns` replaces some questions' columns (the eligible-needs masking).
     """
-    columns = columns or {}
-
-    def column(q):
-        found = columns.get(q)
-        return block[:, q] if found is None else found
-
     word = out.view(np.int16)
     questions, radices = group.questions, group.radices
-    word[...] = column(questions[-1])
+    word[...] = block[:, questions[-1]]
     for j in range(len(questions) - 2, -1, -1):
         np.multiply(word, radices[j], out=word, casting="unsafe")
-        np.add(word, column(questions[j]), out=word, casting="unsafe")
+        np.add(word, block[:, questions[j]], out=word, casting="unsafe")
     offset, weight = 0, 1
     for radix in radices:
         offset += weight
         weight *= radix
     np.add(out, offset % _WORD_SPACE, out=out)
+
+
+def _checked_masks(scheme: CompiledScheme, unable_masks, rows: int) -> np.ndarray | None:
+    if unable_masks is None:
+        return None
+    masks = np.asarray(unable_masks)
+    if masks.shape != (rows,):
+        raise ValueError(f"Expected unable masks of shape ({rows},), got {masks.shape}")
+    if masks.size and not np.issubdtype(masks.dtype, np.integer):
+        raise ValueError("Unable masks must be integers (bit i = outcome_codes[i])")
+    top = 1 << len(scheme.outcome_codes)
+    if masks.size and (masks.min() < 0 or masks.max() >= top):
+        raise ValueError(f"Unable masks must be between 0 and {top - 1}")
+    return masks.astype(np.int32, copy=False)
 
 
 def score(
@@ -554,38 +600,43 @@ def score(
 ) -> Scores:
     """Need, reduction and net points for every person; -1 choices count for nothing.
 
-    `unable_masks` ((N,) integers, bit i = `scheme.outcome_codes[i]` found unable) counts
-    eligible needs only; None counts every need (provisional). Packed choices were packed
-    with or without masks already, so they cannot take masks here."""
-    if isinstance(choices, PackedChoices):
-        if unable_masks is not None:
-            raise ValueError("Give the unable masks to pack(), which these choices came from")
-        packed = choices
-    else:
-        packed = pack(scheme, choices, unable_masks=unable_masks)
+    `unable_masks` ((N,) integers, bit i set when the decision found the person unable to
+    achieve `scheme.outcome_codes[i]`) counts eligible needs only; None counts every need
+    (provisional). Each need group looks its points up in the table for the person's
+    pattern of unmet outcomes: two more array operations a group than a provisional score."""
+    packed = choices if isinstance(choices, PackedChoices) else pack(scheme, choices)
     if len(packed.need_words) != len(scheme.need_groups) or len(packed.support_words) != len(
         scheme.support_groups
     ):
         raise ValueError("These packed choices were made for a different version")
     rows = len(packed)
+    masks = _checked_masks(scheme, unable_masks, rows)
     big = scheme.max_net_points * 100 >= 2**31  # need * percent must not overflow int32
     reducible = np.zeros(rows, dtype=np.int32)
     fixed_groups = any(not g.reducible for g in scheme.need_groups)
     fixed = np.zeros(rows, dtype=np.int32) if fixed_groups else None
     percent = np.zeros(rows, dtype=np.int32)
-    scratch = np.empty(min(rows, _CHUNK * 2), dtype=np.int32)
+    block = min(rows, _CHUNK * 2)
+    scratch = np.empty(block, dtype=np.int32)
+    index = np.empty(block, dtype=np.int32) if masks is not None else None
     for start in range(0, rows, _CHUNK * 2):
         stop = min(rows, start + _CHUNK * 2)
         tmp = scratch[: stop - start]
         for g, group in enumerate(scheme.need_groups):
-            np.take(group.table, packed.need_words[g, start:stop], out=tmp)
+            words = packed.need_words[g, start:stop]
+            if masks is None or group.offsets is None:
+                np.take(group.provisional, words, out=tmp)
+            else:
+                where = index[: stop - start]
+                np.take(group.offsets, masks[start:stop], out=where)
+                np.add(where, words, out=where)
+                np.take(group.table, where, out=tmp)
             part = (reducible if group.reducible else fixed)[start:stop]
             part += tmp
         part = percent[start:stop]
         for g, group in enumerate(scheme.support_groups):
             np.take(group.table, packed.support_words[g, start:stop], out=tmp)
             part += tmp
-    costed = None
     if scheme.has_complex:
         low = (1 << _COMPLEX_SHIFT) - 1
         complex_count = reducible >> _COMPLEX_SHIFT
@@ -597,9 +648,9 @@ def score(
     else:
         costed = np.zeros(rows, dtype=bool)
     if scheme.has_stops:
-        stopped = (percent >> _STOP_SHIFT) > 0
+        going_on = (percent >> _STOP_SHIFT) == 0
         percent &= (1 << _STOP_SHIFT) - 1
-        percent[stopped] = 0
+        np.multiply(percent, going_on, out=percent)
     np.minimum(percent, scheme.informal_cap, out=percent)
     need = reducible + fixed if fixed is not None else reducible.copy()
     if big:

@@ -36,10 +36,7 @@ def _chosen(question, answers):
 def _counts(question, unable_outcomes) -> bool:
     if unable_outcomes is None or len(question.outcomes) == 0:
         return True
-    for outcome in question.outcomes:
-        if outcome in unable_outcomes:
-            return True
-    return False
+    return any(outcome in unable_outcomes for outcome in question.outcomes)
 
 
 def score_one(

@@ -205,9 +205,8 @@ def test_masks_out_of_range_are_refused(scheme):
         engine.score(scheme, choices, unable_masks=np.array([1 << 20]))
     with pytest.raises(ValueError, match="shape"):
         engine.score(scheme, choices, unable_masks=np.array([1, 2]))
-    packed = engine.pack(scheme, choices)
-    with pytest.raises(ValueError, match="pack"):
-        engine.score(scheme, packed, unable_masks=np.array([1]))
+    packed = engine.pack(scheme, choices)  # packed once, scored under any decision
+    assert engine.score(scheme, packed, unable_masks=np.array([0])).need.tolist() == [0]
 
 
 def test_a_complex_answer_sends_the_person_to_a_costed_plan(scheme):

@@ -320,8 +320,47 @@ def test_every_layout_scores_the_same(data):
     people = data.draw(st.lists(loose_answers(definition), min_size=1, max_size=20))
     choices, _ = engine.encode_many(scheme, people)
     expected = [reference.score_one(definition, a)[3] for a in people]
+    decisions = [data.draw(unable_sets().filter(lambda u: u is not None)) for _ in people]
+    masks = engine.unable_masks(scheme, decisions)
+    eligible = [reference.score_one(definition, a, u)[3] for a, u in zip(people, decisions)]
     for layout in (choices, np.ascontiguousarray(choices), engine.pack(scheme, choices)):
         assert engine.score(scheme, layout).net.tolist() == expected
+        assert engine.score(scheme, layout, unable_masks=masks).net.tolist() == eligible
+
+
+def test_groups_keep_a_table_for_each_pattern_of_unmet_outcomes():
+    """Questions linked to different outcomes share a word; each pattern of which of those
+    outcomes were found unmet has its own table, and a group's tables stay within 1 MB."""
+    codes = outcome_codes("person")
+    questions = [
+        {
+            "code": f"q{i}",
+            "text": "Q?",
+            "outcomes": [codes[i % 10]],
+            "options": [{"code": f"o{j}", "label": "L", "points": j * (i + 1)} for j in range(6)],
+        }
+        for i in range(12)
+    ]
+    scheme = engine.compile_scheme(
+        parse(
+            {
+                "domains": [{"code": "d", "title": "D", "questions": questions}],
+                "allocation": {"price_per_point": "1"},
+            }
+        )
+    )
+    for group in scheme.need_groups:
+        patterns = len({int(scheme.question_outcomes[q]) for q in group.questions})
+        assert group.table.size == group.keys << patterns <= 1 << 18
+        assert group.offsets.size == 1 << len(codes)
+    rng = np.random.default_rng(5)
+    choices = rng.integers(-1, 6, size=(3000, 12)).astype(np.int8)
+    masks = rng.integers(0, 1 << 10, size=3000)
+    linked = scheme.question_outcomes
+    counted = (masks[:, None] & linked[None, :]) != 0
+    points = np.where(choices >= 0, choices, 0) * np.arange(1, 13)
+    expected = (points * counted).sum(axis=1)
+    assert engine.score(scheme, choices, unable_masks=masks).need.tolist() == expected.tolist()
 
 
 def test_packing_splits_questions_into_16_bit_groups():
@@ -496,7 +535,9 @@ def test_encode_accepts_a_complete_set_of_answers():
 def _issued(scheme, answers, unable=None) -> int:
     choices, _ = engine.encode_many(scheme, [answers])
     masks = None if unable is None else engine.unable_masks(scheme, [unable])
-    return int(engine.amounts_pence(scheme, engine.score(scheme, choices, unable_masks=masks).net)[0])
+    return int(
+        engine.amounts_pence(scheme, engine.score(scheme, choices, unable_masks=masks).net)[0]
+    )
 
 
 @SETTINGS
@@ -593,9 +634,10 @@ def test_support_from_family_and_friends_never_reduces_needs_it_may_not_reduce(d
     changed = {**answers, question.code: data.draw(st.sampled_from(question.options)).code}
     before = reference.score_one(definition, answers)
     after = reference.score_one(definition, changed)
-    difference = question.option(changed[question.code]).points - question.option(
-        answers[question.code]
-    ).points
+    difference = (
+        question.option(changed[question.code]).points
+        - question.option(answers[question.code]).points
+    )
     assert after[3] - before[3] == difference
     choices, _ = engine.encode_many(scheme, [answers, changed])
     scores = engine.score(scheme, choices)
@@ -647,9 +689,7 @@ def test_explanation_lines_add_up_to_the_amount(data):
     answer_lines = [line for line in result.lines if line.kind == "answer"]
     assert sum(line.points for line in answer_lines) - reduction == net
     shown = [
-        line.question_code
-        for line in result.lines
-        if line.kind in ("answer", "not_eligible_need")
+        line.question_code for line in result.lines if line.kind in ("answer", "not_eligible_need")
     ]
     scored = [
         q.code
