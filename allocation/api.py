@@ -1,4 +1,5 @@
-"""The RAS in the API: list versions, read one, and score a set of answers with it."""
+"""The RAS in the API: list versions, read one, score a set of answers with it, and read
+the council's reference rates."""
 
 import datetime as dt
 from typing import Any
@@ -7,11 +8,13 @@ from ninja import Path, Router, Schema, Status
 from ninja.errors import HttpError
 
 from config.api_errors import READ_ERRORS, WRITE_ERRORS
+from core.money import pounds_text
 
 from .domain import engine
+from .domain import rates as catalogue
 from .domain.definition import to_dict
 from .domain.explanation import line_json
-from .models import RasVersion
+from .models import RasVersion, ReferenceRate
 from .views.common import manages_ras
 
 router = Router()
@@ -55,6 +58,8 @@ class ScoreOut(Schema):
     points: int
     need_points: int
     reduction_points: int
+    at_maximum: bool
+    costed_plan_route: list[str]
     weekly_amount: str | None
     amount: str
     period: str
@@ -117,10 +122,16 @@ def get_version(request, version_id: int = Path(..., ge=1, le=MAX_ID)):
     summary="Score a set of answers",
 )
 def score(request, body: ScoreIn, version_id: int = Path(..., ge=1, le=MAX_ID)):
-    """Points, the amount and every line that explains it. Every question must be answered;
-    unknown or missing question and option codes are refused with 422, naming each one:
-    each item of `detail` has `type` (unknown_question, unknown_option or missing_answer),
-    `code`, `question` and a plain-English `message`."""
+    """Points, the amount and every line that explains it, as a provisional amount (before an
+    eligibility decision every need counts). `at_maximum` says the amount is the scheme's
+    maximum; `costed_plan_route` lists the questions whose answers are complex needs, which
+    send the person to a costed plan (the final budget is the cost of the support plan and
+    this amount only a guide), empty otherwise.
+
+    Every question must be answered; unknown or missing question and option codes, and
+    answers that contradict each other, are refused with 422, naming each one: each item of
+    `detail` has `type` (unknown_question, unknown_option, missing_answer or
+    contradictory_answers), `code`, `question` and a plain-English `message`."""
     version = _get(request, version_id)
     try:
         explanation = engine.explain(version.compiled, body.answers)
@@ -145,6 +156,42 @@ def score(request, body: ScoreIn, version_id: int = Path(..., ge=1, le=MAX_ID)):
         "period": explanation.period,
         "rule": explanation.rule_text,
         "limit": explanation.limit,
+        "at_maximum": explanation.at_maximum,
+        "costed_plan_route": list(explanation.costed_plan_route),
         "lines": [line_json(line) for line in explanation.lines],
         "version": _summary(version),
     }
+
+
+class ReferenceRateOut(Schema):
+    service: str
+    label: str
+    unit: str
+    rate: str  # pounds, "28.00"
+    effective_from: dt.date
+    effective_to: dt.date | None
+
+
+@router.get(
+    "/reference-rates",
+    response={200: list[ReferenceRateOut], **READ_ERRORS},
+    summary="The council's reference rates",
+)
+def reference_rates(request, on: dt.date | None = None):
+    """The rates in force on a date (`?on=YYYY-MM-DD`; today if left out): what a unit of
+    each kind of support costs the council (an hour of home care, a waking night, a week in a
+    care home...), in pounds, with the unit and the dates the rate is in force."""
+    rates = ReferenceRate.objects.visible_to(request.auth).on(on)
+    by_service = {rate.service: rate for rate in rates}
+    return [
+        {
+            "service": service.code,
+            "label": service.label,
+            "unit": service.unit,
+            "rate": pounds_text(rate.rate_pence),
+            "effective_from": rate.effective_from,
+            "effective_to": rate.effective_to,
+        }
+        for service in catalogue.SERVICES
+        if (rate := by_service.get(service.code)) is not None
+    ]

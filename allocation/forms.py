@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from ui.forms import GovUKDateField, GovUKForm, MoneyField
 
 from .domain import definition as ras
+from .domain import rates as rate_catalogue
 from .domain import sample as sample_rules
 from .domain.sample import Sample
 from .models import RasScheme
@@ -407,3 +408,27 @@ def read_sample(definition: ras.Definition, upload) -> Sample:
         return sample_rules.parse_csv(definition, text)
     except sample_rules.SampleError as error:
         raise ValidationError(error.problems) from None
+
+
+class ReferenceRateForm(GovUKForm):
+    service = forms.ChoiceField(label="Service", choices=[("", "Choose"), *rate_catalogue.CHOICES])
+    rate = MoneyField(
+        label="Rate", help_text="The cost of one unit: an hour, a day, a night, a week or a meal"
+    )
+    effective_from = GovUKDateField(
+        label="When does it start?",
+        help_text="The rate before it ends the day before. For example, 1 4 2027",
+    )
+    notes = forms.CharField(
+        label="Where the rate comes from (optional)",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="For example, the cabinet decision or the fee uplift it follows",
+    )
+
+    def clean_rate(self):
+        rate = self.cleaned_data["rate"]
+        if rate is not None and rate <= 0:
+            raise ValidationError("Enter a rate of more than £0.00")
+        return rate

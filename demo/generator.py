@@ -468,11 +468,11 @@ OUTCOME_EVIDENCE = {
     "hygiene": [("pc_washing", 2)],
     "toilet": [("pc_toilet", 2)],
     "clothing": [("pc_dressing", 2)],
-    "home_safety": [("home_safety", 1), ("pc_moving", 2)],
+    "home_safety": [("home_safety", 1), ("pc_moving", 2), ("safe_supervision", 2)],
     "habitable_home": [("home_cleaning", 2), ("home_laundry", 2)],
-    "relationships": [("soc_contact", 2), ("soc_lonely", 2)],
+    "relationships": [("soc_contact", 2), ("soc_lonely", 2), ("comm_understand", 2)],
     "work_learning": [("wl_work", 2), ("wl_learning", 2)],
-    "community": [("soc_out", 1), ("soc_activities", 2)],
+    "community": [("soc_out", 1), ("soc_activities", 2), ("comm_sensory", 2)],
     "caring_for_child": [("care_child", 1)],
 }
 
@@ -496,7 +496,7 @@ def _assess(rng: random.Random, council: DemoCouncil) -> None:
     carers = []
     for index, person in enumerate(council.people):
         age = age_on(person["date_of_birth"], AS_OF)
-        answers, group = needs.person_answers(rng, person_scheme, person, age)
+        answers, profile = needs.person_answers(rng, person_scheme, person, age)
         unable = unable_outcomes(person_scheme, answers)
         eligible = len(unable) >= 2
         completed = AS_OF - dt.timedelta(days=rng.randrange(20, 540))
@@ -512,11 +512,14 @@ def _assess(rng: random.Random, council: DemoCouncil) -> None:
             }
         )
         if eligible and person["date_of_death"] is None:
-            cost = needs.historic_weekly_cost(rng, person_scheme, answers, group)
+            # The package the council arranged: services × units × rates, from the person's
+            # needs, support reason and age, never from the RAS (demo/needs.py).
+            package = needs.current_package(rng, person, age, profile)
             council.budgets.append(
                 {
                     "person": index,
-                    "weekly_amount": f"{cost:.2f}",
+                    "weekly_pence": needs.package_weekly_pence(package),
+                    "services": package,
                     "start_date": completed + dt.timedelta(days=rng.randrange(7, 60)),
                 }
             )

@@ -322,7 +322,9 @@ def test_every_layout_scores_the_same(data):
     expected = [reference.score_one(definition, a)[3] for a in people]
     decisions = [data.draw(unable_sets().filter(lambda u: u is not None)) for _ in people]
     masks = engine.unable_masks(scheme, decisions)
-    eligible = [reference.score_one(definition, a, u)[3] for a, u in zip(people, decisions)]
+    eligible = [
+        reference.score_one(definition, a, u)[3] for a, u in zip(people, decisions, strict=True)
+    ]
     for layout in (choices, np.ascontiguousarray(choices), engine.pack(scheme, choices)):
         assert engine.score(scheme, layout).net.tolist() == expected
         assert engine.score(scheme, layout, unable_masks=masks).net.tolist() == eligible

@@ -1,0 +1,78 @@
+"""Ship illustrative 2026/27 reference rates, from 1 April 2026 (allocation/domain/rates.py:
+rounded figures for an English council, not any council's real rates: replace them with the
+council's own), and make PostgreSQL refuse two rates for one service on the same date."""
+
+from django.db import migrations
+
+TABLE = "allocation_referencerate"
+
+
+def ship_rates(apps, schema_editor):
+    from allocation.domain import rates
+
+    ReferenceRate = apps.get_model("allocation", "ReferenceRate")
+    HistoricalReferenceRate = apps.get_model("allocation", "HistoricalReferenceRate")
+    for code, pence in rates.SHIPPED.items():
+        if ReferenceRate.objects.filter(service=code).exists():
+            continue
+        rate = ReferenceRate.objects.create(
+            service=code,
+            rate_pence=pence,
+            effective_from=rates.SHIPPED_FROM,
+            notes="Shipped with Selfdirect: an illustrative 2026/27 rate. Replace it with the "
+            "council’s own.",
+        )
+        HistoricalReferenceRate.objects.create(
+            id=rate.pk,
+            service=rate.service,
+            rate_pence=rate.rate_pence,
+            effective_from=rate.effective_from,
+            effective_to=None,
+            notes=rate.notes,
+            created_at=rate.created_at,
+            history_date=rate.created_at,
+            history_type="+",
+            history_change_reason="Shipped with Selfdirect",
+        )
+
+
+def add_trigger(apps, schema_editor):
+    if schema_editor.connection.vendor != "postgresql":
+        return  # SQLite (the local demo) relies on the action and the unique constraints
+    schema_editor.execute(
+        f"""
+        CREATE OR REPLACE FUNCTION selfdirect_reference_rate_no_overlap() RETURNS trigger AS $$
+        BEGIN
+            IF EXISTS (
+                SELECT 1 FROM {TABLE} other
+                WHERE other.service = NEW.service AND other.id <> NEW.id
+                AND other.effective_from <= COALESCE(NEW.effective_to, 'infinity'::date)
+                AND NEW.effective_from <= COALESCE(other.effective_to, 'infinity'::date)
+            ) THEN
+                RAISE EXCEPTION 'Two reference rates for % would be in force on the same date',
+                    NEW.service;
+            END IF;
+            RETURN NEW;
+        END;
+        $$ LANGUAGE plpgsql;
+        """,  # noqa: S608 - the table name is ours
+        params=None,
+    )
+    schema_editor.execute(
+        f"CREATE TRIGGER {TABLE}_no_overlap BEFORE INSERT OR UPDATE ON {TABLE} "
+        "FOR EACH ROW EXECUTE FUNCTION selfdirect_reference_rate_no_overlap();"
+    )
+
+
+def remove_trigger(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(f"DROP TRIGGER IF EXISTS {TABLE}_no_overlap ON {TABLE};")
+
+
+class Migration(migrations.Migration):
+    dependencies = [("allocation", "0006_reference_rates")]
+
+    operations = [
+        migrations.RunPython(add_trigger, remove_trigger),
+        migrations.RunPython(ship_rates, migrations.RunPython.noop),
+    ]
