@@ -2,10 +2,12 @@
 the council's reference rates."""
 
 import datetime as dt
+import re
 from typing import Any
 
-from ninja import Path, Router, Schema, Status
+from ninja import Field, Path, Query, Router, Schema, Status
 from ninja.errors import HttpError
+from pydantic import field_validator
 
 from config.api_errors import READ_ERRORS, WRITE_ERRORS
 from core.money import pounds_text
@@ -19,6 +21,7 @@ from .views.common import manages_ras
 
 router = Router()
 MAX_ID = 2**63 - 1  # ids are bigints: larger numbers name nothing
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 class VersionOut(Schema):
@@ -163,6 +166,18 @@ def score(request, body: ScoreIn, version_id: int = Path(..., ge=1, le=MAX_ID)):
     }
 
 
+class RatesQuery(Schema):
+    on: dt.date | None = Field(None, description="A date, YYYY-MM-DD; today if left out")
+
+    @field_validator("on", mode="before")
+    @classmethod
+    def _iso_date(cls, value):
+        # Only YYYY-MM-DD: pydantic would also read a number as seconds since 1970.
+        if value is not None and not (isinstance(value, str) and ISO_DATE.match(value)):
+            raise ValueError("Give the date as YYYY-MM-DD")
+        return value
+
+
 class ReferenceRateOut(Schema):
     service: str
     label: str
@@ -177,11 +192,12 @@ class ReferenceRateOut(Schema):
     response={200: list[ReferenceRateOut], **READ_ERRORS},
     summary="The council's reference rates",
 )
-def reference_rates(request, on: dt.date | None = None):
+def reference_rates(request, query: Query[RatesQuery]):
     """The rates in force on a date (`?on=YYYY-MM-DD`; today if left out): what a unit of
     each kind of support costs the council (an hour of home care, a waking night, a week in a
     care home...), in pounds, with the unit and the dates the rate is in force."""
-    rates = ReferenceRate.objects.visible_to(request.auth).on(on)
+    day = query.on
+    rates = ReferenceRate.objects.visible_to(request.auth).on(day)
     by_service = {rate.service: rate for rate in rates}
     return [
         {

@@ -13,7 +13,10 @@ DEFAULTS = [
         "Selfdirect RAS for people",
         "person",
         "default_person.json",
-        "Eight domains of need, with support from family and friends reducing the points.",
+        "Eight areas of need, communication and decisions among them, each question linked to "
+        "the Care Act outcomes it serves, with support from family and friends reducing the "
+        "points for the needs it meets. An illustrative rule: recalibrate it on your own "
+        "caseload before relying on it.",
     ),
     (
         "Selfdirect RAS for carers",
@@ -23,6 +26,16 @@ DEFAULTS = [
     ),
 ]
 LIVE_FROM = dt.date(2026, 4, 1)
+NOTES = {
+    "person": "Shipped with Selfdirect as an illustration. Its points are set against the "
+    "shipped reference rates (illustrative 2026/27 figures), and its price per point and fixed "
+    "amount were fitted (least absolute deviation) to the package costs of the synthetic demo "
+    "council, not to any real council's data. Model it on your own caseload and recalibrate "
+    "it before relying on it.",
+    "carer": "Shipped with Selfdirect as an illustration: its bands are not calibrated on any "
+    "real council's data. Model it on your own caseload and set your own bands before relying "
+    "on it.",
+}
 
 
 def ensure_default_schemes(apps=global_apps) -> int:
@@ -42,8 +55,7 @@ def ensure_default_schemes(apps=global_apps) -> int:
             definition=json.loads((SCHEMES / filename).read_text()),
             effective_from=LIVE_FROM,
             origin="shipped",
-            notes="Shipped with Selfdirect, calibrated on the synthetic demo council. "
-            "Model it on your own caseload and recalibrate before relying on it.",
+            notes=NOTES[kind],
         )
         made += 1
     return made

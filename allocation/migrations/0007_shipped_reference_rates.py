@@ -50,7 +50,7 @@ def add_trigger(apps, schema_editor):
                 AND NEW.effective_from <= COALESCE(other.effective_to, 'infinity'::date)
             ) THEN
                 RAISE EXCEPTION 'Two reference rates for % would be in force on the same date',
-                    NEW.service;
+                    NEW.service USING ERRCODE = 'exclusion_violation';
             END IF;
             RETURN NEW;
         END;

@@ -34,8 +34,9 @@ def draft(live, commissioner):
 
 
 def test_the_default_schemes_ship_live(live):
-    assert live.status == "live" and len(live.parsed.domains) == 8
-    assert all(4 <= len(d.questions) <= 6 for d in live.parsed.domains)
+    # Eight areas of need (communication and decisions among them) and family and friends.
+    assert live.status == "live" and len(live.parsed.domains) == 9
+    assert all(3 <= len(d.questions) <= 6 for d in live.parsed.domains)
     assert RasVersion.objects.live_on("carer").parsed.period == "year"
 
 

@@ -90,11 +90,11 @@ class Command(VersionCommand):
                 raise CommandError("--from-database fits weekly budgets: this version is yearly")
             keep, left_out = services.calibration_sample(scores, pop)
             sample_net, costs = population_net[keep], pop.current_pence[keep]
-            source = {"database": "current weekly budgets", "packages": int(keep.sum())}
+            source = {"database": "current weekly budgets", "packages": int(pop.has_budget.sum())}
             label = "current budgets"
         else:
             sample_net, costs, left_out, path = self._csv(found, scheme, csv)
-            source = {"file": str(path), "packages": int(len(costs))}
+            source = {"file": str(path), "packages": int(len(costs)) + left_out}
             label = path.name
         source["costed_plan_left_out"] = left_out
         try:
@@ -137,8 +137,8 @@ class Command(VersionCommand):
             self.stdout.write(_json_dumps(result))
             return
         self.stdout.write(
-            f"Calibrated {found} by {method} on {source['packages']:,} packages "
-            f"({left_out:,} on the costed-plan route left out)"
+            f"Calibrated {found} by {method} on {result['statistics']['n']:,} packages "
+            f"({left_out:,} more on the costed-plan route left out)"
         )
         self.stdout.write(
             f"  R² {result['statistics']['r2']}, mean absolute percentage error {result['statistics']['mape']:.1%}"
