@@ -10,10 +10,10 @@ import datetime as dt
 from django.contrib.auth.hashers import make_password
 
 from accounts.models import Team, User
+from allocation.domain import rates
 from assessment.models import Assessment, EligibilityDecision
 from budgets.models import PackageService, PersonalBudget
 from core.actions import action, audit_bulk
-from allocation.domain import rates
 from people.models import Person, PersonIdSequence
 
 from . import loader

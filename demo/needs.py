@@ -279,7 +279,7 @@ def current_package(rng: random.Random, person: dict, age: int, needs: dict) -> 
     weekly fees vary from home to home (and some add one-to-one staffing).
     """
     group, level, areas = needs["group"], needs["level"], needs["areas"]
-    safe, behaviour = areas.get("staying_safe", 0.0), needs["behaviour"]
+    safe = areas.get("staying_safe", 0.0)
     complex_needs = needs["complex"]
     carer = person.get("has_unpaid_carer", False)
     services: list[tuple[str, Decimal]] = []
