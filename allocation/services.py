@@ -10,7 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import numpy as np
 
 from core import jobs
-from core.money import annual_multiplier, pounds_text
+from core.money import annual_multiplier, format_pounds, pounds_text
 
 from . import actions, population
 from .domain import breakdown as breakdowns
@@ -195,6 +195,9 @@ def fit_and_scale(
         "method": method,
         "fitted": fitted,
         "scaled": scaled.allocation,
+        "subtotals": money_subtotals(
+            scaled.allocation, definition.period, population_net, scaled.modelled_annual_total
+        ),
         "scale_factor": str(scaled.scale_factor),
         "decimal_places": scaled.decimal_places,
         "statistics": {
@@ -212,6 +215,60 @@ def fit_and_scale(
         "people_at_maximum": int(scaled.people_at_maximum),
         "_fit": fit,
     }
+
+
+def money_subtotals(allocation: dict, period: str, net: np.ndarray, modelled_total) -> list[dict]:
+    """How the modelled annual total is made up: the fixed amounts, the points turned into
+    money (each band, for bands), and what the limits add or take away. The lines add up to
+    the modelled total to the penny. Amounts as API strings ("1250.50")."""
+    factor = annual_factor(period)
+    people = int(len(net))
+    rows = []
+    if allocation["method"] == "price_per_point":
+        fixed, price = Decimal(allocation["fixed_amount"]), Decimal(allocation["price_per_point"])
+        points = int(np.asarray(net, dtype=np.int64).sum())
+        rows.append(
+            {
+                "label": "Fixed amounts",
+                "detail": f"{people:,} people × {format_pounds(fixed)} × {factor}",
+                "amount": fixed * people * factor,
+            }
+        )
+        rows.append(
+            {
+                "label": "Points to money",
+                "detail": f"{points:,} points × £{price} × {factor}",
+                "amount": price * points * factor,
+            }
+        )
+    else:
+        bands = sorted(allocation["bands"], key=lambda band: band["min_points"])
+        starts = np.array([band["min_points"] for band in bands])
+        counts = np.bincount(
+            np.searchsorted(starts, np.asarray(net, dtype=np.int64), side="right") - 1,
+            minlength=len(bands),
+        )
+        for band, count in zip(bands, counts.tolist(), strict=True):
+            amount = Decimal(band["amount"])
+            rows.append(
+                {
+                    "label": f"From {band['min_points']:,} points",
+                    "detail": f"{count:,} people × £{amount} × {factor}",
+                    "amount": amount * count * factor,
+                }
+            )
+    for row in rows:
+        row["amount"] = row["amount"].quantize(PENNY, rounding=ROUND_HALF_UP)
+    total = Decimal(modelled_total).quantize(PENNY)
+    limits = total - sum((row["amount"] for row in rows), Decimal(0))
+    rows.append(
+        {
+            "label": "Minimum and maximum",
+            "detail": "What the limits add or take away, with rounding to the penny",
+            "amount": limits,
+        }
+    )
+    return [{**row, "amount": f"{row['amount']:.2f}"} for row in rows]
 
 
 def residual_tables(fit, sample_net, sample_costs, groups: dict) -> dict:
