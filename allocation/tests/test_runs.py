@@ -190,6 +190,21 @@ def test_calibration_from_the_database_hits_the_target_and_saves_a_draft(
     assert run.draft.definition["allocation"] == run.result["scaled"]
     page = client.get(f"/ras/calibrations/{run.pk}/").content.decode()
     assert "R²" in page and "<svg" in page and "Residuals by primary support reason" in page
+    # The points-to-money subtotal: the parts add up to the modelled total to the penny.
+    parts = run.result["subtotals"]
+    assert [p["label"] for p in parts] == [
+        "Fixed amounts",
+        "Points to money",
+        "Minimum and maximum",
+    ]
+    assert sum(Decimal(p["amount"]) for p in parts) == Decimal("950000.00")
+    assert "How the modelled annual total is made up" in page and "£950,000.00" in page
+    # A price per point is shown to 4 decimal places, the exact value a click away.
+    price = Decimal(run.result["scaled"]["price_per_point"])
+    assert f"£{price:,.4f}</td>" in page
+    if -price.normalize().as_tuple().exponent > 4:
+        assert f"£{run.result['scaled']['price_per_point']}</span> a point exactly" in page
+    assert 'tabindex="0" role="region"' in page
 
 
 def _sample_csv(version, rows):
