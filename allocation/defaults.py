@@ -1,5 +1,5 @@
-"""The schemes Selfdirect ships with: created by a migration on a new database, and again
-by the demo loader if someone has emptied the tables since."""
+"""The schemes and reference rates Selfdirect ships with: created by migrations on a new
+database, and again by the demo loader if someone has emptied the tables since."""
 
 import datetime as dt
 import json
@@ -58,4 +58,39 @@ def ensure_default_schemes(apps=global_apps) -> int:
             notes=NOTES[kind],
         )
         made += 1
+    return made
+
+
+RATES_NOTE = (
+    "Shipped with Selfdirect: an illustrative 2026/27 rate. Replace it with the council’s own."
+)
+
+
+def ensure_reference_rates(apps=global_apps) -> list:
+    """Create the shipped reference rate for each service that has no rate yet (from 1 April
+    2026, illustrative: allocation/domain/rates.py), with its history row; return them."""
+    from .domain import rates
+
+    ReferenceRate = apps.get_model("allocation", "ReferenceRate")
+    HistoricalReferenceRate = apps.get_model("allocation", "HistoricalReferenceRate")
+    made = []
+    for code, pence in rates.SHIPPED.items():
+        if ReferenceRate.objects.filter(service=code).exists():
+            continue
+        rate = ReferenceRate.objects.create(
+            service=code, rate_pence=pence, effective_from=rates.SHIPPED_FROM, notes=RATES_NOTE
+        )
+        HistoricalReferenceRate.objects.create(
+            id=rate.pk,
+            service=rate.service,
+            rate_pence=rate.rate_pence,
+            effective_from=rate.effective_from,
+            effective_to=None,
+            notes=rate.notes,
+            created_at=rate.created_at,
+            history_date=rate.created_at,
+            history_type="+",
+            history_change_reason="Shipped with Selfdirect",
+        )
+        made.append(rate)
     return made

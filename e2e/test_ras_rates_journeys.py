@@ -68,10 +68,7 @@ def test_a_commissioner_adds_a_reference_rate_and_reads_a_calibration_at_320px(
     page.get_by_role("button", name="Add the rate").click()
     page.wait_for_url("**/ras/reference-rates/")
     expect(page.get_by_text("From 1 Apr 2027")).to_be_visible()
-    assert (
-        ReferenceRate.objects.in_force(on=__import__("datetime").date(2027, 4, 1))["home_care"]
-        == 2950
-    )
+    assert ReferenceRate.objects.in_force(on=dt.date(2027, 4, 1))["home_care"] == 2950
     assert_accessible(page)
 
     page.goto("/ras/")

@@ -8,32 +8,9 @@ TABLE = "allocation_referencerate"
 
 
 def ship_rates(apps, schema_editor):
-    from allocation.domain import rates
+    from allocation.defaults import ensure_reference_rates
 
-    ReferenceRate = apps.get_model("allocation", "ReferenceRate")
-    HistoricalReferenceRate = apps.get_model("allocation", "HistoricalReferenceRate")
-    for code, pence in rates.SHIPPED.items():
-        if ReferenceRate.objects.filter(service=code).exists():
-            continue
-        rate = ReferenceRate.objects.create(
-            service=code,
-            rate_pence=pence,
-            effective_from=rates.SHIPPED_FROM,
-            notes="Shipped with Selfdirect: an illustrative 2026/27 rate. Replace it with the "
-            "council’s own.",
-        )
-        HistoricalReferenceRate.objects.create(
-            id=rate.pk,
-            service=rate.service,
-            rate_pence=rate.rate_pence,
-            effective_from=rate.effective_from,
-            effective_to=None,
-            notes=rate.notes,
-            created_at=rate.created_at,
-            history_date=rate.created_at,
-            history_type="+",
-            history_change_reason="Shipped with Selfdirect",
-        )
+    ensure_reference_rates(apps)
 
 
 def add_trigger(apps, schema_editor):
