@@ -10,7 +10,6 @@ import datetime as dt
 from django.contrib.auth.hashers import make_password
 
 from accounts.models import Team, User
-from allocation.domain import rates
 from assessment.models import Assessment, EligibilityDecision
 from budgets.models import PackageService, PersonalBudget
 from core.actions import action, audit_bulk
@@ -161,7 +160,7 @@ def _assessments(council, person_ids, teams, users, versions) -> None:
         )
     for offset, item in enumerate(council.budgets):
         # The package of support the budget pays for: its services add up to the amount.
-        for service, units, unit_cost in item["services"]:
+        for service, units, unit_cost, weekly in item["services"]:
             service_rows.append(
                 {
                     "id": next_service,
@@ -169,7 +168,7 @@ def _assessments(council, person_ids, teams, users, versions) -> None:
                     "service": service,
                     "units_a_week": units,
                     "unit_cost_pence": unit_cost,
-                    "weekly_pence": rates.weekly_cost_pence(units, unit_cost),
+                    "weekly_pence": weekly,
                 }
             )
             next_service += 1

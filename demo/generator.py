@@ -477,27 +477,31 @@ OUTCOME_EVIDENCE = {
 }
 
 
-def unable_outcomes(definition: ras.Definition, answers: dict) -> list[str]:
-    def index(code):
-        question = definition.question(code)
-        return [o.code for o in question.options].index(answers[code])
-
+def unable_outcomes(definition: ras.Definition, answers: dict, positions=None) -> list[str]:
+    """The outcomes the answers show the person cannot achieve. `positions` ({question:
+    {option: index}}) may be given to save working it out for every person."""
+    positions = positions or option_positions(definition)
     return [
         outcome
         for outcome, evidence in OUTCOME_EVIDENCE.items()
-        if any(index(code) >= lowest for code, lowest in evidence)
+        if any(positions[code][answers[code]] >= lowest for code, lowest in evidence)
     ]
+
+
+def option_positions(definition: ras.Definition) -> dict[str, dict[str, int]]:
+    return {q.code: {o.code: i for i, o in enumerate(q.options)} for q in definition.questions}
 
 
 def _assess(rng: random.Random, council: DemoCouncil) -> None:
     """Everyone has a completed needs assessment; eligible people have a current budget;
     some unpaid carers are known to the council and have had a carer's assessment."""
     person_scheme, carer_scheme = default_definition("person"), default_definition("carer")
+    positions = option_positions(person_scheme)
     carers = []
     for index, person in enumerate(council.people):
         age = age_on(person["date_of_birth"], AS_OF)
         answers, profile = needs.person_answers(rng, person_scheme, person, age)
-        unable = unable_outcomes(person_scheme, answers)
+        unable = unable_outcomes(person_scheme, answers, positions)
         eligible = len(unable) >= 2
         completed = AS_OF - dt.timedelta(days=rng.randrange(20, 540))
         council.assessments.append(

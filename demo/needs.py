@@ -189,6 +189,7 @@ def person_answers(
 ) -> tuple[dict, dict]:
     """Answers to every question (never contradicting each other), and the person's needs."""
     needs = profile(rng, person, age)
+    complex_questions = _complex_questions(definition)
     answers = {}
     for domain in definition.domains:
         for question in domain.questions:
@@ -206,13 +207,26 @@ def person_answers(
                 index = max(0, min(top, int(round(expected + rng.gauss(0, ANSWER_NOISE)))))
                 if index == top and top >= 3 and rng.random() > needs["level"]:
                     index -= 1
-                index = _complex_answer(rng, question, index, needs["complex"])
+                if complex_questions.get(question.code):
+                    index = _complex_answer(rng, question, index, needs["complex"])
             answers[question.code] = question.options[index].code
     _caring(rng, definition, answers, needs)
     night = definition.question("pc_night")
     if answers.get("safe_supervision") == "all" and night and answers["pc_night"] == "none":
         answers["pc_night"] = night.options[1].code  # awake all day and night is not "no"
     return answers, needs
+
+
+_CACHE: list = [None, None]  # (definition, {question code: has a complex option})
+
+
+def _complex_questions(definition: Definition) -> dict[str, bool]:
+    if _CACHE[0] is not definition:
+        _CACHE[:] = [
+            definition,
+            {q.code: any(o.complex for o in q.options) for q in definition.questions},
+        ]
+    return _CACHE[1]
 
 
 def _complex_answer(rng, question, index: int, complex_needs: dict) -> int:
@@ -272,7 +286,8 @@ def _hours(value: float) -> Decimal:
 
 
 def current_package(rng: random.Random, person: dict, age: int, needs: dict) -> list[tuple]:
-    """The support the person has now: [(service code, units a week, unit cost in pence)].
+    """The support the person has now: [(service code, units a week, unit cost in pence,
+    weekly cost in pence)].
 
     Built from the person's latent needs, primary support reason, age and carer, never from
     their answers or points. Unit costs are the reference rates, except care homes, whose
@@ -374,18 +389,20 @@ def current_package(rng: random.Random, person: dict, age: int, needs: dict) -> 
 
 
 def _priced(services: list[tuple[str, Decimal]], fees: dict[str, int]) -> list[tuple]:
-    """Merge repeated services and put a unit cost on each."""
+    """Merge repeated services and put a unit cost and a weekly cost on each:
+    [(service, units a week, unit cost in pence, weekly cost in pence)]."""
     merged: dict[str, Decimal] = {}
     for service, units in services:
         merged[service] = merged.get(service, Decimal(0)) + units
-    return [
-        (service, units, fees.get(service, rates.SHIPPED[service]))
-        for service, units in merged.items()
-    ]
+    priced = []
+    for service, units in merged.items():
+        unit_cost = fees.get(service, rates.SHIPPED[service])
+        priced.append((service, units, unit_cost, rates.weekly_cost_pence(units, unit_cost)))
+    return priced
 
 
 def package_weekly_pence(package: list[tuple]) -> int:
-    return sum(rates.weekly_cost_pence(units, unit_cost) for _s, units, unit_cost in package)
+    return sum(weekly for *_rest, weekly in package)
 
 
 def carer_answers(rng: random.Random, definition: Definition) -> dict:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 
 UNITS = {
     "hour": ("an hour", "hours"),
@@ -95,11 +96,13 @@ assert set(SHIPPED) == set(BY_CODE)
 
 
 def weekly_cost_pence(units_a_week, rate_pence: int) -> int:
-    """Units a week at a rate, to the penny (half up): 10.5 hours at £28.00 is £294.00."""
-    from fractions import Fraction
-    from math import floor
+    """Units a week at a rate, to the penny (half up): 10.5 hours at £28.00 is £294.00.
 
-    return floor(Fraction(str(units_a_week)) * rate_pence + Fraction(1, 2))
+    Units are exact decimals (Decimal, int or a string such as "10.25")."""
+    units = Decimal(str(units_a_week)) if not isinstance(units_a_week, Decimal) else units_a_week
+    scale = 10 ** max(0, -units.as_tuple().exponent)
+    whole = int(units * scale)  # exact: the units have `-exponent` decimal places
+    return (2 * whole * int(rate_pence) + scale) // (2 * scale)
 
 
 def units_for(amount_pence: int, rate_pence: int) -> float:

@@ -159,11 +159,10 @@ def test_a_budget_is_its_package_of_services_at_the_reference_rates(council):
 
     for budget in council.budgets:
         assert budget["services"], "everyone with a budget has some support"
-        assert budget["weekly_pence"] == sum(
-            rates.weekly_cost_pence(units, cost) for _s, units, cost in budget["services"]
-        )
-        for service, units, unit_cost in budget["services"]:
+        assert budget["weekly_pence"] == sum(weekly for *_r, weekly in budget["services"])
+        for service, units, unit_cost, weekly in budget["services"]:
             assert units > 0 and service in rates.BY_CODE
+            assert weekly == rates.weekly_cost_pence(units, unit_cost)
             if service not in ("residential", "residential_dementia", "nursing"):
                 assert unit_cost == rates.SHIPPED[service]  # care homes' fees vary
 
@@ -173,7 +172,7 @@ def test_package_costs_are_skewed_as_real_costs_are(council):
     weekly fee; costs have a long tail, with some packages above £2,000 a week."""
     costs = sorted(b["weekly_pence"] / 100 for b in council.budgets)
     homes = sum(
-        any(s in ("residential", "residential_dementia", "nursing") for s, _u, _c in b["services"])
+        any(s in ("residential", "residential_dementia", "nursing") for s, *_r in b["services"])
         for b in council.budgets
     )
     assert 0.25 < homes / len(council.budgets) < 0.36
