@@ -77,8 +77,8 @@ def _definition(rng):
 
 def _caseload(scheme, people: int, rng):
     """Choices as encode_many returns them (column-major int8, 1% unanswered), each person's
-    unmet outcomes as a bitmask (two to seven of the ten), group codes and current weekly
-    budgets in pence (an older rule, with each package's own noise)."""
+    unmet outcomes as a bitmask (from their answers, as a practitioner decides), group codes
+    and current weekly budgets in pence (an older rule, with each package's own noise)."""
     from allocation.domain import engine
 
     counts = scheme.option_counts
@@ -95,10 +95,18 @@ def _caseload(scheme, people: int, rng):
         )
         for name, size in GROUPS.items()
     }
-    outcomes = len(scheme.outcome_codes)
-    unmet = rng.random((people, outcomes)) < rng.uniform(0.2, 0.7, (people, 1))
-    masks = (unmet.astype(np.int32) << np.arange(outcomes, dtype=np.int32)).sum(axis=1)
-    masks = masks.astype(np.int32)
+    # As a practitioner decides from the same assessment: an outcome is found unmet when an
+    # answer linked to it shows at least half of its question's most need, and one decision
+    # in ten differs, either way.
+    masks = np.zeros(people, dtype=np.int32)
+    linked = scheme.question_outcomes
+    for bit in range(len(scheme.outcome_codes)):
+        questions = np.flatnonzero(linked & (1 << bit))
+        high = np.zeros(people, dtype=bool)
+        for q in questions:
+            high |= choices[:, q] * 2 >= int(counts[q]) - 1
+        high ^= rng.random(people) < 0.1
+        masks |= high.astype(np.int32) << bit
     net = engine.score(scheme, choices, unable_masks=masks).net
     old = 1500 + net.astype(np.float64) * 270
     current = np.maximum(0, old * rng.lognormal(0.0, 0.06, people)).round().astype(np.int64)

@@ -625,17 +625,17 @@ def score(
         for g, group in enumerate(scheme.need_groups):
             words = packed.need_words[g, start:stop]
             if masks is None or group.offsets is None:
-                np.take(group.provisional, words, out=tmp)
+                np.take(group.provisional, words, out=tmp, mode="clip")
             else:
                 where = index[: stop - start]
-                np.take(group.offsets, masks[start:stop], out=where)
+                np.take(group.offsets, masks[start:stop], out=where, mode="clip")
                 np.add(where, words, out=where)
-                np.take(group.table, where, out=tmp)
+                np.take(group.table, where, out=tmp, mode="clip")
             part = (reducible if group.reducible else fixed)[start:stop]
             part += tmp
         part = percent[start:stop]
         for g, group in enumerate(scheme.support_groups):
-            np.take(group.table, packed.support_words[g, start:stop], out=tmp)
+            np.take(group.table, packed.support_words[g, start:stop], out=tmp, mode="clip")
             part += tmp
     if scheme.has_complex:
         low = (1 << _COMPLEX_SHIFT) - 1
