@@ -43,6 +43,11 @@ class VersionDetail(VersionOut):
 
 class ScoreIn(Schema):
     answers: dict[str, str]
+    unable_outcomes: list[str] | None = Field(
+        None,
+        description="The outcomes an eligibility decision found unmet: only needs linked to "
+        "them count (Care Act 2014 s26). Leave it out for a provisional amount.",
+    )
 
 
 class LineOut(Schema):
@@ -61,6 +66,7 @@ class ScoreOut(Schema):
     points: int
     need_points: int
     reduction_points: int
+    provisional: bool
     at_maximum: bool
     costed_plan_route: list[str]
     weekly_amount: str | None
@@ -125,19 +131,41 @@ def get_version(request, version_id: int = Path(..., ge=1, le=MAX_ID)):
     summary="Score a set of answers",
 )
 def score(request, body: ScoreIn, version_id: int = Path(..., ge=1, le=MAX_ID)):
-    """Points, the amount and every line that explains it, as a provisional amount (before an
-    eligibility decision every need counts). `at_maximum` says the amount is the scheme's
+    """Points, the amount and every line that explains it. With `unable_outcomes` (the
+    outcomes an eligibility decision found unmet) only the needs linked to them count;
+    without, every need counts and the amount is provisional. `at_maximum` says the amount is the scheme's
     maximum; `costed_plan_route` lists the questions whose answers are complex needs, which
     send the person to a costed plan (the final budget is the cost of the support plan and
     this amount only a guide), empty otherwise.
 
     Every question must be answered; unknown or missing question and option codes, and
     answers that contradict each other, are refused with 422, naming each one: each item of
-    `detail` has `type` (unknown_question, unknown_option, missing_answer or
-    contradictory_answers), `code`, `question` and a plain-English `message`."""
+    `detail` has `type` (unknown_question, unknown_option, missing_answer,
+    contradictory_answers or unknown_outcome), `code`, `question` and a plain-English
+    `message`."""
     version = _get(request, version_id)
+    scheme = version.compiled
+    if body.unable_outcomes is not None:
+        unknown = sorted(set(body.unable_outcomes) - set(scheme.outcome_codes))
+        if unknown:
+            return Status(
+                422,
+                {
+                    "detail": [
+                        {
+                            "type": "unknown_outcome",
+                            "code": code,
+                            "question": None,
+                            "message": f"{code!r} is not an outcome this version knows: use "
+                            f"{', '.join(scheme.outcome_codes)}",
+                        }
+                        for code in unknown
+                    ]
+                },
+            )
+    unable = None if body.unable_outcomes is None else frozenset(body.unable_outcomes)
     try:
-        explanation = engine.explain(version.compiled, body.answers)
+        explanation = engine.explain(scheme, body.answers, unable_outcomes=unable)
     except engine.AnswerError as error:
         problems = [
             {
@@ -159,6 +187,7 @@ def score(request, body: ScoreIn, version_id: int = Path(..., ge=1, le=MAX_ID)):
         "period": explanation.period,
         "rule": explanation.rule_text,
         "limit": explanation.limit,
+        "provisional": explanation.provisional,
         "at_maximum": explanation.at_maximum,
         "costed_plan_route": list(explanation.costed_plan_route),
         "lines": [line_json(line) for line in explanation.lines],

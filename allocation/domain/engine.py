@@ -954,11 +954,17 @@ def _informal_text(prefix: str, suffix: str, money: str | None) -> str:
 
 
 def _join(items: list[str]) -> str:
+    """'a', 'a and b', 'a; b; and c' (semicolons, because titles such as "Communication and
+    decisions" have their own "and")."""
     if not items:
         return "none"
     if len(items) == 1:
         return items[0]
-    return ", ".join(items[:-1]) + " and " + items[-1]
+    if len(items) == 2:
+        return (
+            f"{items[0]}, and {items[1]}" if " and " in items[0] + items[1] else " and ".join(items)
+        )
+    return "; ".join(items[:-1]) + "; and " + items[-1]
 
 
 def largest_remainder(exacts: list[Decimal | None], total: Decimal) -> list[Decimal | None]:
