@@ -118,6 +118,7 @@ def _model(scheme, choices, groups, current, target):
 
 def run(args) -> None:
     from allocation.domain import engine, reference
+    from core.money import WEEKS_PER_YEAR
     from bench import report
 
     people = args.people or PEOPLE
@@ -125,7 +126,7 @@ def run(args) -> None:
     definition = _definition(rng)
     scheme = engine.compile_scheme(definition)
     choices, groups, current = _caseload(scheme, people, rng)
-    envelope = int(current.sum()) * engine.WEEKS_PER_YEAR * 102 // 100  # 2% more money
+    envelope = int(current.sum()) * WEEKS_PER_YEAR * 102 // 100  # 2% more money
     target = envelope * 97 // 100  # keeping 3% in reserve
     questions = len(scheme.question_codes)
     cores = os.cpu_count()
