@@ -348,7 +348,12 @@ class ModelRunForm(EnvelopeMixin, GovUKForm):
         max_value=Decimal("100"),
         decimal_places=1,
         initial=Decimal("5"),
+        required=False,
     )
+
+    def clean_flag_margin_percent(self):
+        value = self.cleaned_data.get("flag_margin_percent")
+        return Decimal("5") if value is None else value
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

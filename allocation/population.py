@@ -56,6 +56,8 @@ class _Column:
 
     def array(self) -> tuple[np.ndarray, list[str]]:
         codes_ = np.asarray(self.codes, dtype=np.int16)
+        if not self.labels:  # nobody to model: one label, so the group still has its row
+            self.labels = [self.fallback or domain.NO_DISTRICT]
         if self.sort is None:
             return codes_, self.labels
         order = sorted(range(len(self.labels)), key=lambda i: self.sort(self.labels[i]))

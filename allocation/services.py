@@ -154,8 +154,17 @@ def breakdown_json(result) -> dict:
             name: [_group_row(row) for row in rows if row.people]
             for name, rows in result.groups.items()
         },
+        # PostgreSQL's jsonb keeps an object's keys in its own order: this keeps ours.
+        "group_order": list(result.groups),
         "flags": [{"group": name, "label": row.label} for name, row in result.flagged],
     }
+
+
+def ordered_groups(result: dict) -> list[tuple[str, list[dict]]]:
+    """A stored result's groups in the order the breakdown made them."""
+    groups = result.get("groups", {})
+    order = result.get("group_order") or list(groups)
+    return [(name, groups[name]) for name in order if name in groups]
 
 
 def _group_row(row) -> dict:
@@ -426,7 +435,7 @@ def breakdown_rows(result: dict):
         0.0 if _total_change(overall) is not None else None,
         "",
     ]
-    for group, rows in result["groups"].items():
+    for group, rows in ordered_groups(result):
         for row in rows:
             if row.get("suppressed"):
                 words = SUPPRESSED if row.get("small", True) else HIDDEN

@@ -1,6 +1,7 @@
 """The person record (DESIGN.md §4) and the one rule for who may see it."""
 
 import datetime as dt
+from functools import cached_property
 
 from django.conf import settings
 from django.db import models, transaction
@@ -262,6 +263,19 @@ class Person(EditVersioned, models.Model):
     @property
     def locality(self) -> str:
         return domain.postcode_district(self.postcode)
+
+    @cached_property
+    def caring_links(self) -> list["CaringRelationship"]:
+        """Every caring relationship either way (one query), current ones first."""
+        links = CaringRelationship.objects.filter(Q(carer=self) | Q(cared_for=self)).select_related(
+            "carer", "cared_for"
+        )
+        links = sorted(links, key=lambda link: (link.ended is not None, -link.started.toordinal()))
+        for link in links:  # seen from this record: the other person, and who cares for whom
+            carer = link.carer_id == self.pk
+            link.role = "Cares for" if carer else "Cared for by"
+            link.other = link.cared_for if carer else link.carer
+        return links
 
 
 class CaringRelationshipQuerySet(models.QuerySet):

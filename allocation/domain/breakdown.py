@@ -51,8 +51,8 @@ _EDGES = np.array(
     [-50.0, -25.0, -10.0, -2.0] + [np.nextafter(b, np.inf) for b in (2.0, 10.0, 25.0, 50.0)]
 )
 # Outcome of each person, part of the count's cell code.
-_SAME, _GAIN, _LOSS, _SAME_FROM_ZERO, _GAIN_FROM_ZERO = range(5)
-_OUTCOMES = 5
+_SAME, _GAIN, _LOSS = range(3)
+_OUTCOMES = 3
 _MAX_CELLS = 1 << 19  # cells per combined code (with the outcome); more groups make more blocks
 _FLOAT_EXACT = 1 << 53
 
@@ -139,18 +139,21 @@ def breakdown(
     # Percent change; people with nothing now divide by 1, which lands them in the right bin.
     percent = change * 100 / (current + from_zero)
     bins = _bins(percent)
-    outcome = _outcomes(change, from_zero)
+    outcome = _outcomes(change)
     weights = _Weights(current, proposed)
 
     names = list(checked)
     totals: dict[str, list[_Totals]] = {}
     for block in _blocks([len(checked[name][1]) for name in names]):
         sizes = [len(checked[names[g]][1]) for g in block]
-        cells = math.prod(sizes)
-        key = np.zeros(people, dtype=np.int32 if cells * _OUTCOMES < 2**31 else np.int64)
+        # Built in 32 bits (half the memory to sweep for each group), then widened once:
+        # np.bincount counts with intp indexes and would otherwise widen it for every count.
+        narrow = math.prod(sizes) * _OUTCOMES < 2**31
+        key = np.zeros(people, dtype=np.int32 if narrow else np.int64)
         for g in block:
             key *= len(checked[names[g]][1])
             key += checked[names[g]][0]
+        key = key.astype(np.intp, copy=False)
         table = weights.table(key, outcome, sizes)
         for axis, g in enumerate(block):
             totals[names[g]] = table.marginals(axis)
@@ -162,9 +165,11 @@ def breakdown(
     rows = {name: _rows(checked[name][1], totals[name], everyone, margin) for name in names}
     distribution = np.bincount(bins, minlength=len(DISTRIBUTION_LABELS))
     # The same spread without people who have nothing now (within 2% or rising > 50%).
+    from_nothing = int(np.count_nonzero(from_zero))
+    still_nothing = int(np.count_nonzero(proposed[from_zero] == 0)) if from_nothing else 0
     with_budget = distribution.copy()
-    with_budget[4] -= everyone.counts[_SAME_FROM_ZERO]
-    with_budget[8] -= everyone.counts[_GAIN_FROM_ZERO]
+    with_budget[4] -= still_nothing
+    with_budget[8] -= from_nothing - still_nothing
     median = _median(percent, bins, with_budget, from_zero if with_budget.sum() < people else None)
     return Breakdown(
         overall=Overall(
@@ -196,16 +201,12 @@ def _bins(percent: np.ndarray) -> np.ndarray:
     return bins
 
 
-def _outcomes(change: np.ndarray, from_zero: np.ndarray) -> np.ndarray:
-    """Each person's outcome code: same 0, gain 1, loss 2, plus 3 for people with nothing now."""
+def _outcomes(change: np.ndarray) -> np.ndarray:
+    """Each person's outcome code: same 0, gain 1, loss 2."""
     outcome = (change > 0).astype(np.uint8)
     loss = change < 0
     outcome += loss
     outcome += loss
-    zero = from_zero.astype(np.uint8)
-    outcome += zero
-    outcome += zero
-    outcome += zero
     return outcome
 
 
@@ -286,8 +287,8 @@ class _Weights:
             self.floats = (current.astype(np.float64), proposed.astype(np.float64))
 
     def _sums(self, key: np.ndarray, which: int, size: int) -> np.ndarray:
-        if self.exact_in_floats:
-            return np.bincount(key, weights=self.floats[which], minlength=size).astype(np.int64)
+        if self.exact_in_floats:  # kept as floats: every sum is a whole number below 2**53
+            return np.bincount(key, weights=self.floats[which], minlength=size)
         values = (self.current, self.proposed)[which]
         low = values & ((1 << 26) - 1)
         high = values >> 26
@@ -297,35 +298,57 @@ class _Weights:
 
     def table(self, key: np.ndarray, outcome: np.ndarray, sizes: list[int]) -> _Table:
         cells = math.prod(sizes)
-        with_outcome = key * _OUTCOMES
-        with_outcome += outcome
+        with_outcome = outcome.astype(np.intp)
+        with_outcome *= cells
+        with_outcome += key
         counts = np.bincount(with_outcome, minlength=cells * _OUTCOMES)
+        if self.exact_in_floats:
+            counts = counts.astype(np.float64)
         return _Table(
-            counts=counts.reshape(*sizes, _OUTCOMES),
+            counts=counts.reshape(_OUTCOMES, *sizes),
             current=self._sums(key, 0, cells).reshape(sizes),
             proposed=self._sums(key, 1, cells).reshape(sizes),
+            in_floats=self.exact_in_floats,
         )
 
 
 @dataclass(frozen=True, eq=False)
 class _Table:
-    counts: np.ndarray  # (*labels, outcome)
+    counts: np.ndarray  # (outcome, *labels)
     current: np.ndarray  # (*labels)
     proposed: np.ndarray
+    in_floats: bool  # every figure a whole number below 2**53, held as a float
 
     def marginals(self, axis: int) -> list[_Totals]:
-        """Each label of one group, summed over every other group in the block."""
-        others = tuple(a for a in range(self.current.ndim) if a != axis)
-        counts = self.counts.sum(axis=others) if others else self.counts
-        current = self.current.sum(axis=others) if others else self.current
-        proposed = self.proposed.sum(axis=others) if others else self.proposed
+        """Each label of one group, summed over every other group in the block.
+
+        The table is read as (groups before, this group, groups after) and folded with two
+        matrix products, which numpy does quickly whatever the shape (a sum over many small
+        axes is slow). Floats are exact here: every partial sum is a whole number below 2**53.
+        """
+        sizes = self.current.shape
+        before, size = math.prod(sizes[:axis]), sizes[axis]
+        after = math.prod(sizes[axis + 1 :])
+        if self.in_floats:
+            ones_before, ones_after = np.ones(before), np.ones(after)
+
+            def fold(table):
+                across = ones_before @ table.reshape(before, size * after)
+                return across.reshape(size, after) @ ones_after
+        else:
+
+            def fold(table):
+                return table.reshape(before, size, after).sum(axis=(0, 2))
+
+        counts = [fold(self.counts[o]) for o in range(_OUTCOMES)]
+        current, proposed = fold(self.current), fold(self.proposed)
         return [
             _Totals(
-                counts=counts[i].tolist(),
+                counts=[int(by_outcome[i]) for by_outcome in counts],
                 current_total=int(current[i]),
                 proposed_total=int(proposed[i]),
             )
-            for i in range(current.shape[0])
+            for i in range(size)
         ]
 
 
@@ -341,7 +364,7 @@ class _Totals:
 
     @property
     def gainers(self) -> int:
-        return self.counts[_GAIN] + self.counts[_GAIN_FROM_ZERO]
+        return self.counts[_GAIN]
 
     @property
     def losers(self) -> int:
@@ -349,7 +372,7 @@ class _Totals:
 
     @property
     def unchanged(self) -> int:
-        return self.counts[_SAME] + self.counts[_SAME_FROM_ZERO]
+        return self.counts[_SAME]
 
     @property
     def mean_change(self) -> int:

@@ -192,6 +192,16 @@ def test_groups_too_many_to_combine_are_counted_in_blocks(case):
     _check_against_rows(current, proposed, groups, threshold, result, margin)
 
 
+def test_amounts_too_large_for_exact_float_sums_are_summed_exactly_in_integers():
+    big = 2**52  # pence: sums of these pass 2**53, past what a float holds exactly
+    current = np.array([big, big + 1, 3, big - 7] * 4, dtype=np.int64)
+    proposed = np.array([big + 5, big - 3, 3, big + 11] * 4, dtype=np.int64)
+    groups = {"sex": (np.array([0, 1, 1, 0] * 4, dtype=np.int8), ["a", "b"])}
+    result = bd.breakdown(current, proposed, groups, 10)
+    _check_against_rows(current, proposed, groups, 10, result)
+    assert result.groups["sex"][0].current_total_pence == 4 * (2 * big - 7)
+
+
 def test_boundaries_fall_in_the_smaller_change():
     current = np.array([100, 100, 100, 100, 100, 100, 100, 100, 0, 0, 300, 100])
     proposed = np.array([98, 90, 50, 49, 102, 110, 150, 151, 5, 0, 294, 75])

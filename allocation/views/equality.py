@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from core.rules import BusinessRuleViolation
 
-from .. import actions
+from .. import actions, services
 from ..forms import EqualityAssessmentForm, JustificationForm
 from ..models import EqualityAssessment, ModelRun
 from .common import get_run, manager_view
@@ -65,7 +65,7 @@ def sections(run: ModelRun) -> dict:
                 "flagged": any(row.get("flagged") for row in rows),
                 "characteristic": CHARACTERISTICS.get(name, ""),
             }
-            for number, (name, rows) in enumerate(groups.items(), 1)
+            for number, (name, rows) in enumerate(services.ordered_groups(result), 1)
         ],
         "flags": flags,
         "unjustified": sum(1 for flag in flags if flag["justification"] is None),
