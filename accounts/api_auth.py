@@ -20,7 +20,17 @@ class ApiTokenAuth(HttpBearer):
 
 
 class StaffSessionAuth(SessionAuth):
-    """The browser session; staff must have completed their second factor. CSRF applies to writes."""
+    """The browser session; staff must have completed their second factor. CSRF applies to writes.
+
+    With no signed-in session there is nothing for CSRF to protect, so the caller is simply
+    not authenticated (401), rather than refused for a missing CSRF token (403).
+    """
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or second_factor_required(user):
+            return None
+        return super().__call__(request)
 
     def authenticate(self, request, key):
         user = super().authenticate(request, key)

@@ -202,6 +202,7 @@ class AccessEvent(AppendOnlyModel):
         CASELOAD_LIST = "caseload_list", "Caseload list"
         OUTSIDE_CASELOAD = "outside_caseload", "Outside their caseload, for a recorded reason"
         MODELLING = "modelling", "Checking how a proposed change to budgets affects people"
+        ADMINISTRATION = "administration", "Account administration"
         OTHER = "other", "Access granted"
         NO_RIGHT = "no_right", "No right to this record"
 
@@ -269,3 +270,70 @@ class AccessGrant(AppendOnlyModel):
 
     def __str__(self):
         return f"{self.user_id} → {self.person_id} until {self.expires_at:%Y-%m-%d %H:%M}"
+
+
+class ActivationCodeQuerySet(models.QuerySet):
+    def usable(self):
+        return self.filter(
+            used_at__isnull=True,
+            revoked_at__isnull=True,
+            expires_at__gt=timezone.now(),
+            failed_attempts__lt=ActivationCode.MAX_FAILED_ATTEMPTS,
+        )
+
+
+class ActivationCode(models.Model):
+    """A one-time code an administrator issues so a staff member can set up their second factor.
+
+    The administrator sees the code once and passes it on by another channel (a phone call,
+    in person); only a keyed hash is stored. It works once, for a short while, and for only
+    the member of staff it was issued to: a password alone no longer enrols an authenticator.
+    """
+
+    MAX_FAILED_ATTEMPTS = 5
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="activation_codes"
+    )
+    code_hash = models.CharField(max_length=64, unique=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Empty when issued from the server's command line",
+    )
+    issued_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    failed_attempts = models.PositiveSmallIntegerField(default=0)
+
+    objects = ActivationCodeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-issued_at"]
+
+    def __str__(self):
+        return f"Activation code for user {self.user_id}, issued {self.issued_at:%Y-%m-%d %H:%M}"
+
+    @staticmethod
+    def hash(raw: str) -> str:
+        """Keyed with the secret key: a copy of the database alone cannot test guesses."""
+        from django.utils.crypto import salted_hmac
+
+        normalised = "".join(raw.split()).replace("-", "").upper()
+        return salted_hmac("selfdirect.activation-code", normalised, algorithm="sha256").hexdigest()
+
+    @property
+    def status(self) -> str:
+        if self.used_at:
+            return "used"
+        if self.revoked_at:
+            return "withdrawn"
+        if self.failed_attempts >= self.MAX_FAILED_ATTEMPTS:
+            return "too many wrong tries"
+        if self.expires_at <= timezone.now():
+            return "expired"
+        return "unused"

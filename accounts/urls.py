@@ -12,4 +12,5 @@ urlpatterns = [
     path("authenticator/", views.otp_setup, name="otp-setup"),
     path("profile/", views.profile, name="profile"),
     path("profile/tokens/<int:pk>/revoke/", views.revoke_token, name="revoke-token"),
+    path("profile/password/", views.change_password, name="change-password"),
 ]

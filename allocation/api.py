@@ -3,7 +3,7 @@
 import datetime as dt
 from typing import Any
 
-from ninja import Path, Router, Schema, Status
+from ninja import Field, Path, Router, Schema, Status
 from ninja.errors import HttpError
 
 from config.api_errors import READ_ERRORS, WRITE_ERRORS
@@ -36,7 +36,14 @@ class VersionDetail(VersionOut):
 
 
 class ScoreIn(Schema):
-    answers: dict[str, str]
+    answers: dict[str, str] = Field(
+        ...,
+        description=(
+            "Every question of the version must be answered: one entry for each question, "
+            "from the question's code to the code of the option chosen. A missing answer, or "
+            "an unknown question or option code, is refused with 422 naming each."
+        ),
+    )
 
 
 class LineOut(Schema):

@@ -1,6 +1,5 @@
 """Forms for building RAS versions, calibrating them and modelling them."""
 
-import json
 import re
 from decimal import Decimal, InvalidOperation
 
@@ -16,6 +15,7 @@ from .models import RasScheme
 
 CODE_HELP = "Lower-case letters, numbers and underscores, starting with a letter. It never changes once used."
 MAX_UPLOAD = 20 * 1024 * 1024
+MAX_IMPORT = 2 * 1024 * 1024  # a scheme of hundreds of questions is well under 1 MB
 
 
 def code_field(label="Code"):
@@ -283,22 +283,28 @@ class ImportForm(GovUKForm):
     file = forms.FileField(label="Version file (JSON)", help_text="A file exported from Selfdirect")
 
     def clean_file(self):
+        """The file's definition, checked and in its canonical form (what is saved).
+
+        Numbers are bounded as the JSON is read and nesting is limited (definition.load_json),
+        so a hostile file gets a message, quickly, and nothing is saved.
+        """
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD:
-            raise ValidationError("The file must be smaller than 20 MB")
+        if upload.size > MAX_IMPORT:
+            raise ValidationError("The file must be smaller than 2 MB")
         try:
-            data = json.loads(upload.read().decode("utf-8-sig"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as error:
-            raise ValidationError(f"The file must be JSON: {error}") from None
-        if isinstance(data, dict) and "definition" in data:
-            data = data["definition"]
+            text = upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ValidationError("The file must be JSON, saved as UTF-8 text") from None
         try:
-            ras.parse(data)
+            data = ras.load_json(text)
+            if isinstance(data, dict) and "definition" in data:
+                data = data["definition"]
+            definition = ras.parse(data)
         except ras.DefinitionError as error:
             raise ValidationError(
                 [f"The file is not a valid version: {p}" for p in error.problems[:20]]
             ) from None
-        return data
+        return ras.to_dict(definition)
 
     def clean(self):
         cleaned = super().clean()

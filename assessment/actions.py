@@ -14,10 +14,10 @@ from allocation.models import Allocation, RasVersion
 from core.actions import ActionError, action, audit, because
 from core.concurrency import lock_at_version
 from core.money import to_pence
-from core.rules import check_all
+from core.rules import BusinessRuleViolation, Problem, check_all
 
 from . import domain, rules
-from .models import Assessment, EligibilityDecision
+from .models import Assessment, CapacityAssessment, EligibilityDecision
 
 
 class AssessmentError(ActionError):
@@ -45,7 +45,17 @@ def live_version(kind: str) -> RasVersion:
 
 @action
 def start_assessment(person, *, kind: str, mode: str, acting_user, cared_for=None) -> Assessment:
-    """Open an assessment, or return the one already open: a person has one open at a time."""
+    """Open an assessment, or return the one already open: a person has one open at a time.
+
+    A representative may lead a self-assessment only when the person can ask for one
+    (ASM-REP-CAPACITY); a carer's assessment names whom they care for.
+    """
+    if mode == Assessment.Mode.SELF:
+        check_all((rules.RepresentativeLedNeedsCapacityToRequest,), person, user=acting_user)
+    else:
+        check_all(
+            (rules.CarersAssessmentNamesWhomTheyCareFor,), person, kind=kind, cared_for=cared_for
+        )
     open_one = (
         Assessment.objects.select_for_update()
         .filter(person=person, kind=kind, status=Assessment.Status.IN_PROGRESS)
@@ -175,12 +185,31 @@ def submit(assessment: Assessment, *, acting_user, declaration_name: str) -> All
     return submit_assessment(assessment, acting_user=acting_user, declaration_name=declaration_name)
 
 
-def _score(assessment: Assessment) -> Allocation:
+def _explain(scheme, answers, unable_outcomes):
+    # Transitional (merge of the eligible-needs engine pending): pass the outcomes when the
+    # engine takes them.
+    import inspect
+
+    if "unable_outcomes" in inspect.signature(engine.explain).parameters:
+        return engine.explain(scheme, answers, unable_outcomes=unable_outcomes)
+    return engine.explain(scheme, answers)
+
+
+def _score(assessment: Assessment, unable_outcomes: frozenset[str] | None = None) -> Allocation:
     """(Re)calculate the indicative budget from the answers, keeping the old one in history.
 
-    Called inside the actions above, which write the audit row."""
+    Before the eligibility decision every need counts and the amount is a provisional
+    estimate; after it, only the needs linked to outcomes the person was found unable to
+    achieve count (Care Act s26: the personal budget is for eligible needs). Called inside
+    the actions above."""
     version = assessment.version
-    explanation = engine.explain(version.compiled, assessment.answers)
+    if (
+        unable_outcomes is None
+        and hasattr(assessment, "eligibility")
+        and assessment.eligibility.eligible
+    ):
+        unable_outcomes = frozenset(assessment.eligibility.unable_outcomes)
+    explanation = _explain(version.compiled, assessment.answers, unable_outcomes)
     fields = {
         "version": version,
         "need_points": explanation.need_points,
@@ -193,6 +222,8 @@ def _score(assessment: Assessment) -> Allocation:
         "limit": explanation.limit or "",
         "rule_text": explanation.rule_text,
         "lines": [line_json(line) for line in explanation.lines],
+        "at_maximum": getattr(explanation, "at_maximum", False),
+        "costed_plan_route": list(getattr(explanation, "costed_plan_route", ())),
         "calculated_at": timezone.now(),
     }
     allocation = Allocation.objects.filter(assessment=assessment).first()
@@ -220,39 +251,106 @@ def decide_eligibility(
     significant_impact: bool,
     health_at_risk: bool = False,
     reasons: str,
-    notes: dict | None = None,
+    evidence: dict | None = None,
+    wellbeing_areas: list[str] | None = None,
+    fluctuates: bool = False,
+    fluctuation_period: str = "",
+    advice_topics: list[str] | None = None,
+    advice: str = "",
+    change_reason: str = "",
 ) -> EligibilityDecision:
-    """Record the Care Act decision; it completes the assessment and settles the budget's status."""
+    """Record the Care Act decision with its evidence; it completes the assessment.
+
+    The decision is checked against the regulations (assessment/domain.py) and refused with
+    every gap listed (code ELG-...). Changing an earlier decision needs a reason; the earlier
+    one stays in the history. A not-eligible decision needs written advice (s13(5)) and puts
+    no amount anywhere; one that reverses an earlier eligible decision flags the person's
+    current budget for review.
+    """
+    locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    check_all((rules.SubmittedBeforeDecision,), locked)
+    unable_set = set(unable)
+    evidence_items = {
+        code: domain.OutcomeEvidence(
+            ways=tuple(item.get("ways") or ()),
+            note=item.get("note", ""),
+            met_by_carer=bool(item.get("met_by_carer")),
+        )
+        for code, item in (evidence or {}).items()
+        if code in unable_set
+    }
+    gaps = domain.problems(
+        locked.kind,
+        unable=unable_set,
+        significant_impact=significant_impact,
+        evidence=evidence_items,
+        wellbeing_areas=set(wellbeing_areas or ()),
+        fluctuates=fluctuates,
+        fluctuation_period=fluctuation_period,
+    )
     result = domain.decide(
-        assessment.kind,
+        locked.kind,
         arises_from_condition=arises_from_condition,
-        unable=set(unable),
+        unable=unable_set,
         significant_impact=significant_impact,
         health_at_risk=health_at_risk,
     )
-    locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
-    check_all((rules.SubmittedBeforeDecision,), locked)
-    decision, _ = EligibilityDecision.objects.update_or_create(
-        assessment=locked,
-        defaults={
-            "arises_from_condition": arises_from_condition,
-            "health_at_risk": health_at_risk,
-            "unable_outcomes": sorted(unable),
-            "outcome_notes": notes or {},
-            "significant_impact": significant_impact,
-            "eligible": result.eligible,
-            "reasons": reasons.strip(),
-            "decided_by": acting_user,
-            "decided_at": timezone.now(),
-        },
+    previous = EligibilityDecision.objects.filter(assessment=locked).first()
+    earlier_eligible = (
+        previous.eligible if previous is not None else _current_decision_is_eligible(locked)
     )
+    found = [Problem(gap.code, gap.message) for gap in gaps]
+    if previous is not None and not change_reason.strip():
+        found.append(Problem("ELG-CHANGE-REASON", "Enter why you are changing the decision"))
+    if not result.eligible and not (advice_topics or advice.strip()):
+        found.append(
+            Problem(
+                "ELG-NO-ADVICE",
+                "Choose the advice and information to give: the person must get it in writing",
+            )
+        )
+    if found:
+        raise BusinessRuleViolation(found)
+    values = {
+        "arises_from_condition": arises_from_condition,
+        "health_at_risk": health_at_risk,
+        "unable_outcomes": sorted(unable_set),
+        "outcome_evidence": {
+            code: {
+                "ways": list(item.ways),
+                "note": item.note.strip(),
+                "met_by_carer": item.met_by_carer,
+            }
+            for code, item in sorted(evidence_items.items())
+        },
+        "wellbeing_areas": sorted(set(wellbeing_areas or ())),
+        "fluctuates": fluctuates,
+        "fluctuation_period": fluctuation_period.strip() if fluctuates else "",
+        "significant_impact": significant_impact,
+        "eligible": result.eligible,
+        "reasons": reasons.strip(),
+        "advice_topics": [] if result.eligible else sorted(set(advice_topics or ())),
+        "advice": "" if result.eligible else advice.strip(),
+        "change_reason": change_reason.strip(),
+        "decided_by": acting_user,
+        "decided_at": timezone.now(),
+    }
+    outcome = "eligible" if result.eligible else "not eligible"
+    if previous is None:
+        because(f"Decided: {outcome}")
+        decision = EligibilityDecision.objects.create(assessment=locked, **values)
+    else:
+        for name, value in values.items():
+            setattr(previous, name, value)
+        because(f"Changed to {outcome}: {change_reason.strip()}"[:100])
+        previous.save()
+        decision = previous
     for older in Assessment.objects.filter(
         person=locked.person, kind=locked.kind, is_current=True
     ).exclude(pk=locked.pk):
         older.is_current = False
         because("Replaced by a newer assessment")
         older.save()
-    outcome = "eligible" if result.eligible else "not eligible"
     locked._complete(acting_user)
     because(f"Eligibility decided: {outcome}")
     locked.save()
@@ -262,6 +360,91 @@ def decide_eligibility(
     else:
         allocation._found_not_eligible()
     allocation.save()
-    audit(decision, f"Decided: {outcome}", person=locked.person)
+    _score(locked, unable_outcomes=frozenset(unable_set) if result.eligible else None)
+    if earlier_eligible and not result.eligible:
+        _flag_current_budget(
+            locked,
+            f"Needs now found not eligible ({timezone.localdate():%-d %B %Y})",
+            acting_user=acting_user,
+        )
+    audit(
+        decision,
+        f"{'Changed the decision to' if previous else 'Decided'}: {outcome}",
+        person=locked.person,
+    )
     assessment.refresh_from_db()
     return decision
+
+
+def _current_decision_is_eligible(assessment: Assessment) -> bool:
+    """Is the person eligible under the decision in force now (their current assessment)?"""
+    current = (
+        Assessment.objects.filter(person=assessment.person, kind=assessment.kind, is_current=True)
+        .exclude(pk=assessment.pk)
+        .select_related("eligibility")
+        .first()
+    )
+    decision = getattr(current, "eligibility", None) if current else None
+    return bool(decision and decision.eligible)
+
+
+def _flag_current_budget(assessment: Assessment, reason: str, *, acting_user) -> None:
+    from budgets.actions import flag_for_review
+    from budgets.models import PersonalBudget
+
+    budget = PersonalBudget.objects.current().filter(person=assessment.person).first()
+    if budget is not None:
+        flag_for_review(budget, reason=reason, acting_user=acting_user)
+
+
+@action
+def record_capacity(
+    person,
+    *,
+    acting_user,
+    decision: str,
+    impairment: bool,
+    understands: bool,
+    retains: bool,
+    weighs: bool,
+    communicates: bool,
+    notes: str,
+    assessed_on=None,
+) -> CapacityAssessment:
+    """Record a Mental Capacity Act assessment for one decision (MCA 2005 ss2-3).
+
+    The outcome follows the two-stage test: a person lacks capacity for a decision only if
+    they have an impairment of, or disturbance in, the mind or brain, and because of it
+    cannot understand, retain, use or weigh the information, or communicate their decision
+    (s3(1)). A person is assumed to have capacity unless it is established they lack it (s1(2)).
+    """
+    functional = understands and retains and weighs and communicates
+    outcome = (
+        CapacityAssessment.Outcome.LACKS_CAPACITY
+        if impairment and not functional
+        else CapacityAssessment.Outcome.HAS_CAPACITY
+    )
+    if not notes.strip():
+        raise BusinessRuleViolation(
+            [Problem("MCA-NO-NOTES", "Record how you assessed capacity for this decision")]
+        )
+    because("Capacity assessed")
+    record = CapacityAssessment.objects.create(
+        person=person,
+        decision=decision,
+        outcome=outcome,
+        impairment=impairment,
+        understands=understands,
+        retains=retains,
+        weighs=weighs,
+        communicates=communicates,
+        notes=notes.strip(),
+        assessed_by=acting_user,
+        assessed_on=assessed_on or timezone.localdate(),
+    )
+    audit(
+        record,
+        f"Capacity for {record.get_decision_display().lower()}: {record.get_outcome_display().lower()}",
+        person=person,
+    )
+    return record

@@ -115,26 +115,58 @@ class Assessment(ConcurrentTransitionMixin, EditVersioned, models.Model):
         return [q.code for q in self.version.parsed.questions if q.code not in self.answers]
 
 
+class CapacityAssessmentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        from people.models import Person
+
+        return self.filter(person__in=Person.objects.visible_to(user))
+
+    def latest_for(self, person, decision: str):
+        return self.filter(person=person, decision=decision).order_by("-assessed_on", "-id").first()
+
+
 class EligibilityDecisionQuerySet(models.QuerySet):
     def visible_to(self, user):
         return self.filter(assessment__in=Assessment.objects.visible_to(user))
 
 
 class EligibilityDecision(models.Model):
-    """The practitioner's decision against the Care Act outcomes, with reasons."""
+    """The practitioner's decision against the Care Act outcomes, with its evidence and reasons.
+
+    One a completed assessment; changing it needs a reason, and the earlier decision stays in
+    the history (django-simple-history). assessment/domain.py holds the rules.
+    """
 
     assessment = models.OneToOneField(
         Assessment, on_delete=models.PROTECT, related_name="eligibility"
     )
     arises_from_condition = models.BooleanField()
-    health_at_risk = models.BooleanField(default=False, help_text="Carers only")
+    health_at_risk = models.BooleanField(
+        default=False,
+        help_text="Carers only: their physical or mental health is, or is at risk of, deteriorating",
+    )
     unable_outcomes = models.JSONField(default=list)
-    outcome_notes = models.JSONField(default=dict)
+    outcome_evidence = models.JSONField(
+        default=dict,
+        help_text="Outcome code → {ways: [...], note: str, met_by_carer: bool}",
+    )
+    wellbeing_areas = models.JSONField(default=list, help_text="Areas of s1(2) affected")
+    fluctuates = models.BooleanField(default=False)
+    fluctuation_period = models.CharField(
+        max_length=200, blank=True, help_text="The period their circumstances were considered over"
+    )
     significant_impact = models.BooleanField()
     eligible = models.BooleanField()
     reasons = models.TextField(
         help_text="The practitioner's reasons, in words the person understands"
     )
+    advice_topics = models.JSONField(
+        default=list, help_text="Not eligible: the advice and information given (s13(5))"
+    )
+    advice = models.TextField(
+        blank=True, help_text="Not eligible: written advice on preventing or delaying needs"
+    )
+    change_reason = models.TextField(blank=True, help_text="Why an earlier decision was changed")
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -145,3 +177,64 @@ class EligibilityDecision(models.Model):
 
     def __str__(self):
         return "Eligible" if self.eligible else "Not eligible"
+
+    def evidence_for(self, code: str) -> dict:
+        return (self.outcome_evidence or {}).get(code, {})
+
+
+class CapacityAssessment(models.Model):
+    """A Mental Capacity Act 2005 assessment for one decision at one time (MCA s2-3).
+
+    Capacity is decision-specific: a person may be able to ask for a supported
+    self-assessment and not be able to manage a direct payment. Recorded against the person,
+    newest first; the latest for a decision is the one that counts.
+    """
+
+    class Decision(models.TextChoices):
+        TAKE_PART = "take_part", "Taking part in a needs assessment"
+        REQUEST_SUPPORTED_SELF = (
+            "request_supported_self",
+            "Asking for a self-assessment supported by a representative",
+        )
+        DIRECT_PAYMENT = "direct_payment", "Managing a direct payment"
+        SUPPORT_PLAN = "support_plan", "Agreeing their support plan"
+        FINANCES = "finances", "Managing their money and financial assessment"
+
+    class Outcome(models.TextChoices):
+        HAS_CAPACITY = "has_capacity", "Has capacity to make this decision"
+        LACKS_CAPACITY = "lacks_capacity", "Lacks capacity to make this decision"
+
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, related_name="capacity_assessments"
+    )
+    decision = models.CharField(max_length=30, choices=Decision.choices)
+    outcome = models.CharField(max_length=20, choices=Outcome.choices)
+    impairment = models.BooleanField(
+        help_text="Is there an impairment of, or disturbance in the functioning of, the mind or brain?"
+    )
+    understands = models.BooleanField(
+        help_text="Can they understand the information relevant to the decision?"
+    )
+    retains = models.BooleanField(help_text="Can they retain that information?")
+    weighs = models.BooleanField(help_text="Can they use or weigh it as part of deciding?")
+    communicates = models.BooleanField(
+        help_text="Can they communicate their decision, by any means?"
+    )
+    notes = models.TextField()
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    assessed_on = models.DateField(default=timezone.localdate)
+    created_at = models.DateTimeField(default=timezone.now)
+    history = HistoricalRecords()
+
+    objects = CapacityAssessmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-assessed_on", "-id"]
+        indexes = [
+            models.Index(fields=["person", "decision", "-assessed_on"], name="capacity_latest")
+        ]
+
+    def __str__(self):
+        return f"{self.get_decision_display()}: {self.get_outcome_display().lower()}"

@@ -41,3 +41,31 @@ class NotAlreadySubmitted(BusinessRule):
 
 
 ANSWER_RULES = (AnswersLockedForPeopleAfterSubmission, ChangeAfterSubmissionNeedsReason)
+
+
+class RepresentativeLedNeedsCapacityToRequest(BusinessRule):
+    """A representative can lead a supported self-assessment only when the person is able to
+    ask for one. Ask their social worker: they will lead the assessment and involve you"""
+
+    code = "ASM-REP-CAPACITY"
+
+    # Care and Support (Assessment) Regulations 2014, reg 2(3)(b); Mental Capacity Act 2005
+    # s2-3: capacity is decided for this decision, and recorded (assessment.CapacityAssessment).
+    def broken_by(self, person, *, user=None, **context) -> bool:
+        from .models import CapacityAssessment
+
+        if user is None or person.user_id == user.pk or person.representative_id != user.pk:
+            return False
+        latest = CapacityAssessment.objects.latest_for(
+            person, CapacityAssessment.Decision.REQUEST_SUPPORTED_SELF
+        )
+        return latest is None or latest.outcome != CapacityAssessment.Outcome.HAS_CAPACITY
+
+
+class CarersAssessmentNamesWhomTheyCareFor(BusinessRule):
+    """A carer’s assessment records the person they care for"""
+
+    code = "ASM-CARER-NEEDS-CARED-FOR"
+
+    def broken_by(self, person, *, kind="person", cared_for=None, **context) -> bool:
+        return kind == "carer" and cared_for is None

@@ -11,6 +11,7 @@ urlpatterns = [
     path("assessments/<int:pk>/declaration/", views.declaration, name="declaration"),
     path("assessments/<int:pk>/submitted/", views.submitted, name="submitted"),
     path("assessments/<int:pk>/budget/", views.budget, name="budget"),
+    path("assessments/<int:pk>/decision/", views.decision, name="decision"),
     path("assessments/<int:pk>/history/", views.history, name="history"),
     path("assessments/<int:pk>/review/", views.review, name="review"),
     path("assessments/<int:pk>/answers/<slug:code>/", views.change_answer, name="change-answer"),
@@ -18,5 +19,6 @@ urlpatterns = [
     path(
         "people/<int:person_pk>/assessments/", views.person_assessments, name="person-assessments"
     ),
+    path("people/<int:person_pk>/capacity/", views.capacity, name="capacity"),
     path("my-record/assessments/start/", views.start_self, name="start-self"),
 ]

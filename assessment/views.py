@@ -20,7 +20,8 @@ from people import access
 from people.models import Person
 
 from . import actions
-from .forms import AnswerForm, DeclarationForm, EligibilityForm, StartForm
+from . import domain as care_act
+from .forms import AnswerForm, CapacityForm, DeclarationForm, EligibilityForm, StartForm
 from .history import answer_history
 from .models import Assessment
 
@@ -102,6 +103,8 @@ def overview(request, pk):
             "can_decide": request.user.has_perm("assessment.decide_eligibility", assessment),
             "eligibility": getattr(assessment, "eligibility", None),
             "unanswered": len(assessment.unanswered()),
+            "next_question": (assessment.unanswered() or [None])[0],
+            "started": bool(assessment.answers),
         },
     )
 
@@ -147,7 +150,9 @@ def question(request, pk, code):
             "domain": assessment.version.parsed.domain_of(code),
             "number": position + 1,
             "count": len(codes),
-            "back": reverse("assessment:question", args=[assessment.pk, previous])
+            "back": reverse("assessment:check", args=[assessment.pk])
+            if request.GET.get("return") == "check"
+            else reverse("assessment:question", args=[assessment.pk, previous])
             if previous
             else reverse("assessment:overview", args=[assessment.pk]),
         },
@@ -239,6 +244,11 @@ def budget(request, pk):
     )
     if allocation is None:
         raise Http404
+    if not allocation.shows_money:
+        # No money is shown for needs found not eligible: the decision and advice instead.
+        if request.GET.get("format") == "csv":
+            raise Http404
+        return redirect("assessment:decision", pk=assessment.pk)
     if request.GET.get("format") == "csv":
         return _budget_csv(assessment, allocation)
     return render(
@@ -280,6 +290,39 @@ def _budget_csv(assessment, allocation) -> HttpResponse:
         f"budget-explained-{assessment.pk}.csv",
         ["What", "Question", "Answer", "Points", "Amount (£)", "Explanation"],
         rows,
+    )
+
+
+@login_required
+def decision(request, pk):
+    """The eligibility decision in words for the person (and, when not eligible, the written
+    advice the Care Act s13(5) requires), printable."""
+    assessment = _assessment(request, pk)
+    found = getattr(assessment, "eligibility", None)
+    if found is None:
+        raise Http404
+    labels = dict(care_act.outcomes_for(assessment.kind))
+    for_person = assessment.person.user_id == request.user.pk
+    return render(
+        request,
+        "assessment/decision.html",
+        {
+            "assessment": assessment,
+            "decision": found,
+            "for_person": for_person,
+            "who_name": assessment.person.first_name,
+            "evidence_rows": [
+                {
+                    "label": labels[code],
+                    "met_by_carer": found.evidence_for(code).get("met_by_carer"),
+                }
+                for code in found.unable_outcomes
+                if code in labels
+            ],
+            "advice_topics": [
+                label for code, label in care_act.ADVICE_TOPICS if code in found.advice_topics
+            ],
+        },
     )
 
 
@@ -358,32 +401,74 @@ def review(request, pk):
 
 @login_required
 def eligibility(request, pk):
+    """Decide eligibility: the form, then a check-your-answers step, then the save."""
     assessment = _assessment(request, pk)
     if not request.user.has_perm("assessment.decide_eligibility", assessment):
         raise Http404
     existing = getattr(assessment, "eligibility", None)
-    initial = {}
-    if existing:
-        initial = {
-            "arises_from_condition": "yes" if existing.arises_from_condition else "no",
-            "health_at_risk": "yes" if existing.health_at_risk else "no",
-            "unable": existing.unable_outcomes,
-            "significant_impact": "yes" if existing.significant_impact else "no",
-            "reasons": existing.reasons,
-        }
-    form = EligibilityForm(request.POST or None, kind=assessment.kind, initial=initial)
+    form = EligibilityForm(
+        request.POST or None,
+        kind=assessment.kind,
+        changing=existing is not None,
+        initial=EligibilityForm.initial_from(existing) if existing else {},
+    )
+    context = {"assessment": assessment, "form": form, "changing": existing is not None}
     if request.method == "POST" and form.is_valid():
-        decision = actions.decide_eligibility(
-            assessment, acting_user=request.user, **form.decision_kwargs()
-        )
-        messages.success(
-            request,
-            "Eligible: the indicative budget stands"
-            if decision.eligible
-            else "Not eligible: no budget",
-        )
-        return redirect("assessment:overview", pk=assessment.pk)
-    return render(request, "assessment/eligibility.html", {"assessment": assessment, "form": form})
+        if request.POST.get("confirmed") == "yes":
+            try:
+                decision = actions.decide_eligibility(
+                    assessment, acting_user=request.user, **form.decision_kwargs()
+                )
+            except ActionError as error:
+                for problem in getattr(error, "problems", [error]):
+                    form.add_error(None, getattr(problem, "message", str(problem)))
+            else:
+                messages.success(
+                    request,
+                    "Eligible: the indicative budget is worked out from the eligible needs"
+                    if decision.eligible
+                    else "Not eligible: the person gets your advice in writing, and no budget",
+                )
+                return redirect("assessment:overview", pk=assessment.pk)
+        elif request.POST.get("edit") != "yes":
+            return render(
+                request,
+                "assessment/eligibility_check.html",
+                _check_context(request, assessment, form),
+            )
+    return render(request, "assessment/eligibility.html", context)
+
+
+def _check_context(request, assessment, form) -> dict:
+    data = form.decision_kwargs()
+    ways = dict(care_act.WAYS_UNABLE)
+    labels = dict(care_act.outcomes_for(assessment.kind))
+    return {
+        "assessment": assessment,
+        "result": form.result,
+        "data": data,
+        "evidence_rows": [
+            {
+                "label": labels[code],
+                "ways": [ways[w] for w in item["ways"]],
+                "note": item["note"],
+                "met_by_carer": item["met_by_carer"],
+            }
+            for code, item in data["evidence"].items()
+        ],
+        "wellbeing": [
+            label for code, label in care_act.WELLBEING_AREAS if code in data["wellbeing_areas"]
+        ],
+        "advice_topics": [
+            label for code, label in care_act.ADVICE_TOPICS if code in data["advice_topics"]
+        ],
+        "posted": [
+            (name, value)
+            for name, values in request.POST.lists()
+            if name not in ("csrfmiddlewaretoken", "confirmed", "edit")
+            for value in values
+        ],
+    }
 
 
 @login_required
@@ -396,7 +481,7 @@ def person_assessments(request, person_pk):
         person = access.open_person(request.user, person_pk, via=page_name(request))
     except access.NotVisible:
         raise Http404 from None
-    form = StartForm(request.POST or None)
+    form = StartForm(request.POST or None, user=request.user)
     if request.method == "POST":
         if not request.user.has_perm("assessment.add_assessment"):
             raise Http404
@@ -407,6 +492,7 @@ def person_assessments(request, person_pk):
                     kind=form.cleaned_data["kind"],
                     mode=Assessment.Mode.SUPPORTED,
                     acting_user=request.user,
+                    cared_for=form.cleaned_data["cared_for_person"],
                 )
             except ActionError as error:
                 form.add_error(None, str(error))
@@ -421,6 +507,41 @@ def person_assessments(request, person_pk):
             "assessments": assessments,
             "form": form,
             "tab": "assessments",
+        },
+    )
+
+
+@login_required
+def capacity(request, person_pk):
+    """Staff: a person's Mental Capacity Act assessments, decision by decision, and a new one."""
+    if not request.user.is_council_staff:
+        access.log_denied(request.user, person_pk, via=page_name(request))
+        raise Http404
+    try:
+        person = access.open_person(request.user, person_pk, via=page_name(request))
+    except access.NotVisible:
+        raise Http404 from None
+    form = CapacityForm(request.POST or None)
+    if request.method == "POST":
+        if not request.user.has_perm("assessment.add_assessment"):
+            raise Http404
+        if form.is_valid():
+            record = actions.record_capacity(
+                person, acting_user=request.user, **form.action_kwargs()
+            )
+            messages.success(
+                request,
+                f"Recorded: {record.get_outcome_display().lower()} ({record.get_decision_display().lower()})",
+            )
+            return redirect("assessment:capacity", person_pk=person.pk)
+    return render(
+        request,
+        "assessment/capacity.html",
+        {
+            "person": person,
+            "records": person.capacity_assessments.select_related("assessed_by"),
+            "form": form,
+            "tab": "capacity",
         },
     )
 

@@ -2,6 +2,8 @@
 
 import datetime as dt
 
+from django.utils import timezone
+
 from core.actions import action, audit, because
 from core.money import format_pence, period_words
 from core.rules import check_all
@@ -53,4 +55,15 @@ def end_budget(budget: PersonalBudget, *, end_date: dt.date, acting_user) -> Per
     because("Budget ended")
     budget.save()
     audit(budget, f"Budget ended on {end_date:%-d %B %Y}", person=budget.person)
+    return budget
+
+
+@action
+def flag_for_review(budget: PersonalBudget, *, reason: str, acting_user) -> PersonalBudget:
+    """Mark a budget to be looked at again (for example, after an eligibility decision changed)."""
+    budget.review_flagged_at = timezone.now()
+    budget.review_reason = reason[:1000]
+    because("Flagged for review")
+    budget.save()
+    audit(budget, f"Flagged for review: {reason}"[:300], person=budget.person)
     return budget

@@ -56,6 +56,12 @@ class PersonalBudget(ConcurrentTransitionMixin, EditVersioned, models.Model):
     reason = models.TextField(
         blank=True, help_text="Why the final budget differs from the indicative amount, if it does"
     )
+    review_flagged_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When something happened that means it must be looked at again",
+    )
+    review_reason = models.TextField(blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

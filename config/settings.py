@@ -156,6 +156,7 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "accounts.passwords.RepeatedCharactersValidator"},
 ]
 
 SESSION_COOKIE_HTTPONLY = True
@@ -168,16 +169,47 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
-# Repeated failed sign-ins lock the account name out for a while (django-axes).
+# Repeated failed sign-ins lock out (django-axes, with accounts.lockout's handler), two ways
+# within the same cool-off window:
+# - by account name: 5 wrong passwords for one username lock that username, from anywhere;
+# - by address: 100 wrong passwords from one address, across any usernames, lock that
+#   address. Council offices sign in through one shared address, so this limit is high:
+#   a morning's sign-ins by a few hundred staff, with their typing mistakes, stay well
+#   under it, while one machine can no longer try a password on every account.
+AXES_HANDLER = "accounts.lockout.LockoutHandler"
 AXES_FAILURE_LIMIT = int(os.environ.get("SELFDIRECT_LOCKOUT_FAILURES", "5"))
+LOCKOUT_ADDRESS_FAILURES = int(os.environ.get("SELFDIRECT_LOCKOUT_ADDRESS_FAILURES", "100"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("SELFDIRECT_LOCKOUT_MINUTES", "30")))
-AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_LOCKOUT_PARAMETERS = ["username"]  # the address limit is the handler's own count
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-# Council offices sign in from one shared address, so locking by IP would lock out whole
-# teams; we lock the account name instead, which is what stops password guessing.
+# The client's address is REMOTE_ADDR, unless the council's proxy sets a header naming it
+# (e.g. X-Forwarded-For or X-Real-IP): set SELFDIRECT_PROXY_IP_HEADER only behind such a
+# proxy, or anyone could claim any address. Of a list, the right-most entry (the one the
+# proxy added) is used.
+PROXY_IP_HEADER = os.environ.get("SELFDIRECT_PROXY_IP_HEADER", "").strip()
+AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_ip"
+# axes.W006 asks for the address among the lockout parameters: the handler counts it itself.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
+# Staff set up a second factor only with a one-time activation code from an administrator.
+ACTIVATION_CODE_DURATION = timedelta(
+    hours=int(os.environ.get("SELFDIRECT_ACTIVATION_CODE_HOURS", "24"))
+)
+# Email (security notices: a second factor added or removed, a password changed). The demo
+# writes messages to files in var/mail/; production sets DJANGO_EMAIL_BACKEND to SMTP and
+# the EMAIL_* variables. Tests use Django's in-memory outbox.
+EMAIL_BACKEND = os.environ.get(
+    "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend"
+)
+EMAIL_FILE_PATH = VAR_DIR / "mail"
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "selfdirect@localhost")
 
 OTP_TOTP_ISSUER = COUNCIL_NAME
 

@@ -149,7 +149,7 @@ def _assessments(council, person_ids, teams, users, versions) -> None:
                 "arises_from_condition": True,
                 "health_at_risk": item.get("health_at_risk", False),
                 "unable_outcomes": item["unable"],
-                "outcome_notes": {},
+                "outcome_evidence": {},
                 "significant_impact": item["eligible"],
                 "eligible": item["eligible"],
                 "reasons": "Decided at assessment"

@@ -163,3 +163,65 @@ def test_public_pages_are_accessible(page, council):
         page.goto(url)
         expect(page.get_by_role("heading", name=re.compile(heading))).to_be_visible()
         assert_accessible(page)
+
+
+def test_new_staff_set_up_their_app_with_an_activation_code_then_change_their_password(
+    page, council
+):
+    from accounts import actions
+
+    administrator = User.objects.create_user(
+        "admin", password=PASSWORD, role=Role.ADMIN, is_staff=True, is_superuser=True
+    )
+    newcomer = User.objects.create_user(
+        "newcomer",
+        password=PASSWORD,
+        first_name="Nia",
+        last_name="Achebe",
+        role=Role.APPROVER,
+        team=council["practitioner"].team,
+        email="nia@example.com",
+    )
+    issued = actions.issue_activation_code(newcomer, acting_user=administrator)
+
+    sign_in(page, "newcomer")
+    page.wait_for_url("**/accounts/authenticator/**")
+    expect(page.get_by_role("heading", name="Enter your activation code")).to_be_visible()
+    assert page.locator("#otp-secret").count() == 0  # no secret without the code
+    assert_accessible(page)
+    page.get_by_label("Activation code").fill("WRONG-CODE-HERE")
+    page.get_by_role("button", name="Continue").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Activation code must be")
+    assert_accessible(page)
+    page.get_by_label("Activation code").fill(issued.grouped)
+    page.get_by_role("button", name="Continue").click()
+
+    expect(page.get_by_role("heading", name="Set up your authenticator app")).to_be_visible()
+    expect(page.locator("#otp-secret")).to_be_visible()
+    assert_accessible(page)
+    device = TOTPDevice.objects.get(user=newcomer, confirmed=False)
+    page.get_by_label("Security code").fill(code_for(device))
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_url("**/people/")
+    expect(page.get_by_text("Your authenticator app is set up")).to_be_visible()
+
+    page.get_by_role("link", name="Your account").click()
+    expect(page.locator("#factor-list")).to_contain_text("Added")
+    assert_accessible(page)
+    page.get_by_role("link", name="Change your password").click()
+    expect(page.get_by_role("heading", name="Change your password")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("Current password").fill(PASSWORD)
+    page.get_by_label("New password", exact=True).fill("a" * 12)
+    page.get_by_label("Confirm new password").fill("a" * 12)
+    page.get_by_role("button", name="Change password").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("must not be the same character")
+    assert_accessible(page)
+    page.get_by_label("Current password").fill(PASSWORD)
+    page.get_by_label("New password", exact=True).fill("three words together")
+    page.get_by_label("Confirm new password").fill("three words together")
+    page.get_by_role("button", name="Change password").click()
+    expect(page.get_by_text("Your password has been changed")).to_be_visible()
+    assert_accessible(page)
+    newcomer.refresh_from_db()
+    assert newcomer.check_password("three words together")

@@ -111,13 +111,17 @@ class GovUKDateField(forms.MultiValueField):
             raise ValidationError(
                 f"{name} must include a {' and a '.join(missing)}", code="incomplete"
             )
-        if not (day.isdigit() and month.isdigit() and year.isdigit()):
+        if not all(part.isascii() and part.isdigit() for part in (day, month, year)):
+            raise ValidationError(f"{name} must be a real date", code="invalid")
+        # A day or month of more than 2 figures is never real; checked before any arithmetic,
+        # so "99999999999999999999" is a message, not an overflow.
+        if len(day.lstrip("0")) > 2 or len(month.lstrip("0")) > 2:
             raise ValidationError(f"{name} must be a real date", code="invalid")
         if len(year) != 4:
             raise ValidationError("Year must include 4 numbers", code="invalid_year")
         try:
             date = dt.date(int(year), int(month), int(day))
-        except ValueError:
+        except (ValueError, OverflowError):
             raise ValidationError(f"{name} must be a real date", code="invalid") from None
         today = dt.date.today()
         if self.past_only and date > today:

@@ -57,28 +57,6 @@ def test_sign_out_is_a_post(client_for):
 
 
 class TestStaffSecondFactor:
-    def test_staff_without_an_app_must_set_one_up(self, team, settings):
-        settings.OTP_TOTP_THROTTLE_FACTOR = 0  # this test tries a wrong code first
-        user = UserFactory(role=Role.PRACTITIONER, team=team, username="pat")
-        client = Client()
-        client.post("/accounts/login/", {"username": "pat", "password": PASSWORD})
-        response = client.get("/people/")
-        assert response.status_code == 302
-        assert response.headers["Location"].startswith("/accounts/authenticator/")
-        page = client.get(response.headers["Location"])
-        assert "Set up your authenticator app" in page.content.decode()
-        device = TOTPDevice.objects.get(user=user, confirmed=False)
-        wrong = client.post(
-            "/accounts/authenticator/?next=/people/",
-            {"code": "000000" if current_code(device) != "000000" else "111111"},
-        )
-        assert "The security code is not right" in wrong.content.decode()
-        done = client.post("/accounts/authenticator/?next=/people/", {"code": current_code(device)})
-        assert done.headers["Location"] == "/people/"
-        assert client.get("/people/").status_code == 200
-        device.refresh_from_db()
-        assert device.confirmed
-
     def test_staff_with_an_app_enter_its_code(self, team):
         user = UserFactory(role=Role.APPROVER, team=team, username="ann")
         device = TOTPDevice.objects.create(user=user, name="Phone", confirmed=True)

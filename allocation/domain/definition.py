@@ -26,6 +26,7 @@ friends") carry a reduction percentage instead: the chosen percentages add up (c
 and reduce the need points, shown as a line of its own.
 """
 
+import json
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -36,6 +37,12 @@ KINDS = ("person", "carer")
 PERIODS = ("week", "year")
 METHODS = ("price_per_point", "bands")
 MAX_DECIMAL_PLACES = 14
+# Bounds on what a definition may hold, so a hostile file is refused quickly with a message
+# rather than exhausting memory: points and percentages are small whole numbers, money is
+# under a billion pounds, and the format nests 7 levels deep (the limit leaves room).
+MAX_DEPTH = 12
+MAX_NUMBER_CHARACTERS = 30
+MAX_WHOLE_POUND_DIGITS = 9
 
 
 class DefinitionError(ValueError):
@@ -125,13 +132,25 @@ class Definition:
 def _money(value, where: str, problems: list[str], places: int = 2) -> Decimal | None:
     if value is None or value == "":
         return None
+    if isinstance(value, bool) or not isinstance(value, str | int | float | Decimal):
+        problems.append(f"{where} must be an amount of money, like 12.50")
+        return None
+    text = str(value).strip()
+    if len(text) > MAX_NUMBER_CHARACTERS:
+        problems.append(f"{where} must be an amount of money, like 12.50 (it is too long)")
+        return None
     try:
-        amount = Decimal(str(value))
+        amount = Decimal(text)
     except (InvalidOperation, ValueError):
         problems.append(f"{where} must be an amount of money, like 12.50")
         return None
     if not amount.is_finite() or amount < 0:
         problems.append(f"{where} must be zero or more")
+        return None
+    # adjusted() is the power of ten of the first digit: "1E+99999999" is refused here,
+    # before anything writes it out in full.
+    if amount and amount.adjusted() >= MAX_WHOLE_POUND_DIGITS:
+        problems.append(f"{where} must be less than £1,000,000,000")
         return None
     if -amount.as_tuple().exponent > places:
         problems.append(f"{where} must have no more than {places} decimal places")
@@ -140,9 +159,16 @@ def _money(value, where: str, problems: list[str], places: int = 2) -> Decimal |
 
 
 def _int(value, where: str, problems: list[str], low: int = 0, high: int = 10_000) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        problems.append(f"{where} must be a whole number")
+        return 0
+    if isinstance(value, str):
+        text = value.strip()
+        if len(text) > MAX_NUMBER_CHARACTERS:
+            problems.append(f"{where} must be between {low} and {high}")
+            return 0
         try:
-            value = int(str(value))
+            value = int(text)
         except ValueError:
             problems.append(f"{where} must be a whole number")
             return 0
@@ -170,6 +196,68 @@ def _text(value, where: str, problems: list[str], required: bool = True) -> str:
     if required and not value.strip():
         problems.append(f"{where} is missing")
     return value.strip()
+
+
+class _TooLong(ValueError):
+    pass
+
+
+def _bounded_number(text: str):
+    if len(text) > MAX_NUMBER_CHARACTERS:
+        raise _TooLong(text[:12])
+    return Decimal(text) if any(c in text for c in ".eE") else int(text)
+
+
+def _no_constant(name: str):
+    raise ValueError(f"{name} is not a number a scheme can use")
+
+
+def _depth(data) -> int:
+    """How deeply lists and objects nest (1 for a flat object), without recursion."""
+    deepest, stack = 0, [(data, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, level)
+            if level > MAX_DEPTH:
+                return level
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, level + 1) for child in children)
+    return deepest
+
+
+def load_json(text: str):
+    """Read a scheme file's JSON with bounds: no number longer than 30 characters, nesting no
+    deeper than 12 levels. Raise DefinitionError with a plain message otherwise.
+
+    Numbers with a point or exponent are read as exact decimals (never floats), so money in
+    a file keeps its pennies; `parse` checks every value's range.
+    """
+    try:
+        data = json.loads(
+            text,
+            parse_int=_bounded_number,
+            parse_float=_bounded_number,
+            parse_constant=_no_constant,
+        )
+    except _TooLong as error:
+        raise DefinitionError(
+            [
+                f"The file has a number that is too long ({error}…): points and percentages are "
+                "whole numbers and amounts are under £1,000,000,000"
+            ]
+        ) from None
+    except RecursionError:
+        raise DefinitionError(
+            [f"The file nests lists or objects too deeply (more than {MAX_DEPTH} levels)"]
+        ) from None
+    except ValueError as error:  # json.JSONDecodeError is one
+        raise DefinitionError([f"The file must be JSON: {error}"]) from None
+    if _depth(data) > MAX_DEPTH:
+        raise DefinitionError(
+            [f"The file nests lists or objects too deeply (more than {MAX_DEPTH} levels)"]
+        )
+    return data
 
 
 def parse(data: dict) -> Definition:

@@ -194,6 +194,7 @@ class Allocation(ConcurrentTransitionMixin, models.Model):
     """
 
     class Status(models.TextChoices):
+        PROVISIONAL = "provisional", "Provisional estimate: eligibility not yet decided"
         INDICATIVE = "indicative", "Indicative"
         NOT_ELIGIBLE = "not_eligible", "Not eligible: no budget"
 
@@ -202,7 +203,7 @@ class Allocation(ConcurrentTransitionMixin, models.Model):
     )
     version = models.ForeignKey(RasVersion, on_delete=models.PROTECT, related_name="allocations")
     status = FSMField(
-        max_length=15, choices=Status.choices, default=Status.INDICATIVE, protected=True
+        max_length=15, choices=Status.choices, default=Status.PROVISIONAL, protected=True
     )
     need_points = models.IntegerField()
     reduction_percent = models.IntegerField(default=0)
@@ -214,6 +215,11 @@ class Allocation(ConcurrentTransitionMixin, models.Model):
     limit = models.CharField(max_length=10, blank=True)
     rule_text = models.CharField(max_length=300)
     lines = models.JSONField()
+    at_maximum = models.BooleanField(default=False)
+    costed_plan_route = models.JSONField(
+        default=list,
+        help_text="Codes of the questions whose answers send the person to a costed plan",
+    )
     calculated_at = models.DateTimeField(default=timezone.now)
     history = HistoricalRecords()
 
@@ -228,6 +234,15 @@ class Allocation(ConcurrentTransitionMixin, models.Model):
     @property
     def amount(self) -> Decimal:
         return from_pence(self.amount_pence)
+
+    @property
+    def shows_money(self) -> bool:
+        """No money is shown for needs found not eligible (s13; issue: no amount anywhere)."""
+        return self.status != self.Status.NOT_ELIGIBLE
+
+    @property
+    def is_provisional(self) -> bool:
+        return self.status == self.Status.PROVISIONAL
 
     @transition(field=status, source="*", target=Status.INDICATIVE)
     def _found_eligible(self):

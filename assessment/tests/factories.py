@@ -44,7 +44,9 @@ class InProgressAssessmentFactory(factory.Factory):
     kind = "person"
     mode = "supported"
     answers = factory.Dict({})
-    cared_for = None
+    cared_for = factory.LazyAttribute(
+        lambda o: PersonFactory(team=o.person.team) if o.kind == "carer" else None
+    )
     acting_user = None
 
     @classmethod
@@ -89,14 +91,11 @@ class CompletedAssessmentFactory(SubmittedAssessmentFactory):
         user = kwargs.get("acting_user") or _practitioner_for(person)
         kwargs["acting_user"] = user
         assessment = super()._create(model_class, **kwargs)
+        chosen = list(unable) if eligible else list(unable)[:1]
         actions.decide_eligibility(
             assessment,
             acting_user=user,
-            arises_from_condition=True,
-            unable=list(unable) if eligible else list(unable)[:1],
-            significant_impact=eligible,
-            health_at_risk=False,
-            reasons="Decided in a test" if eligible else "Needs do not meet the criteria",
+            **decision(chosen, eligible=eligible),
         )
         assessment.refresh_from_db()
         return assessment
@@ -104,6 +103,26 @@ class CompletedAssessmentFactory(SubmittedAssessmentFactory):
 
 class NotEligibleAssessmentFactory(CompletedAssessmentFactory):
     eligible = False
+
+
+def decision(unable, *, eligible=True, **changes) -> dict:
+    """The keyword arguments of a complete decision: evidence for each outcome not achieved,
+    the well-being areas affected, and (not eligible) the written advice."""
+    values = {
+        "arises_from_condition": True,
+        "unable": list(unable),
+        "significant_impact": eligible,
+        "health_at_risk": False,
+        "reasons": "Decided in a test" if eligible else "Needs do not meet the criteria",
+        "evidence": {
+            code: {"ways": ["without_assistance"], "note": "Seen at the assessment visit"}
+            for code in unable
+        },
+        "wellbeing_areas": ["health", "dignity"] if eligible else [],
+        "advice_topics": [] if eligible else ["community", "equipment"],
+    }
+    values.update(changes)
+    return values
 
 
 def eligible_caseload(team, answers_list, *, costs=None, kind="person", user=None, **person_fields):

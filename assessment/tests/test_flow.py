@@ -136,6 +136,15 @@ def test_a_person_cannot_reach_someone_else_s_assessment(
     assert not Assessment.objects.filter(person=other, mode="self").exists()
 
 
+def decide(client, assessment, data):
+    """Fill in the eligibility form, check it, and save it: the page's three steps."""
+    url = f"/assessments/{assessment.pk}/eligibility/"
+    check = client.post(url, data)
+    assert check.status_code == 200, check.content.decode()[:3000]
+    assert "Check the decision before you save it" in check.content.decode()
+    return client.post(url, {**data, "confirmed": "yes"})
+
+
 def test_practitioner_changes_an_answer_with_a_reason_and_decides_eligibility(
     client_for, person_user, iris, practitioner, live
 ):
@@ -167,25 +176,42 @@ def test_practitioner_changes_an_answer_with_a_reason_and_decides_eligibility(
         in client_for(person_user).get(f"/assessments/{assessment.pk}/history/").content.decode()
     )
 
-    not_eligible = client.post(
-        f"/assessments/{assessment.pk}/eligibility/",
+    not_eligible = decide(
+        client,
+        assessment,
         {
             "arises_from_condition": "yes",
+            "fluctuates": "no",
             "unable": ["hygiene"],
+            "ways_hygiene": ["without_assistance"],
+            "note_hygiene": "Needs help to get in and out of the bath",
             "significant_impact": "no",
             "reasons": "Manages most things",
+            "advice_topics": ["equipment"],
         },
     )
     assert not_eligible.status_code == 302
     after.refresh_from_db()
     assert after.status == "not_eligible"
-    eligible = client.post(
-        f"/assessments/{assessment.pk}/eligibility/",
+    eligible = decide(
+        client,
+        assessment,
         {
             "arises_from_condition": "yes",
+            "fluctuates": "no",
             "unable": ["hygiene", "toilet", "nutrition"],
+            **{
+                f"ways_{code}": ["without_assistance"]
+                for code in ("hygiene", "toilet", "nutrition")
+            },
+            **{
+                f"note_{code}": "Seen at the home visit"
+                for code in ("hygiene", "toilet", "nutrition")
+            },
             "significant_impact": "yes",
+            "wellbeing_areas": ["health", "dignity"],
             "reasons": "Cannot wash, use the toilet or prepare meals without help",
+            "change_reason": "The home visit showed more need than the phone call",
         },
     )
     assert eligible.status_code == 302

@@ -36,10 +36,19 @@ def date(day, month, year):
         (("a", "3", "1948"), "Date of birth must be a real date"),
         (("27", "3", "48"), "Year must include 4 numbers"),
         (("1", "1", str(dt.date.today().year + 1)), "Date of birth must be today or in the past"),
+        # Enormous numbers are a message, not an overflow (issue #6 §5).
+        (("99999999999999999999", "3", "1948"), "Date of birth must be a real date"),
+        (("27", "99999999999999999999", "1948"), "Date of birth must be a real date"),
+        (("9" * 5000, "9" * 5000, "1948"), "Date of birth must be a real date"),
+        (("100", "3", "1948"), "Date of birth must be a real date"),
+        (("027", "003", "1948"), None),
+        (("٢٧", "3", "1948"), "Date of birth must be a real date"),  # digits, but not 0-9
+        (("27", "3", "99999999999999999999"), "Year must include 4 numbers"),
     ],
 )
 def test_date_mistakes_get_their_own_message(parts, message):
-    assert errors({"name": "Iris", "choice": "r", **date(*parts)})["born"] == [message]
+    found = errors({"name": "Iris", "choice": "r", **date(*parts)})
+    assert found.get("born") == ([message] if message else None)
 
 
 def test_a_good_date_is_a_date():

@@ -58,4 +58,9 @@ class Command(BaseCommand):
             self.stdout.write(
                 "Staff second factor is off for this local demo (SELFDIRECT_STAFF_OTP=required turns it on)."
             )
+        else:
+            self.stdout.write(
+                "Staff set up an authenticator app with an activation code: "
+                "`python manage.py issue_activation_code USERNAME` prints one."
+            )
         self.stdout.write("")

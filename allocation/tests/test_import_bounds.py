@@ -1,0 +1,155 @@
+"""A scheme import with hostile numbers or nesting gets a clear message, quickly, and nothing
+is saved (issue #6 §5, bad input that still gave 500)."""
+
+import io
+import json
+from decimal import Decimal
+
+import pytest
+
+from accounts.roles import Role
+from accounts.tests.factories import UserFactory
+from allocation.domain import definition as ras
+from allocation.models import RasVersion
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def live():
+    return RasVersion.objects.live_on("person")
+
+
+@pytest.fixture
+def commissioner_client(client_for):
+    return client_for(UserFactory(role=Role.COMMISSIONER))
+
+
+def exported(live) -> dict:
+    return ras.to_dict(live.parsed)
+
+
+def post(client, live, content: bytes):
+    upload = io.BytesIO(content)
+    upload.name = "scheme.json"
+    return client.post(
+        "/ras/import/", {"scheme": live.scheme.pk, "label": "Hostile", "file": upload}
+    )
+
+
+def with_points(live, value) -> bytes:
+    """The live scheme's JSON with the first option's points replaced by raw JSON `value`."""
+    data = exported(live)
+    data["domains"][0]["questions"][0]["options"][0]["points"] = "__VALUE__"
+    return json.dumps(data).replace('"__VALUE__"', value).encode()
+
+
+def with_money(live, value: str) -> bytes:
+    data = exported(live)
+    data["allocation"]["fixed_amount"] = value
+    return json.dumps(data).encode()
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (lambda live: with_points(live, "1" + "0" * 5000), "number that is too long"),
+        (lambda live: with_points(live, "1" + "0" * 4000), "number that is too long"),
+        (lambda live: with_points(live, "1e99999999"), "points must be a whole number"),
+        (lambda live: with_points(live, "NaN"), "is not a number a scheme can use"),
+        (
+            lambda live: with_points(live, '"' + "9" * 5000 + '"'),
+            "points must be between 0 and 10000",
+        ),
+        (
+            lambda live: with_money(live, "1E+99999999"),
+            "Fixed amount must be less than £1,000,000,000",
+        ),
+        (lambda live: with_money(live, "9" * 5000), "Fixed amount must be an amount of money"),
+        (lambda live: b"[" * 100_000 + b"]" * 100_000, "nests lists or objects too deeply"),
+        (
+            lambda live: b'{"definition": ' + b"[" * 50 + b"]" * 50 + b"}",
+            "nests lists or objects too deeply",
+        ),
+        (
+            lambda live: json.dumps(
+                {**exported(live), "extra": [[[[[[[[[[[[["deep"]]]]]]]]]]]]]}
+            ).encode(),
+            "nests lists or objects too deeply",
+        ),
+        (lambda live: b"\xff\xfe{}", "must be JSON, saved as UTF-8"),
+        (lambda live: b"{not json", "The file must be JSON"),
+    ],
+)
+def test_a_hostile_file_gets_a_message_and_nothing_is_saved(
+    commissioner_client, live, content, message
+):
+    before = RasVersion.objects.count()
+    response = post(commissioner_client, live, content(live))
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert message in body
+    assert "govuk-error-summary" in body
+    assert RasVersion.objects.count() == before
+
+
+def test_a_file_larger_than_any_scheme_is_refused(commissioner_client, live):
+    response = post(commissioner_client, live, b" " * (2 * 1024 * 1024 + 1))
+    assert "The file must be smaller than 2 MB" in response.content.decode()
+
+
+def test_a_good_file_is_saved_in_canonical_form(commissioner_client, live):
+    data = exported(live)
+    data["allocation"]["fixed_amount"] = 15.5  # a JSON number, not a string
+    data["ignored"] = {"note": "not part of the format"}
+    response = post(commissioner_client, live, json.dumps(data).encode())
+    assert response.status_code == 302
+    imported = RasVersion.objects.get(label="Hostile")
+    assert imported.definition["allocation"]["fixed_amount"] == "15.5"  # exact, as text
+    assert "ignored" not in imported.definition
+
+
+class TestTheBoundsThemselves:
+    """The pure checks in allocation.domain.definition, without a page."""
+
+    @pytest.mark.parametrize(
+        ("value", "ok"),
+        [
+            ("12.50", True),
+            (12, True),
+            (Decimal("999999999.99"), True),
+            ("1000000000", False),
+            ("1E+99999999", False),
+            ("9" * 31, False),
+            ([1, 2], False),
+            (True, False),
+            ({"a": 1}, False),
+        ],
+    )
+    def test_money(self, value, ok):
+        problems = []
+        ras._money(value, "Amount", problems)
+        assert (not problems) is ok
+
+    @pytest.mark.parametrize(
+        ("value", "ok"),
+        [
+            (5, True),
+            ("5", True),
+            (10**4000, False),
+            ("9" * 5000, False),
+            (2.5, False),
+            ([5], False),
+        ],
+    )
+    def test_whole_numbers(self, value, ok):
+        problems = []
+        ras._int(value, "Points", problems)
+        assert (not problems) is ok
+
+    def test_nesting_is_measured_without_recursion(self):
+        deep = []
+        for _ in range(100_000):
+            deep = [deep]
+        assert ras._depth(deep) == ras.MAX_DEPTH + 1
+        assert ras._depth({"a": [{"b": 1}]}) == 3
