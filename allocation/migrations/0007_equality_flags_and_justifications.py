@@ -9,7 +9,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("allocation", "0005_money_in_pence_and_state_machines"),
+        ("allocation", "0006_provisional_at_maximum_costed_plan"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
