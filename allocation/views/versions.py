@@ -152,8 +152,8 @@ def publish(request, pk):
         if p.code != "RAS-NO-START-DATE"
     ]
     form, confirm = PublishForm(), None
-    if request.method == "POST" and not problems:
-        if request.POST.get("step") == "confirm":
+    if request.method == "POST":
+        if request.POST.get("step") == "confirm" and not problems:
             confirm = PublishConfirmForm(request.POST)
             if confirm.is_valid():
                 try:
