@@ -1,6 +1,8 @@
 """The RAS journeys of issue #3 in a real browser: a person self-assesses and reads their
 explained budget; a commissioner calibrates from the demo council, models the draft, reads
-the equality breakdown and publishes it. axe-core checks every page on the way."""
+the equality breakdown, justifies every flagged group and writes their assessment, and a
+second commissioner checks and confirms the publication (issue 7). axe-core checks every
+page on the way, the equality pages at 1280 and 320 pixels wide."""
 
 import re
 from decimal import Decimal
@@ -11,6 +13,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
 from accounts.models import User
+from accounts.roles import Role
 from allocation.models import Allocation, RasVersion
 
 from .conftest import assert_accessible
@@ -37,6 +40,28 @@ def sign_in(page, username):
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+
+
+def assert_accessible_at_both_widths(page) -> None:
+    """axe at 1280 px and at 320 px, where the page must also reflow: nothing wider than the
+    screen but the tables, which scroll in their own focusable box (WCAG 2.2 1.4.10)."""
+    for width, height in ((1280, 900), (320, 720)):
+        page.set_viewport_size({"width": width, "height": height})
+        assert_accessible(page)
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, f"{page.url} scrolls sideways by {overflow}px at {width}px"
+        for region in page.locator("[role=region][tabindex='0']").all():
+            assert region.get_attribute("aria-label"), "a scroll box is named"
+    page.set_viewport_size({"width": 1100, "height": 900})
+
+
+def sign_in_with_code(page, user):
+    device = TOTPDevice.objects.create(user=user, name="Phone", confirmed=True)
+    sign_in(page, user.username)
+    page.get_by_label("Security code").fill(code_for(device))
+    page.get_by_role("button", name="Continue").click()
 
 
 def test_a_person_self_assesses_and_reads_their_explained_budget(page, demo_council):
@@ -146,6 +171,7 @@ def test_a_commissioner_calibrates_models_and_publishes(page, demo_council, run_
     page.wait_for_url("**/model/")
     assert_accessible(page)
     page.get_by_label("Annual funding envelope").fill("9500000")
+    page.get_by_label("Flag a group whose change differs").fill("5")
     page.get_by_role("button", name="Run the model").click()
     page.wait_for_url("**/ras/model-runs/**")
     run_tasks()  # what `manage.py db_worker` does in production
@@ -153,23 +179,96 @@ def test_a_commissioner_calibrates_models_and_publishes(page, demo_council, run_
     main = page.locator("main").inner_text()
     for group in [
         "By primary support reason",
+        "By client type",
         "By age band",
         "By sex",
+        "By gender identity (gender reassignment)",
         "By ethnic group",
+        "By religion or belief",
+        "By sexual orientation",
+        "By marriage or civil partnership",
+        "By pregnancy and maternity",
         "By dementia",
+        "By autism",
+        "By visual impairment",
+        "By hearing impairment",
+        "By unpaid carer",
+        "By locality (postcode district)",
         "By client group",
     ]:
         assert group in main
-    assert_accessible(page)
+    assert "−" in main and "Change in everyone’s total" in main
+    assert_accessible_at_both_widths(page)
+    # The scroll boxes take keyboard focus, so their tables can be scrolled without a mouse.
+    page.locator("[role=region][tabindex='0']").first.focus()
+    assert page.evaluate("document.activeElement.getAttribute('role')") == "region"
 
+    # Every flagged group needs a written justification before anyone can publish.
+    run_url = page.url.split("#")[0]
+    justified = 0
+    while (write := page.get_by_role("link", name=re.compile(r"^Write a justification"))).count():
+        write.first.click()
+        page.wait_for_url("**/flags/**")
+        if not justified:
+            assert_accessible_at_both_widths(page)
+        page.get_by_label("Why is this difference justified?").fill(
+            "The old packages were set before the RAS and paid for some needs twice; the new "
+            "scheme prices the assessed needs alike for everyone, and reviews are booked."
+        )
+        page.get_by_role("button", name="Save justification").click()
+        page.wait_for_url(lambda url: "/flags/" not in url)
+        justified += 1
+    assert justified == len(RasVersion.objects.get(pk=draft.pk).latest_model_run().flags) > 0
+    page.get_by_role("link", name="Write your assessment").click()
+    page.wait_for_url("**/assessment/")
+    assert_accessible_at_both_widths(page)
+    page.get_by_label("Your assessment of the equality impact").fill(
+        "Budgets move towards assessed need. Groups that lose most are offered a review first."
+    )
+    page.get_by_role("button", name="Save assessment").click()
+    page.wait_for_url(lambda url: "/assessment/" not in url)
+    page.get_by_role("link", name="Read the draft equality impact assessment").click()
+    expect(
+        page.get_by_role("heading", name=re.compile("Draft equality impact assessment"))
+    ).to_be_visible()
+    assert "It is not the equality impact assessment itself" in page.locator("main").inner_text()
+    assert_accessible_at_both_widths(page)
+
+    # The author cannot publish their own draft.
+    page.goto(run_url)
     page.get_by_role("button", name="Check and publish").click()
     page.wait_for_url("**/publish/")
+    expect(page.get_by_text("Someone else must publish this version")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Sign out").click()
+
+    # A second commissioner checks what changes and confirms.
+    colleague = User.objects.create_user(
+        "commissioner-2",
+        password=PASSWORD,
+        first_name="Sunil",
+        last_name="Rao",
+        role=Role.COMMISSIONER,
+    )
+    sign_in_with_code(page, colleague)
+    page.wait_for_url("**/ras/")
+    page.goto(f"/ras/versions/{draft.pk}/publish/")
     assert_accessible(page)
     page.get_by_label("Day").fill("1")
     page.get_by_label("Month").fill("4")
     page.get_by_label("Year").fill("2027")
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", name="Check and confirm")).to_be_visible()
+    main = page.locator("main").inner_text()
+    assert "1 April 2027" in main and "It cannot be undone" in main and "Sunil Rao (you)" in main
+    assert_accessible_at_both_widths(page)
+    page.get_by_role("button", name="Publish").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Confirm that this version")
+    draft.refresh_from_db()
+    assert draft.status == "draft"
+    page.get_by_label("I have read the equality impact").check()
     page.get_by_role("button", name="Publish").click()
     expect(page.get_by_text("is live from 1 April 2027")).to_be_visible()
     assert_accessible(page)
     draft.refresh_from_db()
-    assert draft.status == "live"
+    assert draft.status == "live" and draft.published_by == colleague

@@ -360,7 +360,9 @@ BEFORE, DATA = (
 def test_the_data_migration_splits_sensory_impairment_and_makes_carers_a_client_type():
     from allocation.actions import ship_default_schemes
 
-    ship_default_schemes(acting_user=None)  # an earlier transactional test may have emptied the database
+    ship_default_schemes(
+        acting_user=None
+    )  # an earlier transactional test may have emptied the database
     executor = MigrationExecutor(connection)
     latest = executor.loader.graph.leaf_nodes()
     others = [node for node in latest if node[0] != "people"]
