@@ -1,20 +1,19 @@
 """Assessment pages: one question per page, check your answers, declaration, the budget
 explained; and for staff, supported assessments, agreeing answers and eligibility."""
 
-from decimal import Decimal
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.roles import Role
 from allocation.models import Allocation
+from budgets import explained
+from budgets.views import render_explained
 from core.actions import ActionError
 from core.concurrency import EditConflict
-from core.csv import csv_response
 from core.http import page_name
 from people import access
 from people.models import Person
@@ -237,10 +236,13 @@ def submitted(request, pk):
 
 @login_required
 def budget(request, pk):
-    """Your budget explained: every answer that scored, every adjustment, every pound."""
+    """The amount explained: every answer that counted, every adjustment, every pound; what it
+    could buy; that the final budget must meet the eligible needs (budgets/explained.py)."""
     assessment = _assessment(request, pk)
     allocation = (
-        Allocation.objects.select_related("version__scheme").filter(assessment=assessment).first()
+        Allocation.objects.select_related("version__scheme", "assessment__person")
+        .filter(assessment=assessment)
+        .first()
     )
     if allocation is None:
         raise Http404
@@ -249,47 +251,11 @@ def budget(request, pk):
         if request.GET.get("format") == "csv":
             raise Http404
         return redirect("assessment:decision", pk=assessment.pk)
-    if request.GET.get("format") == "csv":
-        return _budget_csv(assessment, allocation)
-    return render(
+    return render_explained(
         request,
-        "assessment/budget.html",
-        {
-            "assessment": assessment,
-            "person": assessment.person,
-            "allocation": allocation,
-            "answer_lines": [line for line in allocation.lines if line["kind"] == "answer"],
-            "other_lines": [line for line in allocation.lines if line["kind"] != "answer"],
-        },
-    )
-
-
-def _budget_csv(assessment, allocation) -> HttpResponse:
-    rows = [
-        [
-            line["kind"],
-            line.get("question") or "",
-            line.get("answer") or "",
-            line["points"],
-            Decimal(line["amount"]) if line["amount"] else "",
-            line["text"],
-        ]
-        for line in allocation.lines
-    ]
-    rows.append(
-        [
-            "total",
-            "",
-            "",
-            allocation.total_points,
-            allocation.amount,
-            f"{allocation.rule_text}. {allocation.version} ({allocation.period})",
-        ]
-    )
-    return csv_response(
-        f"budget-explained-{assessment.pk}.csv",
-        ["What", "Question", "Answer", "Points", "Amount (£)", "Explanation"],
-        rows,
+        explained.for_allocation(allocation, user=request.user),
+        back=reverse("assessment:overview", args=[assessment.pk]),
+        filename=f"budget-explained-{assessment.pk}.csv",
     )
 
 

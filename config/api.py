@@ -11,6 +11,7 @@ from ninja.errors import AuthenticationError, HttpError
 
 from accounts.api_auth import api_auth
 from allocation.api import router as ras_router
+from budgets.api import router as budgets_router
 from people.api import router as people_router
 
 api = NinjaAPI(
@@ -26,6 +27,7 @@ api = NinjaAPI(
 )
 api.add_router("/people", people_router, tags=["People"])
 api.add_router("/ras", ras_router, tags=["Resource Allocation System"])
+api.add_router("", budgets_router, tags=["Budgets"])
 
 UNAUTHORISED = (
     "Send a personal API token as ‘Authorization: Bearer <token>’ (make one on your account "

@@ -63,7 +63,7 @@ class AccessibilityViolations(AssertionError):
     pass
 
 
-def assert_accessible(page) -> None:
+def _axe(page) -> None:
     """axe-core on the page as it stands: no violations of WCAG 2.0, 2.1 or 2.2 at A and AA."""
     page.add_script_tag(path=str(AXE))
     result = page.evaluate(
@@ -76,6 +76,12 @@ def assert_accessible(page) -> None:
             for v in violations
         ]
         raise AccessibilityViolations(f"{page.url}:\n" + "\n".join(lines))
+
+
+def assert_accessible(page) -> None:
+    """Every page a journey visits: axe at 1280 px and at 320 px, and at 320 px the page
+    reflows (WCAG 2.2 1.4.10): nothing scrolls sideways but tables in their own focusable box."""
+    assert_accessible_at_both_widths(page)
 
 
 WIDE_ELEMENTS = """() => {
@@ -96,7 +102,7 @@ def assert_accessible_at_both_widths(page) -> None:
     screen but the tables, which scroll in their own focusable box (WCAG 2.2 1.4.10)."""
     for width, height in ((1280, 900), (320, 720)):
         page.set_viewport_size({"width": width, "height": height})
-        assert_accessible(page)
+        _axe(page)
         overflow = page.evaluate(
             "document.documentElement.scrollWidth - document.documentElement.clientWidth"
         )

@@ -12,6 +12,12 @@ from . import access
 from .models import Person
 
 
+def current_budget(person):
+    from budgets.views import current_budget as find
+
+    return find(person)
+
+
 def _access_events(request, person):
     """Who has opened the record: others' views by default (not the person's own, nor their
     representative's); lists and searches only when asked for."""
@@ -74,6 +80,7 @@ def portal_person(request, pk):
             "include_lists": include_lists,
             "is_self": person.user_id == request.user.pk,
             "assessments": assessments,
+            "budget": current_budget(person) if kind == "person" else None,
             "open_assessment": next((a for a in assessments if a.is_open), None),
             "assessment_kind": kind,
         },

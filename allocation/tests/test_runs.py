@@ -111,6 +111,13 @@ def test_a_model_run_goes_through_the_worker_with_progress(
     assert [name for name, _rows in services.ordered_groups(run.result)] == EVERY_GROUP
     page = client.get(f"/ras/model-runs/{run.pk}/").content.decode()
     assert "Equality impact" in page and "<svg" in page
+    # The people the scheme sends to a costed plan are counted on the page.
+    routed = sum(
+        bool(engine.explain(live.compiled, a, unable_outcomes=UNABLE).costed_plan_route)
+        for a in answers
+    )
+    assert summary["people_costed_plan"] == routed
+    assert f"{routed} {'person' if routed == 1 else 'people'} whose answers describe" in page
     for group in EVERY_GROUP:
         assert f"By {group.lower()}" in page
 

@@ -72,17 +72,21 @@ def test_a_person_self_assesses_and_reads_their_explained_budget(
     assert f"£{allocation.amount:,.2f}" in submitted
     page = client.get(f"/assessments/{assessment.pk}/budget/").content.decode()
     assert "Your budget explained" in page and f"£{allocation.amount:,.2f} a week" in page
-    assert str(live) in page
+    # The scheme in plain words, never its internal label.
+    assert "Resource Allocation System for people, in force from 1 April 2026" in page
+    assert live.label not in page
     # Every line with money adds up to the amount, in the downloaded copy too.
     rows = list(
         csv.reader(
             io.StringIO(
-                client.get(f"/assessments/{assessment.pk}/budget/?format=csv").content.decode()
+                client.get(f"/assessments/{assessment.pk}/budget/?format=csv").content.decode(
+                    "utf-8-sig"
+                )
             )
         )
     )
-    money = [Decimal(row[4]) for row in rows[1:-1] if row[4]]
-    assert sum(money) == allocation.amount == Decimal(rows[-1][4])
+    money = [Decimal(row[3]) for row in rows[1:-1] if row[3]]
+    assert sum(money) == allocation.amount == Decimal(rows[-1][3])
 
 
 def test_save_and_come_back_later(client_for, person_user, iris, live):

@@ -1,0 +1,79 @@
+"""A person's current budget in the API: the same access rules and explanation as the pages."""
+
+import datetime as dt
+
+from ninja import Router, Schema
+from ninja.errors import HttpError
+
+from accounts.models import AccessEvent
+from config.api_errors import READ_ERRORS
+from core.money import pounds_text
+from people import access
+
+from . import explained as explain
+from .views import current_budget
+
+router = Router()
+
+
+class BudgetLineOut(Schema):
+    kind: str
+    heading: str
+    detail: str
+    points: int | None
+    amount: str | None
+
+
+class BudgetOut(Schema):
+    id: int
+    person: int
+    status: str
+    amount: str
+    period: str
+    start_date: dt.date
+    indicative_amount: str | None
+    costed_plan: bool
+    version: str | None
+    lines: list[BudgetLineOut]
+
+
+@router.get(
+    "/people/{person_id}/budget",
+    response={200: BudgetOut, **READ_ERRORS},
+    summary="Read a person's current budget, explained",
+)
+def get_budget(request, person_id: int):
+    """The person's current (or proposed) budget: amount, period, the RAS version it came
+    from, and the lines that explain it, whose amounts add up to the budget exactly. 404 when
+    there is none, or the caller may not see the person (the read is logged)."""
+    try:
+        person = access.open_person(
+            request.auth, person_id, via="api:get_budget", action=AccessEvent.Action.API_READ
+        )
+    except access.NotVisible:
+        raise HttpError(404, "Not found") from None
+    budget = current_budget(person)
+    if budget is None:
+        raise HttpError(404, "Not found")
+    x = explain.for_budget(budget, user=request.auth)
+    return {
+        "id": budget.pk,
+        "person": person.pk,
+        "status": budget.status,
+        "amount": pounds_text(budget.amount_pence),
+        "period": budget.period,
+        "start_date": budget.start_date,
+        "indicative_amount": pounds_text(budget.indicative_pence),
+        "costed_plan": budget.costed_plan,
+        "version": str(budget.allocation.version) if budget.allocation_id else None,
+        "lines": [
+            {
+                "kind": line.kind,
+                "heading": line.heading,
+                "detail": line.detail,
+                "points": line.points,
+                "amount": pounds_text(line.amount_pence),
+            }
+            for line in x.lines
+        ],
+    }
