@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("people.urls")),
     path("", include("assessment.urls")),
     path("", include("allocation.urls")),
+    path("", include("plans.urls")),
 ]
 
 handler404 = "config.views.not_found"

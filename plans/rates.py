@@ -62,6 +62,27 @@ SERVICE = {s.code: s for s in SERVICES}
 CHOICES = [(s.code, s.label) for s in SERVICES]
 
 
+# The CLD service type a line usually has, for what it buys (the line's type comes first:
+# reablement is ST-Max, replacement care is carer support involving the person cared for).
+USUAL_SERVICE_TYPE = {
+    "residential": "lts_residential",
+    "residential_dementia": "lts_residential",
+    "nursing": "lts_nursing",
+    "telecare": "sts_ongoing_low_level",
+    "equipment": "sts_ongoing_low_level",
+}
+LINE_TYPE_SERVICE_TYPE = {
+    "reablement": "sts_st_max",
+    "replacement_care": "carer_cared_for",
+    "telecare": "sts_ongoing_low_level",
+    "equipment": "sts_ongoing_low_level",
+}
+
+
+def usual_service_type(line_type: str, service: str) -> str:
+    return LINE_TYPE_SERVICE_TYPE.get(line_type) or USUAL_SERVICE_TYPE.get(service, "lts_community")
+
+
 def unit_of(service: str) -> str:
     found = SERVICE.get(service)
     return found.unit if found else "item"
