@@ -206,6 +206,36 @@ def start_plan(person, *, acting_user, kind: str = PersonalBudget.Kind.PERSON) -
     return plan
 
 
+@action
+def start_plan_with(
+    person,
+    *,
+    acting_user,
+    lines=(),
+    outcomes=(),
+    risks=(),
+    no_risks: bool = False,
+    helpers=(),
+    helpers_detail: str = "",
+    kind: str = PersonalBudget.Kind.PERSON,
+) -> SupportPlan:
+    """Start a plan with its lines, what matters (text, linked need codes), risks (risk, how
+    managed) and who helped, in one go: all of it, or (if anything breaks a rule) none."""
+    plan = start_plan(person, acting_user=acting_user, kind=kind)
+    if lines:
+        add_lines(plan, list(lines), acting_user=acting_user)
+    for text, links in outcomes:
+        add_outcome(plan, text=text, links=list(links), acting_user=acting_user)
+    for risk, how in risks:
+        add_risk(plan, risk=risk, how_managed=how, acting_user=acting_user)
+    if no_risks and not risks:
+        set_no_risks(plan, no_risks=True, acting_user=acting_user)
+    if helpers:
+        set_helpers(plan, helpers=list(helpers), detail=helpers_detail, acting_user=acting_user)
+    plan.refresh_from_db()
+    return plan
+
+
 # --- Lines -----------------------------------------------------------------------------------
 
 LINE_FIELDS = (
