@@ -104,11 +104,6 @@ def list_people(request, query: Query[PeopleQuery]):
     user = request.auth
     filters = query.dict(exclude={"page", "page_size"}, exclude_none=True)
     filters = {key: value for key, value in filters.items() if value != ""}
-    if "postcode" in filters:
-        compact = filters["postcode"].replace(" ", "").upper()
-        filters["postcode"] = (
-            domain.normalise_postcode(compact) if domain.is_valid_postcode(compact) else compact
-        )
     people = Person.objects.visible_to(user).matching(**filters).select_related("team")
     count = people.count()
     pages = max(1, -(-count // query.page_size))

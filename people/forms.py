@@ -229,6 +229,12 @@ class CaseloadFilterForm(GovUKForm):
         digits = domain.normalise_nhs_number(self.cleaned_data.get("nhs_number", ""))
         if digits and not re.fullmatch(r"\d{1,10}", digits):
             raise ValidationError("NHS number must only include numbers")
+        if len(digits) == 10 and not domain.is_valid_nhs_number(digits):
+            raise ValidationError(
+                "Check the NHS number: the last digit does not match the others, so it has a mistake"
+            )
+        if digits and len(digits) != 10:
+            raise ValidationError("NHS number must be 10 digits, like 943 476 5919")
         return digits
 
     def clean_postcode(self):
@@ -236,8 +242,8 @@ class CaseloadFilterForm(GovUKForm):
         compact = re.sub(r"\s+", "", value.upper())
         if compact and not re.fullmatch(r"[A-Z0-9]{1,7}", compact):
             raise ValidationError("Postcode must only include letters and numbers")
-        # A full postcode is matched exactly; a partial one by its start.
-        return domain.normalise_postcode(compact) if domain.is_valid_postcode(compact) else compact
+        # A full postcode is matched exactly; the start of one, with or without its space.
+        return compact
 
     def filters(self) -> dict:
         if not self.is_valid():

@@ -1,10 +1,12 @@
 """The person record (DESIGN.md §4) and the one rule for who may see it."""
 
 import datetime as dt
+import re
 
 from django.conf import settings
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Replace
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -58,7 +60,10 @@ class PersonQuerySet(models.QuerySet):
     ):
         """Caseload filters shared by the caseload page and the API."""
         qs = self
-        for word in name.split():
+        # "Marlow, Iris" and "Iris Marlow" both find Iris Marlow: commas separate words too.
+        for word in re.split(r"[\s,]+", name.strip()):
+            if not word:
+                continue
             qs = qs.filter(
                 Q(first_name__icontains=word)
                 | Q(last_name__icontains=word)
@@ -67,9 +72,17 @@ class PersonQuerySet(models.QuerySet):
         if nhs_number:
             qs = qs.filter(nhs_number=domain.normalise_nhs_number(nhs_number))
         if council_person_id:
-            qs = qs.filter(council_person_id__iexact=council_person_id.strip())
+            # Part of an ID finds it too: "1234" finds WX0001234.
+            qs = qs.filter(council_person_id__icontains=council_person_id.strip())
         if postcode:
-            qs = qs.filter(postcode__startswith=domain.normalise_postcode(postcode))
+            compact = re.sub(r"\s+", "", postcode.upper())
+            if domain.is_valid_postcode(compact):
+                qs = qs.filter(postcode=domain.normalise_postcode(compact))
+            else:
+                # The start of a postcode, typed with or without its space: "WX14" or "WX1 4".
+                qs = qs.alias(postcode_compact=Replace("postcode", Value(" "), Value(""))).filter(
+                    postcode_compact__startswith=compact
+                )
         if primary_support_reason:
             qs = qs.filter(primary_support_reason=primary_support_reason)
         if age_band:

@@ -81,7 +81,7 @@ class TestCaseload:
         [
             ("name=abb", ["Abbott, Zed"]),
             ("name=amy+young", ["Young, Amy"]),
-            ("nhs_number=999+000+0019", ["Abbott, Zed"]),
+            ("nhs_number=999+000+0018", ["Abbott, Zed"]),
             ("council_person_id=wx-2", ["Young, Amy"]),
             ("postcode=wx9", ["Young, Amy"]),
             ("postcode=wx1+4dq", ["Abbott, Zed"]),
@@ -97,7 +97,7 @@ class TestCaseload:
             team=team,
             first_name="Zed",
             last_name="Abbott",
-            nhs_number="9990000019",
+            nhs_number="9990000018",
             council_person_id="WX-1",
             postcode="WX1 4DQ",
             date_of_birth=today.replace(year=today.year - 90),
@@ -391,3 +391,36 @@ class TestFindPerson:
         )
         assert "No person has this NHS number or council person ID" in body
         assert AccessEvent.objects.get(user=finance).action == "denied"
+
+
+class TestCaseloadSearchAsPeopleType:
+    """Defects a new user met in the caseload search (issue 7)."""
+
+    def test_one_match_is_one_person_that_matches(self, practitioner_client, team):
+        PersonFactory(team=team, first_name="Iris", last_name="Marlow")
+        body = practitioner_client.get("/people/?name=marlow").content.decode()
+        assert "1 person matches your filters" in body
+
+    def test_surname_comma_first_name_finds_the_person(self, practitioner_client, team):
+        PersonFactory(team=team, first_name="Iris", last_name="Marlow")
+        PersonFactory(team=team, first_name="Ivy", last_name="Marlow")
+        assert names_on(practitioner_client.get("/people/?name=Marlow%2C+Iris")) == ["Marlow, Iris"]
+
+    @pytest.mark.parametrize("typed", ["WX1", "wx1 4", "WX14", "wx14d", "WX1 4DQ", "wx14dq"])
+    def test_a_postcode_or_its_start_matches_with_or_without_the_space(
+        self, practitioner_client, team, typed
+    ):
+        PersonFactory(team=team, first_name="Iris", last_name="Marlow", postcode="WX1 4DQ")
+        PersonFactory(team=team, first_name="Other", last_name="Person", postcode="WX2 1AB")
+        assert names_on(practitioner_client.get(f"/people/?postcode={typed}")) == ["Marlow, Iris"]
+
+    def test_a_wrong_nhs_check_digit_is_explained(self, practitioner_client, team):
+        body = practitioner_client.get("/people/?nhs_number=943+476+5910").content.decode()
+        assert "the last digit does not match the others" in body
+
+    def test_part_of_a_council_id_finds_the_person(self, practitioner_client, team):
+        person = PersonFactory(team=team, first_name="Iris", last_name="Marlow")
+        digits = person.council_person_id[-4:]
+        assert names_on(practitioner_client.get(f"/people/?council_person_id={digits}")) == [
+            "Marlow, Iris"
+        ]
