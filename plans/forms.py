@@ -16,11 +16,36 @@ from ui.forms import GovUKDateField, GovUKForm, GovUKRadioSelect, MoneyField
 from . import actions, domain, rates, rules
 from .models import SupportPlan
 
+INVALID_CHOICE = {
+    "line_type": "Select what kind of support it is from the list",
+    "service": "Select what it pays for from the list",
+    "service_type": "Select a service type from the list",
+    "provider_kind": "Select who will provide it from the list",
+    "carer": "Select the carer from the list",
+    "frequency": "Select how often from the list",
+    "mode": "Select how the money will be taken from the list",
+    "funding_stream": "Select who pays for it from the list",
+    "links": "Select only needs from the list",
+    "helpers": "Select who helped from the list",
+    "outcome": "Select what was decided from the list",
+}
+
+
+def _plain_choice_messages(form) -> None:
+    """Choice fields whose labels are questions get their own "from the list" messages."""
+    for name, message in INVALID_CHOICE.items():
+        if name in form.fields:
+            form.fields[name].error_messages["invalid_choice"] = message
+
 
 class VersionedForm(GovUKForm):
     """Carries the plan's edit version the page was opened at (a concurrent edit is detected)."""
 
     edit_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _plain_choice_messages(self)
 
     def refresh_version(self, version: int) -> None:
         data = self.data.copy()
@@ -363,6 +388,10 @@ class PanelForm(GovUKForm):
             self.add_error("agreed", "Enter the amount the panel agreed")
         return cleaned
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _plain_choice_messages(self)
+
 
 class DirectPaymentOfferForm(GovUKForm):
     outcome = forms.ChoiceField(
@@ -377,6 +406,10 @@ class DirectPaymentOfferForm(GovUKForm):
         max_length=2000,
         required=False,
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _plain_choice_messages(self)
 
 
 class AuthorisedPersonForm(VersionedForm):
