@@ -1,4 +1,4 @@
-"""Every write to RAS schemes, versions and runs.
+"""Every write to RAS schemes, versions, runs and the council's reference rates.
 
 A version goes draft → live → retired (django-fsm-2 transitions on RasVersion, called
 only from here). A draft is edited whole: each change replaces its definition after
@@ -8,18 +8,18 @@ checking it, and is refused if someone saved the draft since the page was opened
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from core import jobs
 from core.actions import ActionError, action, audit, because
 from core.concurrency import bump, lock_at_version
-from core.money import to_pence
-from core.rules import BusinessRuleViolation
+from core.money import format_pence, to_pence
+from core.rules import BusinessRuleViolation, check_all
 
 from . import rules
 from .domain import definition as ras
-from .models import CalibrationRun, ModelRun, RasScheme, RasVersion
+from .models import CalibrationRun, ModelRun, RasScheme, RasVersion, ReferenceRate
 
 
 @action
@@ -220,3 +220,70 @@ def ship_default_schemes(*, acting_user=None) -> int:
         if scheme is not None:
             audit(scheme, "Checked the shipped schemes: all present")
     return made
+
+
+@action
+def add_reference_rate(
+    service: str,
+    *,
+    acting_user,
+    rate_pence: int,
+    effective_from: dt.date,
+    notes: str = "",
+) -> ReferenceRate:
+    """A new reference rate for a service; the rate before it ends the day before it starts,
+    so one rate at most is in force on any date."""
+    # Lock the service's rates so two commissioners cannot add overlapping ones at once.
+    list(ReferenceRate.objects.select_for_update().filter(service=service))
+    rate = ReferenceRate(
+        service=service,
+        rate_pence=rate_pence,
+        effective_from=effective_from,
+        notes=notes.strip(),
+        created_by=acting_user if getattr(acting_user, "pk", None) else None,
+    )
+    check_all(rules.RATE_RULES, rate)
+    day_before = effective_from - dt.timedelta(days=1)
+    for previous in ReferenceRate.objects.filter(service=service).filter(
+        Q(effective_to__isnull=True) | Q(effective_to__gte=effective_from)
+    ):
+        previous.effective_to = day_before
+        because(f"Replaced by the rate from {effective_from:%-d %B %Y}")
+        previous.save()
+        audit(previous, f"{previous.label} rate ends on {day_before:%-d %B %Y}")
+    because("New reference rate")
+    rate.save()
+    audit(
+        rate,
+        f"{rate.label} rate of {format_pence(rate_pence)} {rate.per} from "
+        f"{effective_from:%-d %B %Y}",
+    )
+    return rate
+
+
+@action
+def end_reference_rate(rate: ReferenceRate, *, acting_user, end_date: dt.date) -> ReferenceRate:
+    """Stop a rate on a date (a service the council no longer buys), with no rate after it."""
+    current = ReferenceRate.objects.select_for_update().get(pk=rate.pk)
+    check_all((rules.RateEndsAfterItStarts,), current, end_date=end_date)
+    current.effective_to = end_date
+    because("Rate ended")
+    current.save()
+    audit(current, f"{current.label} rate ends on {end_date:%-d %B %Y}")
+    rate.refresh_from_db()
+    return current
+
+
+@action
+def ship_reference_rates(*, acting_user=None) -> int:
+    """Create the shipped (illustrative) reference rate for each service that has none."""
+    from .defaults import ensure_reference_rates
+
+    made = ensure_reference_rates()
+    for rate in made:
+        audit(rate, f"Shipped the {rate.label.lower()} reference rate")
+    if not made:
+        first = ReferenceRate.objects.first()
+        if first is not None:
+            audit(first, "Checked the shipped reference rates: every service has a rate")
+    return len(made)

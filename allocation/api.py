@@ -1,21 +1,27 @@
-"""The RAS in the API: list versions, read one, and score a set of answers with it."""
+"""The RAS in the API: list versions, read one, score a set of answers with it, and read
+the council's reference rates."""
 
 import datetime as dt
+import re
 from typing import Any
 
-from ninja import Field, Path, Router, Schema, Status
+from ninja import Field, Path, Query, Router, Schema, Status
 from ninja.errors import HttpError
+from pydantic import field_validator
 
 from config.api_errors import READ_ERRORS, WRITE_ERRORS
+from core.money import pounds_text
 
 from .domain import engine
+from .domain import rates as catalogue
 from .domain.definition import to_dict
 from .domain.explanation import line_json
-from .models import RasVersion
+from .models import RasVersion, ReferenceRate
 from .views.common import manages_ras
 
 router = Router()
 MAX_ID = 2**63 - 1  # ids are bigints: larger numbers name nothing
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 class VersionOut(Schema):
@@ -44,6 +50,11 @@ class ScoreIn(Schema):
             "an unknown question or option code, is refused with 422 naming each."
         ),
     )
+    unable_outcomes: list[str] | None = Field(
+        None,
+        description="The outcomes an eligibility decision found unmet: only needs linked to "
+        "them count (Care Act 2014 s26). Leave it out for a provisional amount.",
+    )
 
 
 class LineOut(Schema):
@@ -62,6 +73,9 @@ class ScoreOut(Schema):
     points: int
     need_points: int
     reduction_points: int
+    provisional: bool
+    at_maximum: bool
+    costed_plan_route: list[str]
     weekly_amount: str | None
     amount: str
     period: str
@@ -124,13 +138,41 @@ def get_version(request, version_id: int = Path(..., ge=1, le=MAX_ID)):
     summary="Score a set of answers",
 )
 def score(request, body: ScoreIn, version_id: int = Path(..., ge=1, le=MAX_ID)):
-    """Points, the amount and every line that explains it. Every question must be answered;
-    unknown or missing question and option codes are refused with 422, naming each one:
-    each item of `detail` has `type` (unknown_question, unknown_option or missing_answer),
-    `code`, `question` and a plain-English `message`."""
+    """Points, the amount and every line that explains it. With `unable_outcomes` (the
+    outcomes an eligibility decision found unmet) only the needs linked to them count;
+    without, every need counts and the amount is provisional. `at_maximum` says the amount is the scheme's
+    maximum; `costed_plan_route` lists the questions whose answers are complex needs, which
+    send the person to a costed plan (the final budget is the cost of the support plan and
+    this amount only a guide), empty otherwise.
+
+    Every question must be answered; unknown or missing question and option codes, and
+    answers that contradict each other, are refused with 422, naming each one: each item of
+    `detail` has `type` (unknown_question, unknown_option, missing_answer,
+    contradictory_answers or unknown_outcome), `code`, `question` and a plain-English
+    `message`."""
     version = _get(request, version_id)
+    scheme = version.compiled
+    if body.unable_outcomes is not None:
+        unknown = sorted(set(body.unable_outcomes) - set(scheme.outcome_codes))
+        if unknown:
+            return Status(
+                422,
+                {
+                    "detail": [
+                        {
+                            "type": "unknown_outcome",
+                            "code": code,
+                            "question": None,
+                            "message": f"{code!r} is not an outcome this version knows: use "
+                            f"{', '.join(scheme.outcome_codes)}",
+                        }
+                        for code in unknown
+                    ]
+                },
+            )
+    unable = None if body.unable_outcomes is None else frozenset(body.unable_outcomes)
     try:
-        explanation = engine.explain(version.compiled, body.answers)
+        explanation = engine.explain(scheme, body.answers, unable_outcomes=unable)
     except engine.AnswerError as error:
         problems = [
             {
@@ -152,6 +194,56 @@ def score(request, body: ScoreIn, version_id: int = Path(..., ge=1, le=MAX_ID)):
         "period": explanation.period,
         "rule": explanation.rule_text,
         "limit": explanation.limit,
+        "provisional": explanation.provisional,
+        "at_maximum": explanation.at_maximum,
+        "costed_plan_route": list(explanation.costed_plan_route),
         "lines": [line_json(line) for line in explanation.lines],
         "version": _summary(version),
     }
+
+
+class RatesQuery(Schema):
+    on: dt.date | None = Field(None, description="A date, YYYY-MM-DD; today if left out")
+
+    @field_validator("on", mode="before")
+    @classmethod
+    def _iso_date(cls, value):
+        # Only YYYY-MM-DD: pydantic would also read a number as seconds since 1970.
+        if value is not None and not (isinstance(value, str) and ISO_DATE.match(value)):
+            raise ValueError("Give the date as YYYY-MM-DD")
+        return value
+
+
+class ReferenceRateOut(Schema):
+    service: str
+    label: str
+    unit: str
+    rate: str  # pounds, "28.00"
+    effective_from: dt.date
+    effective_to: dt.date | None
+
+
+@router.get(
+    "/reference-rates",
+    response={200: list[ReferenceRateOut], **READ_ERRORS},
+    summary="The council's reference rates",
+)
+def reference_rates(request, query: Query[RatesQuery]):
+    """The rates in force on a date (`?on=YYYY-MM-DD`; today if left out): what a unit of
+    each kind of support costs the council (an hour of home care, a waking night, a week in a
+    care home...), in pounds, with the unit and the dates the rate is in force."""
+    day = query.on
+    rates = ReferenceRate.objects.visible_to(request.auth).on(day)
+    by_service = {rate.service: rate for rate in rates}
+    return [
+        {
+            "service": service.code,
+            "label": service.label,
+            "unit": service.unit,
+            "rate": pounds_text(rate.rate_pence),
+            "effective_from": rate.effective_from,
+            "effective_to": rate.effective_to,
+        }
+        for service in catalogue.SERVICES
+        if (rate := by_service.get(service.code)) is not None
+    ]

@@ -1,5 +1,5 @@
-"""The schemes Selfdirect ships with: created by a migration on a new database, and again
-by the demo loader if someone has emptied the tables since."""
+"""The schemes and reference rates Selfdirect ships with: created by migrations on a new
+database, and again by the demo loader if someone has emptied the tables since."""
 
 import datetime as dt
 import json
@@ -13,7 +13,10 @@ DEFAULTS = [
         "Selfdirect RAS for people",
         "person",
         "default_person.json",
-        "Eight domains of need, with support from family and friends reducing the points.",
+        "Eight areas of need, communication and decisions among them, each question linked to "
+        "the Care Act outcomes it serves, with support from family and friends reducing the "
+        "points for the needs it meets. An illustrative rule: recalibrate it on your own "
+        "caseload before relying on it.",
     ),
     (
         "Selfdirect RAS for carers",
@@ -23,6 +26,16 @@ DEFAULTS = [
     ),
 ]
 LIVE_FROM = dt.date(2026, 4, 1)
+NOTES = {
+    "person": "Shipped with Selfdirect as an illustration. Its points are set against the "
+    "shipped reference rates (illustrative 2026/27 figures), and its price per point and fixed "
+    "amount were fitted (least absolute deviation) to the package costs of the synthetic demo "
+    "council, not to any real council's data. Model it on your own caseload and recalibrate "
+    "it before relying on it.",
+    "carer": "Shipped with Selfdirect as an illustration: its bands are not calibrated on any "
+    "real council's data. Model it on your own caseload and set your own bands before relying "
+    "on it.",
+}
 
 
 def ensure_default_schemes(apps=global_apps) -> int:
@@ -42,8 +55,42 @@ def ensure_default_schemes(apps=global_apps) -> int:
             definition=json.loads((SCHEMES / filename).read_text()),
             effective_from=LIVE_FROM,
             origin="shipped",
-            notes="Shipped with Selfdirect, calibrated on the synthetic demo council. "
-            "Model it on your own caseload and recalibrate before relying on it.",
+            notes=NOTES[kind],
         )
         made += 1
+    return made
+
+
+RATES_NOTE = (
+    "Shipped with Selfdirect: an illustrative 2026/27 rate. Replace it with the council’s own."
+)
+
+
+def ensure_reference_rates(apps=global_apps) -> list:
+    """Create the shipped reference rate for each service that has no rate yet (from 1 April
+    2026, illustrative: allocation/domain/rates.py), with its history row; return them."""
+    from .domain import rates
+
+    ReferenceRate = apps.get_model("allocation", "ReferenceRate")
+    HistoricalReferenceRate = apps.get_model("allocation", "HistoricalReferenceRate")
+    made = []
+    for code, pence in rates.SHIPPED.items():
+        if ReferenceRate.objects.filter(service=code).exists():
+            continue
+        rate = ReferenceRate.objects.create(
+            service=code, rate_pence=pence, effective_from=rates.SHIPPED_FROM, notes=RATES_NOTE
+        )
+        HistoricalReferenceRate.objects.create(
+            id=rate.pk,
+            service=rate.service,
+            rate_pence=rate.rate_pence,
+            effective_from=rate.effective_from,
+            effective_to=None,
+            notes=rate.notes,
+            created_at=rate.created_at,
+            history_date=rate.created_at,
+            history_type="+",
+            history_change_reason="Shipped with Selfdirect",
+        )
+        made.append(rate)
     return made

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from ui.forms import GovUKDateField, GovUKForm, MoneyField
 
 from .domain import definition as ras
+from .domain import rates as rate_catalogue
 from .domain import sample as sample_rules
 from .domain.sample import Sample
 from .models import RasScheme
@@ -44,6 +45,16 @@ class DomainForm(GovUKForm):
 
 class QuestionForm(GovUKForm):
     OPTION_ROWS = 6
+    OPTION_PARTS = (
+        "code",
+        "label",
+        "hint",
+        "value",
+        "complex",
+        "no_reduction",
+        "not_more_than",
+        "excludes",
+    )
 
     domain = forms.ChoiceField(label="Domain")
     code = code_field()
@@ -57,38 +68,71 @@ class QuestionForm(GovUKForm):
         label="This question is about support from family and friends (it reduces points by a percentage)",
         required=False,
     )
+    outcomes = forms.MultipleChoiceField(
+        label="Which eligibility outcomes does this need serve?",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Once the eligibility decision is made, the question's points count only if "
+        "one of these outcomes was found unmet (Care Act 2014 section 26). Leave them all "
+        "unticked for a question about support from family and friends.",
+    )
+    never_reduced = forms.BooleanField(
+        label="Support from family and friends never reduces this need (for example keeping "
+        "safe, work and learning, or caring for a child)",
+        required=False,
+    )
 
-    def __init__(self, *args, domains, **kwargs):
+    def __init__(self, *args, domains, kind="person", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["domain"].choices = [(d.code, d.title) for d in domains]
+        self.fields["outcomes"].choices = list(ras.OUTCOMES.get(kind, ()))
         for i in range(self.OPTION_ROWS):
+            n = i + 1
             self.fields[f"option_{i}_code"] = forms.CharField(
-                label=f"Option {i + 1} code", required=False, max_length=40
+                label=f"Option {n} code", required=False, max_length=40
             )
             self.fields[f"option_{i}_label"] = forms.CharField(
-                label=f"Option {i + 1} answer", required=False, max_length=200
+                label=f"Option {n} answer", required=False, max_length=200
             )
             self.fields[f"option_{i}_hint"] = forms.CharField(
-                label=f"Option {i + 1} hint", required=False, max_length=300
+                label=f"Option {n} hint", required=False, max_length=300
             )
             self.fields[f"option_{i}_value"] = forms.IntegerField(
-                label=f"Option {i + 1} points or reduction %",
+                label=f"Option {n} points or reduction %",
                 required=False,
                 min_value=0,
                 max_value=10000,
+            )
+            self.fields[f"option_{i}_complex"] = forms.BooleanField(
+                label=f"Option {n} is a complex need that leads to a costed plan", required=False
+            )
+            self.fields[f"option_{i}_no_reduction"] = forms.BooleanField(
+                label=f"Option {n} means no reduction: the person helping cannot or will not go on",
+                required=False,
+            )
+            self.fields[f"option_{i}_not_more_than"] = forms.CharField(
+                label=f"Option {n} never reduces more than the option with this code",
+                required=False,
+                max_length=40,
+            )
+            self.fields[f"option_{i}_excludes"] = forms.CharField(
+                label=f"Option {n} contradicts these answers (question:option, separated by spaces)",
+                required=False,
+                max_length=500,
             )
             self.fields[f"option_{i}_value"].govuk = {"width": 4}
             self.fields[f"option_{i}_code"].govuk = {"width": 10, "spellcheck": False}
 
     def option_rows(self):
         return [
-            [self[f"option_{i}_{part}"] for part in ("code", "label", "hint", "value")]
+            [self[f"option_{i}_{part}"] for part in self.OPTION_PARTS]
             for i in range(self.OPTION_ROWS)
         ]
 
     def clean(self):
         cleaned = super().clean()
         options = []
+        informal = cleaned.get("informal_support")
         for i in range(self.OPTION_ROWS):
             code = (cleaned.get(f"option_{i}_code") or "").strip()
             label = (cleaned.get(f"option_{i}_label") or "").strip()
@@ -102,30 +146,60 @@ class QuestionForm(GovUKForm):
                 )
             if not label:
                 self.add_error(f"option_{i}_label", f"Option {i + 1} needs the answer’s words")
-            informal = cleaned.get("informal_support")
-            options.append(
-                {
-                    "code": code,
-                    "label": label,
-                    "hint": (cleaned.get(f"option_{i}_hint") or "").strip(),
-                    "points": 0 if informal else (value or 0),
-                    "reduction_percent": (value or 0) if informal else 0,
-                }
-            )
+            option = {
+                "code": code,
+                "label": label,
+                "hint": (cleaned.get(f"option_{i}_hint") or "").strip(),
+                "points": 0 if informal else (value or 0),
+                "reduction_percent": (value or 0) if informal else 0,
+            }
+            if cleaned.get(f"option_{i}_complex"):
+                option["complex"] = True
+            if cleaned.get(f"option_{i}_no_reduction"):
+                option["no_reduction"] = True
+            not_more_than = (cleaned.get(f"option_{i}_not_more_than") or "").strip()
+            if not_more_than:
+                option["not_more_than"] = not_more_than
+            excludes = self._excludes(i, cleaned.get(f"option_{i}_excludes") or "")
+            if excludes:
+                option["excludes"] = excludes
+            options.append(option)
         if len(options) < 2:
             raise ValidationError("Give the question at least 2 answers to choose from")
         cleaned["options"] = options
         return cleaned
 
+    def _excludes(self, i: int, text: str) -> dict:
+        """'care_child:some care_child:lot' as {"care_child": ["some", "lot"]}."""
+        found: dict[str, list[str]] = {}
+        for item in re.split(r"[\s,;]+", text.strip()):
+            if not item:
+                continue
+            question, _colon, option = item.partition(":")
+            if not (ras.CODE.match(question) and ras.CODE.match(option)):
+                self.add_error(
+                    f"option_{i}_excludes",
+                    f"Option {i + 1}: write each contradicting answer as question:option, "
+                    "like care_child:some",
+                )
+                return {}
+            found.setdefault(question, []).append(option)
+        return found
+
     def question(self) -> dict:
         data = self.cleaned_data
-        return {
+        question = {
             "code": data["code"],
             "text": data["text"],
             "hint": data["hint"],
             "informal_support": data["informal_support"],
-            "options": data["options"],
         }
+        if data.get("outcomes"):
+            question["outcomes"] = list(data["outcomes"])
+        if data.get("never_reduced"):
+            question["reducible"] = False
+        question["options"] = data["options"]
+        return question
 
     @classmethod
     def initial_for(cls, domain_code, question: dict | None) -> dict:
@@ -136,6 +210,8 @@ class QuestionForm(GovUKForm):
                 text=question["text"],
                 hint=question.get("hint", ""),
                 informal_support=question.get("informal_support", False),
+                outcomes=list(question.get("outcomes") or []),
+                never_reduced=question.get("reducible", True) is False,
             )
             for i, option in enumerate(question["options"][: cls.OPTION_ROWS]):
                 value = (
@@ -143,12 +219,19 @@ class QuestionForm(GovUKForm):
                     if question.get("informal_support")
                     else option["points"]
                 )
+                excludes = " ".join(
+                    f"{q}:{o}" for q, codes in (option.get("excludes") or {}).items() for o in codes
+                )
                 initial.update(
                     {
                         f"option_{i}_code": option["code"],
                         f"option_{i}_label": option["label"],
                         f"option_{i}_hint": option.get("hint", ""),
                         f"option_{i}_value": value,
+                        f"option_{i}_complex": bool(option.get("complex")),
+                        f"option_{i}_no_reduction": bool(option.get("no_reduction")),
+                        f"option_{i}_not_more_than": option.get("not_more_than", ""),
+                        f"option_{i}_excludes": excludes,
                     }
                 )
         return initial
@@ -413,3 +496,27 @@ def read_sample(definition: ras.Definition, upload) -> Sample:
         return sample_rules.parse_csv(definition, text)
     except sample_rules.SampleError as error:
         raise ValidationError(error.problems) from None
+
+
+class ReferenceRateForm(GovUKForm):
+    service = forms.ChoiceField(label="Service", choices=[("", "Choose"), *rate_catalogue.CHOICES])
+    rate = MoneyField(
+        label="Rate", help_text="The cost of one unit: an hour, a day, a night, a week or a meal"
+    )
+    effective_from = GovUKDateField(
+        label="When does it start?",
+        help_text="The rate before it ends the day before. For example, 1 4 2027",
+    )
+    notes = forms.CharField(
+        label="Where the rate comes from (optional)",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="For example, the cabinet decision or the fee uplift it follows",
+    )
+
+    def clean_rate(self):
+        rate = self.cleaned_data["rate"]
+        if rate is not None and rate <= 0:
+            raise ValidationError("Enter a rate of more than £0.00")
+        return rate

@@ -4,7 +4,8 @@
 kind whose eligibility decision found them eligible. Their answers are encoded for the
 engine (tolerantly: answers to questions the version no longer asks are ignored, and
 questions the person was never asked count as no points), together with the groups the
-equality breakdown needs and the cost of the support they have now.
+equality breakdown needs, the cost of the support they have now, and the outcomes their
+decision found unmet (so that only eligible needs count).
 """
 
 import datetime as dt
@@ -45,6 +46,9 @@ class Population:
     current_pence: np.ndarray
     has_budget: np.ndarray
     groups: dict[str, tuple[np.ndarray, list[str]]] = field(default_factory=dict)
+    # Bit i set when the eligibility decision found the person unable to achieve
+    # scheme.outcome_codes[i]: only needs linked to those count (Care Act 2014 s26).
+    unable_masks: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
 
     @property
     def size(self) -> int:
@@ -135,6 +139,21 @@ def load(version, *, on_progress=None, today: dt.date | None = None) -> Populati
         "Dementia": (np.asarray(dementia, dtype=np.int16), ["No dementia", "Dementia"]),
         "Client group": (np.asarray(client, dtype=np.int16), CLIENT_GROUPS),
     }
+    population.unable_masks = unable_masks(scheme, version.scheme.kind, population.person_ids)
     if on_progress:
         on_progress(total, total)
     return population
+
+
+def unable_masks(scheme, kind: str, person_ids: np.ndarray) -> np.ndarray:
+    """Each person's eligibility decision as a bitmask of the outcomes found unmet (a carer's
+    health at risk counts as `carer_health`), in the order of `person_ids`."""
+    from .domain.definition import decided_unable
+
+    found = {}
+    rows = current_eligible(kind).values_list(
+        "person_id", "eligibility__unable_outcomes", "eligibility__health_at_risk"
+    )
+    for pid, unable, health in rows.iterator(chunk_size=CHUNK):
+        found[pid] = engine.unable_mask(scheme, decided_unable(kind, unable, health_at_risk=health))
+    return np.fromiter((found.get(int(pid), 0) for pid in person_ids), dtype=np.int32)

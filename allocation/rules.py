@@ -17,6 +17,9 @@ QUESTION_CODES = {
     "RAS-POINTS-ORDER",
     "RAS-REDUCTIONS-ORDER",
     "RAS-NO-INFORMAL-CAP",
+    "RAS-NEED-NO-OUTCOME",
+    "RAS-NO-REDUCTION-ORDER",
+    "RAS-CONDITIONAL-SUPPORT-REDUCES-MORE",
 }
 ALLOCATION_CODES = {"RAS-NO-PRICE"}
 
@@ -125,3 +128,70 @@ def versions_ending_on_or_after(version, effective_from):
         .filter(scheme_id=version.scheme_id)
         .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=effective_from))
     )
+
+
+# --- reference rates ---------------------------------------------------------------------
+
+
+class RateIsForAKnownService(BusinessRule):
+    """Choose one of the services the council prices"""
+
+    code = "RATE-UNKNOWN-SERVICE"
+
+    def broken_by(self, rate, **context) -> bool:
+        from .domain import rates
+
+        return rate.service not in rates.BY_CODE
+
+
+class RateIsAboveZero(BusinessRule):
+    """Enter a rate of more than £0.00"""
+
+    code = "RATE-NOT-POSITIVE"
+
+    def broken_by(self, rate, **context) -> bool:
+        return rate.rate_pence is None or rate.rate_pence <= 0
+
+
+class RateStartsAfterTheLatest(BusinessRule):
+    """A new rate must start after the latest rate for the service: rates are never changed,
+    only followed by a new one"""
+
+    code = "RATE-START-CLASH"
+
+    def _latest(self, rate):
+        from .models import ReferenceRate
+
+        return (
+            ReferenceRate.objects.filter(service=rate.service)
+            .exclude(pk=rate.pk)
+            .order_by("-effective_from")
+            .first()
+        )
+
+    def broken_by(self, rate, **context) -> bool:
+        latest = self._latest(rate)
+        return (
+            latest is not None
+            and rate.effective_from is not None
+            and rate.effective_from <= latest.effective_from
+        )
+
+    def message(self, rate, **context) -> str:
+        latest = self._latest(rate)
+        return (
+            f"The {latest.label.lower()} rate of {latest} already starts on "
+            f"{latest.effective_from:%-d %B %Y}: a new rate must start after that"
+        )
+
+
+class RateEndsAfterItStarts(BusinessRule):
+    """A rate cannot end before it starts"""
+
+    code = "RATE-ENDS-BEFORE-START"
+
+    def broken_by(self, rate, *, end_date=None, **context) -> bool:
+        return end_date is not None and end_date < rate.effective_from
+
+
+RATE_RULES = (RateIsForAKnownService, RateIsAboveZero, RateStartsAfterTheLatest)

@@ -10,7 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import numpy as np
 
 from core import jobs
-from core.money import annual_multiplier, pounds_text
+from core.money import annual_multiplier, format_pounds, pounds_text
 
 from . import actions, population
 from .domain import breakdown as breakdowns
@@ -44,7 +44,8 @@ def _baseline(pop: population.Population, version: RasVersion) -> tuple[np.ndarr
         return current, "Current personal budgets (people without one count as £0)"
     live_scheme = live.compiled
     live_choices, _missing = engine.encode_many(live_scheme, pop.answers)
-    live_amounts = engine.amounts_pence(live_scheme, engine.score(live_scheme, live_choices).net)
+    live_scores = engine.score(live_scheme, live_choices, unable_masks=pop.unable_masks)
+    live_amounts = engine.amounts_pence(live_scheme, live_scores.net)
     current[~pop.has_budget] = live_amounts[~pop.has_budget]
     if not pop.has_budget.any():
         return current, f"What {live} gives each person now"
@@ -60,7 +61,7 @@ def execute_model_run(run: ModelRun) -> dict:
     total = pop.size + 2
     run.beat("Scoring everyone with the new version", pop.size, total)
     scheme = version.compiled
-    scores = engine.score(scheme, pop.choices)
+    scores = engine.score(scheme, pop.choices, unable_masks=pop.unable_masks)
     proposed = engine.amounts_pence(scheme, scores.net)
     current, baseline = _baseline(pop, version)
     factor = annual_factor(scheme.definition.period)
@@ -103,6 +104,7 @@ def execute_model_run(run: ModelRun) -> dict:
         "people_missing_answers": int((pop.missing > 0).sum()),
         "people_at_minimum": _at_limit(scheme, proposed, "minimum"),
         "people_at_maximum": _at_limit(scheme, proposed, "maximum"),
+        "people_costed_plan": int(scores.costed_plan.sum()),
     }
     return {"result": {"summary": summary, **breakdown_json(result)}, "review": review}
 
@@ -193,6 +195,9 @@ def fit_and_scale(
         "method": method,
         "fitted": fitted,
         "scaled": scaled.allocation,
+        "subtotals": money_subtotals(
+            scaled.allocation, definition.period, population_net, scaled.modelled_annual_total
+        ),
         "scale_factor": str(scaled.scale_factor),
         "decimal_places": scaled.decimal_places,
         "statistics": {
@@ -210,6 +215,60 @@ def fit_and_scale(
         "people_at_maximum": int(scaled.people_at_maximum),
         "_fit": fit,
     }
+
+
+def money_subtotals(allocation: dict, period: str, net: np.ndarray, modelled_total) -> list[dict]:
+    """How the modelled annual total is made up: the fixed amounts, the points turned into
+    money (each band, for bands), and what the limits add or take away. The lines add up to
+    the modelled total to the penny. Amounts as API strings ("1250.50")."""
+    factor = annual_factor(period)
+    people = int(len(net))
+    rows = []
+    if allocation["method"] == "price_per_point":
+        fixed, price = Decimal(allocation["fixed_amount"]), Decimal(allocation["price_per_point"])
+        points = int(np.asarray(net, dtype=np.int64).sum())
+        rows.append(
+            {
+                "label": "Fixed amounts",
+                "detail": f"{people:,} people × {format_pounds(fixed)} × {factor}",
+                "amount": fixed * people * factor,
+            }
+        )
+        rows.append(
+            {
+                "label": "Points to money",
+                "detail": f"{points:,} points × £{price} × {factor}",
+                "amount": price * points * factor,
+            }
+        )
+    else:
+        bands = sorted(allocation["bands"], key=lambda band: band["min_points"])
+        starts = np.array([band["min_points"] for band in bands])
+        counts = np.bincount(
+            np.searchsorted(starts, np.asarray(net, dtype=np.int64), side="right") - 1,
+            minlength=len(bands),
+        )
+        for band, count in zip(bands, counts.tolist(), strict=True):
+            amount = Decimal(band["amount"])
+            rows.append(
+                {
+                    "label": f"From {band['min_points']:,} points",
+                    "detail": f"{count:,} people × £{amount} × {factor}",
+                    "amount": amount * count * factor,
+                }
+            )
+    for row in rows:
+        row["amount"] = row["amount"].quantize(PENNY, rounding=ROUND_HALF_UP)
+    total = Decimal(modelled_total).quantize(PENNY)
+    limits = total - sum((row["amount"] for row in rows), Decimal(0))
+    rows.append(
+        {
+            "label": "Minimum and maximum",
+            "detail": "What the limits add or take away, with rounding to the penny",
+            "amount": limits,
+        }
+    )
+    return [{**row, "amount": f"{row['amount']:.2f}"} for row in rows]
 
 
 def residual_tables(fit, sample_net, sample_costs, groups: dict) -> dict:
@@ -281,16 +340,25 @@ def chart_data(fit, sample_net, sample_costs, limit: int = 1500) -> dict:
     }
 
 
+def calibration_sample(pop_scores, pop: population.Population):
+    """The packages a fit learns from: current people with a budget, less those whose
+    answers send them to a costed plan (their budget is the cost of their plan, and complex
+    answers are priced from the reference rates, not fitted). Returns (keep mask, left out)."""
+    keep = pop.has_budget & ~pop_scores.costed_plan
+    return keep, int((pop.has_budget & pop_scores.costed_plan).sum())
+
+
 def execute_calibration(run: CalibrationRun) -> dict:
     """The work of a calibration: fit, scale, and save the result as a new draft."""
     version = run.version
     scheme = version.compiled
     run.beat("Reading the current caseload", 0, 4)
     pop = population.load(version)
-    pop_net = engine.score(scheme, pop.choices).net
+    pop_scores = engine.score(scheme, pop.choices, unable_masks=pop.unable_masks)
+    pop_net = pop_scores.net
     run.beat("Scoring the sample", 1, 4)
     if run.source == CalibrationRun.Source.DATABASE:
-        keep = pop.has_budget
+        keep, left_out = calibration_sample(pop_scores, pop)
         sample_net = pop_net[keep]
         sample_costs = pop.current_pence[keep]
         groups = {
@@ -299,7 +367,7 @@ def execute_calibration(run: CalibrationRun) -> dict:
             if name in ("Primary support reason", "Age band")
         }
     else:
-        sample_net, sample_costs, groups = _csv_sample(scheme, run.sample)
+        sample_net, sample_costs, groups, left_out = _csv_sample(scheme, run.sample)
     if len(sample_net) < 10:
         raise jobs.RunFailed("The sample has fewer than 10 packages: add more before calibrating")
     run.beat("Fitting and scaling to the envelope", 2, 4)
@@ -320,6 +388,7 @@ def execute_calibration(run: CalibrationRun) -> dict:
     result["residuals"] = residual_tables(fit, sample_net, sample_costs, groups)
     result["chart"] = chart_data(fit, sample_net, sample_costs)
     result["sample_size"] = int(len(sample_net))
+    result["costed_plan_left_out"] = left_out
     run.beat("Saving the new draft", 3, 4)
     data = to_dict(version.parsed)
     data["allocation"] = result["scaled"]
@@ -339,13 +408,16 @@ def execute_calibration(run: CalibrationRun) -> dict:
 
 
 def _csv_sample(scheme, stored: dict):
-    """The uploaded sample (checked and stored compactly when it was uploaded)."""
+    """The uploaded sample (checked and stored compactly when it was uploaded), less the
+    packages on the costed-plan route. Scored with every need counted: a sample carries no
+    eligibility decisions."""
     sample = Sample.from_json(stored)
     if sample.questions != scheme.question_codes:
         raise jobs.RunFailed(
             "The sample was read against a different set of questions: upload it again"
         )
-    net = engine.score(scheme, np.asfortranarray(sample.choices)).net
+    scores = engine.score(scheme, np.asfortranarray(sample.choices))
+    keep = ~scores.costed_plan
     groups = {}
     for column, name in (
         ("primary_support_reason", "Primary support reason"),
@@ -354,8 +426,9 @@ def _csv_sample(scheme, stored: dict):
         labels = sample.groups.get(column)
         if labels:
             names = sorted(set(labels))
-            groups[name] = (np.asarray([names.index(v) for v in labels]), names)
-    return net, sample.costs_pence, groups
+            codes_ = np.asarray([names.index(v) for v in labels])
+            groups[name] = (codes_[keep], names)
+    return scores.net[keep], sample.costs_pence[keep], groups, int((~keep).sum())
 
 
 BREAKDOWN_HEADER = [

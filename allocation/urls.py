@@ -1,11 +1,13 @@
 from django.urls import path
 
-from .views import editor, runs, versions
+from .views import editor, rates, runs, versions
 
 app_name = "allocation"
 
 urlpatterns = [
     path("ras/", versions.schemes, name="schemes"),
+    path("ras/reference-rates/", rates.reference_rates, name="reference-rates"),
+    path("ras/reference-rates/add/", rates.reference_rate_add, name="reference-rate-add"),
     path("ras/import/", versions.version_import, name="import"),
     path("ras/versions/<int:pk>/", versions.version_detail, name="version"),
     path("ras/versions/<int:pk>/export/", versions.version_export, name="export"),

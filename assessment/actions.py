@@ -9,6 +9,7 @@ machine on the model; only these actions move it.
 from django.utils import timezone
 
 from allocation.domain import engine
+from allocation.domain.definition import decided_unable
 from allocation.domain.explanation import line_json
 from allocation.models import Allocation, RasVersion
 from core.actions import ActionError, action, audit, because
@@ -116,6 +117,11 @@ def record_answers(
     options = {code: _check_answer(assessment, code, value)[1] for code, value in answers.items()}
     locked = lock_at_version(assessment, expected_version)
     check_all(rules.ANSWER_RULES, locked, user=acting_user, reason=reason)
+    clashes = engine.contradictions(locked.version.compiled, {**locked.answers, **answers})
+    if clashes:
+        raise BusinessRuleViolation(
+            [Problem("ASM-CONTRADICTORY-ANSWERS", clash["message"]) for clash in clashes]
+        )
     changed = [code for code, value in answers.items() if locked.answers.get(code) != value]
     if not changed:
         audit(locked, f"Kept the answers to {', '.join(answers)[:200]}", person=locked.person)
@@ -185,16 +191,6 @@ def submit(assessment: Assessment, *, acting_user, declaration_name: str) -> All
     return submit_assessment(assessment, acting_user=acting_user, declaration_name=declaration_name)
 
 
-def _explain(scheme, answers, unable_outcomes):
-    # Transitional (merge of the eligible-needs engine pending): pass the outcomes when the
-    # engine takes them.
-    import inspect
-
-    if "unable_outcomes" in inspect.signature(engine.explain).parameters:
-        return engine.explain(scheme, answers, unable_outcomes=unable_outcomes)
-    return engine.explain(scheme, answers)
-
-
 def _score(assessment: Assessment, unable_outcomes: frozenset[str] | None = None) -> Allocation:
     """(Re)calculate the indicative budget from the answers, keeping the old one in history.
 
@@ -203,13 +199,19 @@ def _score(assessment: Assessment, unable_outcomes: frozenset[str] | None = None
     achieve count (Care Act s26: the personal budget is for eligible needs). Called inside
     the actions above."""
     version = assessment.version
-    if (
-        unable_outcomes is None
-        and hasattr(assessment, "eligibility")
-        and assessment.eligibility.eligible
-    ):
-        unable_outcomes = frozenset(assessment.eligibility.unable_outcomes)
-    explanation = _explain(version.compiled, assessment.answers, unable_outcomes)
+    decision = getattr(assessment, "eligibility", None)
+    if unable_outcomes is None and decision is not None and decision.eligible:
+        unable_outcomes = frozenset(decision.unable_outcomes)
+    if unable_outcomes is not None:
+        # A carer's health at risk counts as an unmet need too (Eligibility Regs reg 3(1)(b)(i)).
+        unable_outcomes = decided_unable(
+            assessment.kind,
+            unable_outcomes,
+            health_at_risk=bool(decision and decision.health_at_risk),
+        )
+    explanation = engine.explain(
+        version.compiled, assessment.answers, unable_outcomes=unable_outcomes
+    )
     fields = {
         "version": version,
         "need_points": explanation.need_points,
@@ -222,8 +224,8 @@ def _score(assessment: Assessment, unable_outcomes: frozenset[str] | None = None
         "limit": explanation.limit or "",
         "rule_text": explanation.rule_text,
         "lines": [line_json(line) for line in explanation.lines],
-        "at_maximum": getattr(explanation, "at_maximum", False),
-        "costed_plan_route": list(getattr(explanation, "costed_plan_route", ())),
+        "at_maximum": explanation.at_maximum,
+        "costed_plan_route": list(explanation.costed_plan_route),
         "calculated_at": timezone.now(),
     }
     allocation = Allocation.objects.filter(assessment=assessment).first()

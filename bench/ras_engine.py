@@ -26,9 +26,13 @@ GROUPS = {  # name: number of labels
 
 
 def _definition(rng):
-    """8 domains x 5 questions with 3-5 options; one informal-support question in each of four."""
-    from allocation.domain.definition import parse
+    """8 domains x 5 questions with 3-5 options; one informal-support question in each of four.
 
+    Each need question serves one or two Care Act outcomes (mostly its domain's), one domain's
+    needs are never reduced for family support, and some top answers lead to a costed plan."""
+    from allocation.domain.definition import outcome_codes, parse
+
+    outcomes = outcome_codes("person")
     domains = []
     for d in range(8):
         questions = []
@@ -37,22 +41,28 @@ def _definition(rng):
             informal = q == 4 and d % 2 == 1
             steps = np.sort(rng.integers(0, 12 if not informal else 25, options))
             steps[0] = 0
-            questions.append(
-                {
-                    "code": f"d{d}q{q}",
-                    "text": f"Question {q + 1} of domain {d + 1}?",
-                    "informal_support": informal,
-                    "options": [
-                        {
-                            "code": f"o{j}",
-                            "label": f"Answer {j + 1}",
-                            "points": 0 if informal else int(v),
-                            "reduction_percent": int(v) if informal else 0,
-                        }
-                        for j, v in enumerate(steps)
-                    ],
-                }
-            )
+            question = {
+                "code": f"d{d}q{q}",
+                "text": f"Question {q + 1} of domain {d + 1}?",
+                "informal_support": informal,
+                "options": [
+                    {
+                        "code": f"o{j}",
+                        "label": f"Answer {j + 1}",
+                        "points": 0 if informal else int(v),
+                        "reduction_percent": int(v) if informal else 0,
+                    }
+                    for j, v in enumerate(steps)
+                ],
+            }
+            if not informal:
+                linked = {outcomes[d]}
+                if rng.random() < 0.4:
+                    linked.add(outcomes[int(rng.integers(0, len(outcomes)))])
+                question["outcomes"] = sorted(linked)
+                question["reducible"] = d != 6
+                question["options"][-1]["complex"] = bool(rng.random() < 0.2)
+            questions.append(question)
         domains.append({"code": f"d{d}", "title": f"Domain {d + 1}", "questions": questions})
     return parse(
         {
@@ -66,7 +76,8 @@ def _definition(rng):
 
 
 def _caseload(scheme, people: int, rng):
-    """Choices as encode_many returns them (column-major int8, 1% unanswered), group codes
+    """Choices as encode_many returns them (column-major int8, 1% unanswered), each person's
+    unmet outcomes as a bitmask (from their answers, as a practitioner decides), group codes
     and current weekly budgets in pence (an older rule, with each package's own noise)."""
     from allocation.domain import engine
 
@@ -84,20 +95,32 @@ def _caseload(scheme, people: int, rng):
         )
         for name, size in GROUPS.items()
     }
-    net = engine.score(scheme, choices).net
+    # As a practitioner decides from the same assessment: an outcome is found unmet when an
+    # answer linked to it shows at least half of its question's most need, and one decision
+    # in ten differs, either way.
+    masks = np.zeros(people, dtype=np.int32)
+    linked = scheme.question_outcomes
+    for bit in range(len(scheme.outcome_codes)):
+        questions = np.flatnonzero(linked & (1 << bit))
+        high = np.zeros(people, dtype=bool)
+        for q in questions:
+            high |= choices[:, q] * 2 >= int(counts[q]) - 1
+        high ^= rng.random(people) < 0.1
+        masks |= high.astype(np.int32) << bit
+    net = engine.score(scheme, choices, unable_masks=masks).net
     old = 1500 + net.astype(np.float64) * 270
     current = np.maximum(0, old * rng.lognormal(0.0, 0.06, people)).round().astype(np.int64)
-    return choices, groups, current
+    return choices, masks, groups, current
 
 
-def _model(scheme, choices, groups, current, target):
+def _model(scheme, choices, masks, groups, current, target):
     """The timed pipeline: everything a modelling run does after the extract is loaded."""
     from allocation.domain import breakdown, calibration, engine
     from allocation.domain.definition import parse, to_dict
 
     definition = scheme.definition
     stages = [time.perf_counter()]
-    scores = engine.score(scheme, choices)
+    scores = engine.score(scheme, choices, unable_masks=masks)
     stages.append(time.perf_counter())
     counts = np.bincount(scores.net, minlength=scheme.max_net_points + 1)
     scaled = calibration.scale_to_target(
@@ -119,13 +142,14 @@ def _model(scheme, choices, groups, current, target):
 def run(args) -> None:
     from allocation.domain import engine, reference
     from bench import report
+    from core.money import WEEKS_PER_YEAR
 
     people = args.people or PEOPLE
     rng = np.random.default_rng(SEED)
     definition = _definition(rng)
     scheme = engine.compile_scheme(definition)
-    choices, groups, current = _caseload(scheme, people, rng)
-    envelope = int(current.sum()) * engine.WEEKS_PER_YEAR * 102 // 100  # 2% more money
+    choices, masks, groups, current = _caseload(scheme, people, rng)
+    envelope = int(current.sum()) * WEEKS_PER_YEAR * 102 // 100  # 2% more money
     target = envelope * 97 // 100  # keeping 3% in reserve
     questions = len(scheme.question_codes)
     cores = os.cpu_count()
@@ -133,7 +157,9 @@ def run(args) -> None:
     timings, stage_times = [], []
     for _ in range(3):
         started = time.perf_counter()
-        scaled, proposed_scheme, result, stages = _model(scheme, choices, groups, current, target)
+        scaled, proposed_scheme, result, stages = _model(
+            scheme, choices, masks, groups, current, target
+        )
         timings.append(time.perf_counter() - started)
         stage_times.append(stages)
     best = min(timings)
@@ -141,13 +167,14 @@ def run(args) -> None:
     assert scaled.modelled_annual_total * 100 == target
 
     tracemalloc.start()
-    _model(scheme, choices, groups, current, target)
+    _model(scheme, choices, masks, groups, current, target)
     _current, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
 
     what = (
-        f"{people:,} people × {questions} questions: scoring from the column-major int8 "
-        f"choice matrix (packing included) + envelope calibration + breakdown by "
+        f"{people:,} people × {questions} questions: scoring eligible needs only from the "
+        f"column-major int8 choice matrix and unmet-outcome masks (packing included) + "
+        f"envelope calibration + breakdown by "
         f"{len(GROUPS)} groups"
     )
     report(
@@ -179,13 +206,17 @@ def run(args) -> None:
     answers = [
         {codes[q]: labels[q][c] for q, c in enumerate(row.tolist()) if c >= 0} for row in sample
     ]
+    unable = [
+        frozenset(c for i, c in enumerate(scheme.outcome_codes) if int(m) >> i & 1)
+        for m in masks[:SAMPLE]
+    ]
     started = time.perf_counter()
     python_pence = []
-    for person in answers:
-        net = reference.score_one(definition, person)[3]
+    for person, unmet in zip(answers, unable, strict=True):
+        net = reference.score_one(definition, person, unmet)[3]
         python_pence.append(reference.amount_one(proposed_definition, net))
     python_seconds = time.perf_counter() - started
-    scores = engine.score(scheme, sample)
+    scores = engine.score(scheme, sample, unable_masks=masks[:SAMPLE])
     assert python_pence == engine.amounts_pence(proposed_scheme, scores.net).tolist()
     scaled_up = python_seconds * people / SAMPLE
     report(

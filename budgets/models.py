@@ -17,6 +17,7 @@ from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
+from allocation.domain import rates as rate_catalogue
 from core.fields import PenceField
 from core.models import AppendOnlyModel, EditVersioned
 from core.money import format_pence, from_pence, period_words
@@ -344,3 +345,40 @@ class ReserveDraw(AppendOnlyModel):
 
     def __str__(self):
         return f"{format_pence(self.amount_pence)} from the {self.reserve}"
+
+
+class PackageServiceQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The services in the budgets of the people this user may see."""
+        return self.filter(budget__in=PersonalBudget.objects.visible_to(user))
+
+
+class PackageService(models.Model):
+    """One service in the package of support a budget pays for: so many units a week (hours,
+    days, nights, weeks, meals) at a unit cost. A budget's weekly amount is the sum of its
+    services' weekly costs. The demo council's budgets are built this way
+    (demo/needs.py); support plans will add their own lines with their own issue."""
+
+    budget = models.ForeignKey(PersonalBudget, on_delete=models.PROTECT, related_name="services")
+    service = models.CharField(max_length=40, choices=rate_catalogue.CHOICES)
+    units_a_week = models.DecimalField(max_digits=8, decimal_places=2)
+    unit_cost_pence = PenceField()
+    weekly_pence = PenceField(help_text="Units a week × unit cost, to the penny")
+    history = HistoricalRecords()
+
+    objects = PackageServiceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["budget", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(units_a_week__gt=0), name="package_service_has_units"
+            ),
+        ]
+
+    def __str__(self):
+        info = rate_catalogue.BY_CODE[self.service]
+        return (
+            f"{info.label}: {self.units_a_week} {info.units} a week at "
+            f"{format_pence(self.unit_cost_pence)} ({format_pence(self.weekly_pence)} a week)"
+        )

@@ -11,9 +11,8 @@ from django.contrib.auth.hashers import make_password
 
 from accounts.models import Team, User
 from assessment.models import Assessment, EligibilityDecision
-from budgets.models import PersonalBudget
+from budgets.models import PackageService, PersonalBudget
 from core.actions import action, audit_bulk
-from core.money import to_pence
 from people.models import Person, PersonIdSequence
 
 from . import loader
@@ -112,10 +111,11 @@ def _people(council, teams, users) -> list[int]:
 def _assessments(council, person_ids, teams, users, versions) -> None:
     assessors = _assessors(teams)
     team_of = {index: row["team"] for index, row in enumerate(council.people)}
-    assessment_rows, decision_rows, budget_rows = [], [], []
+    assessment_rows, decision_rows, budget_rows, service_rows = [], [], [], []
     first_assessment = loader.next_id(Assessment)
     first_decision = loader.next_id(EligibilityDecision)
     first_budget = loader.next_id(PersonalBudget)
+    next_service = loader.next_id(PackageService)
     for offset, item in enumerate(council.assessments):
         assessor = assessors[team_of[item["person"]]]
         completed = _at(item["completed"])
@@ -159,12 +159,25 @@ def _assessments(council, person_ids, teams, users, versions) -> None:
             }
         )
     for offset, item in enumerate(council.budgets):
+        # The package of support the budget pays for: its services add up to the amount.
+        for service, units, unit_cost, weekly in item["services"]:
+            service_rows.append(
+                {
+                    "id": next_service,
+                    "budget_id": first_budget + offset,
+                    "service": service,
+                    "units_a_week": units,
+                    "unit_cost_pence": unit_cost,
+                    "weekly_pence": weekly,
+                }
+            )
+            next_service += 1
         budget_rows.append(
             {
                 "id": first_budget + offset,
                 "person_id": person_ids[item["person"]],
                 "allocation_id": None,
-                "amount_pence": to_pence(item["weekly_amount"]),
+                "amount_pence": item["weekly_pence"],
                 "period": "week",
                 "start_date": item["start_date"],
                 "end_date": None,
@@ -177,11 +190,13 @@ def _assessments(council, person_ids, teams, users, versions) -> None:
     loader.write_with_history(Assessment, assessment_rows, reason=REASON)
     loader.write_with_history(EligibilityDecision, decision_rows, reason=REASON)
     loader.write_with_history(PersonalBudget, budget_rows, reason=REASON)
-    loader.reset_sequences(Assessment, EligibilityDecision, PersonalBudget)
+    loader.write_with_history(PackageService, service_rows, reason=REASON)
+    loader.reset_sequences(Assessment, EligibilityDecision, PersonalBudget, PackageService)
     return {
         Assessment: [row["id"] for row in assessment_rows],
         EligibilityDecision: [row["id"] for row in decision_rows],
         PersonalBudget: [row["id"] for row in budget_rows],
+        PackageService: [row["id"] for row in service_rows],
     }
 
 

@@ -468,36 +468,40 @@ OUTCOME_EVIDENCE = {
     "hygiene": [("pc_washing", 2)],
     "toilet": [("pc_toilet", 2)],
     "clothing": [("pc_dressing", 2)],
-    "home_safety": [("home_safety", 1), ("pc_moving", 2)],
+    "home_safety": [("home_safety", 1), ("pc_moving", 2), ("safe_supervision", 2)],
     "habitable_home": [("home_cleaning", 2), ("home_laundry", 2)],
-    "relationships": [("soc_contact", 2), ("soc_lonely", 2)],
+    "relationships": [("soc_contact", 2), ("soc_lonely", 2), ("comm_understand", 2)],
     "work_learning": [("wl_work", 2), ("wl_learning", 2)],
-    "community": [("soc_out", 1), ("soc_activities", 2)],
+    "community": [("soc_out", 1), ("soc_activities", 2), ("comm_sensory", 2)],
     "caring_for_child": [("care_child", 1)],
 }
 
 
-def unable_outcomes(definition: ras.Definition, answers: dict) -> list[str]:
-    def index(code):
-        question = definition.question(code)
-        return [o.code for o in question.options].index(answers[code])
-
+def unable_outcomes(definition: ras.Definition, answers: dict, positions=None) -> list[str]:
+    """The outcomes the answers show the person cannot achieve. `positions` ({question:
+    {option: index}}) may be given to save working it out for every person."""
+    positions = positions or option_positions(definition)
     return [
         outcome
         for outcome, evidence in OUTCOME_EVIDENCE.items()
-        if any(index(code) >= lowest for code, lowest in evidence)
+        if any(positions[code][answers[code]] >= lowest for code, lowest in evidence)
     ]
+
+
+def option_positions(definition: ras.Definition) -> dict[str, dict[str, int]]:
+    return {q.code: {o.code: i for i, o in enumerate(q.options)} for q in definition.questions}
 
 
 def _assess(rng: random.Random, council: DemoCouncil) -> None:
     """Everyone has a completed needs assessment; eligible people have a current budget;
     some unpaid carers are known to the council and have had a carer's assessment."""
     person_scheme, carer_scheme = default_definition("person"), default_definition("carer")
+    positions = option_positions(person_scheme)
     carers = []
     for index, person in enumerate(council.people):
         age = age_on(person["date_of_birth"], AS_OF)
-        answers, group = needs.person_answers(rng, person_scheme, person, age)
-        unable = unable_outcomes(person_scheme, answers)
+        answers, profile = needs.person_answers(rng, person_scheme, person, age)
+        unable = unable_outcomes(person_scheme, answers, positions)
         eligible = len(unable) >= 2
         completed = AS_OF - dt.timedelta(days=rng.randrange(20, 540))
         council.assessments.append(
@@ -512,11 +516,14 @@ def _assess(rng: random.Random, council: DemoCouncil) -> None:
             }
         )
         if eligible and person["date_of_death"] is None:
-            cost = needs.historic_weekly_cost(rng, person_scheme, answers, group)
+            # The package the council arranged: services × units × rates, from the person's
+            # needs, support reason and age, never from the RAS (demo/needs.py).
+            package = needs.current_package(rng, person, age, profile)
             council.budgets.append(
                 {
                     "person": index,
-                    "weekly_amount": f"{cost:.2f}",
+                    "weekly_pence": needs.package_weekly_pence(package),
+                    "services": package,
                     "start_date": completed + dt.timedelta(days=rng.randrange(7, 60)),
                 }
             )

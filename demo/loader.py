@@ -18,14 +18,34 @@ def _columns(model) -> list[models.Field]:
     return list(model._meta.concrete_fields)
 
 
-def _value(field: models.Field, row: dict):
-    value = row[field.attname] if field.attname in row else field.get_default()
-    automatic = getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
-    if value is None and automatic:
-        value = timezone.now()
-    if isinstance(field, models.JSONField) and value is not None:
-        return json.dumps(value)
-    return value
+def _row_maker(fields: list[models.Field]):
+    """A function turning a row dict into the column values, with each field's default,
+    its automatic timestamp and its JSON encoding worked out once, not once a cell."""
+    now = timezone.now()
+    specs = []
+    for field in fields:
+        automatic = getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
+        specs.append(
+            (
+                field.attname,
+                field.get_default(),  # one value for the whole load (a timestamp, an empty dict)
+                now if automatic else None,
+                isinstance(field, models.JSONField),
+            )
+        )
+
+    def values(row: dict) -> list:
+        out = []
+        for attname, default, stamp, is_json in specs:
+            value = row.get(attname, default)
+            if value is None:
+                value = stamp
+            elif is_json:
+                value = json.dumps(value)
+            out.append(value)
+        return out
+
+    return values
 
 
 def write(model, rows: list[dict], *, include_pk: bool = True) -> None:
@@ -35,16 +55,17 @@ def write(model, rows: list[dict], *, include_pk: bool = True) -> None:
     fields = [f for f in _columns(model) if include_pk or not f.primary_key]
     table = connection.ops.quote_name(model._meta.db_table)
     names = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    values = _row_maker(fields)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
                 for row in rows:
-                    copy.write_row([_value(f, row) for f in fields])
+                    copy.write_row(values(row))
         else:
             marks = ", ".join(["%s"] * len(fields))
             cursor.executemany(
                 f"INSERT INTO {table} ({names}) VALUES ({marks})",  # noqa: S608 - names are ours
-                [[_value(f, row) for f in fields] for row in rows],
+                [values(row) for row in rows],
             )
 
 

@@ -1,18 +1,28 @@
-"""Synthetic assessment answers and package costs for the demo council.
+"""Synthetic assessment answers and current packages of support for the demo council.
 
 Each person gets a latent level of need from their age, primary support reason and
-dementia; each domain matters more or less to each group (work and learning to younger
-adults, staying safe to people with dementia, a learning disability or mental ill
-health). Answers follow from that, with noise.
+dementia, and from it a need in each area of life (work and learning matter to younger
+adults, staying safe to people with dementia, a learning disability or mental ill health).
+Two things follow from those needs, separately and each with its own noise:
 
-Their current weekly package cost is what a council arranged before it had a RAS: it
-follows need, but with the inequities that modelling is there to find. Learning
-disability packages run high for the same need, mental health packages low, and help
-from family and friends was only partly taken into account. No Django imports.
+- the answers to the RAS questions (`person_answers`), and
+- the package of support the council arranged before it had a RAS (`current_package`):
+  services × units a week × the reference rates (a care home at a weekly fee, hours of home
+  care or of a personal assistant, days at a day service, nights, supported living hours),
+  chosen by primary support reason and age as councils do. About three in ten people on
+  long-term support live in a care home; learning disability packages in supported living
+  run to thousands of pounds a week; people on a direct payment buy hours from personal
+  assistants, who cost less an hour than an agency.
+
+The package never looks at the answers or the points, so calibrating the RAS to these costs
+is a real fit, not the scheme recovering itself. No Django imports.
 """
 
+import math
 import random
+from decimal import Decimal
 
+from allocation.domain import rates
 from allocation.domain.definition import Definition
 from people.domain import client_group
 
@@ -26,12 +36,13 @@ NEED = {
     "sensory": (1.8, 4.0),
     "social": (1.4, 5.0),
 }
-# How much each domain bears on each group's needs.
+# How much each area of life bears on each group's needs.
 RELEVANCE = {
     "older": {
         "home_living": 0.9,
         "eating_drinking": 0.8,
         "personal_care": 1.0,
+        "communication": 0.45,
         "relationships_social": 0.7,
         "work_learning": 0.02,
         "caring_for_others": 0.05,
@@ -41,6 +52,7 @@ RELEVANCE = {
         "home_living": 1.0,
         "eating_drinking": 1.0,
         "personal_care": 0.9,
+        "communication": 1.0,
         "relationships_social": 0.8,
         "work_learning": 0.02,
         "caring_for_others": 0.05,
@@ -50,6 +62,7 @@ RELEVANCE = {
         "home_living": 0.9,
         "eating_drinking": 0.6,
         "personal_care": 0.6,
+        "communication": 1.0,
         "relationships_social": 1.0,
         "work_learning": 0.9,
         "caring_for_others": 0.1,
@@ -59,6 +72,7 @@ RELEVANCE = {
         "home_living": 0.9,
         "eating_drinking": 0.5,
         "personal_care": 0.3,
+        "communication": 0.6,
         "relationships_social": 1.0,
         "work_learning": 0.8,
         "caring_for_others": 0.3,
@@ -68,6 +82,7 @@ RELEVANCE = {
         "home_living": 0.9,
         "eating_drinking": 0.7,
         "personal_care": 1.0,
+        "communication": 0.3,
         "relationships_social": 0.6,
         "work_learning": 0.6,
         "caring_for_others": 0.3,
@@ -77,6 +92,7 @@ RELEVANCE = {
         "home_living": 0.8,
         "eating_drinking": 0.5,
         "personal_care": 0.5,
+        "communication": 1.0,
         "relationships_social": 0.9,
         "work_learning": 0.6,
         "caring_for_others": 0.2,
@@ -86,25 +102,28 @@ RELEVANCE = {
         "home_living": 0.7,
         "eating_drinking": 0.4,
         "personal_care": 0.2,
+        "communication": 0.5,
         "relationships_social": 1.0,
         "work_learning": 0.6,
         "caring_for_others": 0.2,
         "staying_safe": 0.7,
     },
 }
-# Historical cost for the same need, by group: the inequity a RAS corrects.
-COST_FACTOR = {
-    "older": 1.0,
-    "dementia": 1.08,
-    "learning_disability": 1.32,
-    "mental_health": 0.82,
-    "physical": 1.12,
-    "sensory": 0.92,
-    "social": 0.85,
-}
-HISTORIC_FIXED = 25.0
-HISTORIC_PER_POINT = 3.0
+# Questions that matter to some people much more than their area of life says.
+BEHAVIOUR = {"learning_disability": 1.0, "mental_health": 0.8, "dementia": 0.7}
 
+# How far an answer strays from the person's need, in answer steps (assessors differ).
+ANSWER_NOISE = 0.55
+
+# Which of a person's complex needs each complex answer reports.
+COMPLEX_ANSWERS = {
+    "pc_washing": "double_up",
+    "pc_toilet": "double_up",
+    "pc_moving": "double_up",
+    "pc_night": "waking_night",
+    "safe_behaviour": "specialist",
+    "safe_supervision": "supervision",
+}
 
 # The need model's groups are the client groups commissioners use.
 NEED_GROUP = {
@@ -122,13 +141,55 @@ def need_group(person: dict, age: int) -> str:
     return NEED_GROUP[client_group(person["primary_support_reason"], age, person["has_dementia"])]
 
 
-def person_answers(
-    rng: random.Random, definition: Definition, person: dict, age: int
-) -> tuple[dict, str]:
-    """Answers to every question, and the person's need group."""
+def profile(rng: random.Random, person: dict, age: int) -> dict:
+    """A person's latent needs: an overall level and a need in each area of life (0 to ~1.2)."""
     group = need_group(person, age)
     alpha, beta = NEED[group]
     level = rng.betavariate(alpha, beta) + (0.06 if age >= 85 else 0.0)
+    areas = {
+        area: level * relevance * rng.lognormvariate(0, 0.15)
+        for area, relevance in RELEVANCE[group].items()
+    }
+    if age >= 65:
+        areas["work_learning"] = 0.0
+    behaviour = level * BEHAVIOUR.get(group, 0.2) * rng.lognormvariate(0, 0.3)
+    if person.get("has_autism"):
+        behaviour *= 1.25
+    personal_care = areas.get("personal_care", 0.0)
+    safe = areas.get("staying_safe", 0.0)
+    complex_needs = {
+        # Two carers at each visit: heavy personal care, mostly with hoists.
+        "double_up": personal_care > 0.8 and rng.random() < 0.35,
+        # Someone awake all night.
+        "waking_night": level > 0.75 and personal_care > 0.7 and rng.random() < 0.12,
+        # Someone with them all day and night (with a waking night).
+        "supervision": group in ("learning_disability", "dementia", "mental_health")
+        and safe > 0.75
+        and behaviour > 0.6
+        and rng.random() < 0.3,
+        # Behaviour that challenges, needing staff trained in positive behaviour support.
+        "specialist": behaviour > 0.85 and rng.random() < 0.45,
+    }
+    if complex_needs["supervision"]:
+        complex_needs["waking_night"] = True
+    return {
+        "group": group,
+        "level": level,
+        "areas": areas,
+        "complex": complex_needs,
+        "behaviour": behaviour,
+        "sensory": level if person.get("has_sensory_impairment") else level * 0.1,
+        "cares_for_child": age < 55 and rng.random() < 0.12,
+        "cares_for_adult": rng.random() < 0.07,
+    }
+
+
+def person_answers(
+    rng: random.Random, definition: Definition, person: dict, age: int
+) -> tuple[dict, dict]:
+    """Answers to every question (never contradicting each other), and the person's needs."""
+    needs = profile(rng, person, age)
+    complex_questions = _complex_questions(definition)
     answers = {}
     for domain in definition.domains:
         for question in domain.questions:
@@ -136,14 +197,67 @@ def person_answers(
             if question.informal_support:
                 index = _informal_choice(rng, question.code, top, person["has_unpaid_carer"])
             else:
-                relevance = RELEVANCE[group].get(domain.code, 0.5)
+                intensity = needs["areas"].get(domain.code, 0.5 * needs["level"])
+                if question.code == "safe_behaviour":
+                    intensity = needs["behaviour"]
+                elif question.code == "comm_sensory":
+                    intensity = needs["sensory"]
                 # Most people score the middle options; the last option is for the highest need.
-                expected = level * relevance * (top + 0.6)
-                index = int(round(expected + rng.gauss(0, 0.75)))
-                if index == top and top >= 4 and rng.random() > level:
+                expected = intensity * (top + 0.6)
+                index = max(0, min(top, int(round(expected + rng.gauss(0, ANSWER_NOISE)))))
+                if index == top and top >= 3 and rng.random() > needs["level"]:
                     index -= 1
-            answers[question.code] = question.options[max(0, min(top, index))].code
-    return answers, group
+                if complex_questions.get(question.code):
+                    index = _complex_answer(rng, question, index, needs["complex"])
+            answers[question.code] = question.options[index].code
+    _caring(rng, definition, answers, needs)
+    night = definition.question("pc_night")
+    if answers.get("safe_supervision") == "all" and night and answers["pc_night"] == "none":
+        answers["pc_night"] = night.options[1].code  # awake all day and night is not "no"
+    return answers, needs
+
+
+_CACHE: list = [None, None]  # (definition, {question code: has a complex option})
+
+
+def _complex_questions(definition: Definition) -> dict[str, bool]:
+    if _CACHE[0] is not definition:
+        _CACHE[:] = [
+            definition,
+            {q.code: any(o.complex for o in q.options) for q in definition.questions},
+        ]
+    return _CACHE[1]
+
+
+def _complex_answer(rng, question, index: int, complex_needs: dict) -> int:
+    """A complex answer (two carers, waking nights, 24-hour supervision, specialist behaviour
+    support) exactly for the people with that need; the answer below it otherwise."""
+    complex_at = [i for i, option in enumerate(question.options) if option.complex]
+    if not complex_at:
+        return index
+    if complex_needs.get(COMPLEX_ANSWERS.get(question.code)) and rng.random() < 0.92:
+        return complex_at[0]
+    while index and question.options[index].complex:
+        index -= 1
+    return index
+
+
+def _caring(rng, definition, answers, needs) -> None:
+    """Caring answers that agree: someone who looks after no one says so everywhere."""
+    child, adult = needs["cares_for_child"], needs["cares_for_adult"]
+    if definition.question("care_child"):
+        answers["care_child"] = (
+            "no" if not child else ("lot" if needs["level"] > 0.55 + rng.random() * 0.2 else "some")
+        )
+    if definition.question("care_adult"):
+        answers["care_adult"] = "yes" if adult else "no"
+    if definition.question("care_tasks"):
+        if not (child or adult):
+            answers["care_tasks"] = "no_one"
+        else:
+            scale = ["none", "some", "lot", "all"]
+            index = int(round(needs["level"] * 3.6 + rng.gauss(0, 0.75)))
+            answers["care_tasks"] = scale[max(0, min(3, index))]
 
 
 def _informal_choice(rng: random.Random, code: str, top: int, has_carer: bool) -> int:
@@ -158,27 +272,137 @@ def _informal_choice(rng: random.Random, code: str, top: int, has_carer: bool) -
     return rng.choices(range(top + 1), weights=[55, 30, 15][: top + 1])[0]
 
 
-def historic_weekly_cost(
-    rng: random.Random, definition: Definition, answers: dict, group: str
-) -> float:
-    """What the person's current package costs a week, in pounds (before rounding)."""
-    need = 0
-    reduction = 0
-    for question in definition.questions:
-        option = question.option(answers[question.code])
-        if question.informal_support:
-            reduction += option.reduction_percent
+# --- current packages ----------------------------------------------------------------------
+
+# Who takes their budget as a direct payment and employs personal assistants.
+DIRECT_PAYMENT = {"older": 0.12, "dementia": 0.07, "physical": 0.4, "sensory": 0.35}
+DIRECT_PAYMENT_DEFAULT = 0.3
+HOURS = Decimal("0.25")  # packages are arranged in quarter hours
+
+
+def _hours(value: float) -> Decimal:
+    """Quarter hours, at least one, for a weekly amount of support."""
+    return max(HOURS, (Decimal(str(round(value * 4))) * HOURS))
+
+
+def current_package(rng: random.Random, person: dict, age: int, needs: dict) -> list[tuple]:
+    """The support the person has now: [(service code, units a week, unit cost in pence,
+    weekly cost in pence)].
+
+    Built from the person's latent needs, primary support reason, age and carer, never from
+    their answers or points. Unit costs are the reference rates, except care homes, whose
+    weekly fees vary from home to home (and some add one-to-one staffing).
+    """
+    group, level, areas = needs["group"], needs["level"], needs["areas"]
+    safe = areas.get("staying_safe", 0.0)
+    complex_needs = needs["complex"]
+    carer = person.get("has_unpaid_carer", False)
+    services: list[tuple[str, Decimal]] = []
+    fees: dict[str, int] = {}
+
+    def add(service: str, units) -> None:
+        if units and Decimal(str(units)) > 0:
+            services.append((service, Decimal(str(units))))
+
+    older = age >= 65
+    # A care home: mostly older people with high needs, more often with dementia.
+    if older:
+        pressure = (level - 0.47) * 11 + (0.5 if group == "dementia" else 0) - (0.6 if carer else 0)
+        care_home = rng.random() < 1 / (1 + math.exp(-pressure))
+    elif group == "learning_disability":
+        care_home = level > 0.62 and rng.random() < 0.3
+    elif group == "mental_health":
+        care_home = level > 0.55 and rng.random() < 0.15
+    else:
+        care_home = level > 0.7 and rng.random() < 0.12
+    if care_home:
+        personal_care = areas.get("personal_care", 0)
+        if personal_care > 0.72 and rng.random() < 0.5 or (age >= 85 and rng.random() < 0.2):
+            home = "nursing"
+        elif group == "dementia":
+            home = "residential_dementia"
         else:
-            need += option.points
-    # Councils took some account of family support, but less than the RAS does.
-    reduction = min(reduction, definition.informal_cap_percent) * 0.45
-    points = need * (1 - reduction / 100)
-    cost = (
-        (HISTORIC_FIXED + points * HISTORIC_PER_POINT)
-        * COST_FACTOR[group]
-        * rng.lognormvariate(0, 0.24)
-    )
-    return max(35.0, min(cost, 2600.0))
+            home = "residential"
+        spread = rng.lognormvariate(0, 0.07)
+        if not older:  # younger adults' placements cost more (specialist homes)
+            spread *= rng.uniform(1.15, 1.6)
+        fees[home] = round(rates.SHIPPED[home] * spread)
+        add(home, 1)
+        if complex_needs["specialist"] or complex_needs["supervision"]:
+            add("specialist_support", _hours(rng.uniform(10, 35)))  # one-to-one on top of the fee
+        return _priced(services, fees)
+
+    direct_payment = rng.random() < DIRECT_PAYMENT.get(group, DIRECT_PAYMENT_DEFAULT)
+    hourly = "personal_assistant" if direct_payment else "home_care"
+    noise = rng.lognormvariate(0, 0.3)
+    relief = 0.72 if carer else 1.0  # councils took some account of family support
+
+    supported_living = 0.0
+    if complex_needs["supervision"]:
+        supported_living = 112 * rng.uniform(0.85, 1.0)  # 16 hours a day, every day
+    elif group == "learning_disability" and level > 0.4 and rng.random() < 0.6:
+        supported_living = (12 + 110 * (level - 0.4) ** 1.1) * noise
+    elif group == "mental_health" and level > 0.5 and rng.random() < 0.35:
+        supported_living = (8 + 60 * (level - 0.5)) * noise
+    if supported_living:
+        add("supported_living", _hours(min(supported_living, 112)))
+        if complex_needs["waking_night"]:
+            add("waking_night", 7)
+        elif safe > 0.55 and rng.random() < 0.6:
+            add("sleeping_night", 7)
+    else:
+        personal_care = areas.get("personal_care", 0)
+        if personal_care > 0.12:
+            hours = (1.5 + 22 * personal_care**1.6) * noise * relief
+            add(hourly, _hours(hours))
+            if complex_needs["double_up"]:  # two carers at each visit
+                add(hourly, _hours(hours * rng.uniform(0.8, 1.0)))
+        home = max(areas.get("home_living", 0), areas.get("eating_drinking", 0))
+        if home > 0.2:
+            add(hourly, _hours((0.5 + 4 * home) * rng.lognormvariate(0, 0.3) * relief))
+        if older and areas.get("eating_drinking", 0) > 0.45 and rng.random() < 0.5:
+            add("meals", rng.choice([5, 7]))
+        if complex_needs["waking_night"]:
+            add("waking_night", 7)
+        elif personal_care > 0.8 and rng.random() < 0.3:
+            add("sleeping_night", rng.choice([3, 7]))
+    if not older:
+        social = areas.get("relationships_social", 0) + areas.get("work_learning", 0)
+        if group == "learning_disability" and rng.random() < 0.7:
+            add("day_service", max(1, min(5, round(social * 2.5 * rng.lognormvariate(0, 0.3)))))
+        elif social > 0.3:
+            add("personal_assistant", _hours(social * 6 * rng.lognormvariate(0, 0.35)))
+        if complex_needs["specialist"]:
+            add("specialist_support", _hours(rng.uniform(10, 30)))
+    elif group == "dementia" and rng.random() < 0.35:
+        add("day_service", rng.choice([1, 2, 3]))
+    if older and rng.random() < 0.45:
+        add("telecare", 1)
+    if carer and level > 0.45 and rng.random() < 0.35:  # short breaks for the carer
+        add("respite", rng.choice(["0.50", "1.00"]))
+    if group == "learning_disability" and not supported_living and rng.random() < 0.06:
+        services = [s for s in services if s[0] not in ("home_care", "personal_assistant")]
+        add("shared_lives", 1)
+    if not any(service not in ("telecare", "meals", "respite") for service, _u in services):
+        add(hourly, _hours(rng.uniform(1.5, 5)))  # everyone eligible has some hands-on support
+    return _priced(services, fees)
+
+
+def _priced(services: list[tuple[str, Decimal]], fees: dict[str, int]) -> list[tuple]:
+    """Merge repeated services and put a unit cost and a weekly cost on each:
+    [(service, units a week, unit cost in pence, weekly cost in pence)]."""
+    merged: dict[str, Decimal] = {}
+    for service, units in services:
+        merged[service] = merged.get(service, Decimal(0)) + units
+    priced = []
+    for service, units in merged.items():
+        unit_cost = fees.get(service, rates.SHIPPED[service])
+        priced.append((service, units, unit_cost, rates.weekly_cost_pence(units, unit_cost)))
+    return priced
+
+
+def package_weekly_pence(package: list[tuple]) -> int:
+    return sum(weekly for *_rest, weekly in package)
 
 
 def carer_answers(rng: random.Random, definition: Definition) -> dict:

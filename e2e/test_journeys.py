@@ -89,7 +89,7 @@ def test_a_practitioner_finds_edits_and_sees_history(page, council):
     page.get_by_label("Name").fill("marlow")
     page.get_by_role("button", name="Apply filters").click()
     page.wait_for_url(re.compile(r".*name=marlow.*"))
-    expect(page.get_by_text("1 person match your filters")).to_be_visible()
+    expect(page.get_by_text("1 person matches your filters")).to_be_visible()
     assert_accessible(page)
 
     page.get_by_role("link", name="Marlow, Iris").click()

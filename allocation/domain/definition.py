@@ -9,8 +9,14 @@ and export pages read and write it, and the engine compiles it. No Django import
       "period": "week" | "year",              # what the amount is per
       "domains": [{"code", "title", "description",
                    "questions": [{"code", "text", "hint", "informal_support": bool,
+                                  "outcomes": [outcome codes],          # optional
+                                  "reducible": bool,                    # optional, default true
                                   "options": [{"code", "label", "hint",
-                                               "points": int, "reduction_percent": int}]}]}],
+                                               "points": int, "reduction_percent": int,
+                                               "complex": bool,                       # optional
+                                               "excludes": {question: [options]},     # optional
+                                               "no_reduction": bool,                  # optional
+                                               "not_more_than": option code}]}]}],    # optional
       "informal_support": {"cap_percent": int},
       "allocation": {"method": "price_per_point", "fixed_amount": "12.50", "price_per_point": "2.875"}
                   | {"method": "bands", "bands": [{"min_points": 0, "amount": "85.00"}, ...]},
@@ -24,12 +30,42 @@ its target to the penny; each person's amount is rounded to the penny when it is
 Need questions carry points. Informal-support questions ("support from family and
 friends") carry a reduction percentage instead: the chosen percentages add up (capped)
 and reduce the need points, shown as a line of its own.
+
+The optional keys (all still `selfdirect-ras/1`: a definition without them reads as before):
+
+- `outcomes` (need questions): the codes of the eligibility outcomes the need serves: the
+  ten adult outcomes of the Care and Support (Eligibility Criteria) Regulations 2015
+  reg 2(2) for a person's scheme, the carers' outcomes of reg 3(2) (and `carer_health`, the
+  carer's health "is, or is at risk of, deteriorating", reg 3(1)(b)(i)) for a carer's. Only
+  eligible needs count towards a personal budget (Care Act 2014 s26(1) and s24; statutory
+  guidance 11.7-11.10): once the eligibility decision is made, a question's points count only
+  when at least one of its outcomes was found unmet. A question that names no outcome
+  always counts; publishing needs every scoring question to name at least one.
+- `reducible` (need questions, default true): false for needs that support from family and
+  friends never reduces: keeping safe, work and learning, caring for a child (guidance
+  10.26 and 11.x: the carer's willingness and ability, and the person's wishes about work and
+  family, are judged separately).
+- `complex` (options of need questions): the answer shows a need a points scale cannot price
+  (two-to-one support, waking nights, 24-hour supervision, behaviour that challenges needing
+  specialist support). Choosing it sends the person to a costed plan: the final budget is the
+  cost of their support plan, and the RAS amount is only a guide.
+- `excludes` (any option): answers to other questions that contradict this one, as
+  `{"question_code": ["option_code", ...]}`; answers that contradict each other are refused
+  with a message.
+- `no_reduction` (options of informal-support questions): choosing it means no reduction at
+  all, because the carer cannot or will not go on (guidance 6.18 and 10.26: support is counted
+  only when the carer is willing and able to give it).
+- `not_more_than` (options of informal-support questions): the code of another option of the
+  same question that this one must never reduce more than (for example "yes, if they get
+  breaks" never more than "yes"); publishing checks it.
 """
 
 import json
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+
+from assessment.domain import ADULT_OUTCOMES, CARER_OUTCOMES
 
 FORMAT = "selfdirect-ras/1"
 CODE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
@@ -43,6 +79,39 @@ MAX_DECIMAL_PLACES = 14
 MAX_DEPTH = 12
 MAX_NUMBER_CHARACTERS = 30
 MAX_WHOLE_POUND_DIGITS = 9
+
+MAX_TOTAL_POINTS = 10_000_000  # the highest points of every question, added up
+MAX_COMPLEX_QUESTIONS = 100
+MAX_INFORMAL_QUESTIONS = 1000
+
+# A carer's eligibility also turns on their health (Eligibility Regulations 2015 reg
+# 3(1)(b)(i)): a need linked to it counts when the decision found the health at risk.
+CARER_HEALTH = "carer_health"
+OUTCOMES = {
+    "person": tuple(ADULT_OUTCOMES),
+    "carer": (
+        *CARER_OUTCOMES,
+        (CARER_HEALTH, "The carer’s physical or mental health is, or is at risk of, deteriorating"),
+    ),
+}
+
+
+def outcome_codes(kind: str) -> tuple[str, ...]:
+    """The outcome codes a scheme of this kind may link its questions to, in a fixed order."""
+    return tuple(code for code, _label in OUTCOMES.get(kind, ()))
+
+
+def outcome_labels(kind: str) -> dict[str, str]:
+    return dict(OUTCOMES.get(kind, ()))
+
+
+def decided_unable(kind: str, unable_outcomes, *, health_at_risk: bool = False) -> frozenset[str]:
+    """The outcome codes an eligibility decision found unmet, as the engine reads them: a
+    carer's health at risk counts as `carer_health` (reg 3(1)(b)(i))."""
+    found = set(unable_outcomes or ())
+    if kind == "carer" and health_at_risk:
+        found.add(CARER_HEALTH)
+    return frozenset(found)
 
 
 class DefinitionError(ValueError):
@@ -60,6 +129,10 @@ class Option:
     hint: str = ""
     points: int = 0
     reduction_percent: int = 0
+    complex: bool = False
+    excludes: tuple[tuple[str, tuple[str, ...]], ...] = ()  # ((question, (options...)), ...)
+    no_reduction: bool = False
+    not_more_than: str = ""
 
 
 @dataclass(frozen=True)
@@ -69,6 +142,8 @@ class Question:
     options: tuple[Option, ...]
     hint: str = ""
     informal_support: bool = False
+    outcomes: tuple[str, ...] = ()
+    reducible: bool = True
 
     def option(self, code: str) -> Option | None:
         return next((o for o in self.options if o.code == code), None)
@@ -117,6 +192,10 @@ class Definition:
     @property
     def questions(self) -> tuple[Question, ...]:
         return tuple(q for d in self.domains for q in d.questions)
+
+    @property
+    def outcome_codes(self) -> tuple[str, ...]:
+        return outcome_codes(self.kind)
 
     def question(self, code: str) -> Question | None:
         if not self._index:
@@ -299,6 +378,15 @@ def parse(data: dict) -> Definition:
                 problems.append(f"Question code {q_code!r} is used twice")
             seen_questions.add(q_code)
             informal = bool(raw_q.get("informal_support", False))
+            outcomes = _outcomes(raw_q.get("outcomes"), where, kind, informal, problems)
+            reducible = raw_q.get("reducible", True)
+            if not isinstance(reducible, bool):
+                problems.append(f"{where}: ‘reducible’ must be true or false")
+                reducible = True
+            if informal and not reducible:
+                problems.append(
+                    f"{where} is about informal support, so ‘reducible’ does not apply to it"
+                )
             options, seen_options = [], set()
             for o_index, raw_o in enumerate(raw_q.get("options") or [], start=1):
                 o_where = f"Option {o_index} of question {q_code!r}"
@@ -319,6 +407,32 @@ def parse(data: dict) -> Definition:
                     )
                 if not informal and reduction:
                     problems.append(f"{o_where} adds points, so it cannot also reduce them")
+                flags = {}
+                for key in ("complex", "no_reduction"):
+                    value = raw_o.get(key, False)
+                    if not isinstance(value, bool):
+                        problems.append(f"{o_where}: ‘{key}’ must be true or false")
+                        value = False
+                    flags[key] = value
+                if informal and flags["complex"]:
+                    problems.append(
+                        f"{o_where} is about informal support, so it cannot send someone to a costed plan"
+                    )
+                if not informal and flags["no_reduction"]:
+                    problems.append(
+                        f"{o_where} adds points, so ‘no reduction’ (for support from family "
+                        "and friends) does not apply to it"
+                    )
+                not_more_than = raw_o.get("not_more_than") or ""
+                if not_more_than:
+                    if not informal:
+                        problems.append(
+                            f"{o_where} adds points, so ‘not more than’ (for support from family "
+                            "and friends) does not apply to it"
+                        )
+                    elif not isinstance(not_more_than, str):
+                        problems.append(f"{o_where}: ‘not more than’ must be an option code")
+                        not_more_than = ""
                 options.append(
                     Option(
                         code=o_code,
@@ -326,16 +440,33 @@ def parse(data: dict) -> Definition:
                         hint=_text(raw_o.get("hint"), f"{o_where} hint", problems, required=False),
                         points=points,
                         reduction_percent=reduction,
+                        complex=flags["complex"],
+                        excludes=_excludes(raw_o.get("excludes"), o_where, problems),
+                        no_reduction=flags["no_reduction"],
+                        not_more_than=not_more_than,
                     )
                 )
             if len(options) < 2:
                 problems.append(f"Question {q_code!r} needs at least 2 options")
+            codes_here = {o.code for o in options}
+            for option in options:
+                if option.not_more_than and option.not_more_than not in codes_here:
+                    problems.append(
+                        f"Option {option.code!r} of question {q_code!r} is not to reduce more "
+                        f"than option {option.not_more_than!r}, which the question does not have"
+                    )
+                if option.not_more_than == option.code:
+                    problems.append(
+                        f"Option {option.code!r} of question {q_code!r} cannot be compared with itself"
+                    )
             questions.append(
                 Question(
                     code=q_code,
                     text=_text(raw_q.get("text"), f"{where} text", problems),
                     hint=_text(raw_q.get("hint"), f"{where} hint", problems, required=False),
                     informal_support=informal,
+                    outcomes=outcomes,
+                    reducible=reducible,
                     options=tuple(options),
                 )
             )
@@ -353,6 +484,8 @@ def parse(data: dict) -> Definition:
             )
         )
 
+    _check_excludes(domains, problems)
+    _check_size(domains, problems)
     cap = _int(
         (data.get("informal_support") or {}).get("cap_percent", 0),
         "Informal support cap",
@@ -376,6 +509,89 @@ def parse(data: dict) -> Definition:
         maximum=maximum,
         informal_cap_percent=cap,
     )
+
+
+def _outcomes(raw, where: str, kind: str, informal: bool, problems: list[str]) -> tuple[str, ...]:
+    if raw is None or raw == []:
+        return ()
+    if not isinstance(raw, list) or not all(isinstance(code, str) for code in raw):
+        problems.append(f"{where}: ‘outcomes’ must be a list of outcome codes")
+        return ()
+    if informal:
+        problems.append(
+            f"{where} is about informal support, so it meets no outcome of its own: "
+            "remove its outcomes"
+        )
+        return ()
+    known = outcome_codes(kind)
+    unknown = [code for code in raw if code not in known]
+    if unknown:
+        problems.append(
+            f"{where} names outcomes that a {kind}’s eligibility does not use: "
+            f"{', '.join(map(repr, unknown))} (use {', '.join(known)})"
+        )
+    if len(set(raw)) != len(raw):
+        problems.append(f"{where} names an outcome twice")
+    return tuple(code for code in known if code in raw)  # the regulations' order
+
+
+def _excludes(raw, where: str, problems: list[str]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    if raw is None or raw == {}:
+        return ()
+    if not isinstance(raw, dict) or not all(
+        isinstance(k, str) and isinstance(v, list) and all(isinstance(o, str) for o in v)
+        for k, v in raw.items()
+    ):
+        problems.append(
+            f"{where}: ‘excludes’ must map question codes to lists of their option codes"
+        )
+        return ()
+    return tuple((question, tuple(options)) for question, options in raw.items() if options)
+
+
+def _check_excludes(domains: list[Domain], problems: list[str]) -> None:
+    """Each excluded answer must exist, in another question."""
+    questions = {q.code: q for d in domains for q in d.questions}
+    for question in questions.values():
+        for option in question.options:
+            for other_code, option_codes in option.excludes:
+                other = questions.get(other_code)
+                where = f"Option {option.code!r} of question {question.code!r}"
+                if other is None:
+                    problems.append(
+                        f"{where} excludes answers to {other_code!r}, which is not a question"
+                    )
+                    continue
+                if other is question:
+                    problems.append(f"{where} cannot exclude answers to its own question")
+                    continue
+                known = {o.code for o in other.options}
+                for code in option_codes:
+                    if code not in known:
+                        problems.append(
+                            f"{where} excludes {code!r}, which is not an answer to {other_code!r}"
+                        )
+
+
+def _check_size(domains: list[Domain], problems: list[str]) -> None:
+    questions = [q for d in domains for q in d.questions if not q.informal_support]
+    top = sum(max((o.points for o in q.options), default=0) for q in questions)
+    if top > MAX_TOTAL_POINTS:
+        problems.append(
+            f"The highest answers add up to {top:,} points: keep it to {MAX_TOTAL_POINTS:,}"
+        )
+    informal = sum(1 for d in domains for q in d.questions if q.informal_support)
+    if informal > MAX_INFORMAL_QUESTIONS:
+        problems.append(
+            f"{informal} questions are about support from family and friends: keep it to "
+            f"{MAX_INFORMAL_QUESTIONS}"
+        )
+    complex_questions = sum(1 for q in questions if any(o.complex for o in q.options))
+    if complex_questions > MAX_COMPLEX_QUESTIONS:
+        problems.append(
+            f"{complex_questions} questions have answers that lead to a costed plan: "
+            f"keep it to {MAX_COMPLEX_QUESTIONS}"
+        )
 
 
 def _parse_allocation(raw: dict, problems: list[str]) -> Allocation:
@@ -453,25 +669,7 @@ def to_dict(definition: Definition) -> dict:
                 "code": d.code,
                 "title": d.title,
                 "description": d.description,
-                "questions": [
-                    {
-                        "code": q.code,
-                        "text": q.text,
-                        "hint": q.hint,
-                        "informal_support": q.informal_support,
-                        "options": [
-                            {
-                                "code": o.code,
-                                "label": o.label,
-                                "hint": o.hint,
-                                "points": o.points,
-                                "reduction_percent": o.reduction_percent,
-                            }
-                            for o in q.options
-                        ],
-                    }
-                    for q in d.questions
-                ],
+                "questions": [_question_dict(q) for q in d.questions],
             }
             for d in definition.domains
         ],
@@ -482,6 +680,41 @@ def to_dict(definition: Definition) -> dict:
             "maximum": _money_text(definition.maximum),
         },
     }
+
+
+def _question_dict(question: Question) -> dict:
+    """A question as JSON; the optional keys appear only when they say something."""
+    data = {
+        "code": question.code,
+        "text": question.text,
+        "hint": question.hint,
+        "informal_support": question.informal_support,
+    }
+    if question.outcomes:
+        data["outcomes"] = list(question.outcomes)
+    if not question.reducible:
+        data["reducible"] = False
+    data["options"] = [_option_dict(o) for o in question.options]
+    return data
+
+
+def _option_dict(option: Option) -> dict:
+    data = {
+        "code": option.code,
+        "label": option.label,
+        "hint": option.hint,
+        "points": option.points,
+        "reduction_percent": option.reduction_percent,
+    }
+    if option.complex:
+        data["complex"] = True
+    if option.excludes:
+        data["excludes"] = {question: list(codes) for question, codes in option.excludes}
+    if option.no_reduction:
+        data["no_reduction"] = True
+    if option.not_more_than:
+        data["not_more_than"] = option.not_more_than
+    return data
 
 
 def publication_problems(definition: Definition) -> list[tuple[str, str]]:
@@ -503,6 +736,15 @@ def publication_problems(definition: Definition) -> list[tuple[str, str]]:
                     )
                 )
         else:
+            stops = [o.no_reduction for o in q.options]
+            if stops != sorted(stops, reverse=True):
+                problems.append(
+                    (
+                        "RAS-NO-REDUCTION-ORDER",
+                        f"Question {q.code!r}: list the answers that mean no reduction (the "
+                        "person cannot or will not go on giving support) first, as the least support",
+                    )
+                )
             reductions = [o.reduction_percent for o in q.options]
             if reductions != sorted(reductions):
                 problems.append(
@@ -511,6 +753,26 @@ def publication_problems(definition: Definition) -> list[tuple[str, str]]:
                         f"Question {q.code!r}: list options from least to most support, so reductions never go down",
                     )
                 )
+    for q in definition.questions:
+        if not q.informal_support and not q.outcomes and any(o.points > 0 for o in q.options):
+            problems.append(
+                (
+                    "RAS-NEED-NO-OUTCOME",
+                    f"Question {q.code!r} scores points but names no eligibility outcome: link it "
+                    "to the outcomes it serves, so only eligible needs count (Care Act 2014 s26)",
+                )
+            )
+        for option in q.options:
+            if option.not_more_than:
+                limit = q.option(option.not_more_than)
+                if limit is not None and option.reduction_percent > limit.reduction_percent:
+                    problems.append(
+                        (
+                            "RAS-CONDITIONAL-SUPPORT-REDUCES-MORE",
+                            f"Question {q.code!r}: “{option.label}” must not reduce points more "
+                            f"than “{limit.label}”",
+                        )
+                    )
     if definition.informal_cap_percent == 0 and any(
         q.informal_support for q in definition.questions
     ):

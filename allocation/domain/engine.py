@@ -18,7 +18,20 @@ product of (options + 1) in a group is at most 65,536. A group's word is a uint1
 `key = sum(digit_j * prod(radix_i for i < j))` with `digit = choice + 1` (0 = unanswered)
 and `radix = options + 1`; the first question of the group is the least significant digit.
 One lookup table per group gives the group's points (or reduction percent) for every key,
-so 40 questions cost about 7 gathers instead of 40.
+so 40 questions cost about 7 gathers instead of 40. Need questions that support from family
+and friends may reduce are grouped apart from those it never reduces (`reducible: false`),
+so both sums come from the same gathers.
+
+Folded counts: a need group's table holds `points + (complex answers << 24)`, and an
+informal-support group's `percent + (no-reduction answers << 20)`, so the costed-plan route
+and the "carer cannot go on" rule cost nothing extra; `definition.parse` keeps the sums
+small enough (`MAX_TOTAL_POINTS`, `MAX_COMPLEX_QUESTIONS`) that the fields never meet.
+
+Eligible needs only (Care Act 2014 s26; statutory guidance 11.7-11.10): each person may
+come with an `unable_masks` bitmask, bit i set when the eligibility decision found them
+unable to achieve `scheme.outcome_codes[i]`. An answer to a question linked to outcomes,
+none of them unmet, is packed as unanswered: it scores nothing and cannot lead to a
+costed plan. Without masks (before the decision) every need counts: a provisional amount.
 """
 
 from __future__ import annotations
@@ -39,13 +52,16 @@ from functools import partial
 
 import numpy as np
 
-from allocation.domain.definition import Allocation, Definition, Question
+from allocation.domain.definition import Allocation, Definition, Option, Question, outcome_labels
 from core.money import PENNY, annual_multiplier, format_pounds, round_pence
 
 MAX_OPTIONS = 127  # choices are int8
 _WORD_SPACE = 1 << 16
+_TABLE_SPACE = 1 << 18  # entries in a group's tables, all patterns together (1 MB of int32)
 _INT64_LIMIT = 2**62  # products below this are safe in int64
 _CHUNK = 131_072  # rows per block: keeps a block's columns in cache while packing
+_COMPLEX_SHIFT = 24  # need tables: points in the low 24 bits, complex answers above
+_STOP_SHIFT = 20  # support tables: percent in the low 20 bits, no-reduction answers above
 
 # Every money sum is exact: any rounding the engine did not ask for raises.
 EXACT = Context(prec=120, traps=[InvalidOperation, Inexact, DivisionByZero, Overflow])
@@ -65,7 +81,15 @@ class _Group:
 
     questions: tuple[int, ...]
     radices: tuple[int, ...]
-    table: np.ndarray  # int32, one entry per key
+    table: np.ndarray  # int32, one entry per key per pattern (folded counts: module docstring)
+    reducible: bool = True  # need groups: may support from family and friends reduce it?
+    keys: int = 0  # entries in one pattern's table
+    offsets: np.ndarray | None = None  # int32 by unable mask: where that pattern's table starts
+
+    @property
+    def provisional(self) -> np.ndarray:
+        """The table counting every answer (the last pattern)."""
+        return self.table[self.table.size - self.keys :]
 
 
 @dataclass(frozen=True, eq=False)
@@ -86,6 +110,12 @@ class CompiledScheme:
     money_pence: np.ndarray  # (max_net_points + 1,) int64: issued amount per period
     need_groups: tuple[_Group, ...] = field(repr=False)
     support_groups: tuple[_Group, ...] = field(repr=False)
+    outcome_codes: tuple[str, ...] = ()  # bit i of an unable mask is outcome_codes[i]
+    question_outcomes: np.ndarray | None = None  # (Q,) int64 bitmask; 0 = counts always
+    reducible_mask: np.ndarray | None = None  # (Q,) bool: need questions informal support reduces
+    complex_options: np.ndarray | None = None  # (Q, max_options) bool
+    has_complex: bool = False
+    has_stops: bool = False
 
     @property
     def annual_multiplier(self) -> int:
@@ -105,12 +135,18 @@ class PackedChoices:
 
 @dataclass(frozen=True, eq=False)
 class Scores:
-    """Points for each person, all int32: net = need - reduction."""
+    """Points for each person, all int32: net = need - reduction.
+
+    `need` counts eligible needs only when unable masks were given; `reducible` is the part
+    of it that support from family and friends may reduce; `costed_plan` (bool) is True
+    for each person with a counted answer marked complex."""
 
     need: np.ndarray
     reduction_percent: np.ndarray
     reduction: np.ndarray
     net: np.ndarray
+    reducible: np.ndarray | None = None
+    costed_plan: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -122,7 +158,9 @@ class AmountResult:
 
 @dataclass(frozen=True)
 class Line:
-    kind: str  # "answer" | "informal_support" | "fixed_amount" | "band" | "limit"
+    # "answer" | "not_eligible_need" | "informal_support" | "informal_support_not_counted"
+    # | "fixed_amount" | "band" | "limit" | "costed_plan"
+    kind: str
     domain_title: str | None = None
     question_code: str | None = None
     question_text: str | None = None
@@ -136,7 +174,7 @@ class Line:
 @dataclass(frozen=True)
 class Explanation:
     lines: list[Line]
-    need_points: int
+    need_points: int  # the needs that count (all of them while provisional)
     reduction_percent: int
     reduction_points: int
     total_points: int
@@ -146,6 +184,10 @@ class Explanation:
     exact_amount: Decimal
     amount: Decimal
     period: str
+    provisional: bool = True  # made before the eligibility decision: every need counted
+    at_maximum: bool = False  # the amount is the scheme's maximum
+    costed_plan_route: tuple[str, ...] = ()  # questions whose (counted) answers are complex
+    not_eligible_points: int = 0  # points of answers whose outcomes were all found met
 
 
 # --- compiling ---------------------------------------------------------------------------
@@ -161,14 +203,31 @@ def compile_scheme(definition: Definition) -> CompiledScheme:
     width = max((len(q.options) for q in questions), default=0)
     points = np.zeros((q_count, width), dtype=np.int32)
     reductions = np.zeros((q_count, width), dtype=np.int32)
+    complex_options = np.zeros((q_count, width), dtype=bool)
+    stops = np.zeros((q_count, width), dtype=bool)
     for i, q in enumerate(questions):
         for j, o in enumerate(q.options):
             points[i, j] = 0 if q.informal_support else o.points
             reductions[i, j] = o.reduction_percent if q.informal_support else 0
+            complex_options[i, j] = o.complex and not q.informal_support
+            stops[i, j] = o.no_reduction and q.informal_support
     informal = np.array([q.informal_support for q in questions], dtype=bool)
     counts = np.array([len(q.options) for q in questions], dtype=np.int16)
     max_net = int(sum(int(points[i].max(initial=0)) for i in range(q_count)))
-    need_positions = [i for i in range(q_count) if not informal[i]]
+    codes = definition.outcome_codes
+    bit = {code: 1 << i for i, code in enumerate(codes)}
+    linked = np.array(
+        [
+            0 if q.informal_support else sum(bit[c] for c in q.outcomes if c in bit)
+            for q in questions
+        ],
+        dtype=np.int64,
+    )
+    reducible = np.array([q.reducible and not q.informal_support for q in questions], dtype=bool)
+    need_tables = points + (complex_options.astype(np.int32) << _COMPLEX_SHIFT)
+    support_tables = reductions + (stops.astype(np.int32) << _STOP_SHIFT)
+    reducible_positions = [i for i in range(q_count) if not informal[i] and reducible[i]]
+    fixed_positions = [i for i in range(q_count) if not informal[i] and not reducible[i]]
     support_positions = [i for i in range(q_count) if informal[i]]
     return CompiledScheme(
         definition=definition,
@@ -185,36 +244,98 @@ def compile_scheme(definition: Definition) -> CompiledScheme:
         money_pence=issued_pence_table(
             definition.allocation, definition.minimum, definition.maximum, max_net
         ),
-        need_groups=_groups(need_positions, counts, points),
-        support_groups=_groups(support_positions, counts, reductions),
+        need_groups=_groups(
+            reducible_positions, counts, need_tables, linked=linked, outcome_count=len(codes)
+        )
+        + _groups(
+            fixed_positions,
+            counts,
+            need_tables,
+            reducible=False,
+            linked=linked,
+            outcome_count=len(codes),
+        ),
+        support_groups=_groups(support_positions, counts, support_tables),
+        outcome_codes=codes,
+        question_outcomes=linked,
+        reducible_mask=reducible,
+        complex_options=complex_options,
+        has_complex=bool(complex_options.any()),
+        has_stops=bool(stops.any()),
     )
 
 
-def _groups(positions: list[int], counts: np.ndarray, values: np.ndarray) -> tuple[_Group, ...]:
-    """Pack consecutive questions while their joint answers fit a 16-bit key."""
-    groups, current, size = [], [], 1
+def _groups(
+    positions: list[int],
+    counts: np.ndarray,
+    values: np.ndarray,
+    *,
+    reducible: bool = True,
+    linked: np.ndarray | None = None,
+    outcome_count: int = 0,
+) -> tuple[_Group, ...]:
+    """Pack questions while their joint answers fit a 16-bit key and their tables (one per
+    pattern of outcomes found unmet) stay small; questions sharing outcomes go together."""
+    if linked is not None:
+        positions = sorted(positions, key=lambda q: int(linked[q]))  # stable: same links meet
+    groups, current, size, masks = [], [], 1, set()
     for q in positions:
         radix = int(counts[q]) + 1
-        if current and size * radix > _WORD_SPACE:
-            groups.append(_group(current, counts, values))
-            current, size = [], 1
+        mask = 0 if linked is None else int(linked[q])
+        patterns = len((masks | {mask}) - {0})
+        if current and (size * radix > _WORD_SPACE or (size * radix << patterns) > _TABLE_SPACE):
+            groups.append(_group(current, counts, values, reducible, linked, outcome_count))
+            current, size, masks = [], 1, set()
         current.append(q)
         size *= radix
+        masks.add(mask)
     if current:
-        groups.append(_group(current, counts, values))
+        groups.append(_group(current, counts, values, reducible, linked, outcome_count))
     return tuple(groups)
 
 
-def _group(questions: list[int], counts: np.ndarray, values: np.ndarray) -> _Group:
+def _group(
+    questions: list[int],
+    counts: np.ndarray,
+    values: np.ndarray,
+    reducible: bool = True,
+    linked: np.ndarray | None = None,
+    outcome_count: int = 0,
+) -> _Group:
+    """One table per pattern of the group's distinct outcome links (bit k of the pattern set
+    when the k-th link has an outcome found unmet), laid end to end; the last pattern counts
+    every answer (the provisional table). `offsets[unable mask]` is where a person's table starts."""
     radices = tuple(int(counts[q]) + 1 for q in questions)
-    # Axis k-1-j holds question j's digit, so C-order ravel gives key = sum(digit_j * m_j).
-    table = np.zeros(radices[::-1], dtype=np.int64)
-    for j, q in enumerate(questions):
-        by_digit = np.concatenate(([0], values[q, : counts[q]])).astype(np.int64)
-        shape = [1] * len(questions)
-        shape[len(questions) - 1 - j] = radices[j]
-        table += by_digit.reshape(shape)
-    return _Group(tuple(questions), radices, table.ravel().astype(np.int32))
+    keys = int(np.prod(radices, dtype=np.int64))
+    masks = [] if linked is None else sorted({int(linked[q]) for q in questions} - {0})
+    tables = []
+    for pattern in range(1 << len(masks)):
+        counted = {m for k, m in enumerate(masks) if pattern >> k & 1}
+        # Axis k-1-j holds question j's digit, so C-order ravel gives key = sum(digit_j * m_j).
+        table = np.zeros(radices[::-1], dtype=np.int64)
+        for j, q in enumerate(questions):
+            if linked is not None and int(linked[q]) and int(linked[q]) not in counted:
+                continue
+            by_digit = np.concatenate(([0], values[q, : counts[q]])).astype(np.int64)
+            shape = [1] * len(questions)
+            shape[len(questions) - 1 - j] = radices[j]
+            table += by_digit.reshape(shape)
+        tables.append(table.ravel())
+    offsets = None
+    if masks:
+        unable = np.arange(1 << outcome_count, dtype=np.int64)
+        pattern = np.zeros(unable.size, dtype=np.int64)
+        for k, m in enumerate(masks):
+            pattern |= ((unable & m) != 0).astype(np.int64) << k
+        offsets = (pattern * keys).astype(np.int32)
+    return _Group(
+        tuple(questions),
+        radices,
+        np.concatenate(tables).astype(np.int32),
+        reducible,
+        keys=keys,
+        offsets=offsets,
+    )
 
 
 def issued_pence_table(
@@ -271,7 +392,10 @@ def _clamp(
 
 
 def encode(scheme: CompiledScheme, answers: dict[str, str]) -> np.ndarray:
-    """One person's answers as option indexes; strict, because their budget depends on it."""
+    """One person's answers as option indexes; strict, because their budget depends on it.
+
+    Refuses unknown questions and answers, missing answers, and answers that contradict
+    each other (`contradictions`), naming every one."""
     problems = []
     for code, value in answers.items():
         position = scheme.question_index.get(code)
@@ -310,9 +434,49 @@ def encode(scheme: CompiledScheme, answers: dict[str, str]) -> np.ndarray:
             )
             continue
         choices[position] = scheme.option_index[position].get(value, -1)
+    problems += contradictions(scheme, answers)
     if problems:
         raise AnswerError(problems)
     return choices
+
+
+def contradictions(scheme: CompiledScheme | Definition, answers: dict) -> list[dict]:
+    """Answers that cannot both be true (an option's `excludes`), each once, in plain words.
+
+    Works on partial answers too (only questions answered on both sides are compared), so
+    the answer-recording path can refuse a contradiction as soon as it is made. Each item
+    has `type` "contradictory_answers", `question` and `code` (the answer that excludes),
+    `other_question` and `other_code`, and a `message`."""
+    definition = scheme.definition if isinstance(scheme, CompiledScheme) else scheme
+    found, seen = [], set()
+    for question in definition.questions:
+        option = question.option(answers.get(question.code) or "")
+        if option is None:
+            continue
+        for other_code, excluded in option.excludes:
+            other = definition.question(other_code)
+            chosen = answers.get(other_code)
+            if other is None or chosen not in excluded:
+                continue
+            pair = frozenset({(question.code, option.code), (other_code, chosen)})
+            if pair in seen:
+                continue
+            seen.add(pair)
+            other_option = other.option(chosen)
+            found.append(
+                {
+                    "type": "contradictory_answers",
+                    "question": question.code,
+                    "code": option.code,
+                    "other_question": other_code,
+                    "other_code": chosen,
+                    "message": (
+                        f"The answer “{option.label}” to “{question.text}” does not fit the answer "
+                        f"“{other_option.label}” to “{other.text}”. Change one of them."
+                    ),
+                }
+            )
+    return found
 
 
 def encode_many(
@@ -334,7 +498,36 @@ def encode_many(
     return choices, missing
 
 
+def unable_mask(scheme: CompiledScheme, outcomes: Iterable[str]) -> int:
+    """One decision's unmet outcomes as a bitmask (bit i = scheme.outcome_codes[i]);
+    codes the scheme does not know are ignored, as a model run must read old decisions."""
+    bits = {code: 1 << i for i, code in enumerate(scheme.outcome_codes)}
+    return sum(bits[code] for code in set(outcomes or ()) if code in bits)
+
+
+def unable_masks(scheme: CompiledScheme, decisions: Iterable[Iterable[str]]) -> np.ndarray:
+    """Many decisions' unmet outcomes as an (N,) int32 array of bitmasks (see unable_mask)."""
+    return np.fromiter((unable_mask(scheme, d) for d in decisions), dtype=np.int32)
+
+
 # --- scoring -----------------------------------------------------------------------------
+
+
+def _checked_masks(scheme: CompiledScheme, unable_masks, rows: int) -> np.ndarray | None:
+    if unable_masks is None:
+        return None
+    masks = np.asarray(unable_masks)
+    if masks.shape != (rows,):
+        raise ValueError(f"Expected unable masks of shape ({rows},), got {masks.shape}")
+    if masks.size and not np.issubdtype(masks.dtype, np.integer):
+        raise ValueError("Unable masks must be integers (bit i = outcome_codes[i])")
+    if len(scheme.outcome_codes) > 30:
+        raise ValueError("More than 30 outcomes do not fit an int32 mask")
+    if masks.size and (masks.min() < 0 or masks.max() >= 1 << len(scheme.outcome_codes)):
+        raise ValueError(
+            f"Unable masks must be between 0 and {(1 << len(scheme.outcome_codes)) - 1}"
+        )
+    return masks.astype(np.int32, copy=False)
 
 
 def pack(scheme: CompiledScheme, choices: np.ndarray) -> PackedChoices:
@@ -385,36 +578,94 @@ def _pack_block(block: np.ndarray, group: _Group, out: np.ndarray) -> None:
     np.add(out, offset % _WORD_SPACE, out=out)
 
 
-def score(scheme: CompiledScheme, choices: np.ndarray | PackedChoices) -> Scores:
-    """Need, reduction and net points for every person; -1 choices count for nothing."""
+def _checked_masks(scheme: CompiledScheme, unable_masks, rows: int) -> np.ndarray | None:
+    if unable_masks is None:
+        return None
+    masks = np.asarray(unable_masks)
+    if masks.shape != (rows,):
+        raise ValueError(f"Expected unable masks of shape ({rows},), got {masks.shape}")
+    if masks.size and not np.issubdtype(masks.dtype, np.integer):
+        raise ValueError("Unable masks must be integers (bit i = outcome_codes[i])")
+    top = 1 << len(scheme.outcome_codes)
+    if masks.size and (masks.min() < 0 or masks.max() >= top):
+        raise ValueError(f"Unable masks must be between 0 and {top - 1}")
+    return masks.astype(np.int32, copy=False)
+
+
+def score(
+    scheme: CompiledScheme,
+    choices: np.ndarray | PackedChoices,
+    *,
+    unable_masks: np.ndarray | None = None,
+) -> Scores:
+    """Need, reduction and net points for every person; -1 choices count for nothing.
+
+    `unable_masks` ((N,) integers, bit i set when the decision found the person unable to
+    achieve `scheme.outcome_codes[i]`) counts eligible needs only; None counts every need
+    (provisional). Each need group looks its points up in the table for the person's
+    pattern of unmet outcomes: two more array operations a group than a provisional score."""
     packed = choices if isinstance(choices, PackedChoices) else pack(scheme, choices)
     if len(packed.need_words) != len(scheme.need_groups) or len(packed.support_words) != len(
         scheme.support_groups
     ):
         raise ValueError("These packed choices were made for a different version")
     rows = len(packed)
+    masks = _checked_masks(scheme, unable_masks, rows)
     big = scheme.max_net_points * 100 >= 2**31  # need * percent must not overflow int32
-    need = np.zeros(rows, dtype=np.int32)
+    reducible = np.zeros(rows, dtype=np.int32)
+    fixed_groups = any(not g.reducible for g in scheme.need_groups)
+    fixed = np.zeros(rows, dtype=np.int32) if fixed_groups else None
     percent = np.zeros(rows, dtype=np.int32)
-    scratch = np.empty(min(rows, _CHUNK * 2), dtype=np.int32)
+    block = min(rows, _CHUNK * 2)
+    scratch = np.empty(block, dtype=np.int32)
+    index = np.empty(block, dtype=np.int32) if masks is not None else None
     for start in range(0, rows, _CHUNK * 2):
         stop = min(rows, start + _CHUNK * 2)
         tmp = scratch[: stop - start]
-        for target, words, groups in (
-            (need, packed.need_words, scheme.need_groups),
-            (percent, packed.support_words, scheme.support_groups),
-        ):
-            part = target[start:stop]
-            for g, group in enumerate(groups):
-                np.take(group.table, words[g, start:stop], out=tmp)
-                part += tmp
-    np.minimum(percent, scheme.informal_cap, out=percent)
-    if big:
-        reduction = (need.astype(np.int64) * percent // 100).astype(np.int32)
+        for g, group in enumerate(scheme.need_groups):
+            words = packed.need_words[g, start:stop]
+            if masks is None or group.offsets is None:
+                np.take(group.provisional, words, out=tmp, mode="clip")
+            else:
+                where = index[: stop - start]
+                np.take(group.offsets, masks[start:stop], out=where, mode="clip")
+                np.add(where, words, out=where)
+                np.take(group.table, where, out=tmp, mode="clip")
+            part = (reducible if group.reducible else fixed)[start:stop]
+            part += tmp
+        part = percent[start:stop]
+        for g, group in enumerate(scheme.support_groups):
+            np.take(group.table, packed.support_words[g, start:stop], out=tmp, mode="clip")
+            part += tmp
+    if scheme.has_complex:
+        low = (1 << _COMPLEX_SHIFT) - 1
+        complex_count = reducible >> _COMPLEX_SHIFT
+        reducible &= low
+        if fixed is not None:
+            complex_count += fixed >> _COMPLEX_SHIFT
+            fixed &= low
+        costed = complex_count > 0
     else:
-        reduction = need * percent
+        costed = np.zeros(rows, dtype=bool)
+    if scheme.has_stops:
+        going_on = (percent >> _STOP_SHIFT) == 0
+        percent &= (1 << _STOP_SHIFT) - 1
+        np.multiply(percent, going_on, out=percent)
+    np.minimum(percent, scheme.informal_cap, out=percent)
+    need = reducible + fixed if fixed is not None else reducible.copy()
+    if big:
+        reduction = (reducible.astype(np.int64) * percent // 100).astype(np.int32)
+    else:
+        reduction = reducible * percent
         reduction //= 100
-    return Scores(need=need, reduction_percent=percent, reduction=reduction, net=need - reduction)
+    return Scores(
+        need=need,
+        reduction_percent=percent,
+        reduction=reduction,
+        net=need - reduction,
+        reducible=reducible,
+        costed_plan=costed,
+    )
 
 
 def amounts_pence(scheme: CompiledScheme, net: np.ndarray) -> np.ndarray:
@@ -444,8 +695,18 @@ def _exact_amount(allocation: Allocation, net_points: int) -> Decimal:
 # --- explaining --------------------------------------------------------------------------
 
 
-def explain(scheme: CompiledScheme, answers: dict[str, str]) -> Explanation:
+def explain(
+    scheme: CompiledScheme,
+    answers: dict[str, str],
+    *,
+    unable_outcomes: frozenset[str] | None = None,
+) -> Explanation:
     """ "Your budget explained": every scoring answer, the reduction, the rule and any limit.
+
+    `unable_outcomes` are the outcomes the eligibility decision found the person unable to
+    achieve: only answers linked to one of them count (Care Act 2014 s26; statutory guidance
+    11.7-11.10), and each answer that does not is shown as a line of its own with no money.
+    None means the decision is not made yet: every need counts, and the amount is provisional.
 
     Line amounts are rounded with the largest-remainder method so they add up exactly to the
     amount, which itself depends only on the total points.
@@ -454,60 +715,116 @@ def explain(scheme: CompiledScheme, answers: dict[str, str]) -> Explanation:
     definition = scheme.definition
     allocation = definition.allocation
     period = definition.period
-    need = 0
-    answer_lines: list[tuple[Question, int, int]] = []  # (question, option index, points)
-    supports: list[tuple[Question, int]] = []
+    provisional = unable_outcomes is None
+    if not provisional:
+        unable_outcomes = frozenset(unable_outcomes)
+        unknown = unable_outcomes - set(scheme.outcome_codes)
+        if unknown:
+            raise ValueError(
+                f"Outcomes this scheme does not know: {', '.join(sorted(unknown))} "
+                f"(it knows {', '.join(scheme.outcome_codes)})"
+            )
+    labels = outcome_labels(definition.kind)
+    domain_titles = {q.code: d.title for d in definition.domains for q in d.questions}
+
+    need = reducible_need = not_eligible = 0
+    # (question, option, counts?) for every need answer that scores
+    scored: list[tuple[Question, Option, bool]] = []
+    supports: list[tuple[Question, Option]] = []
+    stops: list[tuple[Question, Option]] = []
+    route: list[str] = []
     percent_sum = 0
     for position, question in enumerate(definition.questions):
         option = question.options[int(choices[position])]
         if question.informal_support:
+            if option.no_reduction:
+                stops.append((question, option))
             if option.reduction_percent > 0:
-                supports.append((question, int(choices[position])))
+                supports.append((question, option))
                 percent_sum += option.reduction_percent
-        elif option.points > 0:
-            answer_lines.append((question, int(choices[position]), option.points))
-            need += option.points
-    percent = min(scheme.informal_cap, percent_sum)
-    reduction = need * percent // 100
+            continue
+        counts = (
+            provisional or not question.outcomes or bool(unable_outcomes & set(question.outcomes))
+        )
+        if option.points > 0:
+            scored.append((question, option, counts))
+            if counts:
+                need += option.points
+                if question.reducible:
+                    reducible_need += option.points
+            else:
+                not_eligible += option.points
+        if counts and option.complex:
+            route.append(question.code)
+    percent = 0 if stops else min(scheme.informal_cap, percent_sum)
+    reduction = reducible_need * percent // 100
     net = need - reduction
     result = amount_for_points(scheme, net)
-    domain_titles = {q.code: d.title for d in definition.domains for q in d.questions}
 
     price = allocation.price_per_point if allocation.method == "price_per_point" else None
-    # (line fields, exact money or None, text given the line's money as words or None)
-    pending: list[tuple[dict, Decimal | None, Callable[[str | None], str]]] = []
-    for question, index, points in answer_lines:
-        option = question.options[index]
-        pending.append(
-            (
-                {
-                    "kind": "answer",
-                    "domain_title": domain_titles[question.code],
-                    "question_code": question.code,
-                    "question_text": question.text,
-                    "option_code": option.code,
-                    "answer_label": option.label,
-                    "points": points,
-                },
-                _times(points, price),
-                partial(_answer_text, question.text, option.label, points),
+    # (line fields, exact money or None, text given the line's money as words or None);
+    # exact money "zero" marks a line shown with £0.00 that takes no part in the rounding.
+    pending: list[tuple[dict, Decimal | None | str, Callable[[str | None], str]]] = []
+    for question, option, counts in scored:
+        fields = {
+            "domain_title": domain_titles[question.code],
+            "question_code": question.code,
+            "question_text": question.text,
+            "option_code": option.code,
+            "answer_label": option.label,
+        }
+        if counts:
+            pending.append(
+                (
+                    {"kind": "answer", **fields, "points": option.points},
+                    _times(option.points, price),
+                    partial(_answer_text, question.text, option.label, option.points),
+                )
             )
-        )
+        else:
+            met = [labels.get(code, code) for code in question.outcomes]
+            text = (
+                f"{question.text} You answered “{option.label}”, which would score "
+                f"{_points(option.points)}. It does not count towards the amount, because the "
+                f"eligibility decision found that you can achieve "
+                f"{_join([m[0].lower() + m[1:] for m in met])}: only eligible needs count "
+                "(Care Act 2014 section 26)."
+            )
+            pending.append(
+                (
+                    {"kind": "not_eligible_need", **fields, "points": 0},
+                    "zero" if price is not None else None,
+                    lambda _money, t=text: t,
+                )
+            )
     if reduction > 0:
-        given = "; ".join(
-            f"{q.text} “{q.options[i].label}” {q.options[i].reduction_percent}%"
-            for q, i in supports
-        )
-        capped = f", capped at {percent}%" if percent < percent_sum else ""
-        prefix = (
-            f"Support from family and friends ({given}) adds up to {percent_sum}%{capped}, "
-            f"so your {_points(need)} are reduced by {percent}%: {_points(reduction)} fewer"
-        )
         pending.append(
             (
                 {"kind": "informal_support", "points": -reduction},
                 _times(-reduction, price),
-                partial(_sentence, prefix, ", taking off "),
+                partial(
+                    _informal_text,
+                    _informal_prefix(
+                        supports, percent_sum, percent, reducible_need, need, reduction, scored
+                    ),
+                    _informal_suffix(scored, domain_titles),
+                ),
+            )
+        )
+    elif stops and percent_sum > 0:
+        question, option = stops[0]
+        text = (
+            f"Family and friends give some support, but you answered “{option.label}” to "
+            f"“{question.text}”, so nothing is taken off for it: support counts only when "
+            "the person giving it is able and willing to go on (statutory guidance 6.18 and "
+            "10.26). They can ask the council for a carer’s assessment of their own needs "
+            "(Care Act 2014 section 10)."
+        )
+        pending.append(
+            (
+                {"kind": "informal_support_not_counted", "points": 0},
+                "zero" if price is not None else None,
+                lambda _money, t=text: t,
             )
         )
     if price is not None and allocation.fixed_amount > 0:
@@ -524,10 +841,17 @@ def explain(scheme: CompiledScheme, answers: dict[str, str]) -> Explanation:
             rule_text += f", plus a fixed {format_pounds(allocation.fixed_amount)}"
         with localcontext(EXACT):
             before_limits = round_pence(allocation.fixed_amount + net * price)
-        shares = largest_remainder([exact for _f, exact, _t in pending], before_limits)
+        shares = largest_remainder(
+            [exact if isinstance(exact, Decimal) else None for _f, exact, _t in pending],
+            before_limits,
+        )
         lines = [
-            Line(**fields, amount=share, text=text(format_pounds(abs(share))))
-            for (fields, _exact, text), share in zip(pending, shares, strict=True)
+            Line(
+                **fields,
+                amount=PENNY * 0 if exact == "zero" else share,
+                text=text(format_pounds(abs(share)) if share is not None else None),
+            )
+            for (fields, exact, text), share in zip(pending, shares, strict=True)
         ]
     else:
         rule_text = _band_text(allocation, net, period)
@@ -554,6 +878,20 @@ def explain(scheme: CompiledScheme, answers: dict[str, str]) -> Explanation:
                 ),
             )
         )
+    if route:
+        asked = [definition.question(code).text for code in route]
+        lines.append(
+            Line(
+                kind="costed_plan",
+                text=(
+                    "Some of your needs are complex (your answers to: "
+                    f"{'; '.join(asked)}), so your final budget will be the cost of the support "
+                    "plan that meets them, agreed with you. The amount here is only a guide "
+                    "(statutory guidance 11.22 to 11.28)."
+                ),
+            )
+        )
+    at_maximum = definition.maximum is not None and result.issued == definition.maximum
     return Explanation(
         lines=lines,
         need_points=need,
@@ -566,7 +904,67 @@ def explain(scheme: CompiledScheme, answers: dict[str, str]) -> Explanation:
         exact_amount=result.exact,
         amount=result.issued,
         period=period,
+        provisional=provisional,
+        at_maximum=at_maximum,
+        costed_plan_route=tuple(route),
+        not_eligible_points=not_eligible,
     )
+
+
+def _informal_prefix(supports, percent_sum, percent, reducible_need, need, reduction, scored):
+    given = "; ".join(f"{q.text} “{o.label}” {o.reduction_percent}%" for q, o in supports)
+    capped = f", capped at {percent}%" if percent < percent_sum else ""
+    these = "your" if reducible_need == need else "the"
+    which = "" if reducible_need == need else " for the needs they can help with"
+    return (
+        f"Support from family and friends ({given}) adds up to {percent_sum}%{capped}, "
+        f"so {these} {_points(reducible_need)}{which} are reduced by {percent}%: "
+        f"{_points(reduction)} fewer"
+    )
+
+
+def _informal_suffix(scored, domain_titles) -> str:
+    """Which needs the carer meets, that they stay eligible needs, and the carer's assessment."""
+    met, kept = [], []
+    for question, _option, counts in scored:
+        if not counts:
+            continue
+        title = domain_titles[question.code]
+        target = met if question.reducible else kept
+        if title not in target:
+            target.append(title)
+    text = (
+        f" Family and friends help with your needs for {_join([t.lower() for t in met])}. "
+        "These are still your eligible needs (Care Act 2014 section 18(7)), and if the help "
+        "stops, the council will look at your budget again."
+    )
+    if kept:
+        text += (
+            f" Your needs for {_join([t.lower() for t in kept])} are not reduced for help "
+            "from family and friends."
+        )
+    return (
+        text + " The person who helps you can ask the council for a carer’s assessment of "
+        "their own needs (Care Act 2014 section 10)."
+    )
+
+
+def _informal_text(prefix: str, suffix: str, money: str | None) -> str:
+    return f"{prefix}{'' if money is None else ', taking off ' + money}.{suffix}"
+
+
+def _join(items: list[str]) -> str:
+    """'a', 'a and b', 'a; b; and c' (semicolons, because titles such as "Communication and
+    decisions" have their own "and")."""
+    if not items:
+        return "none"
+    if len(items) == 1:
+        return items[0]
+    if len(items) == 2:
+        return (
+            f"{items[0]}, and {items[1]}" if " and " in items[0] + items[1] else " and ".join(items)
+        )
+    return "; ".join(items[:-1]) + "; and " + items[-1]
 
 
 def largest_remainder(exacts: list[Decimal | None], total: Decimal) -> list[Decimal | None]:
@@ -593,10 +991,6 @@ def largest_remainder(exacts: list[Decimal | None], total: Decimal) -> list[Deci
 def _answer_text(question: str, label: str, points: int, money: str | None) -> str:
     worth = "" if money is None else f", worth {money}"
     return f"{question} You answered “{label}”, which scores {_points(points)}{worth}."
-
-
-def _sentence(prefix: str, joiner: str, money: str | None) -> str:
-    return f"{prefix}{'' if money is None else joiner + money}."
 
 
 def _times(points: int, price: Decimal | None) -> Decimal | None:

@@ -4,6 +4,17 @@ Written straight from the rules with dicts, loops and exact fractions, sharing n
 the engine, so tests can check that the fast path gives the same points and pence, and the
 benchmark can show what the vectorisation buys. Tolerant like `engine.encode_many`: an
 unknown or missing answer counts for nothing.
+
+The rules, as definition.py describes them:
+
+- an answer counts when its question names no outcome, or the decision is not made yet
+  (`unable_outcomes` None), or one of its outcomes is among those found unmet (Care Act
+  2014 s26);
+- support from family and friends adds its percentages, capped, and takes that share off
+  the counted points of the questions it may reduce (`reducible`), rounded down; an answer
+  marked `no_reduction` (the carer cannot or will not go on) means nothing is taken off;
+- a counted answer marked `complex` puts its question on the costed-plan route;
+- two answers where one `excludes` the other contradict each other.
 """
 
 from __future__ import annotations
@@ -14,25 +25,75 @@ from math import floor
 from allocation.domain.definition import Definition
 
 
-def score_one(definition: Definition, answers: dict[str, str]) -> tuple[int, int, int, int]:
+def _chosen(question, answers):
+    chosen = None
+    for option in question.options:
+        if option.code == answers.get(question.code):
+            chosen = option
+    return chosen
+
+
+def _counts(question, unable_outcomes) -> bool:
+    if unable_outcomes is None or len(question.outcomes) == 0:
+        return True
+    return any(outcome in unable_outcomes for outcome in question.outcomes)
+
+
+def score_one(
+    definition: Definition, answers: dict[str, str], unable_outcomes=None
+) -> tuple[int, int, int, int]:
     """(need points, reduction percent, reduction points, net points) for one person."""
     need = 0
+    reducible = 0
     percent = 0
+    stopped = False
     for domain in definition.domains:
         for question in domain.questions:
-            chosen = None
-            for option in question.options:
-                if option.code == answers.get(question.code):
-                    chosen = option
+            chosen = _chosen(question, answers)
             if chosen is None:
                 continue
             if question.informal_support:
                 percent += chosen.reduction_percent
-            else:
+                if chosen.no_reduction:
+                    stopped = True
+            elif _counts(question, unable_outcomes):
                 need += chosen.points
+                if question.reducible:
+                    reducible += chosen.points
     percent = min(percent, definition.informal_cap_percent)
-    reduction = floor(Fraction(need * percent, 100))
+    if stopped:
+        percent = 0
+    reduction = floor(Fraction(reducible * percent, 100))
     return need, percent, reduction, need - reduction
+
+
+def costed_plan_route_one(
+    definition: Definition, answers: dict[str, str], unable_outcomes=None
+) -> tuple[str, ...]:
+    """The questions whose counted answers are marked complex, in questionnaire order."""
+    route = []
+    for domain in definition.domains:
+        for question in domain.questions:
+            chosen = _chosen(question, answers)
+            if chosen is None or question.informal_support:
+                continue
+            if chosen.complex and _counts(question, unable_outcomes):
+                route.append(question.code)
+    return tuple(route)
+
+
+def contradictions_one(definition: Definition, answers: dict[str, str]) -> set[frozenset]:
+    """Each pair of answers that contradict each other, as {(question, option), (question, option)}."""
+    pairs = set()
+    for domain in definition.domains:
+        for question in domain.questions:
+            chosen = _chosen(question, answers)
+            if chosen is None:
+                continue
+            for other, excluded in chosen.excludes:
+                if answers.get(other) in excluded:
+                    pairs.add(frozenset([(question.code, chosen.code), (other, answers[other])]))
+    return pairs
 
 
 def amount_one(definition: Definition, net_points: int) -> int:
@@ -53,3 +114,10 @@ def amount_one(definition: Definition, net_points: int) -> int:
         exact = Fraction(definition.maximum)
     exact = max(exact, Fraction(0))
     return floor(exact * 100 + Fraction(1, 2))
+
+
+def at_maximum_one(definition: Definition, net_points: int) -> bool:
+    """Whether the issued amount is the scheme's maximum."""
+    if definition.maximum is None:
+        return False
+    return amount_one(definition, net_points) == floor(Fraction(definition.maximum) * 100)

@@ -59,3 +59,24 @@ class CompletedModelRunFactory(factory.Factory):
         jobs.execute(ModelRun, run.pk, services.execute_model_run)
         run.refresh_from_db()
         return run
+
+
+def random_answers(version, rng, *, complex_answers: bool = True) -> dict:
+    """An answer to every question, chosen at random, none contradicting another (options'
+    `excludes`); with complex_answers=False, none that sends the person to a costed plan."""
+    from allocation.domain import engine
+
+    definition = version.parsed if hasattr(version, "parsed") else version
+
+    def allowed(question):
+        return [o for o in question.options if complex_answers or not o.complex]
+
+    answers = {q.code: rng.choice(allowed(q)).code for q in definition.questions}
+    for _ in range(200):
+        found = engine.contradictions(definition, answers)
+        if not found:
+            return answers
+        question = definition.question(found[0]["question"])
+        others = [o.code for o in allowed(question) if o.code != found[0]["code"]]
+        answers[question.code] = rng.choice(others)
+    raise AssertionError("Could not find answers that do not contradict each other")

@@ -5,11 +5,11 @@ from decimal import Decimal
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from allocation.domain import engine, reference
-from allocation.domain.definition import parse, publication_problems
+from allocation.domain.definition import outcome_codes, parse, publication_problems
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -25,6 +25,9 @@ def decimals(draw, low: int = 0, high: int = 500, max_places: int = 14) -> Decim
     return Decimal(units).scaleb(-places)
 
 
+OUTCOME_CODES = outcome_codes("person")
+
+
 @st.composite
 def definition_dicts(
     draw,
@@ -33,8 +36,14 @@ def definition_dicts(
     max_questions: int = 12,
     max_options: int = 12,
     limits: bool = True,
+    rules: bool = True,
 ) -> dict:
-    """A valid, publishable definition in the JSON format: ordered options, random rule."""
+    """A valid, publishable definition in the JSON format: ordered options, random rule.
+
+    With `rules`, it also uses the optional keys: each need question names 1-3 outcomes and
+    may be one family support never reduces, with some answers complex; some informal
+    answers mean "no reduction" (first, as publishing asks) or are "not more than" a later
+    one; and now and then an answer excludes an answer to another question."""
     count = draw(st.integers(1, max_questions))
     kinds = [False] + draw(st.lists(st.booleans(), min_size=count - 1, max_size=count - 1))
     questions = []
@@ -48,22 +57,47 @@ def definition_dicts(
             values = sorted(
                 draw(st.lists(st.integers(0, max_points), min_size=n_options, max_size=n_options))
             )
-        questions.append(
+        options = [
             {
-                "code": f"q{q}",
-                "text": f"Question {q}?",
-                "informal_support": informal,
-                "options": [
-                    {
-                        "code": f"o{j}",
-                        "label": f"Answer {j}",
-                        "points": 0 if informal else v,
-                        "reduction_percent": v if informal else 0,
-                    }
-                    for j, v in enumerate(values)
-                ],
+                "code": f"o{j}",
+                "label": f"Answer {j}",
+                "points": 0 if informal else v,
+                "reduction_percent": v if informal else 0,
             }
-        )
+            for j, v in enumerate(values)
+        ]
+        question = {
+            "code": f"q{q}",
+            "text": f"Question {q}?",
+            "informal_support": informal,
+            "options": options,
+        }
+        if rules and not informal:
+            question["outcomes"] = draw(
+                st.lists(st.sampled_from(OUTCOME_CODES), min_size=1, max_size=3, unique=True)
+            )
+            if draw(st.integers(0, 3)) == 0:
+                question["reducible"] = False
+            for option in options:
+                if draw(st.integers(0, 4)) == 0:
+                    option["complex"] = True
+        elif rules:
+            stops = draw(st.integers(0, 1)) if draw(st.integers(0, 2)) == 0 else 0
+            for option in options[:stops]:
+                option["no_reduction"] = True
+            if draw(st.booleans()):
+                j = draw(st.integers(0, n_options - 2))
+                k = draw(st.integers(j + 1, n_options - 1))
+                options[j]["not_more_than"] = f"o{k}"
+        questions.append(question)
+    if rules and len(questions) > 1:
+        for _ in range(draw(st.integers(0, 2))):
+            a, b = draw(
+                st.lists(st.integers(0, len(questions) - 1), min_size=2, max_size=2, unique=True)
+            )
+            option = draw(st.sampled_from(questions[a]["options"]))
+            excluded = draw(st.sampled_from(questions[b]["options"]))["code"]
+            option.setdefault("excludes", {}).setdefault(f"q{b}", []).append(excluded)
     split = draw(st.integers(1, len(questions)))
     domains = [
         {"code": "first", "title": "First domain", "questions": questions[:split]},
@@ -117,10 +151,22 @@ def definitions(draw, **kwargs):
 
 
 @st.composite
-def full_answers(draw, definition) -> dict[str, str]:
-    return {
+def full_answers(draw, definition, consistent: bool = True) -> dict[str, str]:
+    """An answer to every question; with `consistent`, none contradicting another."""
+    answers = {
         q.code: draw(st.sampled_from([o.code for o in q.options])) for q in definition.questions
     }
+    if consistent:
+        assume(not reference.contradictions_one(definition, answers))
+    return answers
+
+
+@st.composite
+def unable_sets(draw) -> frozenset[str] | None:
+    """What an eligibility decision found: None before it is made, else the unmet outcomes."""
+    if draw(st.integers(0, 3)) == 0:
+        return None
+    return frozenset(draw(st.lists(st.sampled_from(OUTCOME_CODES), max_size=6, unique=True)))
 
 
 @st.composite
@@ -242,14 +288,24 @@ def test_engine_matches_the_reference(data):
     definition = data.draw(definitions())
     scheme = engine.compile_scheme(definition)
     people = data.draw(st.lists(loose_answers(definition), min_size=1, max_size=30))
+    decisions = [data.draw(unable_sets()) for _ in people]
+    eligible_only = data.draw(st.booleans())
     choices, missing = engine.encode_many(scheme, people)
-    result = engine.score(scheme, choices)
+    masks = None
+    if eligible_only:
+        masks = engine.unable_masks(scheme, [d or () for d in decisions])
+        decisions = [frozenset(d or ()) for d in decisions]
+    else:
+        decisions = [None] * len(people)
+    result = engine.score(scheme, choices, unable_masks=masks)
     pence = engine.amounts_pence(scheme, result.net)
     for i, answers in enumerate(people):
-        need, percent, reduction, net = reference.score_one(definition, answers)
+        need, percent, reduction, net = reference.score_one(definition, answers, decisions[i])
         assert (result.need[i], result.reduction_percent[i]) == (need, percent)
         assert (result.reduction[i], result.net[i]) == (reduction, net)
         assert pence[i] == reference.amount_one(definition, net)
+        route = reference.costed_plan_route_one(definition, answers, decisions[i])
+        assert bool(result.costed_plan[i]) == bool(route)
         usable = sum(
             1 for q in definition.questions if q.option(answers.get(q.code, "")) is not None
         )
@@ -264,8 +320,49 @@ def test_every_layout_scores_the_same(data):
     people = data.draw(st.lists(loose_answers(definition), min_size=1, max_size=20))
     choices, _ = engine.encode_many(scheme, people)
     expected = [reference.score_one(definition, a)[3] for a in people]
+    decisions = [data.draw(unable_sets().filter(lambda u: u is not None)) for _ in people]
+    masks = engine.unable_masks(scheme, decisions)
+    eligible = [
+        reference.score_one(definition, a, u)[3] for a, u in zip(people, decisions, strict=True)
+    ]
     for layout in (choices, np.ascontiguousarray(choices), engine.pack(scheme, choices)):
         assert engine.score(scheme, layout).net.tolist() == expected
+        assert engine.score(scheme, layout, unable_masks=masks).net.tolist() == eligible
+
+
+def test_groups_keep_a_table_for_each_pattern_of_unmet_outcomes():
+    """Questions linked to different outcomes share a word; each pattern of which of those
+    outcomes were found unmet has its own table, and a group's tables stay within 1 MB."""
+    codes = outcome_codes("person")
+    questions = [
+        {
+            "code": f"q{i}",
+            "text": "Q?",
+            "outcomes": [codes[i % 10]],
+            "options": [{"code": f"o{j}", "label": "L", "points": j * (i + 1)} for j in range(6)],
+        }
+        for i in range(12)
+    ]
+    scheme = engine.compile_scheme(
+        parse(
+            {
+                "domains": [{"code": "d", "title": "D", "questions": questions}],
+                "allocation": {"price_per_point": "1"},
+            }
+        )
+    )
+    for group in scheme.need_groups:
+        patterns = len({int(scheme.question_outcomes[q]) for q in group.questions})
+        assert group.table.size == group.keys << patterns <= 1 << 18
+        assert group.offsets.size == 1 << len(codes)
+    rng = np.random.default_rng(5)
+    choices = rng.integers(-1, 6, size=(3000, 12)).astype(np.int8)
+    masks = rng.integers(0, 1 << 10, size=3000)
+    linked = scheme.question_outcomes
+    counted = (masks[:, None] & linked[None, :]) != 0
+    points = np.where(choices >= 0, choices, 0) * np.arange(1, 13)
+    expected = (points * counted).sum(axis=1)
+    assert engine.score(scheme, choices, unable_masks=masks).need.tolist() == expected.tolist()
 
 
 def test_packing_splits_questions_into_16_bit_groups():
@@ -437,9 +534,12 @@ def test_encode_accepts_a_complete_set_of_answers():
 # --- the RAS's promises ----------------------------------------------------------------------
 
 
-def _issued(scheme, answers) -> int:
+def _issued(scheme, answers, unable=None) -> int:
     choices, _ = engine.encode_many(scheme, [answers])
-    return int(engine.amounts_pence(scheme, engine.score(scheme, choices).net)[0])
+    masks = None if unable is None else engine.unable_masks(scheme, [unable])
+    return int(
+        engine.amounts_pence(scheme, engine.score(scheme, choices, unable_masks=masks).net)[0]
+    )
 
 
 @SETTINGS
@@ -448,17 +548,124 @@ def test_more_need_never_gives_less_money(data):
     definition = data.draw(definitions())
     scheme = engine.compile_scheme(definition)
     answers = data.draw(full_answers(definition))
+    unable = data.draw(unable_sets())
     question = data.draw(st.sampled_from(definition.questions))
     codes = [o.code for o in question.options]
     now = codes.index(answers[question.code])
     later = data.draw(st.integers(now, len(codes) - 1))
     moved = {**answers, question.code: codes[later]}
-    before, after = _issued(scheme, answers), _issued(scheme, moved)
+    before, after = _issued(scheme, answers, unable), _issued(scheme, moved, unable)
     if question.informal_support:
         assert after <= before  # more support from family and friends never raises it
     else:
         assert after >= before
-    assert engine.explain(scheme, moved).amount * 100 == after
+    assume(not reference.contradictions_one(definition, moved))
+    assert engine.explain(scheme, moved, unable_outcomes=unable).amount * 100 == after
+
+
+@SETTINGS
+@given(data=st.data())
+def test_counting_eligible_needs_only_never_gives_more_than_the_provisional_amount(data):
+    """Care Act 2014 s26: after the decision, only needs linked to unmet outcomes count, so
+    the amount can only stay the same or fall from the provisional one."""
+    definition = data.draw(definitions())
+    scheme = engine.compile_scheme(definition)
+    answers = data.draw(full_answers(definition, consistent=False))
+    unable = data.draw(unable_sets().filter(lambda u: u is not None))
+    assert _issued(scheme, answers, unable) <= _issued(scheme, answers)
+    everything = frozenset(OUTCOME_CODES)
+    assert _issued(scheme, answers, everything) == _issued(scheme, answers)
+
+
+@SETTINGS
+@given(data=st.data())
+def test_an_answer_linked_only_to_met_outcomes_never_changes_the_amount(data):
+    """Statutory guidance 11.7-11.10: a need the person can meet (an outcome found achieved)
+    is not an eligible need, whatever the answer."""
+    definition = data.draw(definitions())
+    scheme = engine.compile_scheme(definition)
+    answers = data.draw(full_answers(definition, consistent=False))
+    unable = data.draw(unable_sets().filter(lambda u: u is not None))
+    met_only = [
+        q
+        for q in definition.questions
+        if not q.informal_support and q.outcomes and not unable & set(q.outcomes)
+    ]
+    assume(met_only)
+    question = data.draw(st.sampled_from(met_only))
+    changed = {**answers, question.code: data.draw(st.sampled_from(question.options)).code}
+    choices, _ = engine.encode_many(scheme, [answers, changed])
+    scores = engine.score(scheme, choices, unable_masks=engine.unable_masks(scheme, [unable] * 2))
+    assert scores.net[0] == scores.net[1] and scores.need[0] == scores.need[1]
+    assert scores.costed_plan[0] == scores.costed_plan[1]
+
+
+@SETTINGS
+@given(data=st.data())
+def test_the_costed_plan_route_is_taken_exactly_when_a_counted_complex_answer_is_chosen(data):
+    definition = data.draw(definitions())
+    scheme = engine.compile_scheme(definition)
+    answers = data.draw(full_answers(definition))
+    unable = data.draw(unable_sets())
+    complex_chosen = tuple(
+        q.code
+        for q in definition.questions
+        if not q.informal_support
+        and q.option(answers[q.code]).complex
+        and (unable is None or unable & set(q.outcomes))
+    )
+    result = engine.explain(scheme, answers, unable_outcomes=unable)
+    assert result.costed_plan_route == complex_chosen
+    masks = None if unable is None else engine.unable_masks(scheme, [unable])
+    choices, _ = engine.encode_many(scheme, [answers])
+    scores = engine.score(scheme, choices, unable_masks=masks)
+    assert bool(scores.costed_plan[0]) == bool(complex_chosen)
+
+
+@SETTINGS
+@given(data=st.data())
+def test_support_from_family_and_friends_never_reduces_needs_it_may_not_reduce(data):
+    """Guidance 10.26: safety, work and childcare needs (reducible: false) are never reduced,
+    so each of their points adds a whole point whatever support there is."""
+    definition = data.draw(definitions())
+    scheme = engine.compile_scheme(definition)
+    answers = data.draw(full_answers(definition, consistent=False))
+    fixed = [q for q in definition.questions if not q.informal_support and not q.reducible]
+    assume(fixed)
+    question = data.draw(st.sampled_from(fixed))
+    changed = {**answers, question.code: data.draw(st.sampled_from(question.options)).code}
+    before = reference.score_one(definition, answers)
+    after = reference.score_one(definition, changed)
+    difference = (
+        question.option(changed[question.code]).points
+        - question.option(answers[question.code]).points
+    )
+    assert after[3] - before[3] == difference
+    choices, _ = engine.encode_many(scheme, [answers, changed])
+    scores = engine.score(scheme, choices)
+    assert int(scores.net[1] - scores.net[0]) == difference
+
+
+@SETTINGS
+@given(data=st.data())
+def test_contradictions_match_the_reference_and_are_refused(data):
+    definition = data.draw(definitions())
+    scheme = engine.compile_scheme(definition)
+    answers = data.draw(full_answers(definition, consistent=False))
+    expected = reference.contradictions_one(definition, answers)
+    found = engine.contradictions(scheme, answers)
+    assert {
+        frozenset([(c["question"], c["code"]), (c["other_question"], c["other_code"])])
+        for c in found
+    } == expected
+    assert len(found) == len(expected)  # each pair once
+    assert all(c["type"] == "contradictory_answers" and c["message"] for c in found)
+    if expected:
+        with pytest.raises(engine.AnswerError) as refused:
+            engine.explain(scheme, answers)
+        assert {p["type"] for p in refused.value.problems} == {"contradictory_answers"}
+    else:
+        engine.explain(scheme, answers)
 
 
 @SETTINGS
@@ -467,30 +674,46 @@ def test_explanation_lines_add_up_to_the_amount(data):
     definition = data.draw(definitions())
     scheme = engine.compile_scheme(definition)
     answers = data.draw(full_answers(definition))
-    result = engine.explain(scheme, answers)
-    need, percent, reduction, net = reference.score_one(definition, answers)
+    unable = data.draw(unable_sets())
+    result = engine.explain(scheme, answers, unable_outcomes=unable)
+    need, percent, reduction, net = reference.score_one(definition, answers, unable)
     assert (result.need_points, result.reduction_percent) == (need, percent)
     assert (result.reduction_points, result.total_points) == (reduction, net)
     assert result.amount * 100 == reference.amount_one(definition, net)
     assert result.amount == engine.amount_for_points(scheme, net).issued
+    assert result.provisional == (unable is None)
+    assert result.at_maximum == reference.at_maximum_one(definition, net)
+    assert result.costed_plan_route == reference.costed_plan_route_one(definition, answers, unable)
 
     money = [line.amount for line in result.lines if line.amount is not None]
     assert sum(money, Decimal(0)) == result.amount
     assert all(m == m.quantize(Decimal("0.01")) for m in money)
     answer_lines = [line for line in result.lines if line.kind == "answer"]
     assert sum(line.points for line in answer_lines) - reduction == net
+    shown = [
+        line.question_code for line in result.lines if line.kind in ("answer", "not_eligible_need")
+    ]
     scored = [
         q.code
         for q in definition.questions
         if not q.informal_support and q.option(answers[q.code]).points > 0
     ]
-    assert [line.question_code for line in answer_lines] == scored
+    assert shown == scored  # every answer that scores is shown, counted or not
+    for line in result.lines:
+        if line.kind == "not_eligible_need":
+            question = definition.question(line.question_code)
+            assert unable is not None and not unable & set(question.outcomes)
+            assert line.points == 0 and line.amount in (None, Decimal("0.00"))
     informal = [line for line in result.lines if line.kind == "informal_support"]
     assert len(informal) == (1 if reduction > 0 else 0)
     if informal:
         assert informal[0].points == -reduction
         assert f"{percent}%" in informal[0].text
+        assert "carer’s assessment" in informal[0].text  # offered whenever support reduces
     assert (result.limit is None) == all(line.kind != "limit" for line in result.lines)
+    assert any(line.kind == "costed_plan" for line in result.lines) == bool(
+        result.costed_plan_route
+    )
 
     allocation = definition.allocation
     if allocation.method == "price_per_point":
@@ -499,7 +722,9 @@ def test_explanation_lines_add_up_to_the_amount(data):
             if line.kind in ("answer", "informal_support"):
                 # Largest remainder never moves a line by a penny or more from its exact value.
                 assert abs(line.amount - line.points * price) < Decimal("0.01")
-        pre_limit = [line.amount for line in result.lines if line.kind != "limit"]
+        pre_limit = [
+            line.amount for line in result.lines if line.kind != "limit" and line.amount is not None
+        ]
         exact = allocation.fixed_amount + net * price
         assert sum(pre_limit, Decimal(0)) == exact.quantize(Decimal("0.01"), "ROUND_HALF_UP")
     else:

@@ -129,3 +129,54 @@ def test_session_writes_need_the_csrf_token(client_for, practitioner, live):
         HTTP_X_CSRFTOKEN=token,
     )
     assert ok.status_code == 200
+
+
+def _score(client, auth, version, given):
+    body = given if "answers" in given else {"answers": given}
+    return client.post(
+        f"/api/v1/ras/versions/{version.pk}/score",
+        body,
+        content_type="application/json",
+        **auth,
+    )
+
+
+def test_scoring_says_when_the_amount_is_the_maximum_and_which_answers_need_a_costed_plan(
+    client, auth, live
+):
+    plain = _score(client, auth, live, answers(live, 1)).json()
+    assert plain["at_maximum"] is False and plain["costed_plan_route"] == []
+    highest = answers(live, 4)  # the last answer to every question (the most need)
+    body = _score(client, auth, live, highest).json()
+    assert body["at_maximum"] is True and body["amount"] == "2500.00"
+    expected = [q.code for q in live.parsed.questions if q.option(highest[q.code]).complex]
+    assert body["costed_plan_route"] == expected
+    assert set(expected) >= {"pc_night", "safe_supervision", "pc_washing"}
+    assert [line["kind"] for line in body["lines"]].count("costed_plan") == 1
+
+
+def test_answers_that_contradict_each_other_are_422_with_a_message(client, auth, live):
+    given = {**answers(live, 0), "care_child": "some"}  # "I do not look after anyone" too
+    response = _score(client, auth, live, given)
+    assert response.status_code == 422
+    (problem,) = response.json()["detail"]
+    assert problem["type"] == "contradictory_answers" and problem["question"] == "care_tasks"
+    assert "does not fit" in problem["message"]
+
+
+def test_scoring_with_an_eligibility_decision_counts_eligible_needs_only(client, auth, live):
+    """Care Act 2014 s26: with the outcomes found unmet, answers linked only to outcomes the
+    person can achieve add nothing, and each is shown as a line with no money."""
+    given = answers(live, 2)
+    provisional = _score(client, auth, live, given).json()
+    response = _score(client, auth, live, {"answers": given, "unable_outcomes": ["hygiene"]})
+    assert response.status_code == 200
+    decided = response.json()
+    expected = engine.explain(live.compiled, given, unable_outcomes=frozenset({"hygiene"}))
+    assert provisional["provisional"] is True and decided["provisional"] is False
+    assert decided["amount"] == f"{expected.amount:.2f}"
+    assert Decimal(decided["amount"]) < Decimal(provisional["amount"])
+    assert "not_eligible_need" in {line["kind"] for line in decided["lines"]}
+    refused = _score(client, auth, live, {"answers": given, "unable_outcomes": ["garden"]})
+    assert refused.status_code == 422
+    assert refused.json()["detail"][0]["type"] == "unknown_outcome"

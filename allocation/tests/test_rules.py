@@ -76,3 +76,18 @@ def test_a_draft_in_use_is_kept_and_an_unused_one_deleted(commissioner):
     unused = DraftVersionFactory(acting_user=commissioner)
     actions.delete_draft(unused, acting_user=commissioner)
     assert not RasVersion.objects.filter(pk=unused.pk).exists()
+
+
+def test_a_scoring_question_without_outcomes_leaves_the_questions_task_incomplete(
+    client_for, commissioner
+):
+    """Care Act 2014 s26: a draft whose scoring question names no outcome cannot be published,
+    and the builder's task list shows the questions as incomplete."""
+    draft = DraftVersionFactory(acting_user=commissioner)
+    data = draft.definition
+    del data["domains"][0]["questions"][0]["outcomes"]
+    actions.save_definition(draft, data, acting_user=commissioner)
+    assert "RAS-NEED-NO-OUTCOME" in codes(rules.publication_problems(draft))
+    assert "RAS-NEED-NO-OUTCOME" in rules.QUESTION_CODES
+    page = client_for(commissioner).get(f"/ras/versions/{draft.pk}/").content.decode()
+    assert "Incomplete" in page

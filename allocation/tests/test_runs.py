@@ -10,8 +10,9 @@ import pytest
 from accounts.models import AccessEvent
 from accounts.roles import Role
 from accounts.tests.factories import UserFactory
-from allocation.domain import engine
+from allocation.domain import engine, reference
 from allocation.models import CalibrationRun, ModelRun, RasVersion
+from allocation.tests.factories import random_answers
 from assessment.tests.factories import eligible_caseload
 from core.jobs import reap
 
@@ -28,8 +29,7 @@ def live():
     return RasVersion.objects.live_on("person")
 
 
-def random_answers(version, rng):
-    return {q.code: rng.choice(q.options).code for q in version.parsed.questions}
+UNABLE = frozenset({"hygiene", "toilet"})  # what CompletedAssessmentFactory decides
 
 
 @pytest.fixture
@@ -40,7 +40,7 @@ def caseload(team, practitioner, live):
     costs = []
     for a in answers:
         # Current packages: the live amount plus noise, so some gain and some lose.
-        amount = engine.explain(scheme, a).amount
+        amount = engine.explain(scheme, a, unable_outcomes=UNABLE).amount
         costs.append((amount * Decimal(rng.uniform(0.7, 1.3))).quantize(Decimal("0.01")))
     people = eligible_caseload(team, answers, costs=costs, user=practitioner)
     return people, answers, costs
@@ -73,7 +73,10 @@ def test_a_model_run_goes_through_the_worker_with_progress(
     summary = run.result["summary"]
     people, answers, costs = caseload
     assert summary["people"] == len(people)
-    expected = sum(engine.explain(live.compiled, a).amount for a in answers) * 52
+    # Only eligible needs count: the answers linked to the outcomes found unmet.
+    expected = (
+        sum(engine.explain(live.compiled, a, unable_outcomes=UNABLE).amount for a in answers) * 52
+    )
     assert Decimal(summary["proposed_issued_annual_total"]) == expected
     assert Decimal(summary["current_annual_total"]) == sum(costs) * 52
     overall = run.result["overall"]
@@ -187,6 +190,21 @@ def test_calibration_from_the_database_hits_the_target_and_saves_a_draft(
     assert run.draft.definition["allocation"] == run.result["scaled"]
     page = client.get(f"/ras/calibrations/{run.pk}/").content.decode()
     assert "R²" in page and "<svg" in page and "Residuals by primary support reason" in page
+    # The points-to-money subtotal: the parts add up to the modelled total to the penny.
+    parts = run.result["subtotals"]
+    assert [p["label"] for p in parts] == [
+        "Fixed amounts",
+        "Points to money",
+        "Minimum and maximum",
+    ]
+    assert sum(Decimal(p["amount"]) for p in parts) == Decimal("950000.00")
+    assert "How the modelled annual total is made up" in page and "£950,000.00" in page
+    # A price per point is shown to 4 decimal places, the exact value a click away.
+    price = Decimal(run.result["scaled"]["price_per_point"])
+    assert f"£{price:,.4f}</td>" in page
+    if -price.normalize().as_tuple().exponent > 4:
+        assert f"£{run.result['scaled']['price_per_point']}</span> a point exactly" in page
+    assert 'tabindex="0" role="region"' in page
 
 
 def _sample_csv(version, rows):
@@ -203,9 +221,13 @@ def test_calibration_from_a_csv(
     client_for, commissioner, caseload, live, run_tasks, django_capture_on_commit_callbacks
 ):
     rng = random.Random(9)
-    text = _sample_csv(
-        live, [(random_answers(live, rng), f"{rng.uniform(100, 900):.2f}") for _ in range(60)]
-    )
+    rows = []
+    for i in range(60):
+        answers = random_answers(live, rng, complex_answers=i % 5 == 0)
+        cost = engine.explain(live.compiled, answers).amount * Decimal(rng.uniform(0.7, 1.3))
+        rows.append((answers, f"{cost:.2f}"))
+    costed = sum(bool(reference.costed_plan_route_one(live.parsed, a)) for a, _c in rows)
+    text = _sample_csv(live, rows)
     upload = io.BytesIO(text.encode())
     upload.name = "packages.csv"
     with django_capture_on_commit_callbacks(execute=True):
@@ -223,7 +245,10 @@ def test_calibration_from_a_csv(
     run_tasks()
     run = CalibrationRun.objects.get()
     assert run.status == "done", run.error
-    assert run.result["sample_size"] == 60 and run.result["modelled_annual_total"] == "780000.00"
+    # Packages on the costed-plan route are left out of the fit (their plan prices them).
+    assert run.result["costed_plan_left_out"] == costed > 0
+    assert run.result["sample_size"] == 60 - costed
+    assert run.result["modelled_annual_total"] == "780000.00"
 
 
 def test_a_bad_csv_lists_every_bad_line_and_nothing_runs(client_for, commissioner, live):

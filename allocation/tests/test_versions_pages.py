@@ -34,8 +34,9 @@ def draft(live, commissioner):
 
 
 def test_the_default_schemes_ship_live(live):
-    assert live.status == "live" and len(live.parsed.domains) == 8
-    assert all(4 <= len(d.questions) <= 6 for d in live.parsed.domains)
+    # Eight areas of need (communication and decisions among them) and family and friends.
+    assert live.status == "live" and len(live.parsed.domains) == 9
+    assert all(3 <= len(d.questions) <= 6 for d in live.parsed.domains)
     assert RasVersion.objects.live_on("carer").parsed.period == "year"
 
 
@@ -230,3 +231,68 @@ def test_only_one_version_is_live_on_a_date(commissioner, live, draft):
     )
     problems = rules.publication_problems(draft, live.effective_from)
     assert [p.code for p in problems] == ["RAS-START-CLASH"]
+
+
+def test_the_question_editor_keeps_outcomes_complex_answers_and_contradictions(
+    client_for, commissioner, draft
+):
+    """The optional keys of selfdirect-ras/1 can be set and changed on the builder's page."""
+    client = client_for(commissioner)
+    response = client.post(
+        f"/ras/versions/{draft.pk}/questions/new/",
+        {
+            "domain": "staying_safe",
+            "code": "safe_two_to_one",
+            "text": "Do you need two people with you to keep you and others safe?",
+            "outcomes": ["home_safety", "community"],
+            "never_reduced": "on",
+            "option_0_code": "no",
+            "option_0_label": "No",
+            "option_0_value": "0",
+            "option_0_excludes": "safe_supervision:all",
+            "option_1_code": "yes",
+            "option_1_label": "Yes, most of the time",
+            "option_1_value": "400",
+            "option_1_complex": "on",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()
+    draft.refresh_from_db()
+    question = draft.parsed.question("safe_two_to_one")
+    assert question.outcomes == ("home_safety", "community") and not question.reducible
+    assert question.options[1].complex and not question.options[0].complex
+    assert question.options[0].excludes == (("safe_supervision", ("all",)),)
+    page = client.get(f"/ras/versions/{draft.pk}/questions/safe_two_to_one/").content.decode()
+    assert 'value="safe_supervision:all"' in page and 'value="home_safety" checked' in page
+    listing = client.get(f"/ras/versions/{draft.pk}/questions/").content.decode()
+    assert "Costed plan" in listing and "never reduced for family support" in listing
+    # A contradiction that names an answer the other question does not have is refused.
+    bad = client.post(
+        f"/ras/versions/{draft.pk}/questions/safe_two_to_one/",
+        {
+            "domain": "staying_safe",
+            "code": "safe_two_to_one",
+            "text": "Two people?",
+            "option_0_code": "no",
+            "option_0_label": "No",
+            "option_0_excludes": "safe_supervision:sometimes",
+            "option_1_code": "yes",
+            "option_1_label": "Yes",
+            "option_1_value": "4",
+        },
+    )
+    assert "is not an answer to" in bad.content.decode()
+    malformed = client.post(
+        f"/ras/versions/{draft.pk}/questions/safe_two_to_one/",
+        {
+            "domain": "staying_safe",
+            "code": "safe_two_to_one",
+            "text": "Two people?",
+            "option_0_code": "no",
+            "option_0_label": "No",
+            "option_0_excludes": "supervision",
+            "option_1_code": "yes",
+            "option_1_label": "Yes",
+        },
+    )
+    assert "question:option" in malformed.content.decode()

@@ -144,6 +144,7 @@ def question_edit(request, pk, code=None):
     form = QuestionForm(
         request.POST or None,
         domains=definition.domains,
+        kind=definition.kind,
         initial=QuestionForm.initial_for(domain_code, existing),
     )
     if request.method == "POST" and form.is_valid():

@@ -11,19 +11,16 @@ from assessment import actions
 from people.tests.factories import PersonFactory
 
 
-def answers_for(version: RasVersion, seed: int = 0, *, level: str | None = None) -> dict:
-    """A complete set of answers: each question's first, last, or a random option."""
-    rng = random.Random(seed)
-    chosen = {}
-    for question in version.parsed.questions:
-        if level == "lowest":
-            option = question.options[0]
-        elif level == "highest":
-            option = question.options[-1]
-        else:
-            option = rng.choice(question.options)
-        chosen[question.code] = option.code
-    return chosen
+def answers_for(
+    version: RasVersion, seed: int = 0, *, level: str | None = None, complex_answers: bool = True
+) -> dict:
+    """A complete set of answers that do not contradict each other: each question's first
+    option, or random ones."""
+    from allocation.tests.factories import random_answers
+
+    if level == "lowest":
+        return {q.code: q.options[0].code for q in version.parsed.questions}
+    return random_answers(version, random.Random(seed), complex_answers=complex_answers)
 
 
 def _practitioner_for(person):

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from allocation import actions as allocation_actions
-from allocation.models import RasVersion
+from allocation.models import RasVersion, ReferenceRate
 from demo import actions
 from demo.generator import build_council
 from demo.passwords import DEFAULT_DEMO_PASSWORD, demo_password
@@ -70,6 +70,8 @@ class Command(BaseCommand):
                 "The database already holds people. Load the demo council into an empty database."
             )
         allocation_actions.ship_default_schemes(acting_user=None)
+        if not ReferenceRate.objects.exists():
+            allocation_actions.ship_reference_rates(acting_user=None)
         versions = {kind: RasVersion.objects.live_on(kind) for kind in ("person", "carer")}
         if None in versions.values():
             raise CommandError(

@@ -1,0 +1,28 @@
+"""Template filters for RAS pages: rates finer than a penny, shown sensibly."""
+
+from decimal import Decimal, InvalidOperation
+
+from django import template
+
+from core.money import format_rate
+
+register = template.Library()
+
+
+@register.filter
+def rate(value, places: int = 4) -> str:
+    """A price per point as people read it: '£4.6021' (4 decimal places at most)."""
+    try:
+        return format_rate(Decimal(str(value)), int(places))
+    except (InvalidOperation, ValueError):
+        return str(value)
+
+
+@register.filter
+def is_rounded(value, places: int = 4) -> bool:
+    """Whether `rate` hides decimal places the exact value has."""
+    try:
+        exponent = -Decimal(str(value)).normalize().as_tuple().exponent
+    except (InvalidOperation, ValueError):
+        return False
+    return exponent > int(places)
