@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+from allocation.domain import rates as catalogue
+
 
 @dataclass(frozen=True)
 class Service:
@@ -19,40 +21,9 @@ class Service:
     unit: str  # a key of plans.domain.UNIT_WORDS
 
 
-# Interim: the council's priced services and illustrative 2026/27 rates (pence), until the
-# reference rates of issue 7 (allocation.ReferenceRate) reach main; then both come from there.
-_PRICED = (
-    Service("home_care", "Home care", "hour"),
-    Service("personal_assistant", "Personal assistant", "hour"),
-    Service("supported_living", "Supported living", "hour"),
-    Service("specialist_support", "Specialist behaviour support", "hour"),
-    Service("day_service", "Day service", "day"),
-    Service("waking_night", "Waking night", "night"),
-    Service("sleeping_night", "Sleep-in night", "night"),
-    Service("respite", "Short break in a care home", "night"),
-    Service("shared_lives", "Shared Lives", "week"),
-    Service("residential", "Residential care", "week"),
-    Service("residential_dementia", "Residential care (dementia)", "week"),
-    Service("nursing", "Nursing care", "week"),
-    Service("meals", "Meals delivered", "meal"),
-    Service("telecare", "Telecare", "week"),
-)
-_INTERIM_RATES = {
-    "home_care": 2800,
-    "personal_assistant": 1700,
-    "supported_living": 2450,
-    "specialist_support": 3400,
-    "day_service": 7000,
-    "waking_night": 23000,
-    "sleeping_night": 12000,
-    "respite": 16000,
-    "shared_lives": 55000,
-    "residential": 100000,
-    "residential_dementia": 110000,
-    "nursing": 125000,
-    "meals": 650,
-    "telecare": 500,
-}
+# The council's priced services (allocation/domain/rates.py: what reference rates are for),
+# then what has no reference rate.
+_PRICED = tuple(Service(s.code, s.label, s.unit) for s in catalogue.SERVICES)
 UNPRICED = (
     Service("equipment", "Equipment", "item"),
     Service("other", "Something else", "item"),
@@ -89,9 +60,11 @@ def unit_of(service: str) -> str:
 
 
 def rates_in_force(on: dt.date | None = None) -> dict[str, int]:
-    """{service code: pence} in force on a date (today by default)."""
-    _ = on or timezone.localdate()
-    return dict(_INTERIM_RATES)
+    """{service code: pence} in force on a date (today by default): the council's reference
+    rates (allocation.ReferenceRate)."""
+    from allocation.models import ReferenceRate
+
+    return ReferenceRate.objects.in_force(on=on or timezone.localdate())
 
 
 def default_unit_cost(service: str, on: dt.date | None = None) -> int | None:

@@ -78,7 +78,9 @@ def test_a_plan_is_written_sent_returned_resent_and_approved(client, person, pra
     assert added.json()["lines"][1]["conversion"] == "2 hours at £28.00 an hour = £56.00 a week"
     sent = post(client, f"/api/v1/plans/{plan_id}/submit", {}, practitioner)
     assert sent.status_code == 200 and sent.json()["status"] == "submitted"
-    returned = post(client, f"/api/v1/plans/{plan_id}/return", {"comment": "Weekends?"}, practitioner)
+    returned = post(
+        client, f"/api/v1/plans/{plan_id}/return", {"comment": "Weekends?"}, practitioner
+    )
     assert returned.json()["status"] == "returned"
     post(client, f"/api/v1/plans/{plan_id}/submit", {"reason": ""}, practitioner)
     approver = approver_with_limit(team=team)
@@ -91,9 +93,7 @@ def test_a_plan_is_written_sent_returned_resent_and_approved(client, person, pra
 
 
 def test_a_bad_line_is_422_naming_each_problem_and_nothing_is_made(client, person, practitioner):
-    body = whole_plan(
-        lines=[line(), line(unit_cost="0.00", end="2000-01-01"), line(units="0")]
-    )
+    body = whole_plan(lines=[line(), line(unit_cost="0.00", end="2000-01-01"), line(units="0")])
     response = post(client, f"/api/v1/people/{person.pk}/plans", body, practitioner)
     assert response.status_code == 422
     problems = [(p["line"], p["code"], p["field"]) for p in response.json()["detail"]]
@@ -122,9 +122,7 @@ def test_unknown_codes_and_impossible_dates_are_refused(client, person, practiti
     assert bad_date.status_code == 422 and bad_date.json()["detail"][0]["code"] == "PLAN-DATE"
 
 
-def test_approval_by_the_author_is_403_and_above_the_limit_goes_to_the_panel(
-    client, person, team
-):
+def test_approval_by_the_author_is_403_and_above_the_limit_goes_to_the_panel(client, person, team):
     approver = approver_with_limit(team=team)
     plan = SubmittedPlanFactory(person=person, author=approver)
     own = post(client, f"/api/v1/plans/{plan.pk}/approve", {}, approver)
@@ -180,9 +178,7 @@ def test_someone_elses_plan_is_404_and_logged(client, person, other_team):
 def test_reading_a_plan_logs_the_read_of_the_person(client, person, practitioner):
     plan = SubmittedPlanFactory(person=person)
     client.get(f"/api/v1/plans/{plan.pk}", **bearer(practitioner))
-    assert AccessEvent.objects.filter(
-        user=practitioner, person=person, action="api_read"
-    ).exists()
+    assert AccessEvent.objects.filter(user=practitioner, person=person, action="api_read").exists()
 
 
 def test_the_service_types_are_the_cld_list(client, practitioner):

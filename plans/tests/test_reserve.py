@@ -44,7 +44,9 @@ def test_publishing_a_calibrated_version_sets_that_years_reserve(commissioner):
     draft = calibrated_draft(commissioner, envelope="20000000.01", reserve_percent="4.5")
     ras_actions.publish_version(draft, dt.date(2027, 4, 1), acting_user=commissioner)
     reserve = Reserve.objects.get(financial_year="2027/28")
-    assert reserve.opening_pence == 90_000_000  # £20,000,000.01 × 4.5% = £900,000.0005 → £900,000.00
+    assert (
+        reserve.opening_pence == 90_000_000
+    )  # £20,000,000.01 × 4.5% = £900,000.0005 → £900,000.00
     assert (reserve.starts_on, reserve.ends_on) == (dt.date(2027, 4, 1), dt.date(2028, 3, 31))
     assert "4.5% reserve" in reserve.source and reserve.set_by == commissioner
 
