@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
@@ -262,7 +263,7 @@ class PlanLine(models.Model):
     def unit(self) -> str:
         return rates.unit_of(self.service)
 
-    @property
+    @cached_property
     def cost(self) -> domain.LineCost:
         return domain.line_cost(self.units, self.unit_cost_pence, self.frequency)
 

@@ -458,3 +458,17 @@ def test_ending_a_plan_needs_a_reason(person):
     assert refused.value.code == "PLAN-END-NEEDS-REASON"
     ended = actions.end_plan(plan, acting_user=plan.author, reason="Moved away")
     assert (ended.status, ended.ended_on) == ("ended", TODAY)
+
+
+def test_the_daily_command_activates_plans_whose_start_has_come(person):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    plan = ApprovedPlanFactory(person=person, start=TODAY + dt.timedelta(days=2))
+    out = StringIO()
+    call_command("activate_plans", f"--on={TODAY + dt.timedelta(days=2):%Y-%m-%d}", stdout=out)
+    plan.refresh_from_db()
+    assert plan.status == "active" and "1 plan(s) became active" in out.getvalue()
+    event = AuditEvent.objects.filter(action="plans.activate_plan").get()
+    assert (event.via, event.actor) == ("command", None)
