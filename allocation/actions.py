@@ -19,7 +19,15 @@ from core.rules import BusinessRuleViolation, check_all
 
 from . import rules
 from .domain import definition as ras
-from .models import CalibrationRun, ModelRun, RasScheme, RasVersion, ReferenceRate
+from .models import (
+    CalibrationRun,
+    EqualityAssessment,
+    GroupJustification,
+    ModelRun,
+    RasScheme,
+    RasVersion,
+    ReferenceRate,
+)
 
 
 @action
@@ -122,10 +130,12 @@ def delete_draft(version: RasVersion, *, acting_user) -> None:
 def publish_version(version: RasVersion, effective_from: dt.date, *, acting_user) -> RasVersion:
     """Make a draft live from a date; the version before it stops the day before.
 
-    Refused, with every reason, unless the business rules allow it (allocation/rules.py).
+    Refused, with every reason, unless the business rules allow it (allocation/rules.py):
+    among them, the publisher is a second person (RAS-SAME-PERSON) and every group the last
+    model run flagged has a written justification (RAS-UNJUSTIFIED-GROUP).
     """
     current = RasVersion.objects.select_for_update().get(pk=version.pk)
-    problems = rules.publication_problems(current, effective_from)
+    problems = rules.publication_problems(current, effective_from, publisher=acting_user)
     if problems:
         raise BusinessRuleViolation(problems)
     today = timezone.localdate()
@@ -159,6 +169,7 @@ def start_model_run(
     envelope: Decimal,
     reserve_percent: Decimal,
     review_fall_percent: Decimal,
+    flag_margin_percent: Decimal = Decimal("5"),
 ) -> ModelRun:
     """Queue a model run of a version over every current eligible person."""
     run = ModelRun.objects.create(
@@ -167,10 +178,59 @@ def start_model_run(
         envelope_pence=to_pence(envelope),
         reserve_percent=reserve_percent,
         review_fall_percent=review_fall_percent,
+        flag_margin_percent=flag_margin_percent,
     )
     audit(run, f"Asked for a model run of {version}")
     jobs.enqueue(run)
     return run
+
+
+@action
+def justify_group(run: ModelRun, group: str, label: str, text: str, *, acting_user):
+    """Write (or rewrite) why a flagged group's different change is justified (s19(2)(d))."""
+    from core.rules import check_all
+
+    run = ModelRun.objects.select_related("version").select_for_update().get(pk=run.pk)
+    text = text.strip()
+    check_all(rules.JUSTIFICATION_RULES, run, group=group, label=label, text=text)
+    because("Justification written")
+    justification, made = GroupJustification.objects.update_or_create(
+        run=run,
+        group=group,
+        label=label,
+        defaults={
+            "justification": text,
+            "written_by": acting_user if getattr(acting_user, "pk", None) else None,
+            "written_at": timezone.now(),
+        },
+    )
+    verb = "Justified" if made else "Changed the justification of"
+    audit(justification, f"{verb} the flagged group {group}: {label} on model run {run.pk}")
+    return justification
+
+
+@action
+def write_equality_assessment(run: ModelRun, text: str, *, acting_user) -> EqualityAssessment:
+    """The commissioner's written assessment of a model run's equality impact (s149)."""
+    from core.rules import check_all
+
+    run = ModelRun.objects.select_related("version").select_for_update().get(pk=run.pk)
+    text = text.strip()
+    check_all(rules.ASSESSMENT_RULES, run, text=text)
+    because("Equality assessment written")
+    assessment, made = EqualityAssessment.objects.update_or_create(
+        run=run,
+        defaults={
+            "text": text,
+            "written_by": acting_user if getattr(acting_user, "pk", None) else None,
+            "written_at": timezone.now(),
+        },
+    )
+    audit(
+        assessment,
+        f"{'Wrote' if made else 'Changed'} the equality assessment of model run {run.pk}",
+    )
+    return assessment
 
 
 @action

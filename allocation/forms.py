@@ -427,10 +427,69 @@ class ModelRunForm(EnvelopeMixin, GovUKForm):
         initial=Decimal("10"),
     )
 
+    flag_margin_percent = forms.DecimalField(
+        label="Flag a group whose change differs from everyone’s by more than",
+        help_text="In percentage points, comparing the change in each group’s total budget "
+        "with the change in everyone’s. For example, with 5: if everyone’s total would fall "
+        "by 2%, a group whose total would fall by more than 7% or rise by more than 3% is "
+        "flagged, and needs a written justification before the version is published",
+        min_value=Decimal("0"),
+        max_value=Decimal("100"),
+        decimal_places=1,
+        initial=Decimal("5"),
+        required=False,
+    )
+
+    def clean_flag_margin_percent(self):
+        value = self.cleaned_data.get("flag_margin_percent")
+        return Decimal("5") if value is None else value
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["review_fall_percent"].govuk = {"width": 4, "suffix": "%"}
-        self.fields["review_fall_percent"].widget.input_type = "text"
+        for name in ("review_fall_percent", "flag_margin_percent"):
+            self.fields[name].govuk = {"width": 4, "suffix": "%"}
+            self.fields[name].widget.input_type = "text"
+        self.fields["flag_margin_percent"].govuk["suffix"] = "points"
+
+
+class JustificationForm(GovUKForm):
+    justification = forms.CharField(
+        label="Why is this difference justified?",
+        help_text="Say what the council is trying to achieve, why this scheme is a "
+        "proportionate way to achieve it, and what else was considered. The Equality Act 2010 "
+        "(section 19) allows a difference only when it is a proportionate means of achieving a "
+        "legitimate aim",
+        widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=5000,
+        error_messages={"required": "Enter why the difference is justified"},
+    )
+
+
+class EqualityAssessmentForm(GovUKForm):
+    text = forms.CharField(
+        label="Your assessment of the equality impact",
+        help_text="What the figures mean for people with each protected characteristic, what "
+        "you found in other evidence (complaints, engagement, national data), and what the "
+        "council will do to reduce any disadvantage. It goes into the draft equality impact "
+        "assessment",
+        widget=forms.Textarea(attrs={"rows": 12}),
+        max_length=20000,
+        error_messages={"required": "Enter your assessment of the equality impact"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["text"].govuk = {"heading": True}
+
+
+class PublishConfirmForm(GovUKForm):
+    """The second step of publishing: the date again (hidden) and a confirmation."""
+
+    effective_from = forms.DateField(widget=forms.HiddenInput)
+    confirm = forms.BooleanField(
+        label="I have read the equality impact and confirm this version should be published",
+        error_messages={"required": "Confirm that this version should be published"},
+    )
 
 
 class CalibrationForm(EnvelopeMixin, GovUKForm):

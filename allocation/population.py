@@ -21,9 +21,7 @@ from people import codes, domain
 from .domain import engine
 
 CHUNK = 5000
-SEX_LABELS = dict(codes.SEXES)
 PSR_LABELS = dict(codes.PRIMARY_SUPPORT_REASONS)
-ETHNIC_BROAD = sorted(set(codes.ETHNIC_GROUP_BROAD.values()))
 CLIENT_GROUPS = [
     "Older people",
     "Physical disability",
@@ -31,8 +29,136 @@ CLIENT_GROUPS = [
     "Learning disability",
     "Mental health",
     "Dementia, memory and cognition",
+    "Carer",
     "Other",
 ]
+
+
+class _Column:
+    """One equality group: a code per person, from a fixed list of values (or, for a list not
+    known in advance such as localities, the values met, sorted at the end)."""
+
+    def __init__(self, values: list[tuple[str, str]] | None = None, *, fallback=None, sort=None):
+        self.index = {value: i for i, (value, _label) in enumerate(values or [])}
+        self.labels = [label for _value, label in values or []]
+        self.fallback = fallback
+        self.sort = sort
+        self.codes: list[int] = []
+
+    def add(self, value) -> None:
+        code = self.index.get(value)
+        if code is None:
+            if self.sort is None:
+                code = self.index[self.fallback]
+            else:
+                code = self.index[value] = len(self.labels)
+                self.labels.append(value)
+        self.codes.append(code)
+
+    def array(self) -> tuple[np.ndarray, list[str]]:
+        codes_ = np.asarray(self.codes, dtype=np.int16)
+        if not self.labels:  # nobody to model: one label, so the group still has its row
+            self.labels = [self.fallback or domain.NO_DISTRICT]
+        if self.sort is None:
+            return codes_, self.labels
+        order = sorted(range(len(self.labels)), key=lambda i: self.sort(self.labels[i]))
+        new_code = np.empty(len(order), dtype=np.int16)
+        new_code[order] = np.arange(len(order), dtype=np.int16)
+        return (new_code[codes_] if len(codes_) else codes_), [self.labels[i] for i in order]
+
+
+def _yes_no(no: str, yes: str) -> list[tuple[bool, str]]:
+    return [(False, no), (True, yes)]
+
+
+# The person's fields each equality group is read from, in the order _Groups.add takes them.
+GROUP_FIELDS = (
+    "person__primary_support_reason",
+    "person__client_type",
+    "person__date_of_birth",
+    "person__sex",
+    "person__gender_identity",
+    "person__ethnicity",
+    "person__religion",
+    "person__sexual_orientation",
+    "person__legal_partnership_status",
+    "person__pregnancy_maternity",
+    "person__has_dementia",
+    "person__has_autism",
+    "person__has_visual_impairment",
+    "person__has_hearing_impairment",
+    "person__has_unpaid_carer",
+    "person__postcode",
+)
+
+
+class _Groups:
+    """Every group the equality breakdown reports (Equality Act 2010 s4's protected
+    characteristics, and the circumstances a RAS can treat differently), built person by
+    person as the assessments are read."""
+
+    def __init__(self, today: dt.date):
+        self.today = today
+        psr = [
+            *codes.PRIMARY_SUPPORT_REASONS,
+            (codes.NO_SUPPORT_REASON, codes.NO_SUPPORT_REASON_LABEL),
+        ]
+        broad = [(label, label) for label in codes.ETHNIC_BROAD_GROUPS]
+        partnership = [(label, label) for label in codes.PARTNERSHIP_GROUPS]
+        bands = [*domain.AGE_BAND_CODES, "under 18"]
+        self.columns = {
+            "Primary support reason": _Column(psr, fallback="unknown"),
+            "Client type": _Column(codes.CLIENT_TYPES, fallback="service_user"),
+            "Age band": _Column([(b, b) for b in bands]),
+            "Sex": _Column(codes.SEXES, fallback="not_known"),
+            "Gender identity (gender reassignment)": _Column(
+                codes.GENDER_IDENTITY, fallback="not_asked"
+            ),
+            "Ethnic group": _Column(broad, fallback="No data"),
+            "Religion or belief": _Column(codes.RELIGIONS, fallback="not_asked"),
+            "Sexual orientation": _Column(codes.SEXUAL_ORIENTATIONS, fallback="not_asked"),
+            "Marriage or civil partnership": _Column(partnership, fallback="Not asked"),
+            "Pregnancy and maternity": _Column(codes.PREGNANCY_MATERNITY, fallback="not_asked"),
+            "Dementia": _Column(_yes_no("No dementia", "Dementia")),
+            "Autism": _Column(_yes_no("No autism recorded", "Autism")),
+            "Visual impairment": _Column(
+                _yes_no("No visual impairment recorded", "Visual impairment")
+            ),
+            "Hearing impairment": _Column(
+                _yes_no("No hearing impairment recorded", "Hearing impairment")
+            ),
+            "Unpaid carer": _Column(_yes_no("No unpaid carer", "Has an unpaid carer")),
+            "Locality (postcode district)": _Column(sort=domain.district_sort_key),
+            "Client group": _Column([(g, g) for g in CLIENT_GROUPS], fallback="Other"),
+        }
+
+    def add(self, values: tuple) -> None:
+        (psr, client_type, born, sex, identity, ethnicity, religion, orientation, partnership,
+         pregnancy, dementia, autism, visual, hearing, carer, postcode) = values  # fmt: skip
+        age = domain.age_on(born, self.today)
+        column = self.columns
+        column["Primary support reason"].add(psr)
+        column["Client type"].add(client_type)
+        column["Age band"].add(domain.age_band(age))
+        column["Sex"].add(sex)
+        column["Gender identity (gender reassignment)"].add(identity)
+        column["Ethnic group"].add(codes.ETHNIC_GROUP_BROAD.get(ethnicity, "No data"))
+        column["Religion or belief"].add(religion)
+        column["Sexual orientation"].add(orientation)
+        column["Marriage or civil partnership"].add(
+            codes.PARTNERSHIP_GROUP.get(partnership, "Not asked")
+        )
+        column["Pregnancy and maternity"].add(pregnancy)
+        column["Dementia"].add(bool(dementia))
+        column["Autism"].add(bool(autism))
+        column["Visual impairment"].add(bool(visual))
+        column["Hearing impairment"].add(bool(hearing))
+        column["Unpaid carer"].add(bool(carer))
+        column["Locality (postcode district)"].add(domain.postcode_district(postcode))
+        column["Client group"].add(domain.client_group(psr, age, dementia))
+
+    def arrays(self) -> dict[str, tuple[np.ndarray, list[str]]]:
+        return {name: column.array() for name, column in self.columns.items()}
 
 
 @dataclass
@@ -77,11 +203,7 @@ def load(version, *, on_progress=None, today: dt.date | None = None) -> Populati
             "answers",
             "person__council_person_id",
             "person__team__name",
-            "person__primary_support_reason",
-            "person__date_of_birth",
-            "person__sex",
-            "person__ethnicity",
-            "person__has_dementia",
+            *GROUP_FIELDS,
         )
     )
     total = rows.count()
@@ -92,26 +214,14 @@ def load(version, *, on_progress=None, today: dt.date | None = None) -> Populati
         .values_list("person_id", "amount_pence")
     )
     person_ids, refs, teams, answers = [], [], [], []
-    psr_codes = {code: i for i, (code, _) in enumerate(codes.PRIMARY_SUPPORT_REASONS)}
-    sex_codes = {code: i for i, (code, _) in enumerate(codes.SEXES)}
-    broad_codes = {label: i for i, label in enumerate(ETHNIC_BROAD)}
-    band_codes = {band: i for i, band in enumerate([*domain.AGE_BAND_CODES, "under 18"])}
-    client_codes = {label: i for i, label in enumerate(CLIENT_GROUPS)}
-    psr, sex, ethnic, band, dementia, client, current, has_budget = ([] for _ in range(8))
-    for count, (pid, ans, ref, team, p, born, s, e, dem) in enumerate(
-        rows.iterator(chunk_size=CHUNK), 1
-    ):
+    groups = _Groups(today)
+    current, has_budget = [], []
+    for count, (pid, ans, ref, team, *person) in enumerate(rows.iterator(chunk_size=CHUNK), 1):
         person_ids.append(pid)
         refs.append(ref)
         teams.append(team or "")
         answers.append(ans)
-        age = domain.age_on(born, today)
-        psr.append(psr_codes.get(p, psr_codes["unknown"]))
-        sex.append(sex_codes.get(s, 0))
-        ethnic.append(broad_codes[codes.ETHNIC_GROUP_BROAD.get(e, "Not stated")])
-        band.append(band_codes[domain.age_band(age)])
-        dementia.append(1 if dem else 0)
-        client.append(client_codes[domain.client_group(p, age, dem)])
+        groups.add(person)
         amount = budgets.get(pid)
         has_budget.append(amount is not None)
         current.append(amount if amount is not None else 0)
@@ -128,17 +238,7 @@ def load(version, *, on_progress=None, today: dt.date | None = None) -> Populati
         current_pence=np.asarray(current, dtype=np.int64),
         has_budget=np.asarray(has_budget, dtype=bool),
     )
-    population.groups = {
-        "Primary support reason": (
-            np.asarray(psr, dtype=np.int16),
-            [label for _, label in codes.PRIMARY_SUPPORT_REASONS],
-        ),
-        "Age band": (np.asarray(band, dtype=np.int16), [*domain.AGE_BAND_CODES, "under 18"]),
-        "Sex": (np.asarray(sex, dtype=np.int16), [label for _, label in codes.SEXES]),
-        "Ethnic group": (np.asarray(ethnic, dtype=np.int16), ETHNIC_BROAD),
-        "Dementia": (np.asarray(dementia, dtype=np.int16), ["No dementia", "Dementia"]),
-        "Client group": (np.asarray(client, dtype=np.int16), CLIENT_GROUPS),
-    }
+    population.groups = groups.arrays()
     population.unable_masks = unable_masks(scheme, version.scheme.kind, population.person_ids)
     if on_progress:
         on_progress(total, total)

@@ -93,10 +93,65 @@ class StartsAfterEveryPublishedVersion(BusinessRule):
         return f"{clash} already starts on {clash.effective_from:%-d %B %Y}: choose a later date"
 
 
+def authors(version) -> set[int]:
+    """Who made this version what it is: whoever made the draft, whoever ran the calibration
+    that made it, and whoever changed its definition since."""
+    from .models import CalibrationRun
+
+    ids = {version.created_by_id}
+    ids |= set(CalibrationRun.objects.filter(draft=version).values_list("created_by_id", flat=True))
+    ids |= set(
+        version.history.filter(status="draft", history_type="~").values_list(
+            "history_user_id", flat=True
+        )
+    )
+    return {pk for pk in ids if pk is not None}
+
+
+class PublisherIsNotTheAuthor(BusinessRule):
+    """Someone else must publish this version: a version is published by a second person, not
+    by whoever made it, calibrated it or changed it"""
+
+    # Four eyes on the decision that changes everyone's indicative budget: the author proposes,
+    # another commissioner checks the equality impact and confirms.
+    code = "RAS-SAME-PERSON"
+
+    def broken_by(self, version, *, publisher=None, **context) -> bool:
+        return publisher is not None and getattr(publisher, "pk", None) in authors(version)
+
+
+class FlaggedGroupsAreJustified(BusinessRule):
+    """Write a justification for every flagged group on the model run before publishing"""
+
+    # Equality Act 2010 s19: a rule that puts people who share a protected characteristic at
+    # a particular disadvantage is indirect discrimination unless it is a proportionate means
+    # of achieving a legitimate aim; s149 asks for due regard before the decision, so the
+    # reasons are written down first.
+    code = "RAS-UNJUSTIFIED-GROUP"
+
+    def _missing(self, version):
+        run = version.latest_model_run()
+        return run.unjustified_flags() if run is not None else []
+
+    def broken_by(self, version, **context) -> bool:
+        return bool(self._missing(version))
+
+    def message(self, version, **context) -> str:
+        missing = self._missing(version)
+        names = "; ".join(f"{flag['group']}: {flag['label']}" for flag in missing[:5])
+        more = f" and {len(missing) - 5} more" if len(missing) > 5 else ""
+        return (
+            "Write a justification for every flagged group on the model run before "
+            f"publishing ({names}{more})"
+        )
+
+
 PUBLICATION_RULES = (
     OnlyDraftsArePublished,
     KindMatchesScheme,
     ModelledFirst,
+    FlaggedGroupsAreJustified,
+    PublisherIsNotTheAuthor,
     HasStartDate,
     StartsAfterEveryPublishedVersion,
 )
@@ -106,13 +161,50 @@ def definition_problems(version) -> list[Problem]:
     return [Problem(code, message) for code, message in ras.publication_problems(version.parsed)]
 
 
-def publication_problems(version, effective_from=None) -> list[Problem]:
-    """Every reason this version cannot be published from that date, each with its code."""
+def publication_problems(version, effective_from=None, publisher=None) -> list[Problem]:
+    """Every reason this version cannot be published from that date by that person, each
+    with its code."""
     from core.rules import problems
 
     return definition_problems(version) + problems(
-        PUBLICATION_RULES, version, effective_from=effective_from
+        PUBLICATION_RULES, version, effective_from=effective_from, publisher=publisher
     )
+
+
+# --- A model run's equality record ------------------------------------------------------------
+
+
+class RunRecordIsOpen(BusinessRule):
+    """The version this run modelled is published: its equality record can no longer change"""
+
+    code = "RAS-RUN-FROZEN"
+
+    def broken_by(self, run, **context) -> bool:
+        return not run.version.is_draft
+
+
+class JustifiesAFlaggedGroup(BusinessRule):
+    """Only a group the model run flagged needs a justification"""
+
+    code = "RAS-NOT-FLAGGED"
+
+    def broken_by(self, run, *, group=None, label=None, **context) -> bool:
+        return {"group": group, "label": label} not in run.flags
+
+
+class JustificationIsWritten(BusinessRule):
+    """Write the justification: at least a sentence saying why the difference is a
+    proportionate means of achieving a legitimate aim"""
+
+    code = "RAS-JUSTIFICATION-TOO-SHORT"
+    SHORTEST = 20
+
+    def broken_by(self, run, *, text="", **context) -> bool:
+        return len(" ".join((text or "").split())) < self.SHORTEST
+
+
+JUSTIFICATION_RULES = (RunRecordIsOpen, JustifiesAFlaggedGroup, JustificationIsWritten)
+ASSESSMENT_RULES = (RunRecordIsOpen, JustificationIsWritten)
 
 
 def check_changeable(version) -> None:

@@ -68,7 +68,9 @@ def execute_model_run(run: ModelRun) -> dict:
     counts = np.bincount(scores.net, minlength=1) if pop.size else np.zeros(1, dtype=np.int64)
     exact_total, issued_total = calibration.modelled_annual_total(scheme, counts)
     run.beat("Working out gains and losses by group", pop.size + 1, total)
-    result = breakdowns.breakdown(current, proposed, pop.groups, run.review_fall_percent)
+    result = breakdowns.breakdown(
+        current, proposed, pop.groups, run.review_fall_percent, flag_margin=run.flag_margin_percent
+    )
     envelope_pence = run.envelope_pence
     target = target_pence(run.envelope, run.reserve_percent)
     review = [
@@ -117,8 +119,19 @@ def _round(value, places=1):
     return None if value is None else round(float(value), places)
 
 
+def _exact_percent(value: float | None) -> float | None:
+    """A percentage to 2 decimal places for storing: pages show 1, and say "less than 0.1%"
+    rather than "0.0%" when a change is real but small, so its sign is never lost."""
+    return None if value is None else round(float(value), 2)
+
+
 def breakdown_json(result) -> dict:
-    """The breakdown as JSON for the run's page and downloads: pounds as strings, shares in %."""
+    """The breakdown as JSON for the run's page and downloads: pounds as strings, shares in %.
+
+    A suppressed group (fewer than 10 people, or hidden so that one cannot be worked out) is
+    stored as its label alone: its figures never leave this function, so no page, download
+    or later reader can show them.
+    """
     overall = result.overall
     return {
         "overall": {
@@ -131,32 +144,52 @@ def breakdown_json(result) -> dict:
             "loser_share": _share(overall.losers, overall.people),
             "unchanged": overall.unchanged,
             "mean_change": _pounds(overall.mean_change_pence),
-            "mean_change_percent": _round(overall.mean_percent_change),
+            "total_change_percent": _exact_percent(overall.total_change_percent),
             "median_change_percent": _round(overall.median_percent_change),
         },
+        "small_group": breakdowns.SMALL_GROUP,
+        "flag_margin": str(result.flag_margin),
         "distribution": [
             {"label": label, "people": int(people)} for label, people in result.distribution
         ],
         "groups": {
-            name: [
-                {
-                    "label": row.label,
-                    "people": row.people,
-                    "share": _round(100 * row.share),
-                    "current_total": _pounds(row.current_total_pence),
-                    "proposed_total": _pounds(row.proposed_total_pence),
-                    "gainers": row.gainers,
-                    "gainer_share": _round(100 * row.gainer_share),
-                    "losers": row.losers,
-                    "loser_share": _round(100 * row.loser_share),
-                    "mean_change": _pounds(row.mean_change_pence),
-                    "mean_change_percent": _round(row.mean_percent_change),
-                }
-                for row in rows
-                if row.people
-            ]
+            name: [_group_row(row) for row in rows if row.people]
             for name, rows in result.groups.items()
         },
+        # PostgreSQL's jsonb keeps an object's keys in its own order: this keeps ours.
+        "group_order": list(result.groups),
+        "flags": [{"group": name, "label": row.label} for name, row in result.flagged],
+    }
+
+
+def ordered_groups(result: dict) -> list[tuple[str, list[dict]]]:
+    """A stored result's groups in the order the breakdown made them."""
+    groups = result.get("groups", {})
+    order = result.get("group_order") or list(groups)
+    return [(name, groups[name]) for name in order if name in groups]
+
+
+def _group_row(row) -> dict:
+    if row.suppressed:
+        return {
+            "label": row.label,
+            "suppressed": True,
+            "small": row.people < breakdowns.SMALL_GROUP,
+        }
+    return {
+        "label": row.label,
+        "people": row.people,
+        "share": _round(100 * row.share),
+        "current_total": _pounds(row.current_total_pence),
+        "proposed_total": _pounds(row.proposed_total_pence),
+        "gainers": row.gainers,
+        "gainer_share": _round(100 * row.gainer_share),
+        "losers": row.losers,
+        "loser_share": _round(100 * row.loser_share),
+        "mean_change": _pounds(row.mean_change_pence),
+        "total_change_percent": _exact_percent(row.total_change_percent),
+        "difference_points": _exact_percent(row.difference_points),
+        "flagged": row.flagged,
     }
 
 
@@ -443,12 +476,21 @@ BREAKDOWN_HEADER = [
     "Lose",
     "Lose share (%)",
     "Mean change (£)",
-    "Mean change (%)",
+    "Change in the group’s total (%)",
+    "Difference from everyone (percentage points)",
+    "Flagged",
 ]
+SUPPRESSED = "fewer than 10"
+HIDDEN = "not shown"
 
 
 def breakdown_rows(result: dict):
-    """The model run's breakdown for its CSV download: everyone first, then each group."""
+    """The model run's breakdown for its CSV download: everyone first, then each group.
+
+    Money and percentages are numbers (a spreadsheet adds them up); a suppressed group shows
+    "fewer than 10" (or "not shown", when it is hidden so a smaller one cannot be worked out)
+    and no figures.
+    """
     overall = result["overall"]
     yield [
         "Everyone",
@@ -462,10 +504,16 @@ def breakdown_rows(result: dict):
         overall["losers"],
         overall["loser_share"],
         Decimal(overall["mean_change"]),
-        overall["mean_change_percent"],
+        _total_change(overall),
+        0.0 if _total_change(overall) is not None else None,
+        "",
     ]
-    for group, rows in result["groups"].items():
+    for group, rows in ordered_groups(result):
         for row in rows:
+            if row.get("suppressed"):
+                words = SUPPRESSED if row.get("small", True) else HIDDEN
+                yield [group, row["label"], words] + [None] * (len(BREAKDOWN_HEADER) - 3)
+                continue
             yield [
                 group,
                 row["label"],
@@ -478,5 +526,13 @@ def breakdown_rows(result: dict):
                 row["losers"],
                 row["loser_share"],
                 Decimal(row["mean_change"]),
-                row["mean_change_percent"],
+                _total_change(row),
+                row.get("difference_points"),
+                "Yes" if row.get("flagged") else "",
             ]
+
+
+def _total_change(row: dict):
+    """The change in the total as a %, from a result of any age (older runs stored a mean of
+    each person's %, which is not the same figure: those show no value)."""
+    return row.get("total_change_percent")

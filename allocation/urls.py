@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import editor, rates, runs, versions
+from .views import editor, equality, rates, runs, versions
 
 app_name = "allocation"
 
@@ -35,6 +35,9 @@ urlpatterns = [
     path("ras/versions/<int:pk>/model/", runs.model, name="model"),
     path("ras/versions/<int:pk>/calibrate/", runs.calibrate, name="calibrate"),
     path("ras/model-runs/<int:pk>/", runs.model_run, name="model-run"),
+    path("ras/model-runs/<int:pk>/flags/<int:index>/", equality.justify, name="model-run-justify"),
+    path("ras/model-runs/<int:pk>/assessment/", equality.assessment, name="model-run-assessment"),
+    path("ras/model-runs/<int:pk>/equality-impact/", equality.impact, name="model-run-impact"),
     path("ras/calibrations/<int:pk>/", runs.calibration, name="calibration"),
     path("ras/<str:kind>/<int:pk>/progress/", runs.progress, name="progress"),
 ]

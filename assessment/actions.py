@@ -65,6 +65,8 @@ def start_assessment(person, *, kind: str, mode: str, acting_user, cared_for=Non
     if open_one:
         audit(open_one, "Returned to the assessment already in progress", person=person)
         return open_one
+    if kind == "carer" and cared_for is not None:
+        _link_carer(person, cared_for, acting_user=acting_user)
     because("Started")
     assessment = Assessment.objects.create(
         person=person,
@@ -76,6 +78,18 @@ def start_assessment(person, *, kind: str, mode: str, acting_user, cared_for=Non
     )
     audit(assessment, f"Started a {assessment.get_mode_display().lower()}", person=person)
     return assessment
+
+
+def _link_carer(carer, cared_for, *, acting_user) -> None:
+    """A carer's assessment links the two records (people.CaringRelationship), once."""
+    from people.actions import record_caring_relationship
+    from people.models import CaringRelationship
+
+    linked = CaringRelationship.objects.filter(
+        carer=carer, cared_for=cared_for, ended__isnull=True
+    ).exists()
+    if not linked:
+        record_caring_relationship(carer, cared_for, timezone.localdate(), acting_user=acting_user)
 
 
 def _check_answer(assessment: Assessment, question_code: str, option_code: str):

@@ -35,7 +35,7 @@ def run(args, vendor: str) -> None:
     from bench import report
     from people.models import Person
 
-    people = Person.objects.exclude(primary_support_reason="social_support_to_carer").count()
+    people = Person.objects.filter(client_type="service_user").count()
     practitioner = User.objects.get(username="practitioner")
     device = TOTPDevice.objects.create(user=practitioner, name="Bench", confirmed=True)
     client = Client()

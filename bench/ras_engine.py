@@ -1,5 +1,7 @@
 """Model a RAS change for 2,000,000 synthetic people: score, calibrate to the envelope, and
-break the change down by six groups; then the same per person in plain Python for scale.
+break the change down by every equality group a model run reports (allocation/population.py:
+17 groups, a locality of 30 postcode districts among them); then the same per person in
+plain Python for scale.
 
 No database: the engine is pure numpy. Building the synthetic caseload is not timed.
 """
@@ -15,13 +17,24 @@ PEOPLE = 2_000_000
 SAMPLE = 20_000
 SEED = 2026
 REVIEW_FALL_PERCENT = 10
-GROUPS = {  # name: number of labels
-    "psr": 12,
-    "age_band": 6,
+GROUPS = {  # name: number of labels, as allocation/population.py makes them
+    "psr": 14,
+    "client_type": 3,
+    "age_band": 7,
     "sex": 3,
+    "gender_identity": 4,
     "ethnicity": 6,
+    "religion": 10,
+    "sexual_orientation": 6,
+    "marriage_civil_partnership": 4,
+    "pregnancy_maternity": 5,
     "dementia": 2,
-    "client_group": 7,
+    "autism": 2,
+    "visual_impairment": 2,
+    "hearing_impairment": 2,
+    "unpaid_carer": 2,
+    "locality": 30,
+    "client_group": 8,
 }
 
 

@@ -13,7 +13,7 @@ from accounts.models import Team, User
 from assessment.models import Assessment, EligibilityDecision
 from budgets.models import PackageService, PersonalBudget
 from core.actions import action, audit_bulk
-from people.models import Person, PersonIdSequence
+from people.models import CaringRelationship, Person, PersonIdSequence
 
 from . import loader
 from .passwords import demo_password
@@ -34,6 +34,7 @@ def load_demo_council(council, versions, *, acting_user=None, on_progress=None) 
     person_ids = _people(council, teams, users)
     progress(len(council.people))
     counts = _assessments(council, person_ids, teams, users, versions)
+    counts[CaringRelationship] = _caring(council, person_ids)
     progress(len(council.people))
     PersonIdSequence.advance_to(len(council.people))
     audit_bulk(
@@ -207,3 +208,23 @@ def _assessors(teams) -> dict[str, int]:
         found.setdefault(user.team.code, user.pk)
     fallback = next(iter(found.values()))
     return {code: found.get(code, fallback) for code in teams}
+
+
+def _caring(council, person_ids) -> list[int]:
+    """Each carer's assessment names the person cared for: both records show the link."""
+    first = loader.next_id(CaringRelationship)
+    rows = [
+        {
+            "id": first + offset,
+            "carer_id": person_ids[item["person"]],
+            "cared_for_id": person_ids[item["cared_for"]],
+            "started": item["completed"] - dt.timedelta(days=14),
+            "ended": None,
+            "created_by_id": None,
+            "created_at": _at(item["completed"]),
+        }
+        for offset, item in enumerate(a for a in council.assessments if "cared_for" in a)
+    ]
+    loader.write_with_history(CaringRelationship, rows, reason=REASON)
+    loader.reset_sequences(CaringRelationship)
+    return [row["id"] for row in rows]

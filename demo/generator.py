@@ -420,9 +420,11 @@ def build_person(rng: random.Random, index: int, nhs_number: str | None) -> dict
         ),
         "ethnicity": ethnicity,
         "primary_support_reason": psr,
+        "client_type": "service_user",
         "has_dementia": dementia,
-        "has_sensory_impairment": psr.startswith("sensory")
-        or rng.random() < (0.1 if older else 0.03),
+        # Which kind (visual, hearing or both) is settled with the other equality details
+        # in _monitoring, from a random stream of its own.
+        "_sensory": psr.startswith("sensory") or rng.random() < (0.1 if older else 0.03),
         "has_autism": (rng.random() < 0.3)
         if psr == "learning_disability"
         else (rng.random() < 0.01),
@@ -459,7 +461,172 @@ def build_council(people: int, seed: int, on_person=None) -> DemoCouncil:
             on_person()
     _link_demo_people(rng, council)
     _assess(rng, council)
+    # The equality details come from a stream of their own, so adding them changed no other
+    # value the seed gives.
+    _monitoring(random.Random(f"equality:{seed}"), council)
     return council
+
+
+# Equality monitoring, near the 2021 Census for England and Wales (ONS) among people asked,
+# with the gaps real records have: many people are never asked, more so those who lack
+# capacity, and some prefer not to say.
+RELIGION_BY_HERITAGE = {
+    "asian_pakistani": [("muslim", 0.92), ("no_religion", 0.04), ("other", 0.04)],
+    "asian_bangladeshi": [("muslim", 0.92), ("no_religion", 0.04), ("other", 0.04)],
+    "asian_indian": [
+        ("hindu", 0.45),
+        ("sikh", 0.22),
+        ("muslim", 0.14),
+        ("christian", 0.08),
+        ("no_religion", 0.08),
+        ("other", 0.03),
+    ],
+    "black_african": [("christian", 0.66), ("muslim", 0.22), ("no_religion", 0.1), ("other", 0.02)],
+    "black_caribbean": [("christian", 0.66), ("no_religion", 0.3), ("other", 0.04)],
+    "other_arab": [("muslim", 0.85), ("christian", 0.08), ("no_religion", 0.07)],
+}
+RELIGION_OLDER = [
+    ("christian", 0.66),
+    ("no_religion", 0.27),
+    ("jewish", 0.01),
+    ("buddhist", 0.005),
+    ("muslim", 0.02),
+    ("hindu", 0.01),
+    ("sikh", 0.005),
+    ("other", 0.02),
+]
+RELIGION_YOUNGER = [
+    ("christian", 0.38),
+    ("no_religion", 0.52),
+    ("jewish", 0.005),
+    ("buddhist", 0.008),
+    ("muslim", 0.04),
+    ("hindu", 0.012),
+    ("sikh", 0.005),
+    ("other", 0.02),
+]
+ORIENTATION_BY_AGE = [  # (up to age, mix among people who answered)
+    (45, [("straight", 0.935), ("gay_lesbian", 0.025), ("bisexual", 0.033), ("other", 0.007)]),
+    (65, [("straight", 0.968), ("gay_lesbian", 0.02), ("bisexual", 0.009), ("other", 0.003)]),
+    (200, [("straight", 0.988), ("gay_lesbian", 0.008), ("bisexual", 0.003), ("other", 0.001)]),
+]
+PARTNERSHIP_BY_AGE = [
+    (
+        45,
+        [
+            ("never", 0.62),
+            ("married", 0.25),
+            ("civil_partnership", 0.004),
+            ("separated_married", 0.03),
+            ("divorced", 0.085),
+            ("widowed", 0.006),
+            ("dissolved", 0.001),
+        ],
+    ),
+    (
+        65,
+        [
+            ("never", 0.3),
+            ("married", 0.4),
+            ("civil_partnership", 0.005),
+            ("separated_married", 0.04),
+            ("separated_civil_partnership", 0.001),
+            ("divorced", 0.2),
+            ("dissolved", 0.002),
+            ("widowed", 0.04),
+        ],
+    ),
+    (
+        85,
+        [
+            ("never", 0.07),
+            ("married", 0.45),
+            ("civil_partnership", 0.003),
+            ("separated_married", 0.02),
+            ("divorced", 0.15),
+            ("widowed", 0.3),
+            ("surviving_civil_partner", 0.001),
+        ],
+    ),
+    (
+        200,
+        [
+            ("never", 0.05),
+            ("married", 0.22),
+            ("divorced", 0.07),
+            ("widowed", 0.65),
+            ("surviving_civil_partner", 0.002),
+        ],
+    ),
+]
+PARTNERSHIP_LEARNING_DISABILITY = [
+    ("never", 0.93),
+    ("married", 0.03),
+    ("divorced", 0.02),
+    ("separated_married", 0.01),
+    ("widowed", 0.01),
+]
+
+
+SENSORY_BY_REASON = {
+    "sensory_visual": (True, False),
+    "sensory_hearing": (False, True),
+    "sensory_dual": (True, True),
+}
+# (visual, hearing) for anyone else with a sensory impairment: hearing loss is the commoner
+# in later life.
+SENSORY_OTHERWISE = [(True, False), (False, True), (True, True)]
+
+
+def _by_age(table, age):
+    return next(mix for limit, mix in table if age < limit)
+
+
+def _answered(eq: random.Random, person: dict, not_asked: float) -> str | None:
+    """None to go on and pick an answer; otherwise "not_asked" or "prefer_not_to_say"."""
+    if person["capacity"] == "lacks_capacity":
+        not_asked = min(0.9, not_asked * 2)
+    roll = eq.random()
+    if roll < not_asked:
+        return "not_asked"
+    if roll < not_asked + 0.04:
+        return "prefer_not_to_say"
+    return None
+
+
+def _monitoring(eq: random.Random, council: DemoCouncil) -> None:
+    """Each person's other protected characteristics, and which sensory impairment they have."""
+    for person in council.people:
+        age = age_on(person["date_of_birth"], AS_OF)
+        visual = hearing = False
+        if person.pop("_sensory", False):
+            visual, hearing = (
+                SENSORY_BY_REASON.get(person["primary_support_reason"])
+                or (eq.choices(SENSORY_OTHERWISE, weights=[0.35, 0.5, 0.15])[0])
+            )
+        person.setdefault("has_visual_impairment", visual)
+        person.setdefault("has_hearing_impairment", hearing)
+        person["religion"] = _answered(eq, person, 0.25) or _pick(
+            eq,
+            RELIGION_BY_HERITAGE.get(
+                person["ethnicity"], RELIGION_OLDER if age >= 65 else RELIGION_YOUNGER
+            ),
+        )
+        person["sexual_orientation"] = _answered(eq, person, 0.35) or _pick(
+            eq, _by_age(ORIENTATION_BY_AGE, age)
+        )
+        person["legal_partnership_status"] = _answered(eq, person, 0.15) or _pick(
+            eq,
+            PARTNERSHIP_LEARNING_DISABILITY
+            if person["primary_support_reason"] == "learning_disability"
+            else _by_age(PARTNERSHIP_BY_AGE, age),
+        )
+        if person["sex"] == "female" and age < 50:
+            person["pregnancy_maternity"] = _answered(eq, person, 0.45) or _pick(
+                eq, [("pregnant", 0.012), ("maternity", 0.01), ("neither", 0.978)]
+            )
+        else:
+            person["pregnancy_maternity"] = "neither" if eq.random() < 0.2 else "not_asked"
 
 
 # Which answers show that a person cannot achieve each Care Act outcome: (question, lowest option).
@@ -571,9 +738,13 @@ def _carer_for(rng: random.Random, cared_for: dict, index: int) -> dict:
         "date_of_death": None,
         "sex": sex,
         "gender_identity": "not_asked",
-        "primary_support_reason": "social_support_to_carer",
+        # A carer is a client type, not a support reason (Client Level Data): a carer's own
+        # record has none.
+        "client_type": "carer",
+        "primary_support_reason": "",
         "has_dementia": False,
-        "has_sensory_impairment": False,
+        "has_visual_impairment": False,
+        "has_hearing_impairment": False,
         "has_autism": False,
         "has_unpaid_carer": False,
         "capacity": "has_capacity",

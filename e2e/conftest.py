@@ -76,3 +76,122 @@ def assert_accessible(page) -> None:
             for v in violations
         ]
         raise AccessibilityViolations(f"{page.url}:\n" + "\n".join(lines))
+
+
+WIDE_ELEMENTS = """() => {
+  const width = document.documentElement.clientWidth;
+  return [...document.querySelectorAll("body *")]
+    .filter((el) => el.getBoundingClientRect().right > width + 1)
+    .filter((el) => {
+      const box = el.parentElement && el.parentElement.closest("[role=region][tabindex='0']");
+      return !box || getComputedStyle(box).overflowX === "visible";
+    })
+    .slice(0, 5)
+    .map((el) => `${el.tagName.toLowerCase()}${el.id ? "#" + el.id : ""}.${[...el.classList].join(".")} (${Math.round(el.getBoundingClientRect().right)}px)`);
+}"""
+
+
+def assert_accessible_at_both_widths(page) -> None:
+    """axe at 1280 px and at 320 px, where the page must also reflow: nothing wider than the
+    screen but the tables, which scroll in their own focusable box (WCAG 2.2 1.4.10)."""
+    for width, height in ((1280, 900), (320, 720)):
+        page.set_viewport_size({"width": width, "height": height})
+        assert_accessible(page)
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, (
+            f"{page.url} scrolls sideways by {overflow}px at {width}px: "
+            f"{page.evaluate(WIDE_ELEMENTS)}"
+        )
+        for region in page.locator("[role=region][tabindex='0']").all():
+            assert region.get_attribute("aria-label"), "a scroll box is named"
+    page.set_viewport_size({"width": 1100, "height": 900})
+
+
+PASSWORD = "a-long-test-password"  # noqa: S105 - the test users' password
+DEMO_PASSWORD = "demo-council-2026"  # noqa: S105 - the made-up demo council's
+
+
+def sign_in(page, username, password=PASSWORD, *, check=True) -> None:
+    """Sign in on the sign-in page (checked with axe first, unless check=False)."""
+    page.goto("/accounts/login/")
+    if check:
+        assert_accessible(page)
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def code_for(device) -> str:
+    """The authenticator app's current code for a TOTP device."""
+    from django_otp.oath import totp
+
+    device.refresh_from_db()
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+
+
+def advance(page, button) -> None:
+    """Press a button that leads to another page, and wait until that page has loaded."""
+    before = page.url
+    page.get_by_role("button", name=button).click()
+    page.wait_for_url(lambda url: url != before)
+
+
+@pytest.fixture
+def council(db):
+    """A team with a practitioner (with an authenticator app), Iris and Arthur on its caseload,
+    and a stranger on another team's: made through the factories and actions."""
+    import datetime as dt
+
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from accounts.roles import Role
+    from accounts.tests.factories import TeamFactory, UserFactory
+    from people.tests.factories import PersonFactory
+
+    team = TeamFactory(name="Wexcombe Central Older People's Team", code="central-older")
+    other = TeamFactory(name="Westford Adults Team", code="westford-adults")
+    practitioner = UserFactory(
+        role=Role.PRACTITIONER,
+        username="practitioner",
+        first_name="Pat",
+        last_name="Okoro",
+        team=team,
+    )
+    device = TOTPDevice.objects.create(user=practitioner, name="Phone", confirmed=True)
+    person_user = UserFactory(
+        role=Role.PERSON, username="person", first_name="Iris", last_name="Marlow"
+    )
+    iris = PersonFactory(
+        first_name="Iris",
+        last_name="Marlow",
+        date_of_birth=dt.date(1941, 3, 2),
+        sex="female",
+        nhs_number="9434765919",
+        postcode="WX1 4DQ",
+        team=team,
+        user=person_user,
+        primary_support_reason="physical_personal_care",
+        acting_user=practitioner,
+    )
+    PersonFactory(
+        first_name="Arthur",
+        last_name="Dent",
+        date_of_birth=dt.date(1950, 7, 7),
+        sex="male",
+        nhs_number=None,
+        postcode="WX2 1AB",
+        team=team,
+        acting_user=practitioner,
+    )
+    stranger = PersonFactory(
+        first_name="Hidden",
+        last_name="Stranger",
+        date_of_birth=dt.date(1980, 1, 1),
+        sex="male",
+        nhs_number=None,
+        postcode="",
+        team=other,
+    )
+    return {"practitioner": practitioner, "device": device, "iris": iris, "stranger": stranger}

@@ -10,8 +10,7 @@ from core.models import AuditEvent
 from people.actions import break_glass
 from people.models import Person
 
-from .conftest import assert_accessible
-from .test_journeys import PASSWORD, code_for
+from .conftest import PASSWORD, assert_accessible, code_for
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

@@ -1,79 +1,17 @@
 """The journeys of issue #2 in a real browser, with an accessibility check on every page visited."""
 
-import datetime as dt
 import re
 
 import pytest
-from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
-from accounts.models import AccessEvent, Team, User
+from accounts.models import AccessEvent, User
 from accounts.roles import Role
-from people.models import Person
 
-from .conftest import assert_accessible
+from .conftest import PASSWORD, assert_accessible, code_for, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-PASSWORD = "a-long-test-password"
-
-
-def code_for(device) -> str:
-    device.refresh_from_db()
-    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
-
-
-@pytest.fixture
-def council(db):
-    team = Team.objects.create(name="Wexcombe Central Older People's Team", code="central-older")
-    other = Team.objects.create(name="Westford Adults Team", code="westford-adults")
-    practitioner = User.objects.create_user(
-        "practitioner",
-        password=PASSWORD,
-        first_name="Pat",
-        last_name="Okoro",
-        role=Role.PRACTITIONER,
-        team=team,
-    )
-    device = TOTPDevice.objects.create(user=practitioner, name="Phone", confirmed=True)
-    person_user = User.objects.create_user(
-        "person", password=PASSWORD, first_name="Iris", last_name="Marlow", role=Role.PERSON
-    )
-    iris = Person.objects.create(
-        first_name="Iris",
-        last_name="Marlow",
-        date_of_birth=dt.date(1941, 3, 2),
-        sex="female",
-        nhs_number="9434765919",
-        postcode="WX1 4DQ",
-        team=team,
-        user=person_user,
-        primary_support_reason="physical_personal_care",
-    )
-    Person.objects.create(
-        first_name="Arthur",
-        last_name="Dent",
-        date_of_birth=dt.date(1950, 7, 7),
-        sex="male",
-        postcode="WX2 1AB",
-        team=team,
-    )
-    stranger = Person.objects.create(
-        first_name="Hidden",
-        last_name="Stranger",
-        date_of_birth=dt.date(1980, 1, 1),
-        sex="male",
-        team=other,
-    )
-    return {"practitioner": practitioner, "device": device, "iris": iris, "stranger": stranger}
-
-
-def sign_in(page, username):
-    page.goto("/accounts/login/")
-    assert_accessible(page)
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
 
 
 def test_a_practitioner_finds_edits_and_sees_history(page, council):

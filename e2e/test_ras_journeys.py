@@ -1,6 +1,8 @@
 """The RAS journeys of issue #3 in a real browser: a person self-assesses and reads their
 explained budget; a commissioner calibrates from the demo council, models the draft, reads
-the equality breakdown and publishes it. axe-core checks every page on the way."""
+the equality breakdown, justifies every flagged group and writes their assessment, and a
+second commissioner checks and confirms the publication (issue 7). axe-core checks every
+page on the way, the equality pages at 1280 and 320 pixels wide."""
 
 import re
 from decimal import Decimal
@@ -11,13 +13,19 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
 from accounts.models import User
+from accounts.roles import Role
 from allocation.models import Allocation, RasVersion
 
-from .conftest import assert_accessible
-from .test_journeys import code_for
+from .conftest import (
+    DEMO_PASSWORD,
+    advance,
+    assert_accessible,
+    assert_accessible_at_both_widths,
+    code_for,
+    sign_in,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-PASSWORD = "demo-council-2026"
 
 
 @pytest.fixture
@@ -25,22 +33,15 @@ def demo_council(db):
     call_command("seed_demo", people=300, seed=7, no_progress=True, verbosity=0)
 
 
-def advance(page, button):
-    """Press a button that leads to another page, and wait until that page has loaded."""
-    before = page.url
-    page.get_by_role("button", name=button).click()
-    page.wait_for_url(lambda url: url != before)
-
-
-def sign_in(page, username):
-    page.goto("/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+def sign_in_with_code(page, user):
+    device = TOTPDevice.objects.create(user=user, name="Phone", confirmed=True)
+    sign_in(page, user.username, DEMO_PASSWORD)
+    page.get_by_label("Security code").fill(code_for(device))
+    page.get_by_role("button", name="Continue").click()
 
 
 def test_a_person_self_assesses_and_reads_their_explained_budget(page, demo_council):
-    sign_in(page, "person")
+    sign_in(page, "person", DEMO_PASSWORD)
     page.wait_for_url("**/my-record/**")
     assert_accessible(page)
     page.get_by_role("button", name="Start a self-assessment").click()
@@ -113,7 +114,7 @@ def test_a_person_self_assesses_and_reads_their_explained_budget(page, demo_coun
 def test_a_commissioner_calibrates_models_and_publishes(page, demo_council, run_tasks):
     commissioner = User.objects.get(username="commissioner")
     device = TOTPDevice.objects.create(user=commissioner, name="Phone", confirmed=True)
-    sign_in(page, "commissioner")
+    sign_in(page, "commissioner", DEMO_PASSWORD)
     page.get_by_label("Security code").fill(code_for(device))
     page.get_by_role("button", name="Continue").click()
     page.wait_for_url("**/ras/")
@@ -146,6 +147,7 @@ def test_a_commissioner_calibrates_models_and_publishes(page, demo_council, run_
     page.wait_for_url("**/model/")
     assert_accessible(page)
     page.get_by_label("Annual funding envelope").fill("9500000")
+    page.get_by_label("Flag a group whose change differs").fill("5")
     page.get_by_role("button", name="Run the model").click()
     page.wait_for_url("**/ras/model-runs/**")
     run_tasks()  # what `manage.py db_worker` does in production
@@ -153,23 +155,96 @@ def test_a_commissioner_calibrates_models_and_publishes(page, demo_council, run_
     main = page.locator("main").inner_text()
     for group in [
         "By primary support reason",
+        "By client type",
         "By age band",
         "By sex",
+        "By gender identity (gender reassignment)",
         "By ethnic group",
+        "By religion or belief",
+        "By sexual orientation",
+        "By marriage or civil partnership",
+        "By pregnancy and maternity",
         "By dementia",
+        "By autism",
+        "By visual impairment",
+        "By hearing impairment",
+        "By unpaid carer",
+        "By locality (postcode district)",
         "By client group",
     ]:
         assert group in main
-    assert_accessible(page)
+    assert "−" in main and "Change in everyone’s total" in main
+    assert_accessible_at_both_widths(page)
+    # The scroll boxes take keyboard focus, so their tables can be scrolled without a mouse.
+    page.locator("[role=region][tabindex='0']").first.focus()
+    assert page.evaluate("document.activeElement.getAttribute('role')") == "region"
 
+    # Every flagged group needs a written justification before anyone can publish.
+    run_url = page.url.split("#")[0]
+    justified = 0
+    while (write := page.get_by_role("link", name=re.compile(r"^Write a justification"))).count():
+        write.first.click()
+        page.wait_for_url("**/flags/**")
+        if not justified:
+            assert_accessible_at_both_widths(page)
+        page.get_by_label("Why is this difference justified?").fill(
+            "The old packages were set before the RAS and paid for some needs twice; the new "
+            "scheme prices the assessed needs alike for everyone, and reviews are booked."
+        )
+        page.get_by_role("button", name="Save justification").click()
+        page.wait_for_url(lambda url: "/flags/" not in url)
+        justified += 1
+    assert justified == len(RasVersion.objects.get(pk=draft.pk).latest_model_run().flags) > 0
+    page.get_by_role("link", name="Write your assessment").click()
+    page.wait_for_url("**/assessment/")
+    assert_accessible_at_both_widths(page)
+    page.get_by_label("Your assessment of the equality impact").fill(
+        "Budgets move towards assessed need. Groups that lose most are offered a review first."
+    )
+    page.get_by_role("button", name="Save assessment").click()
+    page.wait_for_url(lambda url: "/assessment/" not in url)
+    page.get_by_role("link", name="Read the draft equality impact assessment").click()
+    expect(
+        page.get_by_role("heading", name=re.compile("Draft equality impact assessment"))
+    ).to_be_visible()
+    assert "It is not the equality impact assessment itself" in page.locator("main").inner_text()
+    assert_accessible_at_both_widths(page)
+
+    # The author cannot publish their own draft.
+    page.goto(run_url)
     page.get_by_role("button", name="Check and publish").click()
     page.wait_for_url("**/publish/")
+    expect(page.get_by_text("Someone else must publish this version")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Sign out").click()
+
+    # A second commissioner checks what changes and confirms.
+    colleague = User.objects.create_user(
+        "commissioner-2",
+        password=DEMO_PASSWORD,
+        first_name="Sunil",
+        last_name="Rao",
+        role=Role.COMMISSIONER,
+    )
+    sign_in_with_code(page, colleague)
+    page.wait_for_url("**/ras/")
+    page.goto(f"/ras/versions/{draft.pk}/publish/")
     assert_accessible(page)
     page.get_by_label("Day").fill("1")
     page.get_by_label("Month").fill("4")
     page.get_by_label("Year").fill("2027")
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", name="Check and confirm")).to_be_visible()
+    main = page.locator("main").inner_text()
+    assert "1 April 2027" in main and "It cannot be undone" in main and "Sunil Rao (you)" in main
+    assert_accessible_at_both_widths(page)
+    page.get_by_role("button", name="Publish").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Confirm that this version")
+    draft.refresh_from_db()
+    assert draft.status == "draft"
+    page.get_by_label("I have read the equality impact").check()
     page.get_by_role("button", name="Publish").click()
     expect(page.get_by_text("is live from 1 April 2027")).to_be_visible()
     assert_accessible(page)
     draft.refresh_from_db()
-    assert draft.status == "live"
+    assert draft.status == "live" and draft.published_by == colleague

@@ -13,9 +13,7 @@ from playwright.sync_api import expect
 from accounts.models import User
 from allocation.models import ReferenceRate
 
-from .conftest import assert_accessible
-from .test_journeys import code_for
-from .test_ras_journeys import sign_in
+from .conftest import DEMO_PASSWORD, assert_accessible, code_for, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -43,7 +41,7 @@ def test_a_commissioner_adds_a_reference_rate_and_reads_a_calibration_at_320px(
 ):
     commissioner = User.objects.get(username="commissioner")
     device = TOTPDevice.objects.create(user=commissioner, name="Phone", confirmed=True)
-    sign_in(page, "commissioner")
+    sign_in(page, "commissioner", DEMO_PASSWORD)
     page.get_by_label("Security code").fill(code_for(device))
     page.get_by_role("button", name="Continue").click()
     page.wait_for_url("**/ras/")

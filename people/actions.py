@@ -8,9 +8,10 @@ from core.actions import ActionError, action, audit, because
 from core.concurrency import bump, lock_at_version
 
 from . import rules
-from .models import Person
+from .codes import CONDITION_FLAGS
+from .models import CaringRelationship, Person
 
-FLAG_FIELDS = ("has_dementia", "has_sensory_impairment", "has_autism", "has_unpaid_carer")
+FLAG_FIELDS = tuple(name for name, _label in CONDITION_FLAGS)
 
 
 @action
@@ -79,3 +80,60 @@ def break_glass(person: Person, reason: str, *, acting_user, via: str) -> Access
     )
     audit(grant, "Opened the record outside their caseload, with a recorded reason", person=person)
     return grant
+
+
+@action
+def record_caring_relationship(
+    carer: Person, cared_for: Person, started, *, acting_user
+) -> CaringRelationship:
+    """Record that one person cares, unpaid, for another: both records show the link.
+
+    The person cared for is marked as having an unpaid carer (the Client Level Data's "Has
+    unpaid carer"), and the change is kept in their history.
+    """
+    link = CaringRelationship(
+        carer=carer,
+        cared_for=cared_for,
+        started=started,
+        created_by=acting_user if getattr(acting_user, "pk", None) else None,
+    )
+    rules.check_caring(link)
+    because("Caring relationship recorded")
+    link.save()
+    audit(
+        link,
+        f"Recorded that {carer.council_person_id} cares for {cared_for.council_person_id}",
+        person=cared_for,
+    )
+    audit(link, f"Recorded that they care for {cared_for.council_person_id}", person=carer)
+    if not cared_for.has_unpaid_carer and link.ended is None:
+        current = Person.objects.select_for_update().get(pk=cared_for.pk)
+        current.has_unpaid_carer = True
+        bump(current)
+        because("An unpaid carer was recorded")
+        current.save()
+        audit(current, "Marked as having an unpaid carer")
+        cared_for.refresh_from_db()
+    return link
+
+
+@action
+def end_caring_relationship(link: CaringRelationship, ended, *, acting_user) -> CaringRelationship:
+    """Record the day a carer stopped caring; the link stays on both records, ended."""
+    current = CaringRelationship.objects.select_for_update().get(pk=link.pk)
+    if current.ended is not None:
+        raise ActionError(
+            "This caring relationship has already ended", code="PPL-CARE-ALREADY-ENDED"
+        )
+    current.ended = ended
+    rules.check_caring(current)
+    because("Caring relationship ended")
+    current.save()
+    audit(
+        current,
+        f"Recorded that {current.carer.council_person_id} stopped caring for "
+        f"{current.cared_for.council_person_id} on {ended:%-d %B %Y}",
+        person=current.cared_for,
+    )
+    link.refresh_from_db()
+    return current

@@ -18,6 +18,15 @@ router = Router()
 FLAG_NAMES = [name for name, _label in FLAG_FIELDS]
 
 PrimarySupportReason = Literal[tuple(code for code, _ in codes.PRIMARY_SUPPORT_REASONS)]
+# Writing: the list, or "" for a carer's own record (which has none).
+SupportReasonIn = Literal[("", *(code for code, _ in codes.PRIMARY_SUPPORT_REASONS))]
+ClientType = Literal[tuple(code for code, _ in codes.CLIENT_TYPES)]
+
+
+def _choices(items):
+    return Literal[tuple(code for code, _ in items)]
+
+
 AgeBand = Literal[tuple(domain.AGE_BAND_CODES)]
 
 
@@ -40,12 +49,18 @@ class PersonOut(Schema):
     age: int
     age_band: str
     client_group: str
-    sex: str
+    sex: str = Field(description="Client Level Data 'Gender': female, male or not_known")
     gender_identity: str
     ethnicity: str
-    primary_support_reason: str
+    religion: str
+    sexual_orientation: str
+    legal_partnership_status: str
+    pregnancy_maternity: str
+    client_type: ClientType
+    primary_support_reason: str = Field(description="Empty for a carer's own record")
     has_dementia: bool
-    has_sensory_impairment: bool
+    has_visual_impairment: bool
+    has_hearing_impairment: bool
     has_autism: bool
     has_unpaid_carer: bool
     capacity: str
@@ -64,6 +79,23 @@ class PersonOut(Schema):
     @staticmethod
     def resolve_age(obj):
         return obj.age()
+
+
+class CaringOut(Schema):
+    carer_id: int
+    cared_for_id: int
+    started: dt.date
+    ended: dt.date | None
+
+
+class PersonDetailOut(PersonOut):
+    """One person's record, with the caring relationships either way."""
+
+    caring_relationships: list[CaringOut]
+
+    @staticmethod
+    def resolve_caring_relationships(obj):
+        return list(obj.cares_for.all()) + list(obj.cared_for_by.all())
 
 
 class PeoplePage(Schema):
@@ -131,12 +163,21 @@ class PersonIn(Schema):
     preferred_name: str = Field("", max_length=100)
     date_of_birth: dt.date
     date_of_death: dt.date | None = None
-    sex: Literal[tuple(code for code, _ in codes.SEXES)]
-    gender_identity: Literal[tuple(code for code, _ in codes.GENDER_IDENTITY)] = "not_asked"
-    ethnicity: Literal[tuple(code for code, _ in codes.ETHNIC_GROUPS)] = "not_stated"
-    primary_support_reason: PrimarySupportReason = "unknown"
+    sex: _choices(codes.SEXES)
+    gender_identity: _choices(codes.GENDER_IDENTITY) = "not_asked"
+    ethnicity: _choices(codes.ETHNIC_GROUPS) = "not_stated"
+    religion: _choices(codes.RELIGIONS) = "not_asked"
+    sexual_orientation: _choices(codes.SEXUAL_ORIENTATIONS) = "not_asked"
+    legal_partnership_status: _choices(codes.LEGAL_PARTNERSHIP) = "not_asked"
+    pregnancy_maternity: _choices(codes.PREGNANCY_MATERNITY) = "not_asked"
+    client_type: ClientType = "service_user"
+    primary_support_reason: SupportReasonIn | None = Field(
+        None,
+        description="Defaults to 'unknown' for a service user and to '' (none) for a carer",
+    )
     has_dementia: bool = False
-    has_sensory_impairment: bool = False
+    has_visual_impairment: bool = False
+    has_hearing_impairment: bool = False
     has_autism: bool = False
     has_unpaid_carer: bool = False
     capacity: Literal[tuple(code for code, _ in codes.CAPACITY)] = "not_assessed"
@@ -186,6 +227,10 @@ def _form_data(body: PersonIn) -> dict:
     data["team"] = body.team_id or ""
     data["representative"] = body.representative_id or ""
     data["nhs_number"] = data["nhs_number"] or ""
+    if data["primary_support_reason"] is None:
+        data["primary_support_reason"] = (
+            codes.NO_SUPPORT_REASON if body.client_type in codes.CARER_TYPES else "unknown"
+        )
     return data
 
 
@@ -250,7 +295,9 @@ def update_person(request, person_id: int, body: PersonUpdate):
     return person
 
 
-@router.get("/{person_id}", response={200: PersonOut, **READ_ERRORS}, summary="Read one person")
+@router.get(
+    "/{person_id}", response={200: PersonDetailOut, **READ_ERRORS}, summary="Read one person"
+)
 def get_person(request, person_id: int):
     """The person's record, if you may see it; otherwise 404 (whether or not it exists)."""
     try:
@@ -259,7 +306,9 @@ def get_person(request, person_id: int):
             person_id,
             via="api:get_person",
             action=AccessEvent.Action.API_READ,
-            queryset=Person.objects.select_related("team"),
+            queryset=Person.objects.select_related("team").prefetch_related(
+                "cares_for", "cared_for_by"
+            ),
         )
     except access.NotVisible:
         raise HttpError(404, "Not found") from None

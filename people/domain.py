@@ -53,6 +53,27 @@ def is_valid_postcode(value: str) -> bool:
     return bool(_POSTCODE.match(normalise_postcode(value)))
 
 
+NO_DISTRICT = "Postcode not recorded"
+
+
+def postcode_district(postcode: str) -> str:
+    """The outward code of a postcode ('WX1 4DQ' -> 'WX1'): the locality equality breakdowns
+    use, because a team's area can be the whole council (a county-wide team)."""
+    if not is_valid_postcode(postcode or ""):
+        return NO_DISTRICT
+    return normalise_postcode(postcode).split(" ", 1)[0]
+
+
+def district_sort_key(district: str) -> tuple:
+    """'WX2' before 'WX10'; the missing district last."""
+    if district == NO_DISTRICT:
+        return (1, "", 0, "")
+    match = re.match(r"([A-Z]+)(\d+)(.*)", district)
+    if not match:
+        return (0, district, 0, "")
+    return (0, match.group(1), int(match.group(2)), match.group(3))
+
+
 def age_on(date_of_birth: dt.date, on: dt.date) -> int:
     """Whole years of age on a date."""
     years = on.year - date_of_birth.year
@@ -98,7 +119,11 @@ def birth_dates_for_band(code: str, on: dt.date) -> tuple[dt.date | None, dt.dat
 
 
 def client_group(primary_support_reason: str, age: int, has_dementia: bool) -> str:
-    """The broad client group used by commissioners and in equality breakdowns."""
+    """The broad client group used by commissioners and in equality breakdowns.
+
+    A carer's own record has no primary support reason: its group is "Carer"."""
+    if not primary_support_reason:
+        return "Carer"
     if has_dementia or primary_support_reason == "memory_cognition":
         return "Dementia, memory and cognition"
     if primary_support_reason == "learning_disability":

@@ -5,21 +5,60 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.forms.utils import ErrorDict
 
 from accounts.models import Team, User
 from accounts.roles import Role
-from ui.forms import GovUKDateField, GovUKForm, GovUKModelForm
+from ui.forms import GovUKDateField, GovUKForm, GovUKModelForm, GovUKRadioSelect
 
-from . import codes, domain
+from . import codes, domain, rules
 from .models import Person
 
-FLAG_FIELDS = [
-    ("has_dementia", "Dementia"),
-    ("has_sensory_impairment", "Sensory impairment"),
-    ("has_autism", "Autism"),
-    ("has_unpaid_carer", "Has an unpaid carer"),
-]
+FLAG_FIELDS = codes.CONDITION_FLAGS
 OLDEST_AGE = 125
+REPRESENTATIVE_MATCHES = 20
+
+
+def representatives_matching(query: str):
+    """Active representatives whose name or username has every word typed, in name order."""
+    people = User.objects.filter(role=Role.REPRESENTATIVE, is_active=True)
+    for word in query.split()[:5]:
+        people = people.filter(
+            Q(first_name__icontains=word)
+            | Q(last_name__icontains=word)
+            | Q(username__icontains=word)
+        )
+    return people.order_by("last_name", "first_name", "id")
+
+
+def representative_options(query: str, chosen_id) -> dict:
+    """What the representative radios offer: none, the one chosen, and up to 20 matches.
+
+    The whole list runs to hundreds, so it is never drawn: typing part of a name narrows it
+    on the server (with the Search button, or as you type when JavaScript runs)."""
+    query = (query or "").strip()
+    chosen = None
+    if chosen_id:
+        chosen = User.objects.filter(
+            pk=chosen_id if str(chosen_id).isdigit() else None,
+            role=Role.REPRESENTATIVE,
+            is_active=True,
+        ).first()
+    matches, count = [], 0
+    if query:
+        found = representatives_matching(query)
+        count = found.count()
+        matches = [u for u in found[:REPRESENTATIVE_MATCHES] if not chosen or u.pk != chosen.pk]
+    choices = [("", "No representative")]
+    if chosen:
+        choices.append((chosen.pk, _representative_label(chosen)))
+    choices += [(u.pk, _representative_label(u)) for u in matches]
+    return {"choices": choices, "query": query, "count": count, "shown": len(matches)}
+
+
+def _representative_label(user) -> str:
+    return f"{user.display_name} ({user.username})"
 
 
 class PersonForm(GovUKModelForm):
@@ -41,6 +80,12 @@ class PersonForm(GovUKModelForm):
     )
     postcode = forms.CharField(label="Postcode", required=False, max_length=12)
     edit_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    representative_search = forms.CharField(
+        label="Find a representative",
+        required=False,
+        max_length=100,
+        help_text="Type part of their name, then choose them below",
+    )
     flags = forms.MultipleChoiceField(
         label="Conditions and circumstances",
         choices=FLAG_FIELDS,
@@ -64,6 +109,11 @@ class PersonForm(GovUKModelForm):
             "sex",
             "gender_identity",
             "ethnicity",
+            "religion",
+            "sexual_orientation",
+            "legal_partnership_status",
+            "pregnancy_maternity",
+            "client_type",
             "primary_support_reason",
             "capacity",
             "team",
@@ -80,6 +130,9 @@ class PersonForm(GovUKModelForm):
         widgets = {
             "sex": forms.RadioSelect,
             "gender_identity": forms.RadioSelect,
+            "religion": forms.RadioSelect,
+            "sexual_orientation": forms.RadioSelect,
+            "pregnancy_maternity": forms.RadioSelect,
             "capacity": forms.RadioSelect,
             "preferred_contact": forms.RadioSelect,
         }
@@ -97,9 +150,22 @@ class PersonForm(GovUKModelForm):
         self.fields["council_person_id"].required = False
         self.fields["team"].queryset = Team.objects.order_by("name")
         self.fields["team"].help_text = "The team whose caseload the person is on"
-        self.fields["representative"].queryset = User.objects.filter(
-            role=Role.REPRESENTATIVE, is_active=True
-        ).order_by("last_name", "first_name")
+        # Equality monitoring is optional (Equality Act 2010: nobody has to answer): a
+        # question left unanswered is recorded as not asked.
+        for name in codes.EQUALITY_FIELDS:
+            self.fields[name].required = False
+        self.fields["client_type"].widget = GovUKRadioSelect(
+            choices=codes.CLIENT_TYPES, hints=codes.CLIENT_TYPE_HINTS
+        )
+        self.fields["client_type"].required = False
+        self.fields["primary_support_reason"].choices = [
+            (codes.NO_SUPPORT_REASON, codes.NO_SUPPORT_REASON_LABEL),
+            *codes.PRIMARY_SUPPORT_REASONS,
+        ]
+        self.fields["primary_support_reason"].widget.choices = self.fields[
+            "primary_support_reason"
+        ].choices
+        self._representatives()
         widths = {
             "council_person_id": 10,
             "nhs_number": 10,
@@ -115,9 +181,41 @@ class PersonForm(GovUKModelForm):
             self.fields[name].govuk = {"width": width}
         for name in ("council_person_id", "nhs_number", "postcode"):
             self.fields[name].govuk["spellcheck"] = False
-        for name in ("sex", "gender_identity", "capacity", "preferred_contact", "flags"):
+        for name in (
+            "sex",
+            "gender_identity",
+            "religion",
+            "sexual_orientation",
+            "pregnancy_maternity",
+            "client_type",
+            "capacity",
+            "preferred_contact",
+            "flags",
+        ):
             self.fields[name].govuk = {"size": "s"}
+        self.fields["representative_search"].govuk = {"width": 20, "spellcheck": False}
         self.fields["email"].widget.attrs["autocomplete"] = "off"
+
+    def _representatives(self) -> None:
+        """Validate against every active representative; draw only the chosen one and matches."""
+        field = self.fields["representative"]
+        field.queryset = User.objects.filter(role=Role.REPRESENTATIVE, is_active=True)
+        chosen = (
+            self.data.get(self.add_prefix("representative"))
+            if self.is_bound
+            else self.initial.get("representative", self.instance.representative_id)
+        )
+        query = self.data.get(self.add_prefix("representative_search"), "") if self.is_bound else ""
+        self.representative_offer = representative_options(query, chosen)
+        field.empty_label = None
+        field.label = "Representative"
+        field.widget = GovUKRadioSelect(choices=self.representative_offer["choices"])
+        field.govuk = {"size": "s"}
+
+    def searching(self) -> None:
+        """The Search button was pressed: show the form again, narrowed, saving nothing and
+        marking nothing as a mistake yet."""
+        self._errors = ErrorDict()
 
     def clean_council_person_id(self):
         value = (self.cleaned_data.get("council_person_id") or "").strip().upper()
@@ -173,8 +271,36 @@ class PersonForm(GovUKModelForm):
             raise ValidationError(f"Date of birth must be within the last {OLDEST_AGE} years")
         return value
 
+    def _not_asked(self, name):
+        return self.cleaned_data.get(name) or "not_asked"
+
+    def clean_gender_identity(self):
+        return self._not_asked("gender_identity")
+
+    def clean_religion(self):
+        return self._not_asked("religion")
+
+    def clean_sexual_orientation(self):
+        return self._not_asked("sexual_orientation")
+
+    def clean_legal_partnership_status(self):
+        return self._not_asked("legal_partnership_status")
+
+    def clean_pregnancy_maternity(self):
+        return self._not_asked("pregnancy_maternity")
+
+    def clean_client_type(self):
+        return self.cleaned_data.get("client_type") or "service_user"
+
     def clean(self):
         cleaned = super().clean()
+        client_type, reason = cleaned.get("client_type"), cleaned.get("primary_support_reason")
+        if client_type in codes.CARER_TYPES and reason:
+            self.add_error("primary_support_reason", rules.CarerHasNoSupportReason().message(None))
+        elif client_type and client_type not in codes.CARER_TYPES and not reason:
+            self.add_error(
+                "primary_support_reason", rules.ServiceUserHasSupportReason().message(None)
+            )
         born, died = cleaned.get("date_of_birth"), cleaned.get("date_of_death")
         if born and died and died < born:
             self.add_error(
@@ -292,3 +418,68 @@ class FindPersonForm(GovUKForm):
         if re.fullmatch(r"\d{10}", digits):
             return {"nhs_number": digits}
         return {"council_person_id__iexact": raw.strip()}
+
+
+class CaringRelationshipForm(GovUKForm):
+    """Link this person and another as carer and cared for (both records show it)."""
+
+    direction = forms.ChoiceField(
+        label="How are they linked?",
+        choices=[("carer", "This person is the carer"), ("cared_for", "This person is cared for")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select how they are linked"},
+    )
+    identifier = forms.CharField(
+        label="The other person’s NHS number or council person ID",
+        max_length=20,
+        help_text="They must already have a record you can open",
+        error_messages={"required": "Enter the other person’s NHS number or council person ID"},
+    )
+    started = GovUKDateField(
+        label="When did the caring start?",
+        past_only=True,
+        help_text="For example, 14 3 2024. If you do not know the day, use the 1st",
+    )
+
+    def __init__(self, *args, person, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.person, self.user = person, user
+        self.other = None
+        name = person.full_name
+        self.fields["direction"].widget = GovUKRadioSelect(
+            choices=[("carer", f"{name} cares for them"), ("cared_for", f"They care for {name}")]
+        )
+        self.fields["direction"].govuk = {"size": "s"}
+        self.fields["identifier"].govuk = {"width": 10, "spellcheck": False}
+
+    def clean_identifier(self):
+        raw = self.cleaned_data["identifier"]
+        digits = domain.normalise_nhs_number(raw)
+        lookup = (
+            {"nhs_number": digits}
+            if re.fullmatch(r"\d{10}", digits)
+            else {"council_person_id__iexact": raw.strip()}
+        )
+        # Only someone this user may see: the form never says whether anyone else exists.
+        other = Person.objects.visible_to(self.user).filter(**lookup).first()
+        if other is None:
+            raise ValidationError(
+                "No one you can see has this NHS number or council person ID. Open their "
+                "record first if they are not on your caseload"
+            )
+        if other.pk == self.person.pk:
+            raise ValidationError("Enter the other person’s number, not this person’s")
+        self.other = other
+        return raw
+
+    def pair(self):
+        """(carer, cared for)."""
+        if self.cleaned_data["direction"] == "carer":
+            return self.person, self.other
+        return self.other, self.person
+
+
+class EndCaringForm(GovUKForm):
+    ended = GovUKDateField(
+        label="When did they stop caring?", past_only=True, help_text="For example, 30 9 2025"
+    )

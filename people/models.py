@@ -2,6 +2,7 @@
 
 import datetime as dt
 import re
+from functools import cached_property
 
 from django.conf import settings
 from django.db import models, transaction
@@ -119,7 +120,12 @@ class Person(EditVersioned, models.Model):
     )
     date_of_birth = models.DateField("Date of birth")
     date_of_death = models.DateField("Date of death", null=True, blank=True)
-    sex = models.CharField("Sex", max_length=20, choices=codes.SEXES)
+    sex = models.CharField(
+        "Sex",
+        max_length=20,
+        choices=codes.SEXES,
+        help_text="As the national return (Client Level Data) records it",
+    )
     gender_identity = models.CharField(
         "Gender identity",
         max_length=20,
@@ -130,14 +136,47 @@ class Person(EditVersioned, models.Model):
     ethnicity = models.CharField(
         "Ethnic group", max_length=40, choices=codes.ETHNIC_GROUPS, default="not_stated"
     )
+    religion = models.CharField(
+        "Religion or belief", max_length=20, choices=codes.RELIGIONS, default="not_asked"
+    )
+    sexual_orientation = models.CharField(
+        "Sexual orientation",
+        max_length=20,
+        choices=codes.SEXUAL_ORIENTATIONS,
+        default="not_asked",
+    )
+    legal_partnership_status = models.CharField(
+        "Marriage or civil partnership",
+        max_length=30,
+        choices=codes.LEGAL_PARTNERSHIP,
+        default="not_asked",
+        help_text="Legal partnership status, as the 2021 Census asked it",
+    )
+    pregnancy_maternity = models.CharField(
+        "Pregnancy and maternity",
+        max_length=20,
+        choices=codes.PREGNANCY_MATERNITY,
+        default="not_asked",
+        help_text="Whether they are pregnant or gave birth in the last 26 weeks",
+    )
+    client_type = models.CharField(
+        "Client type",
+        max_length=25,
+        choices=codes.CLIENT_TYPES,
+        default="service_user",
+        help_text="A carer who also has care and support needs of their own is a service user",
+    )
     primary_support_reason = models.CharField(
         "Primary support reason",
         max_length=40,
         choices=codes.PRIMARY_SUPPORT_REASONS,
         default="unknown",
+        blank=True,
+        help_text="A carer’s own record has none",
     )
     has_dementia = models.BooleanField("Dementia", default=False)
-    has_sensory_impairment = models.BooleanField("Sensory impairment", default=False)
+    has_visual_impairment = models.BooleanField("Visual impairment", default=False)
+    has_hearing_impairment = models.BooleanField("Hearing impairment", default=False)
     has_autism = models.BooleanField("Autism", default=False)
     has_unpaid_carer = models.BooleanField("Has an unpaid carer", default=False)
     capacity = models.CharField(
@@ -228,6 +267,85 @@ class Person(EditVersioned, models.Model):
     @property
     def client_group(self) -> str:
         return domain.client_group(self.primary_support_reason, self.age(), self.has_dementia)
+
+    @property
+    def is_carer(self) -> bool:
+        """A carer's own record (client type Carer, or Carer known by association)."""
+        return self.client_type in codes.CARER_TYPES
+
+    @property
+    def locality(self) -> str:
+        return domain.postcode_district(self.postcode)
+
+    @cached_property
+    def caring_links(self) -> list["CaringRelationship"]:
+        """Every caring relationship either way (one query), current ones first."""
+        links = CaringRelationship.objects.filter(Q(carer=self) | Q(cared_for=self)).select_related(
+            "carer", "cared_for"
+        )
+        links = sorted(links, key=lambda link: (link.ended is not None, -link.started.toordinal()))
+        for link in links:  # seen from this record: the other person, and who cares for whom
+            carer = link.carer_id == self.pk
+            link.role = "Cares for" if carer else "Cared for by"
+            link.other = link.cared_for if carer else link.carer
+        return links
+
+
+class CaringRelationshipQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The links of the people this user may see (either end)."""
+        people = Person.objects.visible_to(user)
+        return self.filter(Q(carer__in=people) | Q(cared_for__in=people))
+
+    def current(self, on: dt.date | None = None):
+        on = on or timezone.localdate()
+        return self.filter(started__lte=on).filter(Q(ended__isnull=True) | Q(ended__gte=on))
+
+
+class CaringRelationship(models.Model):
+    """An unpaid carer and the person they care for: both records show the link.
+
+    The Client Level Data return links a carer to up to three people they care for who are
+    themselves service users; a carer's assessment (Care Act s10) is about the person cared
+    for as well. Written only through people.actions.
+    """
+
+    carer = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="cares_for")
+    cared_for = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="cared_for_by")
+    started = models.DateField("Started caring")
+    ended = models.DateField("Stopped caring", null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    history = HistoricalRecords()
+
+    objects = CaringRelationshipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(carer=models.F("cared_for")), name="caring_not_for_oneself"
+            ),
+            models.CheckConstraint(
+                condition=Q(ended__isnull=True) | Q(ended__gte=models.F("started")),
+                name="caring_ends_after_it_starts",
+            ),
+            models.UniqueConstraint(
+                fields=["carer", "cared_for"],
+                condition=Q(ended__isnull=True),
+                name="caring_one_open_link",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.carer} cares for {self.cared_for}"
+
+    @property
+    def is_current(self) -> bool:
+        today = timezone.localdate()
+        return self.started <= today and (self.ended is None or self.ended >= today)
 
 
 class PersonIdSequence(models.Model):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import portal, views
+from . import portal, relationships, views
 
 app_name = "people"
 
@@ -13,6 +13,9 @@ urlpatterns = [
     path("people/<int:pk>/history/", views.person_history, name="history"),
     path("people/<int:pk>/access-log/", views.person_access_log, name="access-log"),
     path("people/<int:pk>/open/", views.person_break_glass, name="break-glass"),
+    path("people/<int:pk>/caring/new/", relationships.caring_add, name="caring-add"),
+    path("people/<int:pk>/caring/<int:link_pk>/end/", relationships.caring_end, name="caring-end"),
+    path("people/representatives/", relationships.representatives, name="representatives"),
     path("my-record/", portal.portal, name="portal"),
     path("my-record/people/<int:pk>/", portal.portal_person, name="portal-person"),
 ]

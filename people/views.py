@@ -173,11 +173,24 @@ def person_create(request):
     form = PersonForm(
         request.POST or None, user=request.user, initial={"team": request.user.team_id}
     )
-    if request.method == "POST" and form.is_valid():
+    searching = _searching(request, form)
+    if request.method == "POST" and not searching and form.is_valid():
         person = actions.create_person(form.values(), acting_user=request.user)
         messages.success(request, f"{person.full_name} has been added")
         return redirect("people:detail", pk=person.pk)
-    return render(request, "people/person_form.html", {"form": form, "creating": True})
+    return render(
+        request,
+        "people/person_form.html",
+        {"form": form, "creating": True, "searching": searching},
+    )
+
+
+def _searching(request, form) -> bool:
+    """The representative Search button was pressed: show the form again, save nothing."""
+    if request.method == "POST" and "find_representative" in request.POST:
+        form.searching()
+        return True
+    return False
 
 
 @staff_only
@@ -189,7 +202,8 @@ def person_edit(request, pk):
         raise Http404
     form = PersonForm(request.POST or None, instance=person, user=request.user)
     conflict = None
-    if request.method == "POST" and form.is_valid():
+    searching = _searching(request, form)
+    if request.method == "POST" and not searching and form.is_valid():
         try:
             changed = actions.update_person(
                 person,
@@ -207,7 +221,13 @@ def person_edit(request, pk):
     return render(
         request,
         "people/person_form.html",
-        {"form": form, "person": person, "creating": False, "conflict": conflict},
+        {
+            "form": form,
+            "person": person,
+            "creating": False,
+            "conflict": conflict,
+            "searching": searching,
+        },
         status=409 if conflict else 200,
     )
 

@@ -1,13 +1,28 @@
 """Who gains and who loses from a modelled change, overall and by group.
 
 A council must show a change is fair before it decides (the public sector equality duty,
-Equality Act 2010 s149), so the breakdown reports every group on the same footing and lists
-the people whose budgets would fall enough to need a review. It only ever sees amounts and
-group codes: money is decided by the engine from points alone, never here.
+Equality Act 2010 s149), so the breakdown reports every group on the same footing, flags a
+group whose budgets would change noticeably differently from everyone's (a possible
+indirect discrimination, s19, which the council must be able to justify before it publishes),
+and lists the people whose budgets would fall enough to need a review. It only ever sees
+amounts and group codes: money is decided by the engine from points alone, never here.
 
-Vectorised: all groups are combined into one cell code, so a whole caseload takes four
-bincounts, and each group's figures are sums over the small cell table. Money stays integer
-pence; percentages are floats.
+Two measures of change, defined once and used everywhere:
+
+- **Mean change** (money): the group's total change divided by its number of people, in
+  pence, rounded half away from zero.
+- **Change in the group's total** (percent): (proposed total − current total) ÷ current
+  total. It always has the sign of the mean change (both are the sign of the total change),
+  unlike a mean of each person's percentage, which small budgets can swing the other way.
+
+A group of fewer than `SMALL_GROUP` people is shown only as "fewer than 10": its figures are
+suppressed, and so are the next-smallest group's where a lone small group could otherwise be
+worked out by subtracting the others from the total (complementary suppression). Suppressed
+groups are never flagged.
+
+Vectorised: the groups are combined into a few cell codes (blocks), so a whole caseload takes
+three bincounts a block, and each group's figures are sums over its small cell table. Money
+stays integer pence; percentages are floats, and the flag is decided exactly, in fractions.
 """
 
 from __future__ import annotations
@@ -35,11 +50,14 @@ DISTRIBUTION_LABELS = (
 _EDGES = np.array(
     [-50.0, -25.0, -10.0, -2.0] + [np.nextafter(b, np.inf) for b in (2.0, 10.0, 25.0, 50.0)]
 )
-# Outcome of each person, part of the cell code.
-_SAME, _GAIN, _LOSS, _SAME_FROM_ZERO, _GAIN_FROM_ZERO = range(5)
-_OUTCOMES = 5
-_MAX_CELLS = 1 << 21  # cells per combined code; more groups than this are split into blocks
+# Outcome of each person, part of the count's cell code.
+_SAME, _GAIN, _LOSS = range(3)
+_OUTCOMES = 3
+_MAX_CELLS = 1 << 19  # cells per combined code (with the outcome); more groups make more blocks
 _FLOAT_EXACT = 1 << 53
+
+SMALL_GROUP = 10  # fewer people than this: the group's figures are not shown
+DEFAULT_FLAG_MARGIN = Decimal("5")  # percentage points
 
 
 @dataclass(frozen=True)
@@ -50,9 +68,9 @@ class Overall:
     gainers: int
     losers: int
     unchanged: int
-    mean_change_pence: int  # rounded half away from zero
-    mean_percent_change: float | None  # over people whose current budget is above zero
-    median_percent_change: float | None  # likewise
+    mean_change_pence: int  # the total change ÷ people, rounded half away from zero
+    total_change_percent: float | None  # the change in the total, % of the current total
+    median_percent_change: float | None  # of each person with a current budget
 
 
 @dataclass(frozen=True)
@@ -67,7 +85,10 @@ class GroupRow:
     losers: int
     loser_share: float
     mean_change_pence: int
-    mean_percent_change: float | None  # over the group's people with a current budget
+    total_change_percent: float | None  # None when the group has nothing now
+    difference_points: float | None  # total_change_percent less everyone's
+    suppressed: bool = False  # a small group, or hidden so that one cannot be worked out
+    flagged: bool = False  # differs from everyone's by more than the margin
 
 
 @dataclass(frozen=True, eq=False)
@@ -77,6 +98,11 @@ class Breakdown:
     groups: dict[str, list[GroupRow]]
     review_indices: np.ndarray  # rows falling by more than review_fall_percent, largest first
     review_fall_percent: Decimal
+    flag_margin: Decimal  # percentage points
+
+    @property
+    def flagged(self) -> list[tuple[str, GroupRow]]:
+        return [(name, row) for name, rows in self.groups.items() for row in rows if row.flagged]
 
 
 def breakdown(
@@ -84,13 +110,16 @@ def breakdown(
     proposed_pence: np.ndarray,
     groups: dict[str, tuple[np.ndarray, list[str]]],
     review_fall_percent: float | Decimal,
+    *,
+    flag_margin: float | Decimal = DEFAULT_FLAG_MARGIN,
 ) -> Breakdown:
     """Gains, losses and their spread for each group; rows to review, largest fall first.
 
     A person's percent change is (proposed - current) / current; people with nothing now
     count as a rise of more than 50% when they would get something, and within 2% otherwise,
-    and are left out of percent averages and the median. The review list is ordered by the
-    percentage fall, then the fall in pence, then row.
+    and are left out of the median. The review list is ordered by the percentage fall, then
+    the fall in pence, then row. A group is flagged when its change in total differs from
+    everyone's by more than `flag_margin` percentage points.
     """
     current = np.asarray(current_pence, dtype=np.int64)
     proposed = np.asarray(proposed_pence, dtype=np.int64)
@@ -99,7 +128,8 @@ def breakdown(
     people = current.size
     if people and (current.min() < 0 or proposed.min() < 0):
         raise ValueError("Amounts must not be negative")
-    threshold = _percent(review_fall_percent)
+    threshold = _percent(review_fall_percent, "The review threshold")
+    margin = _percent(flag_margin, "The margin")
     checked = {
         name: _codes(name, codes, labels, people) for name, (codes, labels) in groups.items()
     }
@@ -109,55 +139,55 @@ def breakdown(
     # Percent change; people with nothing now divide by 1, which lands them in the right bin.
     percent = change * 100 / (current + from_zero)
     bins = _bins(percent)
+    outcome = _outcomes(change)
+    weights = _Weights(current, proposed)
 
     names = list(checked)
-    blocks = _blocks([len(checked[name][1]) for name in names])
-    rows: dict[str, list[GroupRow]] = {}
-    cells = None
-    for block in blocks or [[]]:
+    totals: dict[str, list[_Totals]] = {}
+    for block in _blocks([len(checked[name][1]) for name in names]):
         sizes = [len(checked[names[g]][1]) for g in block]
-        size = math.prod(sizes) * _OUTCOMES
-        key = np.zeros(people, dtype=np.int32 if size < 2**31 else np.int64)
+        # Built in 32 bits (half the memory to sweep for each group), then widened once:
+        # np.bincount counts with intp indexes and would otherwise widen it for every count.
+        narrow = math.prod(sizes) * _OUTCOMES < 2**31
+        key = np.zeros(people, dtype=np.int32 if narrow else np.int64)
         for g in block:
             key *= len(checked[names[g]][1])
             key += checked[names[g]][0]
-        key *= _OUTCOMES
-        _add_outcome(key, change, from_zero)
-        cells = _Cells(
-            counts=np.bincount(key, minlength=size).reshape(*sizes, _OUTCOMES),
-            current=_sums(key, current, size).reshape(*sizes, _OUTCOMES),
-            proposed=_sums(key, proposed, size).reshape(*sizes, _OUTCOMES),
-            percent=np.bincount(key, weights=percent, minlength=size).reshape(*sizes, _OUTCOMES),
-        )
+        key = key.astype(np.intp, copy=False)
+        table = weights.table(key, outcome, sizes)
         for axis, g in enumerate(block):
-            labels = checked[names[g]][1]
-            rows[names[g]] = [
-                _row(labels[i], cells.marginal(axis, i), people) for i in range(len(labels))
-            ]
-    assert cells is not None
-    overall = cells.total()
+            totals[names[g]] = table.marginals(axis)
+    everyone = _Totals(
+        counts=np.bincount(outcome, minlength=_OUTCOMES).tolist(),
+        current_total=int(current.sum()),
+        proposed_total=int(proposed.sum()),
+    )
+    rows = {name: _rows(checked[name][1], totals[name], everyone, margin) for name in names}
     distribution = np.bincount(bins, minlength=len(DISTRIBUTION_LABELS))
     # The same spread without people who have nothing now (within 2% or rising > 50%).
+    from_nothing = int(np.count_nonzero(from_zero))
+    still_nothing = int(np.count_nonzero(proposed[from_zero] == 0)) if from_nothing else 0
     with_budget = distribution.copy()
-    with_budget[4] -= overall.counts[_SAME_FROM_ZERO]
-    with_budget[8] -= overall.counts[_GAIN_FROM_ZERO]
+    with_budget[4] -= still_nothing
+    with_budget[8] -= from_nothing - still_nothing
     median = _median(percent, bins, with_budget, from_zero if with_budget.sum() < people else None)
     return Breakdown(
         overall=Overall(
             people=people,
-            current_total_pence=overall.current_total,
-            proposed_total_pence=overall.proposed_total,
-            gainers=overall.gainers,
-            losers=overall.losers,
-            unchanged=overall.unchanged,
-            mean_change_pence=overall.mean_change,
-            mean_percent_change=overall.mean_percent,
+            current_total_pence=everyone.current_total,
+            proposed_total_pence=everyone.proposed_total,
+            gainers=everyone.gainers,
+            losers=everyone.losers,
+            unchanged=everyone.unchanged,
+            mean_change_pence=everyone.mean_change,
+            total_change_percent=everyone.total_change_percent,
             median_percent_change=median,
         ),
         distribution=list(zip(DISTRIBUTION_LABELS, distribution.tolist(), strict=True)),
-        groups={name: rows[name] for name in names},
+        groups=rows,
         review_indices=_review(current, change, percent, threshold),
         review_fall_percent=threshold,
+        flag_margin=margin,
     )
 
 
@@ -171,15 +201,13 @@ def _bins(percent: np.ndarray) -> np.ndarray:
     return bins
 
 
-def _add_outcome(key: np.ndarray, change: np.ndarray, from_zero: np.ndarray) -> None:
-    """key += outcome, in place: gain 1, loss 2, plus 3 for people with nothing now."""
-    key += change > 0
+def _outcomes(change: np.ndarray) -> np.ndarray:
+    """Each person's outcome code: same 0, gain 1, loss 2."""
+    outcome = (change > 0).astype(np.uint8)
     loss = change < 0
-    key += loss
-    key += loss
-    key += from_zero
-    key += from_zero
-    key += from_zero
+    outcome += loss
+    outcome += loss
+    return outcome
 
 
 def _median(
@@ -209,14 +237,14 @@ def _median(
     return float((middle[0] + middle[1]) / 2)
 
 
-def _percent(value: float | Decimal) -> Decimal:
+def _percent(value: float | Decimal, what: str) -> Decimal:
     try:
-        threshold = Decimal(str(value))
+        number = Decimal(str(value))
     except InvalidOperation:
-        raise ValueError("The review threshold must be a percentage") from None
-    if not threshold.is_finite() or threshold < 0:
-        raise ValueError("The review threshold must be a percentage of zero or more")
-    return threshold
+        raise ValueError(f"{what} must be a percentage") from None
+    if not number.is_finite() or number < 0:
+        raise ValueError(f"{what} must be a percentage of zero or more")
+    return number
 
 
 def _codes(name: str, codes, labels, people: int) -> tuple[np.ndarray, list[str]]:
@@ -232,28 +260,96 @@ def _codes(name: str, codes, labels, people: int) -> tuple[np.ndarray, list[str]
 
 
 def _blocks(sizes: list[int]) -> list[list[int]]:
-    """Group indexes combined into cell codes small enough to count in one pass each."""
-    blocks, current, cells = [], [], _OUTCOMES
-    for g, size in enumerate(sizes):
-        if current and cells * size > _MAX_CELLS:
-            blocks.append(current)
-            current, cells = [], _OUTCOMES
-        current.append(g)
-        cells *= size
-    if current:
-        blocks.append(current)
-    return blocks
+    """Groups combined into cell codes small enough to count in one pass each: as few blocks
+    as first-fit (largest groups first) finds, since each block is a pass over everyone."""
+    capacity = max(1, _MAX_CELLS // _OUTCOMES)
+    blocks: list[list] = []  # [cells, group indexes]
+    for g in sorted(range(len(sizes)), key=lambda g: (-sizes[g], g)):
+        for block in blocks:
+            if block[0] * sizes[g] <= capacity:
+                block[0] *= sizes[g]
+                block[1].append(g)
+                break
+        else:
+            blocks.append([sizes[g], [g]])
+    return [sorted(members) for _cells, members in blocks]
 
 
-def _sums(key: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:
-    """Exact int64 sums of pence per cell: float bincount is exact below 2**53."""
-    if not values.size or int(values.max()) * values.size < _FLOAT_EXACT:
-        return np.bincount(key, weights=values, minlength=size).astype(np.int64)
-    low = values & ((1 << 26) - 1)
-    high = values >> 26
-    return (np.bincount(key, weights=high, minlength=size).astype(np.int64) << 26) + np.bincount(
-        key, weights=low, minlength=size
-    ).astype(np.int64)
+class _Weights:
+    """Current and proposed pence, summed per cell exactly (float bincount is exact below
+    2**53, so the float copies are made once, when every sum fits)."""
+
+    def __init__(self, current: np.ndarray, proposed: np.ndarray):
+        self.current, self.proposed = current, proposed
+        largest = max(int(current.max()), int(proposed.max())) if current.size else 0
+        self.exact_in_floats = largest * max(current.size, 1) < _FLOAT_EXACT
+        if self.exact_in_floats:
+            self.floats = (current.astype(np.float64), proposed.astype(np.float64))
+
+    def _sums(self, key: np.ndarray, which: int, size: int) -> np.ndarray:
+        if self.exact_in_floats:  # kept as floats: every sum is a whole number below 2**53
+            return np.bincount(key, weights=self.floats[which], minlength=size)
+        values = (self.current, self.proposed)[which]
+        low = values & ((1 << 26) - 1)
+        high = values >> 26
+        return (
+            np.bincount(key, weights=high, minlength=size).astype(np.int64) << 26
+        ) + np.bincount(key, weights=low, minlength=size).astype(np.int64)
+
+    def table(self, key: np.ndarray, outcome: np.ndarray, sizes: list[int]) -> _Table:
+        cells = math.prod(sizes)
+        with_outcome = outcome.astype(np.intp)
+        with_outcome *= cells
+        with_outcome += key
+        counts = np.bincount(with_outcome, minlength=cells * _OUTCOMES)
+        if self.exact_in_floats:
+            counts = counts.astype(np.float64)
+        return _Table(
+            counts=counts.reshape(_OUTCOMES, *sizes),
+            current=self._sums(key, 0, cells).reshape(sizes),
+            proposed=self._sums(key, 1, cells).reshape(sizes),
+            in_floats=self.exact_in_floats,
+        )
+
+
+@dataclass(frozen=True, eq=False)
+class _Table:
+    counts: np.ndarray  # (outcome, *labels)
+    current: np.ndarray  # (*labels)
+    proposed: np.ndarray
+    in_floats: bool  # every figure a whole number below 2**53, held as a float
+
+    def marginals(self, axis: int) -> list[_Totals]:
+        """Each label of one group, summed over every other group in the block.
+
+        The table is read as (groups before, this group, groups after) and folded with two
+        matrix products, which numpy does quickly whatever the shape (a sum over many small
+        axes is slow). Floats are exact here: every partial sum is a whole number below 2**53.
+        """
+        sizes = self.current.shape
+        before, size = math.prod(sizes[:axis]), sizes[axis]
+        after = math.prod(sizes[axis + 1 :])
+        if self.in_floats:
+            ones_before, ones_after = np.ones(before), np.ones(after)
+
+            def fold(table):
+                across = ones_before @ table.reshape(before, size * after)
+                return across.reshape(size, after) @ ones_after
+        else:
+
+            def fold(table):
+                return table.reshape(before, size, after).sum(axis=(0, 2))
+
+        counts = [fold(self.counts[o]) for o in range(_OUTCOMES)]
+        current, proposed = fold(self.current), fold(self.proposed)
+        return [
+            _Totals(
+                counts=[int(by_outcome[i]) for by_outcome in counts],
+                current_total=int(current[i]),
+                proposed_total=int(proposed[i]),
+            )
+            for i in range(size)
+        ]
 
 
 @dataclass(frozen=True)
@@ -261,7 +357,6 @@ class _Totals:
     counts: list[int]  # by outcome
     current_total: int
     proposed_total: int
-    percent_sum: float  # over people with a current budget
 
     @property
     def people(self) -> int:
@@ -269,7 +364,7 @@ class _Totals:
 
     @property
     def gainers(self) -> int:
-        return self.counts[_GAIN] + self.counts[_GAIN_FROM_ZERO]
+        return self.counts[_GAIN]
 
     @property
     def losers(self) -> int:
@@ -277,15 +372,7 @@ class _Totals:
 
     @property
     def unchanged(self) -> int:
-        return self.counts[_SAME] + self.counts[_SAME_FROM_ZERO]
-
-    @property
-    def with_budget(self) -> int:
-        return self.counts[_SAME] + self.counts[_GAIN] + self.counts[_LOSS]
-
-    @property
-    def mean_percent(self) -> float | None:
-        return self.percent_sum / self.with_budget if self.with_budget else None
+        return self.counts[_SAME]
 
     @property
     def mean_change(self) -> int:
@@ -295,49 +382,77 @@ class _Totals:
         whole = math.floor(abs(mean) + Fraction(1, 2))
         return -whole if mean < 0 else whole
 
+    @property
+    def total_change(self) -> Fraction | None:
+        """The change in the total as a fraction of the current total (None from nothing)."""
+        if not self.current_total:
+            return None
+        return Fraction(self.proposed_total - self.current_total, self.current_total)
 
-@dataclass(frozen=True, eq=False)
-class _Cells:
-    counts: np.ndarray  # (*labels, outcome)
-    current: np.ndarray
-    proposed: np.ndarray
-    percent: np.ndarray
+    @property
+    def total_change_percent(self) -> float | None:
+        # int / int is correctly rounded, so the float keeps the exact value's sign.
+        if not self.current_total:
+            return None
+        return (self.proposed_total - self.current_total) * 100 / self.current_total
 
-    def _totals(self, select) -> _Totals:
-        def by_outcome(array):
-            return array[select].reshape(-1, _OUTCOMES).sum(axis=0)
 
-        percent = by_outcome(self.percent)
-        return _Totals(
-            counts=[int(c) for c in by_outcome(self.counts)],
-            current_total=int(by_outcome(self.current).sum()),
-            proposed_total=int(by_outcome(self.proposed).sum()),
-            percent_sum=float(percent[[_SAME, _GAIN, _LOSS]].sum()),
+def _suppressed(people: list[int]) -> set[int]:
+    """Which rows of one group to hide: every group of 1 to 9 people, and then the smallest
+    others until at least two rows of at least SMALL_GROUP people in all are hidden, so that
+    no small group can be worked out by subtracting the rows shown from the total."""
+    hidden = {i for i, n in enumerate(people) if 0 < n < SMALL_GROUP}
+    if not hidden:
+        return hidden
+    while len(hidden) < 2 or sum(people[i] for i in hidden) < SMALL_GROUP:
+        rest = [i for i, n in enumerate(people) if n > 0 and i not in hidden]
+        if not rest:
+            break
+        hidden.add(min(rest, key=lambda i: (people[i], i)))
+    return hidden
+
+
+def _rows(
+    labels: list[str], totals: list[_Totals], everyone: _Totals, margin: Decimal
+) -> list[GroupRow]:
+    hidden = _suppressed([t.people for t in totals])
+    overall = everyone.total_change
+    limit = Fraction(margin) / 100
+    rows = []
+    for index, (label, t) in enumerate(zip(labels, totals, strict=True)):
+        mine = t.total_change
+        difference = (
+            None
+            if mine is None or overall is None
+            else t.total_change_percent - everyone.total_change_percent
         )
-
-    def marginal(self, axis: int, index: int) -> _Totals:
-        select = (slice(None),) * axis + (index,)
-        return self._totals(select)
-
-    def total(self) -> _Totals:
-        return self._totals(Ellipsis)
-
-
-def _row(label: str, totals: _Totals, people: int) -> GroupRow:
-    count = totals.people
-    return GroupRow(
-        label=label,
-        people=count,
-        share=count / people if people else 0.0,
-        current_total_pence=totals.current_total,
-        proposed_total_pence=totals.proposed_total,
-        gainers=totals.gainers,
-        gainer_share=totals.gainers / count if count else 0.0,
-        losers=totals.losers,
-        loser_share=totals.losers / count if count else 0.0,
-        mean_change_pence=totals.mean_change,
-        mean_percent_change=totals.mean_percent,
-    )
+        suppressed = index in hidden
+        flagged = (
+            not suppressed
+            and t.people > 0
+            and mine is not None
+            and overall is not None
+            and abs(mine - overall) > limit
+        )
+        rows.append(
+            GroupRow(
+                label=label,
+                people=t.people,
+                share=t.people / everyone.people if everyone.people else 0.0,
+                current_total_pence=t.current_total,
+                proposed_total_pence=t.proposed_total,
+                gainers=t.gainers,
+                gainer_share=t.gainers / t.people if t.people else 0.0,
+                losers=t.losers,
+                loser_share=t.losers / t.people if t.people else 0.0,
+                mean_change_pence=t.mean_change,
+                total_change_percent=t.total_change_percent,
+                difference_points=difference,
+                suppressed=suppressed,
+                flagged=flagged,
+            )
+        )
+    return rows
 
 
 def _review(

@@ -4,7 +4,10 @@ The lifecycle, queueing and reaping are core.jobs.TrackedRun's; each run is its 
 business key, so running it twice recomputes the same result.
 """
 
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from core.fields import PenceField
 from core.jobs import TrackedRun
@@ -74,6 +77,13 @@ class ModelRun(TrackedRun):
     envelope_pence = PenceField()
     reserve_percent = models.DecimalField(max_digits=5, decimal_places=2)
     review_fall_percent = models.DecimalField(max_digits=5, decimal_places=2, default=10)
+    flag_margin_percent = models.DecimalField(
+        "Flag a group whose change differs from everyone’s by more than",
+        max_digits=5,
+        decimal_places=2,
+        default=5,
+        help_text="Percentage points between the change in a group’s total and everyone’s",
+    )
     result = models.JSONField(null=True, blank=True)
     review = models.JSONField(
         null=True, blank=True, help_text="People whose budget would fall most"
@@ -87,3 +97,65 @@ class ModelRun(TrackedRun):
     @property
     def envelope(self):
         return from_pence(self.envelope_pence)
+
+    @property
+    def flags(self) -> list[dict]:
+        """The groups this run flagged, each {"group", "label"} (in the page's order)."""
+        return list((self.result or {}).get("flags", []))
+
+    def justifications_by_group(self) -> dict[tuple[str, str], "GroupJustification"]:
+        return {(j.group, j.label): j for j in self.justifications.all()}
+
+    def unjustified_flags(self) -> list[dict]:
+        """Flagged groups with no written justification yet (publishing waits for them)."""
+        written = {(j.group, j.label) for j in self.justifications.all() if j.justification.strip()}
+        return [f for f in self.flags if (f["group"], f["label"]) not in written]
+
+
+class EqualityAssessment(models.Model):
+    """The commissioner's own words on a model run's equality impact: what the figures mean for
+    people with each protected characteristic and what the council will do (s149's "due
+    regard", written down). It goes into the draft equality impact assessment.
+
+    Written only through allocation.actions.write_equality_assessment; kept in history.
+    """
+
+    run = models.OneToOneField(
+        ModelRun, on_delete=models.CASCADE, related_name="equality_assessment"
+    )
+    text = models.TextField()
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    written_at = models.DateTimeField(default=timezone.now)
+    history = HistoricalRecords()
+
+    def __str__(self):
+        return f"Equality assessment of {self.run}"
+
+
+class GroupJustification(models.Model):
+    """Why a flagged group's different change is justified: a proportionate means of achieving
+    a legitimate aim (Equality Act 2010 s19(2)(d)), written before the version is published.
+
+    Written only through allocation.actions.justify_group; each change is kept in history.
+    """
+
+    run = models.ForeignKey(ModelRun, on_delete=models.CASCADE, related_name="justifications")
+    group = models.CharField(max_length=100)
+    label = models.CharField(max_length=200)
+    justification = models.TextField()
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    written_at = models.DateTimeField(default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["group", "label"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "group", "label"], name="one_justification")
+        ]
+
+    def __str__(self):
+        return f"{self.group}: {self.label}"

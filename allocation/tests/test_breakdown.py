@@ -35,6 +35,22 @@ def _mean_pence(total: int, people: int) -> int:
     return -whole if mean < 0 else whole
 
 
+def _hidden(people: list[int]) -> set[int]:
+    """Which rows a group hides, worked out plainly: every row of 1 to 9 people; then, while
+    fewer than two rows or fewer than 10 people in all are hidden, the smallest row shown."""
+    hidden = [i for i, n in enumerate(people) if 0 < n < bd.SMALL_GROUP]
+    shown = [i for i, n in enumerate(people) if n >= bd.SMALL_GROUP]
+    while hidden and shown and (len(hidden) < 2 or sum(people[i] for i in hidden) < 10):
+        smallest = min(shown, key=lambda i: (people[i], i))
+        shown.remove(smallest)
+        hidden.append(smallest)
+    return set(hidden)
+
+
+def _sign(value) -> int:
+    return (value > 0) - (value < 0)
+
+
 @st.composite
 def caseloads(draw):
     size = draw(st.integers(1, 60))
@@ -57,10 +73,13 @@ def caseloads(draw):
         codes = draw(st.lists(st.integers(0, len(labels) - 1), min_size=size, max_size=size))
         groups[name] = (np.array(codes, dtype=np.int8), labels)
     threshold = draw(st.sampled_from([0, 2, 10, Decimal("12.5"), 25.5, 50, 100]))
-    return np.array(current), np.array(proposed), groups, threshold
+    margin = draw(st.sampled_from([0, 1, Decimal("2.5"), 5, 20, 1000]))
+    return np.array(current), np.array(proposed), groups, threshold, margin
 
 
-def _check_against_rows(current, proposed, groups, threshold, result):
+def _check_against_rows(
+    current, proposed, groups, threshold, result, margin=bd.DEFAULT_FLAG_MARGIN
+):
     rows = list(zip(current.tolist(), proposed.tolist(), strict=True))
     people = len(rows)
     overall = result.overall
@@ -71,12 +90,19 @@ def _check_against_rows(current, proposed, groups, threshold, result):
     assert overall.losers == sum(p < c for c, p in rows)
     assert overall.unchanged == sum(p == c for c, p in rows)
     assert overall.mean_change_pence == _mean_pence(sum(p - c for c, p in rows), people)
+    everyone_current = sum(c for c, _p in rows)
+    everyone_change = sum(p - c for c, p in rows)
+    everyone = Fraction(everyone_change, everyone_current) if everyone_current else None
+    if everyone is None:
+        assert overall.total_change_percent is None
+    else:
+        assert overall.total_change_percent == pytest.approx(float(everyone * 100))
+        assert _sign(overall.total_change_percent) == _sign(everyone_change)
     percents = [(p - c) / c * 100 for c, p in rows if c > 0]
     if percents:
         assert overall.median_percent_change == pytest.approx(statistics.median(percents))
-        assert overall.mean_percent_change == pytest.approx(statistics.mean(percents))
     else:
-        assert overall.median_percent_change is None and overall.mean_percent_change is None
+        assert overall.median_percent_change is None
 
     bins = [0] * 9
     for c, p in rows:
@@ -84,10 +110,16 @@ def _check_against_rows(current, proposed, groups, threshold, result):
     assert [label for label, _n in result.distribution] == list(bd.DISTRIBUTION_LABELS)
     assert [n for _label, n in result.distribution] == bins
 
+    limit = Fraction(Decimal(str(margin)))
+    flagged = []
     for name, (codes, labels) in groups.items():
         assert [row.label for row in result.groups[name]] == labels
+        members = [
+            [rows[i] for i in range(people) if codes[i] == code] for code in range(len(labels))
+        ]
+        hidden = _hidden([len(mine) for mine in members])
         for code, row in enumerate(result.groups[name]):
-            mine = [rows[i] for i in range(people) if codes[i] == code]
+            mine = members[code]
             assert row.people == len(mine)
             assert row.share == pytest.approx(len(mine) / people)
             assert row.current_total_pence == sum(c for c, _p in mine)
@@ -98,11 +130,38 @@ def _check_against_rows(current, proposed, groups, threshold, result):
                 assert row.gainer_share == pytest.approx(row.gainers / len(mine))
                 assert row.loser_share == pytest.approx(row.losers / len(mine))
                 assert row.mean_change_pence == _mean_pence(sum(p - c for c, p in mine), len(mine))
-            group_percents = [(p - c) / c * 100 for c, p in mine if c > 0]
-            if group_percents:
-                assert row.mean_percent_change == pytest.approx(statistics.mean(group_percents))
+            group_current = sum(c for c, _p in mine)
+            group_change = sum(p - c for c, p in mine)
+            if group_current:
+                exact = Fraction(group_change, group_current)
+                assert row.total_change_percent == pytest.approx(float(exact * 100))
+                # The two measures of change never point different ways: the percentage has
+                # the total change's sign exactly, and the mean is that sign or rounds to 0.
+                assert _sign(row.total_change_percent) == _sign(group_change)
+                assert _sign(row.mean_change_pence) in (0, _sign(group_change))
+                if abs(group_change) * 2 >= len(mine):
+                    assert _sign(row.mean_change_pence) == _sign(group_change)
             else:
-                assert row.mean_percent_change is None
+                assert row.total_change_percent is None
+            if group_current and everyone is not None:
+                assert row.difference_points == pytest.approx(
+                    float((Fraction(group_change, group_current) - everyone) * 100), abs=1e-9
+                )
+            else:
+                assert row.difference_points is None
+            assert row.suppressed == (code in hidden)
+            should_flag = (
+                code not in hidden
+                and bool(mine)
+                and group_current > 0
+                and everyone is not None
+                and abs(Fraction(group_change, group_current) - everyone) * 100 > limit
+            )
+            assert row.flagged == should_flag
+            if should_flag:
+                flagged.append((name, row.label))
+    assert [(name, row.label) for name, row in result.flagged] == flagged
+    assert result.flag_margin == Decimal(str(margin))
 
     limit = Fraction(Decimal(str(threshold)))
     falling = [i for i, (c, p) in enumerate(rows) if c > 0 and Fraction(c - p, c) * 100 > limit]
@@ -115,22 +174,32 @@ def _check_against_rows(current, proposed, groups, threshold, result):
 @SETTINGS
 @given(case=caseloads())
 def test_breakdown_matches_a_person_by_person_count(case):
-    current, proposed, groups, threshold = case
-    result = bd.breakdown(current, proposed, groups, threshold)
-    _check_against_rows(current, proposed, groups, threshold, result)
+    current, proposed, groups, threshold, margin = case
+    result = bd.breakdown(current, proposed, groups, threshold, flag_margin=margin)
+    _check_against_rows(current, proposed, groups, threshold, result, margin)
 
 
 @SETTINGS
 @given(case=caseloads())
 def test_groups_too_many_to_combine_are_counted_in_blocks(case):
-    current, proposed, groups, threshold = case
+    current, proposed, groups, threshold, margin = case
     original = bd._MAX_CELLS
     bd._MAX_CELLS = 6  # force one block per group
     try:
-        result = bd.breakdown(current, proposed, groups, threshold)
+        result = bd.breakdown(current, proposed, groups, threshold, flag_margin=margin)
     finally:
         bd._MAX_CELLS = original
-    _check_against_rows(current, proposed, groups, threshold, result)
+    _check_against_rows(current, proposed, groups, threshold, result, margin)
+
+
+def test_amounts_too_large_for_exact_float_sums_are_summed_exactly_in_integers():
+    big = 2**52  # pence: sums of these pass 2**53, past what a float holds exactly
+    current = np.array([big, big + 1, 3, big - 7] * 4, dtype=np.int64)
+    proposed = np.array([big + 5, big - 3, 3, big + 11] * 4, dtype=np.int64)
+    groups = {"sex": (np.array([0, 1, 1, 0] * 4, dtype=np.int8), ["a", "b"])}
+    result = bd.breakdown(current, proposed, groups, 10)
+    _check_against_rows(current, proposed, groups, 10, result)
+    assert result.groups["sex"][0].current_total_pence == 4 * (2 * big - 7)
 
 
 def test_boundaries_fall_in_the_smaller_change():
@@ -161,6 +230,8 @@ def test_review_ties_go_to_the_larger_fall_in_pence_then_the_row():
 
 
 def test_codes_and_amounts_are_checked():
+    with pytest.raises(ValueError, match="margin"):
+        bd.breakdown(np.array([1]), np.array([1]), {}, 5, flag_margin=-1)
     with pytest.raises(ValueError, match="outside"):
         bd.breakdown(np.array([1, 2]), np.array([1, 2]), {"sex": (np.array([0, 3]), ["a", "b"])}, 5)
     with pytest.raises(ValueError, match="same length"):
@@ -171,16 +242,70 @@ def test_codes_and_amounts_are_checked():
         bd.breakdown(np.array([1]), np.array([1]), {}, -1)
 
 
-def test_the_download_has_everyone_then_each_group():
+def test_the_download_has_everyone_then_each_group_and_hides_small_groups():
     from allocation.services import breakdown_json, breakdown_rows
 
-    current = np.array([1000, 2000, 0])
-    proposed = np.array([1100, 1500, 250])
-    groups = {"sex": (np.array([0, 1, 1]), ["Female", "Male"])}
+    # 20 women, 12 men, 3 people whose sex is not known.
+    current = np.array([1000] * 20 + [2000] * 12 + [500] * 3)
+    proposed = np.array([1100] * 20 + [1500] * 12 + [500] * 3)
+    codes = np.array([0] * 20 + [1] * 12 + [2] * 3)
+    groups = {"Sex": (codes, ["Female", "Male", "Unknown"])}
     rows = list(breakdown_rows(breakdown_json(bd.breakdown(current, proposed, groups, 10))))
-    assert [str(v) for v in rows[0][:6]] == ["Everyone", "Everyone", "3", "100.0", "30.00", "28.50"]
-    assert [str(v) for v in rows[1][:6]] == ["sex", "Female", "1", "33.3", "10.00", "11.00"]
-    assert [str(v) for v in rows[2][:6]] == ["sex", "Male", "2", "66.7", "20.00", "17.50"]
+    everyone = ["Everyone", "Everyone", "35", "100.0", "455.00", "415.00"]
+    assert [str(v) for v in rows[0][:6]] == everyone
+    # Women are shown. The 3 people not known are fewer than 10; the men, the smallest group
+    # left, are hidden too, or the 3 could be worked out as everyone less women and men.
+    assert [str(v) for v in rows[1][:6]] == ["Sex", "Female", "20", "57.1", "200.00", "220.00"]
+    assert rows[2][:3] == ["Sex", "Male", "not shown"] and set(rows[2][3:]) == {None}
+    assert rows[3][:3] == ["Sex", "Unknown", "fewer than 10"] and set(rows[3][3:]) == {None}
+    assert len({len(row) for row in rows}) == 1
+
+
+def test_the_stored_result_keeps_no_figures_of_a_hidden_group():
+    from allocation.services import breakdown_json
+
+    current = np.array([1000] * 20 + [1000] * 4)
+    proposed = np.array([900] * 20 + [2000] * 4)
+    groups = {"Autism": (np.array([0] * 20 + [1] * 4), ["No autism recorded", "Autism"])}
+    stored = breakdown_json(bd.breakdown(current, proposed, groups, 10))
+    assert stored["groups"]["Autism"] == [
+        {"label": "No autism recorded", "suppressed": True, "small": False},
+        {"label": "Autism", "suppressed": True, "small": True},
+    ]
+    assert stored["flags"] == []  # a hidden group is never flagged: it would say too much
+
+
+def test_a_group_changing_differently_from_everyone_is_flagged_past_the_margin():
+    # Everyone's total falls 10% (2,000 of 20,000); group A's falls 20% (1,000 of 5,000):
+    # 10 percentage points apart. Group B's falls 6.67%, 3.33 points from everyone's.
+    current = np.array([500] * 10 + [1000] * 15)
+    proposed = np.array([400] * 10 + [933] * 15)
+    proposed[-1] = 938  # B: 15,000 -> 14,000 exactly
+    groups = {"Group": (np.array([0] * 10 + [1] * 15), ["A", "B"])}
+    result = bd.breakdown(current, proposed, groups, 10, flag_margin=5)
+    a, b = result.groups["Group"]
+    assert a.total_change_percent == pytest.approx(-20.0) and a.flagged
+    assert b.flagged is False and b.difference_points == pytest.approx(10 - 20 / 3)
+    assert (
+        bd.breakdown(current, proposed, groups, 10, flag_margin=10).groups["Group"][0].flagged
+        is False
+    )
+    assert [
+        row.flagged
+        for row in bd.breakdown(current, proposed, groups, 10, flag_margin=3).groups["Group"]
+    ] == [True, True]
+
+
+def test_the_mean_change_and_the_change_in_total_agree_where_each_person_s_mean_did_not():
+    # Nine small budgets rise 50%, one large one falls 10%: the mean of each person's
+    # percentage is +44%, but the group's money falls. Both measures shown now say "fall".
+    current = np.array([1000] * 9 + [100_000])
+    proposed = np.array([1500] * 9 + [90_000])
+    result = bd.breakdown(current, proposed, {"All": (np.zeros(10, dtype=np.int8), ["all"])}, 10)
+    row = result.groups["All"][0]
+    assert statistics.mean((p - c) / c * 100 for c, p in zip(current, proposed, strict=True)) > 40
+    assert row.mean_change_pence < 0 and row.total_change_percent < 0
+    assert result.overall.total_change_percent == pytest.approx(-5500 / 1090)
 
 
 # --- fairness: money follows answers, never who someone is -----------------------------------
@@ -236,7 +361,7 @@ def test_equal_answers_give_equal_money_whoever_the_person_is(data):
     }
     first = bd.breakdown(current, amounts, groups, 10)
     second = bd.breakdown(current, amounts, shuffled, 10)
-    floats = ("mean_percent_change", "median_percent_change")
+    floats = ("total_change_percent", "median_percent_change")
     for field in fields(first.overall):
         mine, theirs = getattr(first.overall, field.name), getattr(second.overall, field.name)
         if field.name in floats and mine is not None:

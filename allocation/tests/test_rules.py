@@ -7,7 +7,7 @@ import pytest
 from accounts.roles import Role
 from accounts.tests.factories import UserFactory
 from allocation import actions, rules
-from allocation.models import RasVersion
+from allocation.models import ModelRun, RasVersion
 from allocation.tests.factories import CompletedModelRunFactory, DraftVersionFactory
 from core.rules import BusinessRuleViolation
 
@@ -19,29 +19,37 @@ def commissioner():
     return UserFactory(role=Role.COMMISSIONER)
 
 
+@pytest.fixture
+def colleague():
+    """A second commissioner: the one who checks and publishes another's draft."""
+    return UserFactory(role=Role.COMMISSIONER)
+
+
 def codes(problems):
     return [p.code for p in problems]
 
 
-def test_a_draft_must_be_modelled_and_dated_before_it_is_published(commissioner):
+def test_a_draft_must_be_modelled_and_dated_before_it_is_published(commissioner, colleague):
     draft = DraftVersionFactory(acting_user=commissioner)
     assert codes(rules.publication_problems(draft)) == ["RAS-NOT-MODELLED", "RAS-NO-START-DATE"]
     with pytest.raises(BusinessRuleViolation) as refused:
-        actions.publish_version(draft, dt.date(2027, 4, 1), acting_user=commissioner)
+        actions.publish_version(draft, dt.date(2027, 4, 1), acting_user=colleague)
     assert refused.value.codes == ["RAS-NOT-MODELLED"]
 
 
-def test_a_modelled_draft_publishes_and_the_live_version_ends_the_day_before(commissioner):
+def test_a_modelled_draft_publishes_and_the_live_version_ends_the_day_before(
+    commissioner, colleague
+):
     live = RasVersion.objects.live_on("person")
     draft = DraftVersionFactory(acting_user=commissioner)
     CompletedModelRunFactory(version=draft, acting_user=commissioner)
-    actions.publish_version(draft, dt.date(2027, 4, 1), acting_user=commissioner)
+    actions.publish_version(draft, dt.date(2027, 4, 1), acting_user=colleague)
     live.refresh_from_db()
     draft.refresh_from_db()
     assert (draft.status, draft.effective_from, draft.published_by) == (
         "live",
         dt.date(2027, 4, 1),
-        commissioner,
+        colleague,
     )
     assert live.effective_to == dt.date(2027, 3, 31) and live.status == "live"
     assert codes(rules.publication_problems(draft, dt.date(2028, 1, 1))) == ["RAS-NOT-DRAFT"]
@@ -91,3 +99,122 @@ def test_a_scoring_question_without_outcomes_leaves_the_questions_task_incomplet
     assert "RAS-NEED-NO-OUTCOME" in rules.QUESTION_CODES
     page = client_for(commissioner).get(f"/ras/versions/{draft.pk}/").content.decode()
     assert "Incomplete" in page
+
+
+# --- a second person publishes (four eyes) -------------------------------------------------
+
+
+def test_whoever_made_the_draft_cannot_publish_it(commissioner, colleague):
+    draft = DraftVersionFactory(acting_user=commissioner)
+    CompletedModelRunFactory(version=draft, acting_user=commissioner)
+    with pytest.raises(BusinessRuleViolation) as refused:
+        actions.publish_version(draft, dt.date(2027, 4, 1), acting_user=commissioner)
+    assert refused.value.codes == ["RAS-SAME-PERSON"]
+    assert "RAS-SAME-PERSON" not in codes(rules.publication_problems(draft, publisher=colleague))
+
+
+def test_whoever_ran_the_calibration_that_made_a_draft_cannot_publish_it(commissioner, colleague):
+    from allocation.models import CalibrationRun
+
+    draft = DraftVersionFactory(acting_user=colleague)
+    CalibrationRun.objects.create(
+        version=RasVersion.objects.live_on("person"),
+        created_by=commissioner,
+        source="database",
+        method="ols",
+        envelope_pence=100,
+        reserve_percent=5,
+        draft=draft,
+    )
+    assert "RAS-SAME-PERSON" in codes(rules.publication_problems(draft, publisher=commissioner))
+    assert rules.authors(draft) == {commissioner.pk, colleague.pk}
+
+
+def test_whoever_changed_a_draft_cannot_publish_it(commissioner, colleague):
+    third = UserFactory(role=Role.COMMISSIONER)
+    draft = DraftVersionFactory(acting_user=commissioner)
+    actions.save_definition(draft, draft.definition, acting_user=colleague, summary="Tweaked")
+    assert "RAS-SAME-PERSON" in codes(rules.publication_problems(draft, publisher=colleague))
+    assert "RAS-SAME-PERSON" not in codes(rules.publication_problems(draft, publisher=third))
+
+
+# --- flagged groups need a written justification (Equality Act 2010 s19, s149) -----------------
+
+
+def _flagged_run(version, user, flags=(("Sex", "Male"), ("Religion or belief", "Muslim"))):
+    return ModelRun.objects.create(
+        version=version,
+        envelope_pence=100,
+        reserve_percent=5,
+        status="done",
+        created_by=user,
+        result={
+            "flags": [{"group": group, "label": label} for group, label in flags],
+            "groups": {},
+            "overall": {},
+            "summary": {},
+        },
+    )
+
+
+def test_a_flagged_group_without_a_justification_stops_publication(commissioner, colleague):
+    draft = DraftVersionFactory(acting_user=commissioner)
+    run = _flagged_run(draft, commissioner)
+    with pytest.raises(BusinessRuleViolation) as refused:
+        actions.publish_version(draft, dt.date(2027, 4, 1), acting_user=colleague)
+    assert refused.value.codes == ["RAS-UNJUSTIFIED-GROUP"]
+    assert "Sex: Male" in refused.value.problems[0].message
+    actions.justify_group(
+        run,
+        "Sex",
+        "Male",
+        "The old budgets for men included night care the new scheme prices separately.",
+        acting_user=commissioner,
+    )
+    assert codes(rules.publication_problems(draft, dt.date(2027, 4, 1), colleague)) == [
+        "RAS-UNJUSTIFIED-GROUP"
+    ]
+    actions.justify_group(
+        run,
+        "Religion or belief",
+        "Muslim",
+        "Fewer of this group had a budget before; they gain as the scheme counts needs alike.",
+        acting_user=commissioner,
+    )
+    actions.publish_version(draft, dt.date(2027, 4, 1), acting_user=colleague)
+    draft.refresh_from_db()
+    assert draft.status == "live"
+
+
+def test_a_justification_is_for_a_flagged_group_is_written_and_freezes_on_publication(
+    commissioner, colleague
+):
+    draft = DraftVersionFactory(acting_user=commissioner)
+    run = _flagged_run(draft, commissioner, flags=[("Sex", "Male")])
+    with pytest.raises(BusinessRuleViolation) as refused:
+        actions.justify_group(
+            run, "Sex", "Female", "A long enough reason, surely.", acting_user=commissioner
+        )
+    assert refused.value.codes == ["RAS-NOT-FLAGGED"]
+    with pytest.raises(BusinessRuleViolation) as refused:
+        actions.justify_group(run, "Sex", "Male", "  Because.  ", acting_user=commissioner)
+    assert refused.value.codes == ["RAS-JUSTIFICATION-TOO-SHORT"]
+    first = actions.justify_group(
+        run, "Sex", "Male", "A first reason, long enough to read.", acting_user=commissioner
+    )
+    again = actions.justify_group(
+        run, "Sex", "Male", "A better reason, after talking to carers.", acting_user=commissioner
+    )
+    assert first.pk == again.pk and again.history.count() == 2  # the first words are kept
+    actions.write_equality_assessment(
+        run, "Men lose more because night care is now priced apart.", acting_user=commissioner
+    )
+    actions.publish_version(draft, dt.date(2027, 4, 1), acting_user=colleague)
+    with pytest.raises(BusinessRuleViolation) as refused:
+        actions.justify_group(
+            run, "Sex", "Male", "Rewritten after the event.", acting_user=colleague
+        )
+    assert refused.value.codes == ["RAS-RUN-FROZEN"]
+    with pytest.raises(BusinessRuleViolation) as refused:
+        actions.write_equality_assessment(run, "Rewritten after the event.", acting_user=colleague)
+    assert refused.value.codes == ["RAS-RUN-FROZEN"]

@@ -1,8 +1,10 @@
 """Model runs and calibration runs through the background worker, their pages and downloads."""
 
 import csv
+import datetime
 import io
 import random
+import re
 from decimal import Decimal
 
 import pytest
@@ -10,6 +12,7 @@ import pytest
 from accounts.models import AccessEvent
 from accounts.roles import Role
 from accounts.tests.factories import UserFactory
+from allocation import services
 from allocation.domain import engine, reference
 from allocation.models import CalibrationRun, ModelRun, RasVersion
 from allocation.tests.factories import random_answers
@@ -17,6 +20,30 @@ from assessment.tests.factories import eligible_caseload
 from core.jobs import reap
 
 pytestmark = pytest.mark.django_db
+
+# Every protected characteristic the record holds (Equality Act 2010 s4: age, disability,
+# gender reassignment, marriage and civil partnership, pregnancy and maternity, race,
+# religion or belief, sex, sexual orientation), and the circumstances a RAS can treat
+# differently: support reason, client type, conditions, unpaid carer and locality.
+EVERY_GROUP = [
+    "Primary support reason",
+    "Client type",
+    "Age band",
+    "Sex",
+    "Gender identity (gender reassignment)",
+    "Ethnic group",
+    "Religion or belief",
+    "Sexual orientation",
+    "Marriage or civil partnership",
+    "Pregnancy and maternity",
+    "Dementia",
+    "Autism",
+    "Visual impairment",
+    "Hearing impairment",
+    "Unpaid carer",
+    "Locality (postcode district)",
+    "Client group",
+]
 
 
 @pytest.fixture
@@ -81,16 +108,11 @@ def test_a_model_run_goes_through_the_worker_with_progress(
     assert Decimal(summary["current_annual_total"]) == sum(costs) * 52
     overall = run.result["overall"]
     assert overall["gainers"] + overall["losers"] + overall["unchanged"] == len(people)
-    assert set(run.result["groups"]) == {
-        "Primary support reason",
-        "Age band",
-        "Sex",
-        "Ethnic group",
-        "Dementia",
-        "Client group",
-    }
+    assert [name for name, _rows in services.ordered_groups(run.result)] == EVERY_GROUP
     page = client.get(f"/ras/model-runs/{run.pk}/").content.decode()
-    assert "Equality impact" in page and "By client group" in page and "<svg" in page
+    assert "Equality impact" in page and "<svg" in page
+    for group in EVERY_GROUP:
+        assert f"By {group.lower()}" in page
 
 
 def test_the_review_list_and_downloads(
@@ -287,3 +309,147 @@ def test_only_commissioners_see_runs(client_for, commissioner, live, role):
     client = client_for(UserFactory(role=role))
     assert client.get(f"/ras/model-runs/{run.pk}/").status_code == 404
     assert client.get(f"/ras/model/{run.pk}/progress/").status_code == 404
+
+
+# --- the equality impact: small groups, flags, justifications and the draft EIA -----------------
+
+
+@pytest.fixture
+def uneven_caseload(team, practitioner, live):
+    """14 women whose budgets stay as the RAS says, 12 men paid double now (they would lose
+    half), and 3 people of unknown sex: a difference the run must flag."""
+    rng = random.Random(9)
+    scheme = live.compiled
+    people = []
+    for sex, count, factor in (("female", 14, 1), ("male", 12, 2), ("not_known", 3, 1)):
+        answers = [random_answers(live, rng) for _ in range(count)]
+        costs = [engine.explain(scheme, a).amount * factor for a in answers]
+        people += eligible_caseload(
+            team,
+            answers,
+            costs=costs,
+            user=practitioner,
+            sex=sex,
+            religion="christian" if sex == "female" else "no_religion",
+            postcode="WX1 4DQ" if sex == "male" else "WX12 1AB",
+        )
+    return people
+
+
+def _run(client, live, run_tasks, capture, **fields):
+    with capture(execute=True):
+        start_model(client, live, **fields)
+    run_tasks()
+    run = ModelRun.objects.get()
+    assert run.status == "done", run.error
+    return run
+
+
+def test_small_groups_show_as_fewer_than_10_with_no_figures_on_the_page_and_in_downloads(
+    client_for, commissioner, uneven_caseload, live, run_tasks, django_capture_on_commit_callbacks
+):
+    client = client_for(commissioner)
+    run = _run(client, live, run_tasks, django_capture_on_commit_callbacks)
+    sex = {row["label"]: row for row in run.result["groups"]["Sex"]}
+    # 3 people of unknown sex: hidden; the men (the next smallest) hidden too, or the 3 could
+    # be worked out as everyone less the women and the men.
+    assert sex["Unknown"] == {"label": "Unknown", "suppressed": True, "small": True}
+    assert sex["Male"] == {"label": "Male", "suppressed": True, "small": False}
+    assert sex["Female"]["people"] == 14
+    page = client.get(f"/ras/model-runs/{run.pk}/").content.decode()
+    assert "Fewer than 10 people: figures not shown" in page
+    assert "so that a group of fewer than 10 cannot be worked out" in page
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                client.get(f"/ras/model-runs/{run.pk}/?download=breakdown").content.decode(
+                    "utf-8-sig"
+                )
+            )
+        )
+    )
+    unknown = next(r for r in rows if r[:2] == ["Sex", "Unknown"])
+    assert unknown[2] == "fewer than 10" and set(unknown[3:]) == {""}
+
+
+def test_a_group_changing_differently_is_flagged_and_needs_a_justification_before_publishing(
+    client_for, commissioner, uneven_caseload, live, run_tasks, django_capture_on_commit_callbacks
+):
+    from allocation import actions, rules
+    from allocation.tests.factories import DraftVersionFactory
+
+    colleague = UserFactory(role=Role.COMMISSIONER)
+    draft = DraftVersionFactory(acting_user=commissioner)
+    client = client_for(commissioner)
+    run = _run(
+        client, draft, run_tasks, django_capture_on_commit_callbacks, flag_margin_percent="5"
+    )
+    # Men's budgets halve; the others' stay: by religion (women Christian, men none) and by
+    # locality (men in WX1) the run sees the same split, and flags both sides.
+    flagged = {(f["group"], f["label"]) for f in run.flags}
+    assert {
+        ("Religion or belief", "No religion"),
+        ("Religion or belief", "Christian (all denominations)"),
+    } <= flagged
+    assert ("Locality (postcode district)", "WX1") in flagged
+    assert ("Sex", "Male") not in flagged  # hidden groups are never flagged
+    page = client.get(f"/ras/model-runs/{run.pk}/").content.decode()
+    assert "Not yet justified" in page and "still need" in page
+    assert "RAS-UNJUSTIFIED-GROUP" in [
+        p.code for p in rules.publication_problems(draft, publisher=colleague)
+    ]
+
+    index = next(i for i, f in enumerate(run.flags) if f["label"] == "No religion")
+    url = f"/ras/model-runs/{run.pk}/flags/{index}/"
+    form = client.get(url).content.decode()
+    assert "section 19" in form and "Change in the group’s total" in form
+    assert (
+        "Enter why the difference is justified"
+        in client.post(url, {"justification": ""}).content.decode()
+    )
+    reason = "Their old packages paid for night care the new scheme prices as a separate service."
+    assert client.post(url, {"justification": reason}).status_code == 302
+    for i, _flag in enumerate(run.flags):
+        if i != index:
+            client.post(
+                f"/ras/model-runs/{run.pk}/flags/{i}/", {"justification": reason + " Same."}
+            )
+    assert (
+        client.post(
+            f"/ras/model-runs/{run.pk}/assessment/", {"text": "Men lose most; reviews are booked."}
+        ).status_code
+        == 302
+    )
+    page = client.get(f"/ras/model-runs/{run.pk}/").content.decode()
+    assert "Not yet justified" not in page and "Men lose most; reviews are booked." in page
+    assert rules.publication_problems(draft, publisher=colleague) == [
+        p
+        for p in rules.publication_problems(draft, publisher=colleague)
+        if p.code == "RAS-NO-START-DATE"
+    ]
+
+    # The draft EIA: the figures, the justifications and the assessment, calling itself a draft.
+    impact = client.get(f"/ras/model-runs/{run.pk}/equality-impact/").content.decode()
+    assert "Draft equality impact assessment" in impact
+    assert "It is not the equality impact assessment itself" in impact
+    assert reason in impact and "Men lose most; reviews are booked." in impact
+    assert "Religion or belief (section 10)" in impact
+    download = client.get(f"/ras/model-runs/{run.pk}/equality-impact/?download=html")
+    assert download["Content-Disposition"].startswith("attachment;")
+    assert reason in download.content.decode() and "<style>" in download.content.decode()
+    actions.publish_version(draft, datetime.date(2027, 4, 1), acting_user=colleague)
+
+
+def test_every_negative_money_or_percentage_on_the_page_has_a_real_minus_sign(
+    client_for, commissioner, uneven_caseload, live, run_tasks, django_capture_on_commit_callbacks
+):
+    client = client_for(commissioner)
+    run = _run(client, live, run_tasks, django_capture_on_commit_callbacks)
+    page = client.get(f"/ras/model-runs/{run.pk}/?show=review").content.decode()
+    main = page[page.index("<main") :]
+    assert "−£" in main and re.search(r"−\d[\d,]*(\.\d)?%", main)
+    # No hyphen-minus before a pound sign or a number with a % sign in the text people read.
+    text = re.sub(r"<[^>]+>", " ", main)
+    assert not re.search(r"-£|(?<![\w–-])-\d[\d,.]*%", text)
+    # Tables that cannot reflow scroll in a box keyboard users can reach (WCAG 1.4.10, 2.1.1).
+    assert main.count('class="app-scroll-region" tabindex="0" role="region" aria-label=') >= 19

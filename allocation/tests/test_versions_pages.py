@@ -199,26 +199,87 @@ def test_a_draft_cannot_go_live_without_a_completed_model_run(client_for, commis
     assert draft.status == "draft"
 
 
-def test_publishing_retires_the_version_before_it(client_for, commissioner, live, draft):
-    ModelRun.objects.create(
-        version=draft,
-        envelope_pence=100000,
-        reserve_percent=5,
-        status="done",
-        created_by=commissioner,
+@pytest.fixture
+def second_commissioner():
+    return UserFactory(role=Role.COMMISSIONER, first_name="Sunil", last_name="Rao")
+
+
+def _modelled(version, user):
+    return ModelRun.objects.create(
+        version=version, envelope_pence=100000, reserve_percent=5, status="done", created_by=user
     )
-    client = client_for(commissioner)
+
+
+DATE = {"effective_from_day": "1", "effective_from_month": "4", "effective_from_year": "2027"}
+
+
+def test_publishing_is_checked_and_confirmed_by_a_second_person_and_retires_the_version_before_it(
+    client_for, commissioner, second_commissioner, live, draft
+):
+    _modelled(draft, commissioner)
+    client = client_for(second_commissioner)
+    url = f"/ras/versions/{draft.pk}/publish/"
+    # Step 1, the date: nothing is published yet; the check-and-confirm page says what changes.
+    page = client.post(url, DATE)
+    body = page.content.decode()
+    assert page.status_code == 200 and "Check and confirm" in body
+    assert "Comes into force" in body and "1 April 2027" in body
+    assert f"{live}, which will stop on 31 March 2027" in body
+    assert "Corinne Marsh" in body and "Sunil Rao (you)" in body
+    assert "It cannot be undone" in body
+    draft.refresh_from_db()
+    assert draft.status == "draft"
+    # Step 2 without ticking the confirmation: refused, and still not published.
+    body = client.post(url, {"step": "confirm", "effective_from": "2027-04-01"}).content.decode()
+    assert "Confirm that this version should be published" in body
+    draft.refresh_from_db()
+    assert draft.status == "draft"
+    # Confirmed.
     response = client.post(
-        f"/ras/versions/{draft.pk}/publish/",
-        {"effective_from_day": "1", "effective_from_month": "4", "effective_from_year": "2027"},
+        url, {"step": "confirm", "effective_from": "2027-04-01", "confirm": "on"}
     )
     assert response.status_code == 302
     draft.refresh_from_db()
     live.refresh_from_db()
     assert draft.status == "live" and str(draft.effective_from) == "2027-04-01"
+    assert draft.published_by == second_commissioner
     assert str(live.effective_to) == "2027-03-31"
     assert RasVersion.objects.live_on("person", dt.date(2027, 3, 31)) == live
     assert RasVersion.objects.live_on("person", dt.date(2027, 4, 1)) == draft
+
+
+def test_the_author_cannot_publish_their_own_draft(client_for, commissioner, live, draft):
+    _modelled(draft, commissioner)
+    client = client_for(commissioner)
+    url = f"/ras/versions/{draft.pk}/publish/"
+    page = client.get(url).content.decode()
+    assert 'data-code="RAS-SAME-PERSON"' in page and "Continue" not in page
+    client.post(url, {"step": "confirm", "effective_from": "2027-04-01", "confirm": "on"})
+    draft.refresh_from_db()
+    assert draft.status == "draft"
+    with pytest.raises(BusinessRuleViolation) as refused:
+        actions.publish_version(draft, dt.date(2027, 4, 1), acting_user=commissioner)
+    assert refused.value.codes == ["RAS-SAME-PERSON"]
+
+
+def test_a_date_clash_is_found_before_the_confirmation(
+    client_for, commissioner, second_commissioner, live, draft
+):
+    _modelled(draft, commissioner)
+    start = live.effective_from
+    body = (
+        client_for(second_commissioner)
+        .post(
+            f"/ras/versions/{draft.pk}/publish/",
+            {
+                "effective_from_day": str(start.day),
+                "effective_from_month": str(start.month),
+                "effective_from_year": str(start.year),
+            },
+        )
+        .content.decode()
+    )
+    assert "choose a later date" in body and "Check and confirm" not in body
 
 
 def test_only_one_version_is_live_on_a_date(commissioner, live, draft):

@@ -20,6 +20,7 @@ from people import access
 from .. import actions, charts, services
 from ..forms import CalibrationForm, ModelRunForm
 from ..models import CalibrationRun, ModelRun
+from . import equality
 from .common import get_run, get_version, manager_view
 
 DEFAULT_RESERVE = Decimal("5")
@@ -44,6 +45,7 @@ def model(request, pk):
         "envelope": last.envelope if last else _default_envelope(),
         "reserve_percent": last.reserve_percent if last else DEFAULT_RESERVE,
         "review_fall_percent": last.review_fall_percent if last else Decimal("10"),
+        "flag_margin_percent": last.flag_margin_percent if last else Decimal("5"),
     }
     form = ModelRunForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -124,6 +126,7 @@ def model_run(request, pk):
             "distribution_chart": charts.bar_chart(result.get("distribution", []), label="People")
             if result
             else "",
+            **(equality.sections(run) if run.status == run.Status.DONE else {}),
         },
     )
 

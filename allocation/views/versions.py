@@ -1,5 +1,6 @@
 """Listing versions, reading one, copying, exporting, importing and publishing."""
 
+import datetime as dt
 import json
 
 from django.contrib import messages
@@ -7,12 +8,13 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from accounts.models import User
 from core.actions import ActionError
 from core.rules import BusinessRuleViolation
 
 from .. import actions, rules
 from ..domain import definition as ras
-from ..forms import CopyForm, ImportForm, PublishForm
+from ..forms import CopyForm, ImportForm, PublishConfirmForm, PublishForm
 from ..models import RasScheme, RasVersion
 from .common import get_version, manager_view, manages_ras, staff_view
 
@@ -139,28 +141,63 @@ def version_import(request):
 
 @manager_view
 def publish(request, pk):
+    """Publish a draft in two steps: choose the date, then check what changes and confirm.
+
+    A second person publishes (RAS-SAME-PERSON), and only once every group the model run
+    flagged has a written justification (RAS-UNJUSTIFIED-GROUP)."""
     version, _ = get_version(request, pk, draft=True)
-    form = PublishForm(request.POST or None)
-    problems = [p for p in rules.publication_problems(version) if p.code != "RAS-NO-START-DATE"]
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.publish_version(
-                version, form.cleaned_data["effective_from"], acting_user=request.user
-            )
-        except BusinessRuleViolation as error:
-            for problem in error.problems:
-                form.add_error(None, problem.message)
+    problems = [
+        p
+        for p in rules.publication_problems(version, publisher=request.user)
+        if p.code != "RAS-NO-START-DATE"
+    ]
+    form, confirm = PublishForm(), None
+    if request.method == "POST":
+        if request.POST.get("step") == "confirm" and not problems:
+            confirm = PublishConfirmForm(request.POST)
+            if confirm.is_valid():
+                try:
+                    actions.publish_version(
+                        version, confirm.cleaned_data["effective_from"], acting_user=request.user
+                    )
+                except BusinessRuleViolation as error:
+                    for problem in error.problems:
+                        confirm.add_error(None, problem.message)
+                else:
+                    messages.success(
+                        request, f"{version} is live from {version.effective_from:%-d %B %Y}"
+                    )
+                    return redirect("allocation:version", pk=version.pk)
         else:
-            messages.success(request, f"{version} is live from {version.effective_from:%-d %B %Y}")
-            return redirect("allocation:version", pk=version.pk)
+            form = PublishForm(request.POST)
+            if form.is_valid():
+                date = form.cleaned_data["effective_from"]
+                for problem in rules.publication_problems(version, date, publisher=request.user):
+                    form.add_error("effective_from", problem.message)
+                if form.is_valid():
+                    confirm = PublishConfirmForm(initial={"effective_from": date})
+    effective_from = None
+    if confirm is not None:
+        effective_from = confirm.initial.get("effective_from") or (
+            confirm.cleaned_data.get("effective_from") if confirm.is_bound else None
+        )
+    model_run = version.latest_model_run()
     return render(
         request,
         "allocation/publish.html",
         {
             "version": version,
-            "form": form,
+            "form": confirm if confirm is not None else form,
+            "confirming": confirm is not None and effective_from is not None,
+            "effective_from": effective_from,
+            "stops_on": effective_from - dt.timedelta(days=1) if effective_from else None,
+            "replaces": list(rules.versions_ending_on_or_after(version, effective_from))
+            if effective_from
+            else [],
             "problems": problems,
-            "model_run": version.latest_model_run(),
+            "model_run": model_run,
+            "flags": model_run.flags if model_run else [],
+            "authors": User.objects.filter(pk__in=rules.authors(version)).order_by("pk"),
         },
     )
 

@@ -289,3 +289,7 @@ def test_a_carers_assessment_names_whom_they_care_for(client_for, team, practiti
     )
     assert made.status_code == 302
     assert Assessment.objects.get(person=carer).cared_for == cared_for
+    # Both records link: the carer cares for Iris, and Iris has an unpaid carer.
+    assert list(cared_for.cared_for_by.values_list("carer", flat=True)) == [carer.pk]
+    cared_for.refresh_from_db()
+    assert cared_for.has_unpaid_carer

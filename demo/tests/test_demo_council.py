@@ -74,7 +74,7 @@ def test_carers_and_representatives_are_present(council):
 @pytest.mark.django_db
 def test_seed_demo_loads_the_council_with_a_login_per_role(capsys):
     call_command("seed_demo", people=400, seed=3, no_progress=True)
-    assert Person.objects.exclude(primary_support_reason="social_support_to_carer").count() == 400
+    assert Person.objects.filter(client_type="service_user").count() == 400
     roles = dict(
         User.objects.filter(
             username__in=[
@@ -244,7 +244,8 @@ def test_some_carers_have_their_own_assessment(council):
     for item in carers:
         carer = council.people[item["person"]]
         cared_for = council.people[item["cared_for"]]
-        assert carer["primary_support_reason"] == "social_support_to_carer"
+        # A carer is a client type, not a support reason (Client Level Data).
+        assert (carer["client_type"], carer["primary_support_reason"]) == ("carer", "")
         assert carer["last_name"] == cared_for["last_name"] and carer["team"] == cared_for["team"]
 
 
@@ -285,3 +286,101 @@ def test_seeded_assessments_are_current_and_eligible_ones_have_budgets(capsys):
     )
     assert set(budgets) == set(eligible.values_list("person_id", flat=True))
     assert Assessment.history.count() == Assessment.objects.count()
+
+
+# --- equality monitoring: near the 2021 Census among people asked, with real records' gaps ---
+
+
+def _shares(council, field, among=None):
+    people = [p for p in council.people if among is None or among(p)]
+    counts = Counter(p[field] for p in people)
+    return {code: n / len(people) for code, n in counts.items()}
+
+
+def test_equality_details_are_deterministic_from_the_seed_and_change_nothing_else():
+    first, again = build_council(500, seed=21), build_council(500, seed=21)
+    assert first.people == again.people
+    other = build_council(500, seed=22)
+    assert [p["religion"] for p in first.people] != [p["religion"] for p in other.people]
+
+
+def test_religion_is_near_the_census_among_people_asked(council):
+    asked = _shares(
+        council, "religion", lambda p: p["religion"] not in ("not_asked", "prefer_not_to_say")
+    )
+    older = _shares(
+        council,
+        "religion",
+        lambda p: (
+            domain.age_on(p["date_of_birth"], AS_OF) >= 65
+            and p["religion"] not in ("not_asked", "prefer_not_to_say")
+            and p["ethnicity"] == "white_british"
+        ),
+    )
+    assert 0.5 < older["christian"] < 0.8 and 0.15 < older["no_religion"] < 0.35
+    assert asked["muslim"] > asked["hindu"] > 0 and asked["sikh"] > 0
+    muslims = [p for p in council.people if p["religion"] == "muslim"]
+    assert (
+        sum(p["ethnicity"].startswith(("asian", "black", "other")) for p in muslims)
+        > len(muslims) / 2
+    )
+    not_asked = _shares(council, "religion")["not_asked"]
+    assert 0.2 < not_asked < 0.5
+
+
+def test_sexual_orientation_and_partnership_follow_age(council):
+    younger = _shares(
+        council, "sexual_orientation", lambda p: domain.age_on(p["date_of_birth"], AS_OF) < 45
+    )
+    older = _shares(
+        council, "sexual_orientation", lambda p: domain.age_on(p["date_of_birth"], AS_OF) >= 65
+    )
+    lgb = ("gay_lesbian", "bisexual", "other")
+    assert sum(younger.get(c, 0) for c in lgb) > sum(older.get(c, 0) for c in lgb) > 0
+    oldest = _shares(
+        council,
+        "legal_partnership_status",
+        lambda p: domain.age_on(p["date_of_birth"], AS_OF) >= 85,
+    )
+    assert oldest["widowed"] > oldest["married"] > oldest.get("never", 0)
+    learning = _shares(
+        council,
+        "legal_partnership_status",
+        lambda p: p["primary_support_reason"] == "learning_disability",
+    )
+    assert learning["never"] > 0.6
+
+
+def test_pregnancy_is_recorded_only_where_it_can_be(council):
+    pregnant = [p for p in council.people if p["pregnancy_maternity"] in ("pregnant", "maternity")]
+    assert pregnant and all(
+        p["sex"] == "female" and domain.age_on(p["date_of_birth"], AS_OF) < 50 for p in pregnant
+    )
+
+
+def test_sensory_impairment_is_visual_hearing_or_both_as_the_support_reason_says(council):
+    for person in council.people:
+        psr = person["primary_support_reason"]
+        if psr == "sensory_visual":
+            assert person["has_visual_impairment"]
+        if psr == "sensory_hearing":
+            assert person["has_hearing_impairment"]
+        if psr == "sensory_dual":
+            assert person["has_visual_impairment"] and person["has_hearing_impairment"]
+    hearing = sum(p["has_hearing_impairment"] for p in council.people)
+    visual = sum(p["has_visual_impairment"] for p in council.people)
+    assert 0.03 < hearing / len(council.people) < 0.12 and 0.02 < visual / len(council.people) < 0.1
+
+
+@pytest.mark.django_db
+def test_each_carer_s_assessment_links_the_carer_and_the_person_cared_for(capsys):
+    from assessment.models import Assessment
+    from people.models import CaringRelationship
+
+    call_command("seed_demo", people=300, seed=3, no_progress=True)
+    carers = Assessment.objects.filter(kind="carer")
+    assert carers.exists()
+    links = set(CaringRelationship.objects.values_list("carer_id", "cared_for_id"))
+    assert links == set(carers.values_list("person_id", "cared_for_id"))
+    assert not Person.objects.filter(cared_for_by__isnull=False, has_unpaid_carer=False).exists()
+    assert CaringRelationship.history.count() == len(links)

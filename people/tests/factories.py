@@ -54,4 +54,40 @@ def _recorder(values):
     return User.objects.filter(role=Role.PRACTITIONER, team=team).first()
 
 
-__all__ = ["Person", "PersonFactory", "valid_nhs_number"]
+class CarerFactory(PersonFactory):
+    """A carer's own record: client type Carer, no primary support reason."""
+
+    first_name = "Carer"
+    client_type = "carer"
+    primary_support_reason = ""
+    date_of_birth = dt.date(1965, 2, 3)
+
+
+class CaringRelationshipFactory(factory.Factory):
+    """A current caring relationship, recorded by people.actions as a practitioner would."""
+
+    class Meta:
+        model = dict
+
+    carer = factory.SubFactory(CarerFactory)
+    cared_for = factory.SubFactory(PersonFactory)
+    started = dt.date(2024, 3, 1)
+    acting_user = None
+
+    @classmethod
+    def _create(cls, model_class, *, carer, cared_for, started, acting_user):
+        return actions.record_caring_relationship(
+            carer,
+            cared_for,
+            started,
+            acting_user=acting_user or _recorder({"team": cared_for.team}),
+        )
+
+
+__all__ = [
+    "CarerFactory",
+    "CaringRelationshipFactory",
+    "Person",
+    "PersonFactory",
+    "valid_nhs_number",
+]
