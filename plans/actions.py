@@ -640,7 +640,9 @@ def authority_limit(user) -> AuthorityLimit | None:
     return AuthorityLimit.objects.filter(user=user).first() if getattr(user, "pk", None) else None
 
 
-def panel_reasons(plan: SupportPlan, cost: PlanCost, limit: AuthorityLimit | None) -> list[str]:
+def panel_reasons(
+    plan: SupportPlan, cost: PlanCost, limit: AuthorityLimit | None, on: dt.date | None = None
+) -> list[str]:
     """Why this plan needs the funding panel (empty when it does not): above the approver's
     authority limit, or further above the indicative amount than the panel threshold."""
     decision = plan.panel_decision
@@ -662,7 +664,7 @@ def panel_reasons(plan: SupportPlan, cost: PlanCost, limit: AuthorityLimit | Non
                 f"its one-off costs of {format_pence(cost.totals.one_off_pence)} are above a "
                 f"year of the approver’s weekly limit"
             )
-    threshold = budget_actions.panel_threshold()
+    threshold = budget_actions.panel_threshold(on)
     if threshold is not None and cost.indicative_pence is not None:
         above = domain.per_week(max(0, cost.cost_pence - cost.indicative_pence), cost.period)
         if above > threshold.weekly_pence:
@@ -749,7 +751,8 @@ def approve_plan(
         limit=limit,
     )
     cost = plan_cost(locked)
-    why = panel_reasons(locked, cost, limit)
+    start = _start_of(locked, start_date)
+    why = panel_reasons(locked, cost, limit, start)
     if why:
         before = locked.status
         locked._refer_to_panel()
@@ -758,7 +761,6 @@ def approve_plan(
         comment = "This plan needs the funding panel: " + "; and ".join(why)
         _event(locked, PlanEvent.Kind.REFERRED, before, acting_user=acting_user, comment=comment)
         return _finish(locked, summary=comment[:300])
-    start = _start_of(locked, start_date)
     decision = locked.panel_decision
     covered = (
         decision
