@@ -202,6 +202,7 @@ class AccessEvent(AppendOnlyModel):
         CASELOAD_LIST = "caseload_list", "Caseload list"
         OUTSIDE_CASELOAD = "outside_caseload", "Outside their caseload, for a recorded reason"
         MODELLING = "modelling", "Checking how a proposed change to budgets affects people"
+        FUNDING = "funding", "Checking the reserve that pays for budgets above the usual amount"
         ADMINISTRATION = "administration", "Account administration"
         OTHER = "other", "Access granted"
         NO_RIGHT = "no_right", "No right to this record"

@@ -154,6 +154,10 @@ def publish_version(version: RasVersion, effective_from: dt.date, *, acting_user
     current.save()
     audit(current, f"Published version {current.number}, live from {effective_from:%-d %B %Y}")
     version.refresh_from_db()
+    # A calibrated version sets its financial year's reserve (envelope × reserve %).
+    from budgets.actions import reserve_from_published_version
+
+    reserve_from_published_version(current, acting_user=acting_user)
     return current
 
 

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from core.actions import ActionError, action, audit, because
 from core.dates import financial_year, weeks_left_in_year
-from core.money import WEEKS_PER_YEAR, format_pence, period_words
+from core.money import WEEKS_PER_YEAR, format_pence, from_pence, period_words, to_pence
 from core.rules import check_all
 
 from . import rules
@@ -438,6 +438,37 @@ def panel_decide(
     return decision
 
 
+def reserve_from_published_version(version, *, acting_user) -> Reserve | None:
+    """When a calibrated version of the people's scheme is published, set the reserve of the
+    financial year it takes effect in: the calibration's envelope × its reserve %, to the penny
+    (half up). A version that was not calibrated (or a carers' scheme) leaves it alone."""
+    from allocation.models import CalibrationRun
+
+    if version.scheme.kind != "person" or version.effective_from is None:
+        return None
+    run = (
+        CalibrationRun.objects.filter(draft=version, status="done")
+        .order_by("-finished_at", "-pk")
+        .first()
+    )
+    if run is None:
+        return None
+    envelope = from_pence(run.envelope_pence)
+    opening = to_pence(envelope * run.reserve_percent / 100)
+    label, starts_on, ends_on = financial_year(version.effective_from)
+    return open_reserve(
+        acting_user=acting_user,
+        financial_year_label=label,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        opening_pence=opening,
+        source=(
+            f"Envelope {format_pence(run.envelope_pence)} × {run.reserve_percent.normalize():f}% "
+            f"reserve, from the calibration published as version {version.number}"
+        ),
+    )
+
+
 @action
 def flag_for_review(budget: PersonalBudget, *, reason: str, acting_user) -> PersonalBudget:
     """Mark a budget to be looked at again (for example, after an eligibility decision changed)."""
@@ -457,6 +488,7 @@ __all__ = [
     "open_reserve",
     "panel_decide",
     "propose_budget",
+    "reserve_from_published_version",
     "record_dp_offer",
     "reverse_draw",
     "set_budget",

@@ -6,6 +6,7 @@ Cambridgeshire [2012] UKSC 23, R (Savva) v Kensington and Chelsea [2010] EWCA Ci
 and ch. 12 (direct payments, including for people who lack capacity: Care Act s32).
 """
 
+from core.money import WEEKS_PER_YEAR
 from core.rules import BusinessRule
 
 
@@ -62,7 +63,10 @@ class AboveThresholdNeedsPanel(BusinessRule):
     code = "BUD-NEEDS-PANEL"
 
     def broken_by(self, budget, *, threshold_pence=None, panel_decision=None, **context) -> bool:
-        if threshold_pence is None or budget.above_indicative_pence <= threshold_pence:
+        above = budget.above_indicative_pence
+        if budget.period == "year":  # the threshold is weekly: compare a week of it
+            above = -(-above // WEEKS_PER_YEAR)
+        if threshold_pence is None or above <= threshold_pence:
             return False
         return panel_decision is None or panel_decision.agreed_pence < budget.amount_pence
 

@@ -13,6 +13,7 @@ from accounts.api_auth import api_auth
 from allocation.api import router as ras_router
 from budgets.api import router as budgets_router
 from people.api import router as people_router
+from plans.api import router as plans_router
 
 api = NinjaAPI(
     title="Selfdirect API",
@@ -28,6 +29,7 @@ api = NinjaAPI(
 api.add_router("/people", people_router, tags=["People"])
 api.add_router("/ras", ras_router, tags=["Resource Allocation System"])
 api.add_router("", budgets_router, tags=["Budgets"])
+api.add_router("", plans_router, tags=["Support plans"])
 
 UNAUTHORISED = (
     "Send a personal API token as ‘Authorization: Bearer <token>’ (make one on your account "

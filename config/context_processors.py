@@ -14,7 +14,11 @@ def navigation_for(user, path: str) -> list[dict]:
         if user.role in CASELOAD_ROLES:
             items.append(("Caseload", reverse("people:caseload")))
         items.append(("Find a person", reverse("people:find")))
+        if user.role in CASELOAD_ROLES:
+            items.append(("Plans to decide", reverse("plans:waiting")))
         items.append(("Resource allocation", reverse("allocation:schemes")))
+        if user.role in (Role.APPROVER, Role.COMMISSIONER, Role.ADMIN):
+            items.append(("Reserve", reverse("plans:reserves")))
     if user.role in (Role.PERSON, Role.REPRESENTATIVE, Role.CARER):
         items.append(
             (

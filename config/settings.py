@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "allocation",
     "assessment",
     "budgets",
+    "plans",
     "demo",
     "ops",
 ]

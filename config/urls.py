@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("assessment.urls")),
     path("", include("allocation.urls")),
     path("", include("budgets.urls")),
+    path("", include("plans.urls")),
 ]
 
 handler404 = "config.views.not_found"
