@@ -391,6 +391,37 @@ def reverse_draw(draw: ReserveDraw, *, acting_user, reason: str) -> ReserveDraw:
     return reversal
 
 
+def _reverse_earlier_draws(budget: PersonalBudget, *, acting_user, reason: str) -> None:
+    """Reverse, per reserve, whatever is still drawn for this budget (draws are never edited:
+    the correction is a reversing draw)."""
+    from django.db.models import Sum
+
+    nets = (
+        ReserveDraw.objects.filter(budget=budget)
+        .values("reserve")
+        .annotate(net=Sum("amount_pence"))
+        .order_by("reserve")
+    )
+    for row in nets:
+        if not row["net"]:
+            continue
+        reserve = Reserve.objects.select_for_update().get(pk=row["reserve"])
+        reversal = ReserveDraw.objects.create(
+            reserve=reserve,
+            kind=ReserveDraw.Kind.REVERSAL,
+            person=budget.person,
+            budget=budget,
+            amount_pence=-row["net"],
+            reason=reason,
+            drawn_by=acting_user,
+        )
+        audit(
+            reversal,
+            f"Reversed {format_pence(row['net'])} drawn earlier for this budget",
+            person=budget.person,
+        )
+
+
 @action
 def panel_decide(
     budget: PersonalBudget,
@@ -417,6 +448,11 @@ def panel_decide(
         outcome=outcome,
         reasons=reasons.strip(),
         decided_by=acting_user,
+    )
+    # A new decision on the same budget replaces the earlier one: what was drawn for it is
+    # reversed first, so the reserve pays the difference once.
+    _reverse_earlier_draws(
+        budget, acting_user=acting_user, reason="Replaced by the funding panel’s new decision"
     )
     above = max(0, agreed_pence - (budget.indicative_pence or 0))
     if above:
