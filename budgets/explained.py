@@ -54,6 +54,7 @@ class Explained:
     budget_id: int | None = None
     allocation_id: int | None = None
     indicative_pence: int | None = None  # where an agreed budget started (guidance 11.22)
+    one_off_pence: int = 0  # one-off costs agreed beside a weekly budget
 
     @property
     def indicative_text(self) -> str:
@@ -222,6 +223,7 @@ def for_budget(budget, *, user) -> Explained:
         started=budget.start_date,
         budget_id=budget.pk,
         indicative_pence=budget.indicative_pence,
+        one_off_pence=budget.one_off_pence or 0,
     )
     allocation = budget.allocation
     services = list(budget.services.all()) if hasattr(budget, "services") else []

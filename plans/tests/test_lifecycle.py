@@ -189,14 +189,21 @@ def test_approval_within_the_limit_agrees_the_budget_from_the_lines(person, prac
     )
     budget.refresh_from_db()
     assert (budget.status, budget.amount_pence, budget.start_date) == ("active", 17_000, start)
-    assert {s.stream: s.amount_pence for s in budget.streams.all()} == {
-        "council": 15_000,
-        "contribution": 2_000,
+    # The one-off equipment is agreed beside the weekly amount, with its own stream and share.
+    assert budget.one_off_pence == 30_000
+    assert {(s.stream, s.one_off): s.amount_pence for s in budget.streams.all()} == {
+        ("council", False): 15_000,
+        ("contribution", False): 2_000,
+        ("council", True): 30_000,
     }
-    assert {s.mode: (s.amount_pence, s.provider) for s in budget.shares.all()} == {
-        "council_managed": (12_000, ""),
-        "isf": (5_000, "Kind Hands Ltd"),
+    assert {(s.mode, s.one_off): (s.amount_pence, s.provider) for s in budget.shares.all()} == {
+        ("council_managed", False): (12_000, ""),
+        ("isf", False): (5_000, "Kind Hands Ltd"),
+        ("council_managed", True): (30_000, ""),
     }
+    from budgets import explained
+
+    assert explained.for_budget(budget, user=approver).one_off_pence == 30_000
 
 
 def test_an_approved_plan_becomes_active_when_its_budget_starts(person):
