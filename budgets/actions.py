@@ -20,6 +20,7 @@ from .models import (
     Reserve,
     ReserveDraw,
 )
+from .signals import proposal_replaced
 
 
 @action
@@ -94,6 +95,7 @@ def propose_budget(allocation, *, acting_user, start_date: dt.date | None = None
         if allocation.assessment.kind == "carer"
         else PersonalBudget.Kind.PERSON
     )
+    replaced = []
     for old in PersonalBudget.objects.select_for_update().filter(
         person=person, kind=kind, status=PersonalBudget.Status.PROPOSED
     ):
@@ -101,6 +103,7 @@ def propose_budget(allocation, *, acting_user, start_date: dt.date | None = None
         because("Replaced by a newer proposal")
         old.save()
         audit(old, "Proposal replaced by a newer one", person=person)
+        replaced.append(old)
     because("Proposed from the assessment")
     budget = PersonalBudget.objects.create(
         person=person,
@@ -120,6 +123,8 @@ def propose_budget(allocation, *, acting_user, start_date: dt.date | None = None
         + (" (costed plan)" if budget.costed_plan else ""),
         person=person,
     )
+    for old in replaced:
+        proposal_replaced.send(sender=PersonalBudget, old=old, new=budget, acting_user=acting_user)
     return budget
 
 

@@ -341,6 +341,26 @@ def test_whoever_sent_or_costed_a_plan_may_not_approve_it_after_someone_else_res
     )
 
 
+def test_a_plan_on_its_way_follows_a_newer_proposal_from_a_reassessment(
+    person, practitioner, approver
+):
+    plan = SubmittedPlanFactory(person=person, author=practitioner, lines=[costing(1_000)])
+    first = plan.budget
+    CompletedAssessmentFactory(person=person, acting_user=practitioner, seed=5)
+    newer = budget_of(person)
+    first.refresh_from_db()
+    plan.refresh_from_db()
+    assert newer != first and first.status == "ended"
+    assert plan.budget == newer and plan.status == "submitted"
+    with pytest.raises(ActionError) as refused:  # still one plan on its way at a time
+        DraftPlanFactory(person=person, author=practitioner)
+    assert refused.value.code == "PLAN-ALREADY-OPEN"
+    approved = actions.approve_plan(plan, acting_user=approver)
+    assert approved.status in ("approved", "active")
+    newer.refresh_from_db()
+    assert (newer.status, newer.amount_pence) == ("active", 1_000)
+
+
 def test_a_draw_that_would_take_the_reserve_below_zero_needs_an_override(
     person, practitioner, approver, commissioner
 ):
