@@ -19,7 +19,7 @@ from budgets import actions as budget_actions
 from budgets.models import PanelDecision, PersonalBudget
 from core.actions import ActionError, action, audit, because
 from core.concurrency import lock_at_version
-from core.money import format_pence, period_words
+from core.money import WEEKS_PER_YEAR, format_pence, period_words
 from core.rules import BusinessRuleViolation, Problem, check_all, problems
 
 from . import domain, rates, rules
@@ -44,7 +44,9 @@ class PlanCost:
 
     @property
     def weekly_pence(self) -> int:
-        return domain.per_week(self.cost_pence, self.period)
+        """The ongoing lines a week, whatever the budget's period; one-off costs never count
+        in a weekly figure (they are compared on their own)."""
+        return self.totals.weekly_pence
 
     @property
     def left_pence(self) -> int:
@@ -659,13 +661,17 @@ def panel_reasons(
                 f"it costs {format_pence(cost.weekly_pence)} a week, above the approver’s "
                 f"limit of {format_pence(limit.weekly_pence)}"
             )
-        elif cost.one_off_apart and cost.totals.one_off_pence > limit.weekly_pence * 52:
+        if cost.totals.one_off_pence > limit.weekly_pence * WEEKS_PER_YEAR:
             found.append(
                 f"its one-off costs of {format_pence(cost.totals.one_off_pence)} are above a "
                 f"year of the approver’s weekly limit"
             )
     threshold = budget_actions.panel_threshold(on)
-    if threshold is not None and cost.indicative_pence is not None:
+    if (
+        threshold is not None
+        and cost.indicative_pence is not None
+        and cost.period != PersonalBudget.Period.ONCE  # a one-off amount has no week to compare
+    ):
         above = domain.per_week(max(0, cost.cost_pence - cost.indicative_pence), cost.period)
         if above > threshold.weekly_pence:
             found.append(

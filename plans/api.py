@@ -166,7 +166,7 @@ class PlanOut(Schema):
     person: int
     status: StatusCode
     weekly_total: str
-    budget_weekly_amount: str
+    budget_weekly_amount: str | None
     one_off_total: str
     budget_amount: str
     budget_period: str
@@ -293,7 +293,10 @@ def _plan_out(plan: SupportPlan) -> dict:
         "person": plan.person_id,
         "status": plan.status,
         "weekly_total": pounds_text(cost.weekly_pence),
-        "budget_weekly_amount": pounds_text(domain.per_week(budget.amount_pence, budget.period)),
+        # A one-off budget has no weekly amount: never compared across periods.
+        "budget_weekly_amount": None
+        if budget.period == "once"
+        else pounds_text(domain.per_week(budget.amount_pence, budget.period)),
         "one_off_total": pounds_text(cost.totals.one_off_pence),
         "budget_amount": pounds_text(budget.amount_pence),
         "budget_period": budget.period,

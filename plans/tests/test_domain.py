@@ -123,3 +123,23 @@ def test_units_are_never_floats():
 def test_a_yearly_amount_as_a_week_rounds_up_to_compare_with_weekly_limits():
     assert domain.per_week(5201, "year") == 101
     assert domain.per_week(5200, "week") == 5200
+
+
+@given(
+    weekly=st.integers(0, 10**7),
+    yearly_extra=st.integers(0, 10**6),
+    one_off=st.integers(0, 10**8),
+    period=st.sampled_from(["week", "year", "once"]),
+)
+def test_a_plans_weekly_figure_is_its_ongoing_lines_and_never_counts_one_off_costs(
+    weekly, yearly_extra, one_off, period
+):
+    from plans.actions import PlanCost
+
+    totals = domain.Totals(
+        weekly_pence=weekly, yearly_pence=weekly * 52 + yearly_extra, one_off_pence=one_off
+    )
+    cost = PlanCost(totals=totals, period=period, budget_pence=0, indicative_pence=None)
+    assert cost.weekly_pence == weekly
+    # ...while the cost in the budget's own period counts one-off costs except beside a week.
+    assert cost.cost_pence == (weekly if period == "week" else totals.yearly_pence + one_off)
