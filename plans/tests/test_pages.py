@@ -246,6 +246,35 @@ def test_the_panel_page_records_the_decision_and_the_reserve_shows_the_draw(clie
     assert f"£{(5_000_000 - draw.amount_pence) / 100:,.2f}" in listing
 
 
+def test_the_panel_and_direct_payment_pages_are_refused_to_those_who_may_not_use_them(
+    client_for, iris, team, other_team, practitioner, person_user
+):
+    plan = PanelPlanFactory(person=iris, reason="Nights")
+    outsider_approver = approver_with_limit(team=other_team)
+    for user in (practitioner, person_user, outsider_approver):  # not an approver, or not theirs
+        client = client_for(user)
+        assert client.get(f"/plans/{plan.pk}/panel/").status_code == 404
+        refused = client.post(f"/plans/{plan.pk}/panel/", {"outcome": "agreed", "reasons": "x"})
+        assert refused.status_code == 404
+    assert SupportPlan.objects.get(pk=plan.pk).status == "panel"
+    for user in (person_user, UserFactory(role=Role.PRACTITIONER, team=other_team)):
+        assert client_for(user).get(f"/plans/{plan.pk}/direct-payment/").status_code == 404
+    # The panel's decision is not the plan's author's to make.
+    author = approver_with_limit(team=team)
+    own = PanelPlanFactory(
+        person=CompletedAssessmentFactory(person=PersonFactory(team=team)).person,
+        author=author,
+        reason="Nights",
+    )
+    page = text(
+        client_for(author).post(
+            f"/plans/{own.pk}/panel/", {"outcome": "agreed", "reasons": "Needed at night"}
+        )
+    )
+    assert "another approver" in page
+    assert SupportPlan.objects.get(pk=own.pk).status == "panel"
+
+
 def test_only_commissioners_approvers_and_administrators_see_the_reserve(client_for, practitioner):
     assert client_for(practitioner).get("/reserve/").status_code == 404
     assert client_for(UserFactory(role=Role.PERSON)).get("/reserve/").status_code == 404
