@@ -6,6 +6,7 @@ with them. Every page opens the plan through `_open` (the person's record is rea
 logged, or the answer is a 404), and every write is an action.
 """
 
+import datetime as dt
 from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
@@ -443,6 +444,21 @@ def _rate_rows():
     ]
 
 
+def _typed_start(data) -> dt.date | None:
+    """The start date as typed so far (day, month and year boxes), or None."""
+    value = data.get("start_date")
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date(
+            int(data.get("start_date_year", "")),
+            int(data.get("start_date_month", "")),
+            int(data.get("start_date_day", "")),
+        )
+    except (TypeError, ValueError, OverflowError):
+        return None
+
+
 def _preview(plan, data, existing):
     """What this line costs, worked out, and the plan's total with it: drawn while the form
     is filled in. Nothing is saved."""
@@ -454,7 +470,9 @@ def _preview(plan, data, existing):
     service = data.get("service") or "other"
     cost_text = str(data.get("unit_cost", "")).strip().replace("£", "").replace(",", "")
     try:
-        unit_cost = to_pence(cost_text) if cost_text else rates.default_unit_cost(service)
+        # The rate in force on the line's start date, as saving the line will use.
+        on = _typed_start(data)
+        unit_cost = to_pence(cost_text) if cost_text else rates.default_unit_cost(service, on)
     except ValueError:
         unit_cost = None
     lines = list(plan.lines.all())

@@ -14,8 +14,9 @@ from accounts.roles import Role
 from accounts.tests.factories import UserFactory
 from assessment.tests.factories import CompletedAssessmentFactory
 from budgets.models import ReserveDraw
+from core.money import format_pence
 from people.tests.factories import PersonFactory
-from plans import actions
+from plans import actions, rates
 from plans.models import SupportPlan
 from plans.tests.factories import (
     DraftPlanFactory,
@@ -147,6 +148,36 @@ def test_the_running_total_shows_the_working_as_the_line_is_typed(client_for, ir
     waiting = text(client.post(f"/plans/{plan.pk}/support/preview/", line_post(plan, units="")))
     assert "Fill in how many" in waiting
     assert plan.lines.count() == 0
+
+
+def test_the_running_total_prices_a_line_at_the_rate_in_force_on_its_start_date(
+    client_for, iris, practitioner
+):
+    from allocation import actions as ras_actions
+
+    later = TODAY + dt.timedelta(days=40)
+    commissioner = UserFactory(role=Role.COMMISSIONER)
+    ras_actions.add_reference_rate(
+        "home_care", acting_user=commissioner, rate_pence=3_150, effective_from=later
+    )
+    plan = DraftPlanFactory(person=iris, author=practitioner, lines=[])
+    client = client_for(practitioner)
+    now = text(client.post(f"/plans/{plan.pk}/support/preview/", line_post(plan, units="2")))
+    then = text(
+        client.post(
+            f"/plans/{plan.pk}/support/preview/",
+            line_post(
+                plan,
+                units="2",
+                start_date_day=str(later.day),
+                start_date_month=str(later.month),
+                start_date_year=str(later.year),
+            ),
+        )
+    )
+    today_rate = rates.default_unit_cost("home_care", TODAY)
+    assert f"2 hours at {format_pence(today_rate)} an hour" in now
+    assert "2 hours at £31.50 an hour = £63.00 a week" in then
 
 
 def test_a_concurrent_edit_is_shown_not_overwritten(client_for, iris, practitioner, person_user):
