@@ -326,3 +326,28 @@ def test_the_import_page_shows_the_conversion(client_for, person_scheme):
     )
     assert response.status_code == 200
     assert "converted to selfdirect-ras/2" in response.content.decode()
+
+
+def test_a_draft_saved_in_the_new_format_is_edited_in_the_editor_pages(
+    client, client_for, commissioner, person_scheme
+):
+    """A draft made through the API is stored as selfdirect-ras/2; the editor pages (which
+    change the definition in the older shape) still edit it, and it keeps every answer."""
+    made = post_version(client, person_scheme, {"definition": v2()}, commissioner).json()
+    draft = RasVersion.objects.get(pk=made["id"])
+    assert draft.definition["format"] == "selfdirect-ras/2"
+    pages = client_for(UserFactory(role=Role.COMMISSIONER))
+    saved = pages.post(
+        f"/ras/versions/{draft.pk}/rule/",
+        {"method": "price_per_point", "fixed_amount": "10", "price_per_point": "3.5"},
+    )
+    assert saved.status_code == 302
+    pages.post(
+        f"/ras/versions/{draft.pk}/limits/",
+        {"period": "week", "minimum": "0", "maximum": "1200", "cap_percent": "35"},
+    )
+    draft.refresh_from_db()
+    parsed = draft.parsed
+    assert parsed.allocation.price_per_point == Decimal("3.5")
+    assert (str(parsed.maximum), parsed.informal_cap_percent) == ("1200.00", 35)
+    assert parsed.domains == ras.parse(v2()).domains
