@@ -1,22 +1,28 @@
-"""The RAS in the API: list versions, read one, score a set of answers with it, and read
-the council's reference rates."""
+"""The RAS in the API: list versions, read one, add a draft version to a scheme from a
+`selfdirect-ras/2` definition, score a set of answers with it, read the published JSON Schema
+of the format, and read the council's reference rates."""
 
 import datetime as dt
 import re
 from typing import Any
 
+from django.http import HttpResponse
 from ninja import Field, Path, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import field_validator
 
-from config.api_errors import READ_ERRORS, WRITE_ERRORS
+from config.api_errors import READ_ERRORS, WRITE_ERRORS, Message
+from core.actions import ActionError
 from core.money import pounds_text
 
+from . import actions
+from .domain import definition as ras
 from .domain import engine
 from .domain import rates as catalogue
+from .domain import schema as ras_schema
 from .domain.definition import to_dict
 from .domain.explanation import line_json
-from .models import RasVersion, ReferenceRate
+from .models import RasScheme, RasVersion, ReferenceRate
 from .views.common import manages_ras
 
 router = Router()
@@ -26,6 +32,7 @@ ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 class VersionOut(Schema):
     id: int
+    scheme_id: int
     scheme: str
     kind: str
     number: int
@@ -41,6 +48,48 @@ class VersionDetail(VersionOut):
     definition: dict[str, Any]
 
 
+class VersionCreated(VersionDetail):
+    conversion: list[str] = Field(
+        ...,
+        description="How a selfdirect-ras/1 definition was converted to selfdirect-ras/2, in "
+        "words; empty when it was already selfdirect-ras/2.",
+    )
+
+
+class NewVersionIn(Schema):
+    label: str = Field("", max_length=100, description="For example, ‘2027/28 proposal’")
+    definition: dict[str, Any] = Field(
+        ...,
+        description="The version's definition, as `ras_export` prints it (selfdirect-ras/2, "
+        "whose JSON Schema is at /api/v1/ras/schema.json; selfdirect-ras/1 is converted).",
+    )
+
+
+class ScorePersonIn(Schema):
+    age: int | None = Field(None, ge=0, le=ras_schema.MAX_AGE, description="In whole years")
+    primary_support_reason: str | None = Field(
+        None, description="The Client Level Data primary support reason code"
+    )
+    client_type: str | None = Field(None, description="The Client Level Data client type code")
+
+    @field_validator("primary_support_reason")
+    @classmethod
+    def _known_reason(cls, value):
+        if value is not None and value not in ras_schema.PRIMARY_SUPPORT_REASONS:
+            raise ValueError(
+                "Use a primary support reason code: "
+                + ", ".join(ras_schema.PRIMARY_SUPPORT_REASONS)
+            )
+        return value
+
+    @field_validator("client_type")
+    @classmethod
+    def _known_type(cls, value):
+        if value is not None and value not in ras_schema.CLIENT_TYPES:
+            raise ValueError("Use a client type code: " + ", ".join(ras_schema.CLIENT_TYPES))
+        return value
+
+
 class ScoreIn(Schema):
     answers: dict[str, str] = Field(
         ...,
@@ -54,6 +103,12 @@ class ScoreIn(Schema):
         None,
         description="The outcomes an eligibility decision found unmet: only needs linked to "
         "them count (Care Act 2014 s26). Leave it out for a provisional amount.",
+    )
+    person: ScorePersonIn | None = Field(
+        None,
+        description="The person's age, primary support reason and client type, used to "
+        "choose the money table of a version that has tables for groups; 422 when the "
+        "version needs a detail that is missing.",
     )
 
 
@@ -94,6 +149,7 @@ def _summary(version: RasVersion) -> dict:
     definition = version.parsed
     return {
         "id": version.pk,
+        "scheme_id": version.scheme_id,
         "scheme": version.scheme.name,
         "kind": version.scheme.kind,
         "number": version.number,
@@ -152,6 +208,24 @@ def score(request, body: ScoreIn, version_id: int = Path(..., ge=1, le=MAX_ID)):
     `message`."""
     version = _get(request, version_id)
     scheme = version.compiled
+    person = body.person.dict() if body.person is not None else {}
+    missing = [need for need in version.parsed.person_needs if person.get(need) is None]
+    if missing:
+        return Status(
+            422,
+            {
+                "detail": [
+                    {
+                        "type": "missing_person",
+                        "code": need,
+                        "question": None,
+                        "message": f"This version chooses its money table by the person's "
+                        f"{need.replace('_', ' ')}: send it in `person.{need}`",
+                    }
+                    for need in missing
+                ]
+            },
+        )
     if body.unable_outcomes is not None:
         unknown = sorted(set(body.unable_outcomes) - set(scheme.outcome_codes))
         if unknown:
@@ -200,6 +274,95 @@ def score(request, body: ScoreIn, version_id: int = Path(..., ge=1, le=MAX_ID)):
         "lines": [line_json(line) for line in explanation.lines],
         "version": _summary(version),
     }
+
+
+@router.get(
+    "/schema.json",
+    response={200: dict[str, Any], **READ_ERRORS},
+    summary="The JSON Schema of a RAS definition",
+)
+def definition_schema(request):
+    """The JSON Schema (draft 2020-12) of `selfdirect-ras/2`, the format `ras_export` prints
+    and version import reads: any key it does not list is refused."""
+    return HttpResponse(
+        ras_schema.published_json(), content_type="application/schema+json; charset=utf-8"
+    )
+
+
+def _problem_items(error: ras.DefinitionError, prefix: str = "$.definition") -> list[dict]:
+    return [
+        {
+            "type": "invalid_definition",
+            "path": prefix + item["path"][1:],
+            "message": item["message"],
+        }
+        for item in error.items
+    ]
+
+
+@router.post(
+    "/schemes/{scheme_id}/versions",
+    response={201: VersionCreated, 403: Message, **WRITE_ERRORS},
+    summary="Add a draft version to a scheme",
+)
+def create_version(request, body: NewVersionIn, scheme_id: int = Path(..., ge=1, le=MAX_ID)):
+    """A new draft version of the scheme from a definition (commissioners and
+    administrators). 201 with the version; 422 when the definition is not valid, with every
+    problem in `detail`, each with `type` `invalid_definition`, the JSON `path` of the problem
+    in the request body (like `$.definition.domains[0].questions[1].options[0].points`) and a
+    plain-English `message`: nothing is kept. A `selfdirect-ras/1` definition is converted
+    and saved as `selfdirect-ras/2`; `conversion` says what changed."""
+    user = request.auth
+    scheme = RasScheme.objects.visible_to(user).filter(pk=scheme_id).first()
+    if scheme is None:
+        raise HttpError(404, "Not found")
+    if not user.has_perm("allocation.add_rasversion"):
+        raise HttpError(403, "Only commissioners and administrators add RAS versions")
+    try:
+        # Read the body again with the scheme file's bounds: numbers as exact decimals (never
+        # floats), none too long, nesting limited.
+        document = ras.load_json(request.body.decode("utf-8"))
+        parsed = ras.parse(document.get("definition") if isinstance(document, dict) else None)
+    except UnicodeDecodeError:
+        return Status(422, {"detail": [_item_at("$", "The body must be UTF-8 JSON")]})
+    except ras.DefinitionError as error:
+        return Status(422, {"detail": _problem_items(error)})
+    if parsed.kind != scheme.kind:
+        return Status(
+            422,
+            {
+                "detail": [
+                    _item_at(
+                        "$.definition.kind",
+                        f"This scheme is for {scheme.kind}s' needs: the definition must have "
+                        f"kind {scheme.kind!r}",
+                    )
+                ]
+            },
+        )
+    try:
+        version = actions.create_draft(
+            scheme,
+            to_dict(parsed),
+            acting_user=user,
+            label=body.label,
+            origin=RasVersion.Origin.IMPORTED,
+            notes=" ".join(parsed.conversion),
+        )
+    except ActionError as error:
+        return Status(422, {"detail": [_item_at("$", error.message)]})
+    return Status(
+        201,
+        {
+            **_summary(version),
+            "definition": to_dict(version.parsed),
+            "conversion": list(parsed.conversion),
+        },
+    )
+
+
+def _item_at(path: str, message: str) -> dict:
+    return {"type": "invalid_definition", "path": path, "message": message}
 
 
 class RatesQuery(Schema):

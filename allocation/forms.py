@@ -384,9 +384,13 @@ class ImportForm(GovUKForm):
                 data = data["definition"]
             definition = ras.parse(data)
         except ras.DefinitionError as error:
-            raise ValidationError(
-                [f"The file is not a valid version: {p}" for p in error.problems[:20]]
-            ) from None
+            shown = [f"The file is not a valid version: {p}" for p in error.problems[:50]]
+            if len(error.problems) > len(shown):
+                shown.append(
+                    f"…and {len(error.problems) - len(shown)} more problems: fix these first"
+                )
+            raise ValidationError(shown) from None
+        self.conversion = definition.conversion  # how a selfdirect-ras/1 file was converted
         return ras.to_dict(definition)
 
     def clean(self):

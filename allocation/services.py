@@ -15,7 +15,7 @@ from core.money import annual_multiplier, format_pounds, pounds_text
 from . import actions, population
 from .domain import breakdown as breakdowns
 from .domain import calibration, engine
-from .domain.definition import to_dict
+from .domain.definition import to_dict, with_rule
 from .domain.sample import Sample
 from .models import CalibrationRun, ModelRun, RasVersion
 
@@ -423,8 +423,7 @@ def execute_calibration(run: CalibrationRun) -> dict:
     result["sample_size"] = int(len(sample_net))
     result["costed_plan_left_out"] = left_out
     run.beat("Saving the new draft", 3, 4)
-    data = to_dict(version.parsed)
-    data["allocation"] = result["scaled"]
+    data = with_rule(to_dict(version.parsed), result["scaled"])
     draft = actions.copy_version(
         version,
         acting_user=run.created_by,

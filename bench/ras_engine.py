@@ -129,7 +129,7 @@ def _caseload(scheme, people: int, rng):
 def _model(scheme, choices, masks, groups, current, target):
     """The timed pipeline: everything a modelling run does after the extract is loaded."""
     from allocation.domain import breakdown, calibration, engine
-    from allocation.domain.definition import parse, to_dict
+    from allocation.domain.definition import parse, rule_dict
 
     definition = scheme.definition
     stages = [time.perf_counter()]
@@ -137,14 +137,15 @@ def _model(scheme, choices, masks, groups, current, target):
     stages.append(time.perf_counter())
     counts = np.bincount(scores.net, minlength=scheme.max_net_points + 1)
     scaled = calibration.scale_to_target(
-        to_dict(definition)["allocation"],
+        rule_dict(definition.allocation),
         (definition.minimum, definition.maximum),
         definition.period,
         counts,
         target,
     )
     rule = parse({"allocation": scaled.allocation}).allocation
-    proposed_scheme = engine.compile_scheme(replace(definition, allocation=rule))
+    table = replace(definition.tables[0], rule=rule)
+    proposed_scheme = engine.compile_scheme(replace(definition, tables=(table,)))
     proposed = engine.amounts_pence(proposed_scheme, scores.net)
     stages.append(time.perf_counter())
     result = breakdown.breakdown(current, proposed, groups, REVIEW_FALL_PERCENT)

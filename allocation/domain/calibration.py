@@ -24,7 +24,7 @@ from allocation.domain.definition import (
     Band,
     Definition,
     parse,
-    to_dict,
+    rule_dict,
 )
 from allocation.domain.engine import CompiledScheme, issued_pence_table
 from core.money import annual_multiplier, format_pence
@@ -542,11 +542,11 @@ def scale_to_target(
         factor = Fraction(new_rule.price_per_point) / old if old else Fraction(0)
     else:
         factor = window[2] if window[2] is not None else window[0]
-    scaled = replace(definition, allocation=new_rule)
+    scaled = _with_allocation(definition, new_rule)
     exact, issued = modelled_annual_total(scaled, net_counts)
     at_minimum, at_maximum = _people_at_limits(scaled, net_counts)
     return Scaled(
-        allocation=to_dict(scaled)["allocation"],
+        allocation=rule_dict(scaled.allocation),
         scale_factor=_round_half_up(factor, 6),
         decimal_places=places,
         modelled_annual_total=exact,
@@ -621,7 +621,7 @@ def _fewest_places(
                         )
                     )
         for candidate in candidates:
-            trial = replace(definition, allocation=candidate)
+            trial = _with_allocation(definition, candidate)
             if _pence(_caseload(trial, net_counts).total(Fraction(1))) == target:
                 return places, candidate
     raise CalibrationError(
@@ -663,3 +663,8 @@ def modelled_annual_total(
         )[: counts.size]
     issued = _exact_dot(counts, table) * annual_multiplier(definition.period)
     return Decimal(exact).scaleb(-2), issued
+
+
+def _with_allocation(definition: Definition, rule: Allocation) -> Definition:
+    """The definition with its (only) money table's rule replaced."""
+    return replace(definition, tables=(replace(definition.tables[0], rule=rule),))

@@ -137,7 +137,7 @@ class RasVersion(ConcurrentTransitionMixin, EditVersioned, models.Model):
 
     @cached_property
     def parsed(self) -> ras.Definition:
-        return ras.parse(self.definition)
+        return ras.parse_cached(self.definition)
 
     def refresh_from_db(self, *args, **kwargs):
         self.__dict__.pop("parsed", None)

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from allocation.domain import calibration, engine, reference
 from allocation.domain.calibration import CalibrationError
-from allocation.domain.definition import parse, to_dict
+from allocation.domain.definition import parse, rule_dict, to_dict, with_rule
 from allocation.tests.test_engine import decimals, definitions
 
 SETTINGS = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -261,7 +261,7 @@ def test_scaled_total_hits_the_target_to_the_penny(case):
     limits = (definition.minimum, definition.maximum)
     try:
         scaled = calibration.scale_to_target(
-            to_dict(definition)["allocation"], limits, definition.period, counts, target
+            rule_dict(definition.allocation), limits, definition.period, counts, target
         )
     except CalibrationError as error:
         # Only when every band the caseload uses pays nothing (nothing to scale).
@@ -297,10 +297,10 @@ def test_scaled_total_hits_the_target_to_the_penny(case):
                 near = price.quantize(Decimal(1).scaleb(-fewer), rounding=rounding)
                 if near > 0:
                     other = parse(
-                        {
-                            **to_dict(result),
-                            "allocation": {**scaled.allocation, "price_per_point": str(near)},
-                        }
+                        with_rule(
+                            to_dict(result),
+                            {**scaled.allocation, "price_per_point": format(near, "f")},
+                        )
                     )
                     assert _half_up(_reference_total(other, counts)[0]) != target
     else:

@@ -27,7 +27,9 @@ def test_ras_export_prints_the_version(capsys, live):
     assert data["version"]["id"] == live.pk
     question = data["definition"]["domains"][0]["questions"][0]
     assert {"code", "options"} <= set(question) and "points" in question["options"][0]
-    assert data["definition"]["allocation"]["method"] == "price_per_point"
+    assert data["definition"]["format"] == "selfdirect-ras/2"
+    assert data["definition"]["money_tables"][0]["method"] == "price_per_point"
+    assert data["version"]["scheme_id"] == live.scheme_id
     call_command("ras_export", "--version", str(live.pk))
     assert json.loads(capsys.readouterr().out)["version"]["id"] == live.pk
 
@@ -130,7 +132,11 @@ def test_ras_calibrate_can_save_a_draft(capsys, tmp_path, live, team, practition
     )
     result = json.loads(capsys.readouterr().out)
     draft = RasVersion.objects.get(pk=result["draft"]["id"])
-    assert draft.status == "draft" and draft.definition["allocation"] == result["scaled"]
+    assert draft.status == "draft" and draft.definition["money_tables"][0] == {
+        "code": "everyone",
+        "title": "Everyone",
+        **result["scaled"],
+    }
 
 
 def test_ras_calibrate_can_fit_to_the_current_budgets_in_the_database(

@@ -4,8 +4,6 @@ Each page edits the version's JSON definition and saves it whole, checked: a cha
 would make the definition invalid is refused with the reasons, and nothing is saved.
 """
 
-import copy
-
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -58,7 +56,7 @@ def domains(request, pk):
     version, _ = get_version(request, pk, draft=True)
     form = DomainForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        data = copy.deepcopy(version.definition)
+        data = ras.to_v1_dict(version.parsed)
         data.setdefault("domains", []).append({**form.cleaned_data, "questions": []})
         if _save(request, version, data, form, summary=f"Added domain {form.cleaned_data['code']}"):
             messages.success(request, f"Domain ‘{form.cleaned_data['title']}’ added")
@@ -74,7 +72,7 @@ def domain_edit(request, pk, code):
         raise Http404
     form = DomainForm(request.POST or None, initial=current)
     if request.method == "POST" and form.is_valid():
-        data = copy.deepcopy(version.definition)
+        data = ras.to_v1_dict(version.parsed)
         _domain(data, code).update(form.cleaned_data)
         if _save(request, version, data, form, summary=f"Changed domain {code}"):
             messages.success(request, "Domain saved")
@@ -90,7 +88,7 @@ def domain_edit(request, pk, code):
 @require_POST
 def domain_delete(request, pk, code):
     version, _ = get_version(request, pk, draft=True)
-    data = copy.deepcopy(version.definition)
+    data = ras.to_v1_dict(version.parsed)
     data["domains"] = [d for d in data["domains"] if d["code"] != code]
     if _save(request, version, data, summary=f"Deleted domain {code} and its questions"):
         messages.success(request, "Domain and its questions deleted")
@@ -101,7 +99,7 @@ def domain_delete(request, pk, code):
 @require_POST
 def domain_move(request, pk, code):
     version, _ = get_version(request, pk, draft=True)
-    data = copy.deepcopy(version.definition)
+    data = ras.to_v1_dict(version.parsed)
     codes = [d["code"] for d in data["domains"]]
     if code in codes:
         i = codes.index(code)
@@ -135,7 +133,7 @@ def question_edit(request, pk, code=None):
         return redirect("allocation:domains", pk=version.pk)
     existing, domain_code = None, request.GET.get("domain") or definition.domains[0].code
     if code:
-        for d in version.definition["domains"]:
+        for d in ras.to_v1_dict(version.parsed)["domains"]:
             for q in d["questions"]:
                 if q["code"] == code:
                     existing, domain_code = q, d["code"]
@@ -148,7 +146,7 @@ def question_edit(request, pk, code=None):
         initial=QuestionForm.initial_for(domain_code, existing),
     )
     if request.method == "POST" and form.is_valid():
-        data = copy.deepcopy(version.definition)
+        data = ras.to_v1_dict(version.parsed)
         for d in data["domains"]:
             d["questions"] = [q for q in d["questions"] if q["code"] != code]
         target = _domain(data, form.cleaned_data["domain"])
@@ -176,7 +174,7 @@ def question_edit(request, pk, code=None):
 @require_POST
 def question_delete(request, pk, code):
     version, _ = get_version(request, pk, draft=True)
-    data = copy.deepcopy(version.definition)
+    data = ras.to_v1_dict(version.parsed)
     for d in data["domains"]:
         d["questions"] = [q for q in d["questions"] if q["code"] != code]
     if _save(request, version, data, summary=f"Deleted question {code}"):
@@ -187,7 +185,7 @@ def question_delete(request, pk, code):
 @manager_view
 def rule(request, pk):
     version, _ = get_version(request, pk, draft=True)
-    current = version.definition.get("allocation", {})
+    current = ras.to_v1_dict(version.parsed)["allocation"]
     initial = {
         "method": current.get("method", "price_per_point"),
         "fixed_amount": current.get("fixed_amount"),
@@ -196,7 +194,7 @@ def rule(request, pk):
     }
     form = AllocationForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        data = copy.deepcopy(version.definition)
+        data = ras.to_v1_dict(version.parsed)
         data["allocation"] = form.allocation()
         if _save(request, version, data, form, summary="Changed points to money"):
             messages.success(request, "Points to money saved")
@@ -207,7 +205,7 @@ def rule(request, pk):
 @manager_view
 def limits(request, pk):
     version, _ = get_version(request, pk, draft=True)
-    data0 = version.definition
+    data0 = ras.to_v1_dict(version.parsed)
     initial = {
         "period": data0.get("period", "week"),
         "minimum": (data0.get("limits") or {}).get("minimum"),
@@ -216,7 +214,7 @@ def limits(request, pk):
     }
     form = LimitsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        data = copy.deepcopy(version.definition)
+        data = ras.to_v1_dict(version.parsed)
         cleaned = form.cleaned_data
         data["period"] = cleaned["period"]
         data["limits"] = {

@@ -130,11 +130,14 @@ def version_import(request):
                 acting_user=request.user,
                 label=form.cleaned_data["label"],
                 origin=RasVersion.Origin.IMPORTED,
+                notes=" ".join(getattr(form, "conversion", ())),
             )
         except ActionError as error:
             form.add_error("file", error.message)
         else:
             messages.success(request, f"Imported as draft version {draft.number}")
+            for note in getattr(form, "conversion", ()):
+                messages.info(request, note)
             return redirect("allocation:version", pk=draft.pk)
     return render(request, "allocation/import.html", {"form": form})
 

@@ -315,11 +315,11 @@ def test_viewing_an_assessment_is_logged_on_the_person(client_for, practitioner,
 def test_the_scheme_changing_mid_assessment_asks_the_new_questions(
     client_for, person_user, iris, live
 ):
-    from allocation.domain.definition import to_dict
+    from allocation.domain.definition import to_v1_dict
 
     client = client_for(person_user)
     assessment = self_assess(client, iris, live)
-    data = to_dict(live.parsed)
+    data = to_v1_dict(live.parsed)
     data["domains"][0]["questions"].append(
         {
             "code": "home_garden",

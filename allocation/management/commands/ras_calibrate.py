@@ -16,7 +16,7 @@ from django.core.management.base import CommandError
 from allocation import actions, population, services
 from allocation.domain import calibration, engine
 from allocation.domain import sample as sample_rules
-from allocation.domain.definition import to_dict
+from allocation.domain.definition import to_dict, with_rule
 from allocation.models import RasVersion
 
 from ._versions import VersionCommand, resolve
@@ -123,8 +123,7 @@ class Command(VersionCommand):
             "draft": None,
         }
         if save:
-            data = to_dict(found.parsed)
-            data["allocation"] = result["scaled"]
+            data = with_rule(to_dict(found.parsed), result["scaled"])
             draft = actions.copy_version(
                 found,
                 acting_user=self.acting_user,

@@ -1,4 +1,6 @@
-"""Print a RAS version as JSON: its questions, option codes and points, and its allocation rule."""
+"""Print a RAS version as JSON: its questions, option codes and points, and its money rules,
+always in the current format, `selfdirect-ras/2` (what the import page and
+`POST /api/v1/ras/schemes/{scheme_id}/versions` read)."""
 
 import json
 
@@ -26,6 +28,7 @@ class Command(VersionCommand):
         document = {
             "version": {
                 "id": found.pk,
+                "scheme_id": found.scheme_id,
                 "scheme": found.scheme.name,
                 "number": found.number,
                 "label": found.label,
