@@ -975,8 +975,6 @@ def not_scored_yet(definition: Definition) -> list[dict]:
         )
     for d_index, domain in enumerate(definition.domains):
         where = f"$.domains[{d_index}]"
-        if domain.cap is not None:
-            add(f"{where}.cap", "a cap on a domain's points")
         for q_index, question in enumerate(domain.questions):
             q_where = f"{where}.questions[{q_index}]"
             if question.multiple:
@@ -1692,8 +1690,9 @@ def with_rule(data: dict, rule: dict) -> dict:
 def to_v1_dict(definition: Definition) -> dict:
     """The definition in the older `selfdirect-ras/1` shape: the scheme editor's working form
     (its pages change v1's keys; `parse` converts what they save). Only for a definition that
-    uses nothing v1 could not say, which (while the engine learns the rest: `not_scored_yet`)
-    is every definition `parse` accepts."""
+    uses nothing v1 could not say but what `carry_over` takes back from the version (domain
+    caps): while the engine learns the rest (`not_scored_yet`), every definition `parse`
+    accepts."""
     allocation = rule_dict(definition.allocation)
     domains = []
     for domain in definition.domains:
@@ -1749,6 +1748,21 @@ def to_v1_dict(definition: Definition) -> dict:
             "maximum": _money_text(definition.maximum),
         },
     }
+
+
+def carry_over(data: dict, original: Definition) -> dict:
+    """The scheme editor's working form (`to_v1_dict`, edited) with what selfdirect-ras/1 cannot
+    say taken back from the version it was made from, so editing a page never drops a rule:
+    each domain's cap (by domain code). Returned as selfdirect-ras/2 when there is anything
+    to keep, else unchanged."""
+    caps = {d.code: d.cap for d in original.domains if d.cap is not None}
+    if not caps or data.get("format", FORMAT_V1) != FORMAT_V1:
+        return data
+    converted, _notes = convert_v1(data)
+    for domain in converted["domains"]:
+        if isinstance(domain, dict) and domain.get("code") in caps:
+            domain["cap"] = number_json(caps[domain["code"]])
+    return converted
 
 
 # --- publishing ----------------------------------------------------------------------------

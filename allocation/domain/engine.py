@@ -116,6 +116,9 @@ class CompiledScheme:
     complex_options: np.ndarray | None = None  # (Q, max_options) bool
     has_complex: bool = False
     has_stops: bool = False
+    # Domains with a cap: (cap, first need group, end of its reducible groups, end of its
+    # groups), indexes into need_groups; their groups come after every uncapped domain's.
+    capped: tuple[tuple[int, int, int, int], ...] = ()
 
     @property
     def annual_multiplier(self) -> int:
@@ -158,8 +161,8 @@ class AmountResult:
 
 @dataclass(frozen=True)
 class Line:
-    # "answer" | "not_eligible_need" | "informal_support" | "informal_support_not_counted"
-    # | "fixed_amount" | "band" | "limit" | "costed_plan"
+    # "answer" | "not_eligible_need" | "domain_cap" | "informal_support"
+    # | "informal_support_not_counted" | "fixed_amount" | "band" | "limit" | "costed_plan"
     kind: str
     domain_title: str | None = None
     question_code: str | None = None
@@ -213,7 +216,12 @@ def compile_scheme(definition: Definition) -> CompiledScheme:
             stops[i, j] = o.no_reduction and q.informal_support
     informal = np.array([q.informal_support for q in questions], dtype=bool)
     counts = np.array([len(q.options) for q in questions], dtype=np.int16)
-    max_net = int(sum(int(points[i].max(initial=0)) for i in range(q_count)))
+    tops = [int(points[i].max(initial=0)) for i in range(q_count)]
+    position_of = {id(q): i for i, q in enumerate(questions)}
+    max_net = 0
+    for domain in definition.domains:
+        top = sum(tops[position_of[id(q)]] for q in domain.questions)
+        max_net += top if domain.cap is None else min(top, int(domain.cap))
     codes = definition.outcome_codes
     bit = {code: 1 << i for i, code in enumerate(codes)}
     linked = np.array(
@@ -226,9 +234,38 @@ def compile_scheme(definition: Definition) -> CompiledScheme:
     reducible = np.array([q.reducible and not q.informal_support for q in questions], dtype=bool)
     need_tables = points + (complex_options.astype(np.int32) << _COMPLEX_SHIFT)
     support_tables = reductions + (stops.astype(np.int32) << _STOP_SHIFT)
-    reducible_positions = [i for i in range(q_count) if not informal[i] and reducible[i]]
-    fixed_positions = [i for i in range(q_count) if not informal[i] and not reducible[i]]
+    uncapped = {
+        position_of[id(q)] for d in definition.domains if d.cap is None for q in d.questions
+    }
+    reducible_positions = [
+        i for i in range(q_count) if not informal[i] and reducible[i] and i in uncapped
+    ]
+    fixed_positions = [
+        i for i in range(q_count) if not informal[i] and not reducible[i] and i in uncapped
+    ]
     support_positions = [i for i in range(q_count) if informal[i]]
+    need_kwargs = {"linked": linked, "outcome_count": len(codes)}
+    need_groups = _groups(reducible_positions, counts, need_tables, **need_kwargs) + _groups(
+        fixed_positions, counts, need_tables, reducible=False, **need_kwargs
+    )
+    capped = []
+    for domain in definition.domains:
+        if domain.cap is None:
+            continue
+        here = [position_of[id(q)] for q in domain.questions if not q.informal_support]
+        start = len(need_groups)
+        need_groups += _groups(
+            [i for i in here if reducible[i]], counts, need_tables, **need_kwargs
+        )
+        middle = len(need_groups)
+        need_groups += _groups(
+            [i for i in here if not reducible[i]],
+            counts,
+            need_tables,
+            reducible=False,
+            **need_kwargs,
+        )
+        capped.append((int(domain.cap), start, middle, len(need_groups)))
     return CompiledScheme(
         definition=definition,
         question_codes=tuple(q.code for q in questions),
@@ -244,17 +281,7 @@ def compile_scheme(definition: Definition) -> CompiledScheme:
         money_pence=issued_pence_table(
             definition.allocation, definition.minimum, definition.maximum, max_net
         ),
-        need_groups=_groups(
-            reducible_positions, counts, need_tables, linked=linked, outcome_count=len(codes)
-        )
-        + _groups(
-            fixed_positions,
-            counts,
-            need_tables,
-            reducible=False,
-            linked=linked,
-            outcome_count=len(codes),
-        ),
+        need_groups=need_groups,
         support_groups=_groups(support_positions, counts, support_tables),
         outcome_codes=codes,
         question_outcomes=linked,
@@ -262,6 +289,7 @@ def compile_scheme(definition: Definition) -> CompiledScheme:
         complex_options=complex_options,
         has_complex=bool(complex_options.any()),
         has_stops=bool(stops.any()),
+        capped=tuple(capped),
     )
 
 
@@ -619,20 +647,49 @@ def score(
     block = min(rows, _CHUNK * 2)
     scratch = np.empty(block, dtype=np.int32)
     index = np.empty(block, dtype=np.int32) if masks is not None else None
+    uncapped = scheme.capped[0][1] if scheme.capped else len(scheme.need_groups)
+    if scheme.capped:
+        domain_reducible = np.empty(block, dtype=np.int32)
+        domain_fixed = np.empty(block, dtype=np.int32)
+        low = (1 << _COMPLEX_SHIFT) - 1
+
+    def gather(g: int, start: int, stop: int, out: np.ndarray) -> None:
+        group = scheme.need_groups[g]
+        words = packed.need_words[g, start:stop]
+        if masks is None or group.offsets is None:
+            np.take(group.provisional, words, out=out, mode="clip")
+        else:
+            where = index[: stop - start]
+            np.take(group.offsets, masks[start:stop], out=where, mode="clip")
+            np.add(where, words, out=where)
+            np.take(group.table, where, out=out, mode="clip")
+
     for start in range(0, rows, _CHUNK * 2):
         stop = min(rows, start + _CHUNK * 2)
         tmp = scratch[: stop - start]
-        for g, group in enumerate(scheme.need_groups):
-            words = packed.need_words[g, start:stop]
-            if masks is None or group.offsets is None:
-                np.take(group.provisional, words, out=tmp, mode="clip")
-            else:
-                where = index[: stop - start]
-                np.take(group.offsets, masks[start:stop], out=where, mode="clip")
-                np.add(where, words, out=where)
-                np.take(group.table, where, out=tmp, mode="clip")
-            part = (reducible if group.reducible else fixed)[start:stop]
+        for g in range(uncapped):
+            gather(g, start, stop, tmp)
+            part = (reducible if scheme.need_groups[g].reducible else fixed)[start:stop]
             part += tmp
+        for cap, first, middle, end in scheme.capped:
+            # A capped domain: its points add up to at most `cap`, the needs family support
+            # never reduces keeping theirs first (definition.py).
+            r = domain_reducible[: stop - start]
+            f = domain_fixed[: stop - start]
+            r[...] = 0
+            f[...] = 0
+            for g in range(first, end):
+                gather(g, start, stop, tmp)
+                target = r if g < middle else f
+                target += tmp
+            complex_count = (r >> _COMPLEX_SHIFT) + (f >> _COMPLEX_SHIFT)
+            r &= low
+            f &= low
+            np.minimum(f, cap, out=f)
+            np.minimum(r, cap - f, out=r)
+            reducible[start:stop] += r + (complex_count << _COMPLEX_SHIFT)
+            if fixed is not None:
+                fixed[start:stop] += f
         part = percent[start:stop]
         for g, group in enumerate(scheme.support_groups):
             np.take(group.table, packed.support_words[g, start:stop], out=tmp, mode="clip")
@@ -726,8 +783,10 @@ def explain(
             )
     labels = outcome_labels(definition.kind)
     domain_titles = {q.code: d.title for d in definition.domains for q in d.questions}
+    domain_codes = {q.code: d.code for d in definition.domains for q in d.questions}
 
     need = reducible_need = not_eligible = 0
+    domain_points: dict[str, list[int]] = {}  # domain code: [reducible, fixed] counted points
     # (question, option, counts?) for every need answer that scores
     scored: list[tuple[Question, Option, bool]] = []
     supports: list[tuple[Question, Option]] = []
@@ -749,13 +808,23 @@ def explain(
         if option.points > 0:
             scored.append((question, option, counts))
             if counts:
-                need += option.points
-                if question.reducible:
-                    reducible_need += option.points
+                sums = domain_points.setdefault(domain_codes[question.code], [0, 0])
+                sums[0 if question.reducible else 1] += option.points
             else:
                 not_eligible += option.points
         if counts and option.complex:
             route.append(question.code)
+    # Domain caps: the needs family support never reduces keep their points first.
+    capped: dict[str, tuple[int, int, int]] = {}  # code: (points, cap, points not counted)
+    for domain in definition.domains:
+        r, f = domain_points.get(domain.code, (0, 0))
+        if domain.cap is not None and r + f > domain.cap:
+            kept_f = min(f, int(domain.cap))
+            kept_r = min(r, int(domain.cap) - kept_f)
+            capped[domain.code] = (r + f, int(domain.cap), r + f - kept_r - kept_f)
+            r, f = kept_r, kept_f
+        need += r + f
+        reducible_need += r
     percent = 0 if stops else min(scheme.informal_cap, percent_sum)
     reduction = reducible_need * percent // 100
     net = need - reduction
@@ -765,7 +834,7 @@ def explain(
     # (line fields, exact money or None, text given the line's money as words or None);
     # exact money "zero" marks a line shown with £0.00 that takes no part in the rounding.
     pending: list[tuple[dict, Decimal | None | str, Callable[[str | None], str]]] = []
-    for question, option, counts in scored:
+    for position, (question, option, counts) in enumerate(scored):
         fields = {
             "domain_title": domain_titles[question.code],
             "question_code": question.code,
@@ -795,6 +864,20 @@ def explain(
                     {"kind": "not_eligible_need", **fields, "points": 0},
                     "zero" if price is not None else None,
                     lambda _money, t=text: t,
+                )
+            )
+        here = domain_codes[question.code]
+        last_here = position + 1 == len(scored) or (
+            domain_codes[scored[position + 1][0].code] != here
+        )
+        if last_here and here in capped:
+            total, cap, excess = capped[here]
+            title = domain_titles[question.code]
+            pending.append(
+                (
+                    {"kind": "domain_cap", "domain_title": title, "points": -excess},
+                    _times(-excess, price),
+                    partial(_cap_text, title, total, cap, excess),
                 )
             )
     if reduction > 0:
@@ -946,6 +1029,15 @@ def _informal_suffix(scored, domain_titles) -> str:
     return (
         text + " The person who helps you can ask the council for a carer’s assessment of "
         "their own needs (Care Act 2014 section 10)."
+    )
+
+
+def _cap_text(title: str, total: int, cap: int, excess: int, money: str | None) -> str:
+    taken = "" if money is None else f", taking off {money}"
+    return (
+        f"Your answers about {title.lower()} add up to {_points(total)}, but this RAS counts "
+        f"at most {_points(cap)} for {title.lower()}, so {_points(excess)} are not "
+        f"counted{taken}."
     )
 
 

@@ -10,6 +10,8 @@ The rules, as definition.py describes them:
 - an answer counts when its question names no outcome, or the decision is not made yet
   (`unable_outcomes` None), or one of its outcomes is among those found unmet (Care Act
   2014 s26);
+- a domain with a `cap` counts at most that many points; when the cap bites, the needs
+  family support never reduces keep their points first;
 - support from family and friends adds its percentages, capped, and takes that share off
   the counted points of the questions it may reduce (`reducible`), rounded down; an answer
   marked `no_reduction` (the carer cannot or will not go on) means nothing is taken off;
@@ -48,6 +50,8 @@ def score_one(
     percent = 0
     stopped = False
     for domain in definition.domains:
+        may_reduce = 0  # this domain's counted points family support may reduce
+        never_reduced = 0  # and those it never reduces
         for question in domain.questions:
             chosen = _chosen(question, answers)
             if chosen is None:
@@ -57,9 +61,16 @@ def score_one(
                 if chosen.no_reduction:
                     stopped = True
             elif _counts(question, unable_outcomes):
-                need += chosen.points
                 if question.reducible:
-                    reducible += chosen.points
+                    may_reduce += chosen.points
+                else:
+                    never_reduced += chosen.points
+        if domain.cap is not None:
+            # at most `cap` points; the needs never reduced keep theirs first
+            never_reduced = min(never_reduced, domain.cap)
+            may_reduce = min(may_reduce, domain.cap - never_reduced)
+        need += may_reduce + never_reduced
+        reducible += may_reduce
     percent = min(percent, definition.informal_cap_percent)
     if stopped:
         percent = 0

@@ -140,7 +140,6 @@ def test_a_version_1_definition_with_a_key_it_did_not_know_is_refused_not_droppe
 def test_parts_of_the_format_the_engine_does_not_score_yet_are_refused_not_ignored():
     data = v2()
     data["period"] = "once"
-    data["domains"][0]["cap"] = 10
     question = data["domains"][0]["questions"][1]
     question["asked_when"] = {
         "question": data["domains"][0]["questions"][0]["code"],
@@ -151,7 +150,6 @@ def test_parts_of_the_format_the_engine_does_not_score_yet_are_refused_not_ignor
         ras.parse(data)
     assert set(paths(refused.value)) == {
         "$.period",
-        "$.domains[0].cap",
         "$.domains[0].questions[1].asked_when",
         "$.domains[0].questions[1].options[1].points",
     }

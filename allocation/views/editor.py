@@ -24,7 +24,7 @@ def _save(request, version, data, form=None, *, summary: str) -> bool:
     try:
         actions.save_definition(
             version,
-            data,
+            ras.carry_over(data, version.parsed),
             acting_user=request.user,
             expected_version=request.POST.get("edit_version") or None,
             summary=summary,
