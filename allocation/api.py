@@ -131,6 +131,10 @@ class ScoreOut(Schema):
     provisional: bool
     at_maximum: bool
     costed_plan_route: list[str]
+    money_table: str = Field(
+        description="The code of the money table that gave the amount (with money tables by "
+        "group, the first whose group fits `person`)"
+    )
     weekly_amount: str | None
     amount: str
     period: str
@@ -204,7 +208,7 @@ def score(request, body: ScoreIn, version_id: int = Path(..., ge=1, le=MAX_ID)):
     Every question must be answered; unknown or missing question and option codes, and
     answers that contradict each other, are refused with 422, naming each one: each item of
     `detail` has `type` (unknown_question, unknown_option, missing_answer,
-    contradictory_answers or unknown_outcome), `code`, `question` and a plain-English
+    contradictory_answers, unknown_outcome, missing_person or no_money_table), `code`, `question` and a plain-English
     `message`."""
     version = _get(request, version_id)
     scheme = version.compiled
@@ -246,7 +250,9 @@ def score(request, body: ScoreIn, version_id: int = Path(..., ge=1, le=MAX_ID)):
             )
     unable = None if body.unable_outcomes is None else frozenset(body.unable_outcomes)
     try:
-        explanation = engine.explain(scheme, body.answers, unable_outcomes=unable)
+        explanation = engine.explain(
+            scheme, body.answers, unable_outcomes=unable, person=person or None
+        )
     except engine.AnswerError as error:
         problems = [
             {
@@ -271,6 +277,7 @@ def score(request, body: ScoreIn, version_id: int = Path(..., ge=1, le=MAX_ID)):
         "provisional": explanation.provisional,
         "at_maximum": explanation.at_maximum,
         "costed_plan_route": list(explanation.costed_plan_route),
+        "money_table": explanation.money_table,
         "lines": [line_json(line) for line in explanation.lines],
         "version": _summary(version),
     }

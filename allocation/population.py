@@ -175,6 +175,9 @@ class Population:
     # Bit i set when the eligibility decision found the person unable to achieve
     # scheme.outcome_codes[i]: only needs linked to those count (Care Act 2014 s26).
     unable_masks: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
+    # What a version with money tables by group chooses each person's table by, from their
+    # record: {"age" (on the day of the run), "primary_support_reason", "client_type"}.
+    details: list[dict] = field(default_factory=list)
 
     @property
     def size(self) -> int:
@@ -213,7 +216,7 @@ def load(version, *, on_progress=None, today: dt.date | None = None) -> Populati
         .filter(person__date_of_death__isnull=True, period=scheme.definition.period)
         .values_list("person_id", "amount_pence")
     )
-    person_ids, refs, teams, answers = [], [], [], []
+    person_ids, refs, teams, answers, details = [], [], [], [], []
     groups = _Groups(today)
     current, has_budget = [], []
     for count, (pid, ans, ref, team, *person) in enumerate(rows.iterator(chunk_size=CHUNK), 1):
@@ -222,6 +225,14 @@ def load(version, *, on_progress=None, today: dt.date | None = None) -> Populati
         teams.append(team or "")
         answers.append(ans)
         groups.add(person)
+        psr, client_type, born = person[:3]
+        details.append(
+            {
+                "age": domain.age_on(born, today),
+                "primary_support_reason": psr,
+                "client_type": client_type,
+            }
+        )
         amount = budgets.get(pid)
         has_budget.append(amount is not None)
         current.append(amount if amount is not None else 0)
@@ -237,6 +248,7 @@ def load(version, *, on_progress=None, today: dt.date | None = None) -> Populati
         missing=missing,
         current_pence=np.asarray(current, dtype=np.int64),
         has_budget=np.asarray(has_budget, dtype=bool),
+        details=details,
     )
     population.groups = groups.arrays()
     population.unable_masks = unable_masks(scheme, version.scheme.kind, population.person_ids)

@@ -5,6 +5,7 @@ the result on the run, so running it twice is harmless (the task backend never r
 the reaper may re-queue a run whose worker died).
 """
 
+from dataclasses import replace
 from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
@@ -45,11 +46,42 @@ def _baseline(pop: population.Population, version: RasVersion) -> tuple[np.ndarr
     live_scheme = live.compiled
     live_choices, _missing = engine.encode_many(live_scheme, pop.answers)
     live_scores = engine.score(live_scheme, live_choices, unable_masks=pop.unable_masks)
-    live_amounts = engine.amounts_pence(live_scheme, live_scores.net)
+    live_amounts = engine.amounts_pence(
+        live_scheme, live_scores.net, person_tables(live_scheme, pop)
+    )
     current[~pop.has_budget] = live_amounts[~pop.has_budget]
     if not pop.has_budget.any():
         return current, f"What {live} gives each person now"
     return current, f"Current personal budgets; for people without one, what {live} gives"
+
+
+def person_tables(scheme, pop: population.Population) -> np.ndarray | None:
+    """Each person's money table, chosen from their record, for a version with money tables
+    by group; None for a version with one table."""
+    if scheme.money_tables_pence is None:
+        return None
+    return engine.table_indexes(scheme, pop.details)
+
+
+def modelled_totals(scheme, net: np.ndarray, tables: np.ndarray | None) -> tuple[Decimal, int]:
+    """The version's annual cost over the caseload (exact, issued pence): with money tables
+    by group, each table's people priced by their table, added up."""
+    if tables is None:
+        counts = np.bincount(net, minlength=1) if len(net) else np.zeros(1, dtype=np.int64)
+        return calibration.modelled_annual_total(scheme, counts)
+    exact, issued = Decimal(0), 0
+    definition = scheme.definition
+    for index, table in enumerate(definition.tables):
+        mine = net[tables == index]
+        if not len(mine):
+            continue
+        one = replace(definition, tables=(table,))
+        part_exact, part_issued = calibration.modelled_annual_total(
+            one, np.bincount(mine, minlength=1)
+        )
+        exact += part_exact
+        issued += part_issued
+    return exact, issued
 
 
 def execute_model_run(run: ModelRun) -> dict:
@@ -62,11 +94,14 @@ def execute_model_run(run: ModelRun) -> dict:
     run.beat("Scoring everyone with the new version", pop.size, total)
     scheme = version.compiled
     scores = engine.score(scheme, pop.choices, unable_masks=pop.unable_masks)
-    proposed = engine.amounts_pence(scheme, scores.net)
+    tables = person_tables(scheme, pop)
+    try:
+        proposed = engine.amounts_pence(scheme, scores.net, tables)
+    except ValueError as error:  # a draft's money tables by group that leave someone out
+        raise jobs.RunFailed(str(error)) from None
     current, baseline = _baseline(pop, version)
     factor = annual_factor(scheme.definition.period)
-    counts = np.bincount(scores.net, minlength=1) if pop.size else np.zeros(1, dtype=np.int64)
-    exact_total, issued_total = calibration.modelled_annual_total(scheme, counts)
+    exact_total, issued_total = modelled_totals(scheme, scores.net, tables)
     run.beat("Working out gains and losses by group", pop.size + 1, total)
     result = breakdowns.breakdown(
         current, proposed, pop.groups, run.review_fall_percent, flag_margin=run.flag_margin_percent
@@ -381,10 +416,19 @@ def calibration_sample(pop_scores, pop: population.Population):
     return keep, int((pop.has_budget & pop_scores.costed_plan).sum())
 
 
+MANY_TABLES = (
+    "This version has money tables by group, and calibration fits one points-to-money rule: "
+    "it cannot calibrate a version with several tables yet. Calibrate a version with one "
+    "table, or set each table's amounts by hand and model the version"
+)
+
+
 def execute_calibration(run: CalibrationRun) -> dict:
     """The work of a calibration: fit, scale, and save the result as a new draft."""
     version = run.version
     scheme = version.compiled
+    if len(scheme.definition.tables) > 1:
+        raise jobs.RunFailed(MANY_TABLES)
     run.beat("Reading the current caseload", 0, 4)
     pop = population.load(version)
     pop_scores = engine.score(scheme, pop.choices, unable_masks=pop.unable_masks)

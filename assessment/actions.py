@@ -223,8 +223,17 @@ def _score(assessment: Assessment, unable_outcomes: frozenset[str] | None = None
             unable_outcomes,
             health_at_risk=bool(decision and decision.health_at_risk),
         )
+    person = assessment.person
     explanation = engine.explain(
-        version.compiled, assessment.answers, unable_outcomes=unable_outcomes
+        version.compiled,
+        assessment.answers,
+        unable_outcomes=unable_outcomes,
+        # A version with money tables by group chooses the person's from their record.
+        person={
+            "age": person.age(),
+            "primary_support_reason": person.primary_support_reason,
+            "client_type": person.client_type,
+        },
     )
     fields = {
         "version": version,

@@ -327,7 +327,7 @@ class AppliesTo:
         return not (self.client_types and person.get("client_type") not in self.client_types)
 
     def words(self) -> str:
-        """'people aged 65 and over whose main support need is learning disability'."""
+        """'people aged 65 and over whose main support need is learning disability support'."""
         parts = []
         if self.age_from is not None and self.age_to is not None:
             parts.append(f"aged {self.age_from} to {self.age_to}")
@@ -336,7 +336,7 @@ class AppliesTo:
         elif self.age_to is not None:
             parts.append(f"aged {self.age_to} and under")
         if self.primary_support_reasons:
-            reasons = [_plain_psr(code) for code in self.primary_support_reasons]
+            reasons = [plain_psr(code) for code in self.primary_support_reasons]
             parts.append("whose main support need is " + _or(reasons))
         if self.client_types:
             types = [CLIENT_TYPE_LABELS.get(c, c).lower() for c in self.client_types]
@@ -464,10 +464,12 @@ def _has_hundredths(definition: Definition) -> bool:
     return any(_fractional(v) for v in values)
 
 
-def _plain_psr(code: str) -> str:
+def plain_psr(code: str) -> str:
+    """A primary support reason in words for a sentence: 'learning disability support',
+    'personal care support' (the Client Level Data label, without its heading)."""
     label = PSR_LABELS.get(code, code)
     label = label.split(": ", 1)[-1].split(" (", 1)[0]
-    return label[0].lower() + label[1:] if label else code
+    return label.lower() if label else code
 
 
 def _or(items: list[str]) -> str:
@@ -989,12 +991,8 @@ def not_scored_yet(definition: Definition) -> list[dict]:
                     value = getattr(option, key)
                     if _fractional(value):
                         add(f"{o_where}.{key}", "points with decimal places")
-    if len(definition.tables) > 1:
-        add("$.money_tables[1]", "more than one money table")
     for t_index, table in enumerate(definition.tables):
         where = f"$.money_tables[{t_index}]"
-        if table.applies_to is not None:
-            add(f"{where}.applies_to", "a money table for a group")
         for b_index, band in enumerate(table.rule.bands):
             if band.amount is None:
                 add(f"{where}.bands[{b_index}].amount", "a band with no indicative amount")
@@ -1753,15 +1751,29 @@ def to_v1_dict(definition: Definition) -> dict:
 def carry_over(data: dict, original: Definition) -> dict:
     """The scheme editor's working form (`to_v1_dict`, edited) with what selfdirect-ras/1 cannot
     say taken back from the version it was made from, so editing a page never drops a rule:
-    each domain's cap (by domain code). Returned as selfdirect-ras/2 when there is anything
-    to keep, else unchanged."""
+    each domain's cap (by domain code), and the money tables by group (the pages edit the
+    first table's rule; its group and the other tables are kept). Returned as
+    selfdirect-ras/2 when there is anything to keep, else unchanged."""
     caps = {d.code: d.cap for d in original.domains if d.cap is not None}
-    if not caps or data.get("format", FORMAT_V1) != FORMAT_V1:
+    grouped = len(original.tables) > 1 or original.tables[0].applies_to is not None
+    if not (caps or grouped) or data.get("format", FORMAT_V1) != FORMAT_V1:
         return data
     converted, _notes = convert_v1(data)
     for domain in converted["domains"]:
         if isinstance(domain, dict) and domain.get("code") in caps:
             domain["cap"] = number_json(caps[domain["code"]])
+    if grouped:
+        tables = to_dict(original)["money_tables"]
+        first = converted["money_tables"][0]
+        for key in ("code", "title", "applies_to"):
+            first.pop(key, None)
+            if key in tables[0]:
+                first[key] = tables[0][key]
+        converted["money_tables"] = [
+            {key: first[key] for key in ("code", "title", "applies_to") if key in first}
+            | {k: v for k, v in first.items() if k not in ("code", "title", "applies_to")},
+            *tables[1:],
+        ]
     return converted
 
 

@@ -52,7 +52,16 @@ from functools import partial
 
 import numpy as np
 
-from allocation.domain.definition import Allocation, Definition, Option, Question, outcome_labels
+from allocation.domain.definition import (
+    CLIENT_TYPE_LABELS,
+    Allocation,
+    Definition,
+    MoneyTable,
+    Option,
+    Question,
+    outcome_labels,
+    plain_psr,
+)
 from core.money import PENNY, annual_multiplier, format_pounds, round_pence
 
 MAX_OPTIONS = 127  # choices are int8
@@ -119,6 +128,9 @@ class CompiledScheme:
     # Domains with a cap: (cap, first need group, end of its reducible groups, end of its
     # groups), indexes into need_groups; their groups come after every uncapped domain's.
     capped: tuple[tuple[int, int, int, int], ...] = ()
+    # Money tables by group: (T, max_net_points + 1) int64, table t's issued amounts; None
+    # when the version has one table (`money_pence`, which is always the first table's).
+    money_tables_pence: np.ndarray | None = None
 
     @property
     def annual_multiplier(self) -> int:
@@ -162,7 +174,8 @@ class AmountResult:
 @dataclass(frozen=True)
 class Line:
     # "answer" | "not_eligible_need" | "domain_cap" | "informal_support"
-    # | "informal_support_not_counted" | "fixed_amount" | "band" | "limit" | "costed_plan"
+    # | "informal_support_not_counted" | "fixed_amount" | "band" | "money_table" | "limit"
+    # | "costed_plan"
     kind: str
     domain_title: str | None = None
     question_code: str | None = None
@@ -191,6 +204,8 @@ class Explanation:
     at_maximum: bool = False  # the amount is the scheme's maximum
     costed_plan_route: tuple[str, ...] = ()  # questions whose (counted) answers are complex
     not_eligible_points: int = 0  # points of answers whose outcomes were all found met
+    money_table: str = ""  # the code of the money table that gave the amount
+    money_table_title: str = ""
 
 
 # --- compiling ---------------------------------------------------------------------------
@@ -266,6 +281,10 @@ def compile_scheme(definition: Definition) -> CompiledScheme:
             **need_kwargs,
         )
         capped.append((int(domain.cap), start, middle, len(need_groups)))
+    money_tables = [
+        issued_pence_table(table.rule, definition.minimum, definition.maximum, max_net)
+        for table in definition.tables
+    ]
     return CompiledScheme(
         definition=definition,
         question_codes=tuple(q.code for q in questions),
@@ -278,9 +297,8 @@ def compile_scheme(definition: Definition) -> CompiledScheme:
         informal_mask=informal,
         informal_cap=definition.informal_cap_percent,
         max_net_points=max_net,
-        money_pence=issued_pence_table(
-            definition.allocation, definition.minimum, definition.maximum, max_net
-        ),
+        money_pence=money_tables[0],
+        money_tables_pence=np.stack(money_tables) if len(money_tables) > 1 else None,
         need_groups=need_groups,
         support_groups=_groups(support_positions, counts, support_tables),
         outcome_codes=codes,
@@ -725,18 +743,59 @@ def score(
     )
 
 
-def amounts_pence(scheme: CompiledScheme, net: np.ndarray) -> np.ndarray:
-    """Issued amounts (per period, int64 pence) for net points: one gather from the table."""
+def table_indexes(scheme: CompiledScheme | Definition, people: Iterable[dict | None]) -> np.ndarray:
+    """Each person's money table (`Definition.table_for`: the first whose group fits them),
+    as an (N,) int16 array of indexes into `definition.tables`, -1 where none fits. A person
+    is {"age", "primary_support_reason", "client_type"}."""
+    definition = scheme.definition if isinstance(scheme, CompiledScheme) else scheme
+    position = {id(table): i for i, table in enumerate(definition.tables)}
+    found = {}
+    out = []
+    for person in people:
+        person = person or {}
+        key = tuple(person.get(need) for need in definition.person_needs)
+        if key not in found:
+            table = definition.table_for(person)
+            found[key] = -1 if table is None else position[id(table)]
+        out.append(found[key])
+    return np.asarray(out, dtype=np.int16)
+
+
+def amounts_pence(
+    scheme: CompiledScheme, net: np.ndarray, tables: np.ndarray | None = None
+) -> np.ndarray:
+    """Issued amounts (per period, int64 pence) for net points: one gather from the table.
+
+    A version with money tables by group needs each person's table (`table_indexes`): its
+    amounts are gathered from that table's row."""
     net = np.asarray(net)
     if net.size and (net.min() < 0 or net.max() > scheme.max_net_points):
         raise ValueError(f"Net points must be between 0 and {scheme.max_net_points}")
-    return np.take(scheme.money_pence, net)
+    if scheme.money_tables_pence is None:
+        return np.take(scheme.money_pence, net)
+    if tables is None:
+        raise ValueError(
+            "This version chooses its money table by group: give each person's table "
+            "(engine.table_indexes)"
+        )
+    tables = np.asarray(tables)
+    if tables.shape != net.shape:
+        raise ValueError(f"Expected one money table per person, shape {net.shape}")
+    if tables.size and (tables.min() < 0 or tables.max() >= len(scheme.money_tables_pence)):
+        raise ValueError(
+            "No money table of this version fits some people: add a table for everyone else"
+        )
+    return scheme.money_tables_pence[tables, net]
 
 
-def amount_for_points(scheme: CompiledScheme | Definition, net_points: int) -> AmountResult:
-    """The Decimal path: the exact amount, its limit, and the issued amount to the penny."""
+def amount_for_points(
+    scheme: CompiledScheme | Definition, net_points: int, table: MoneyTable | None = None
+) -> AmountResult:
+    """The Decimal path: the exact amount, its limit, and the issued amount to the penny,
+    with the given money table (the first, by default)."""
     definition = scheme.definition if isinstance(scheme, CompiledScheme) else scheme
-    exact = _exact_amount(definition.allocation, net_points)
+    rule = (table or definition.tables[0]).rule
+    exact = _exact_amount(rule, net_points)
     clamped, limit = _clamp(exact, definition.minimum, definition.maximum)
     return AmountResult(exact=exact, issued=round_pence(clamped), limit=limit)
 
@@ -757,6 +816,7 @@ def explain(
     answers: dict[str, str],
     *,
     unable_outcomes: frozenset[str] | None = None,
+    person: dict | None = None,
 ) -> Explanation:
     """ "Your budget explained": every scoring answer, the reduction, the rule and any limit.
 
@@ -770,7 +830,20 @@ def explain(
     """
     choices = encode(scheme, answers)
     definition = scheme.definition
-    allocation = definition.allocation
+    table = definition.table_for(person)
+    if table is None:
+        raise AnswerError(
+            [
+                {
+                    "type": "no_money_table",
+                    "code": "person",
+                    "question": None,
+                    "message": "No money table of this version fits this person: the "
+                    "version needs a table for everyone else",
+                }
+            ]
+        )
+    allocation = table.rule
     period = definition.period
     provisional = unable_outcomes is None
     if not provisional:
@@ -828,7 +901,7 @@ def explain(
     percent = 0 if stops else min(scheme.informal_cap, percent_sum)
     reduction = reducible_need * percent // 100
     net = need - reduction
-    result = amount_for_points(scheme, net)
+    result = amount_for_points(scheme, net, table)
 
     price = allocation.price_per_point if allocation.method == "price_per_point" else None
     # (line fields, exact money or None, text given the line's money as words or None);
@@ -947,6 +1020,8 @@ def explain(
                 text=f"Your {_points(net)} fall in the band {rule_text}.",
             )
         )
+    if len(definition.tables) > 1:
+        lines.append(Line(kind="money_table", text=_table_text(definition, table, person or {})))
     if result.limit is not None:
         difference = result.issued - before_limits
         which = "smallest" if result.limit == "minimum" else "largest"
@@ -991,7 +1066,38 @@ def explain(
         at_maximum=at_maximum,
         costed_plan_route=tuple(route),
         not_eligible_points=not_eligible,
+        money_table=table.code,
+        money_table_title=table.title,
     )
+
+
+def _table_text(definition: Definition, table: MoneyTable, person: dict) -> str:
+    """Which money table gave the amount, and why: its group and the person's details."""
+    name = f"the money table ‘{table.title or table.code}’"
+    if table.applies_to is None:
+        earlier = [t for t in definition.tables if t is not table and t.applies_to is not None]
+        why = (
+            f"which is for everyone not in an earlier table ({_join([t.applies_to.words() for t in earlier])})"
+            if earlier
+            else "which is for everyone"
+        )
+    else:
+        yours = []
+        if person.get("age") is not None and "age" in table.applies_to.needs:
+            yours.append(f"you are {person['age']}")
+        if table.applies_to.primary_support_reasons:
+            reason = person.get("primary_support_reason")
+            yours.append(
+                "your main support need is recorded as "
+                + (plain_psr(reason) if reason else "not known")
+            )
+        if table.applies_to.client_types:
+            yours.append(
+                "you are recorded as a "
+                + CLIENT_TYPE_LABELS.get(person.get("client_type"), "not known").lower()
+            )
+        why = f"which is for {table.applies_to.words()}, and {_join(yours)}"
+    return f"Your amount comes from {name}, {why}."
 
 
 def _informal_prefix(supports, percent_sum, percent, reducible_need, need, reduction, scored):

@@ -107,9 +107,33 @@ def contradictions_one(definition: Definition, answers: dict[str, str]) -> set[f
     return pairs
 
 
-def amount_one(definition: Definition, net_points: int) -> int:
-    """The issued amount in pence for net points: exact, clamped, rounded half-up."""
-    allocation = definition.allocation
+def table_one(definition: Definition, person: dict | None = None):
+    """The first money table whose group fits the person (age in whole years, inclusive;
+    primary support reason; client type); a table with no group fits everyone. None if
+    none fits."""
+    person = person or {}
+    age = person.get("age")
+    for table in definition.tables:
+        group = table.applies_to
+        if group is None:
+            return table
+        if group.age_from is not None and (age is None or age < group.age_from):
+            continue
+        if group.age_to is not None and (age is None or age > group.age_to):
+            continue
+        reasons = group.primary_support_reasons
+        if reasons and person.get("primary_support_reason") not in reasons:
+            continue
+        if group.client_types and person.get("client_type") not in group.client_types:
+            continue
+        return table
+    return None
+
+
+def amount_one(definition: Definition, net_points: int, person: dict | None = None) -> int:
+    """The issued amount in pence for net points, with the person's money table: exact,
+    clamped, rounded half-up."""
+    allocation = table_one(definition, person).rule
     if allocation.method == "bands":
         exact = Fraction(0)
         for band in allocation.bands:
@@ -127,8 +151,8 @@ def amount_one(definition: Definition, net_points: int) -> int:
     return floor(exact * 100 + Fraction(1, 2))
 
 
-def at_maximum_one(definition: Definition, net_points: int) -> bool:
+def at_maximum_one(definition: Definition, net_points: int, person: dict | None = None) -> bool:
     """Whether the issued amount is the scheme's maximum."""
     if definition.maximum is None:
         return False
-    return amount_one(definition, net_points) == floor(Fraction(definition.maximum) * 100)
+    return amount_one(definition, net_points, person) == floor(Fraction(definition.maximum) * 100)
