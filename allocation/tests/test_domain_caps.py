@@ -215,5 +215,7 @@ def test_editing_a_capped_draft_in_the_editor_pages_keeps_its_caps(client, clien
     draft.refresh_from_db()
     assert [d.cap for d in draft.parsed.domains] == [10, 5, None]
     assert draft.parsed.allocation.price_per_point == Decimal("3.5")
+    # The version page counts the caps in the most points: 10 + 5, not 14 + 11.
+    assert "up to 15 points" in pages.get(f"/ras/versions/{draft.pk}/").content.decode()
     # The worked example at £3.50 a point: £10.00 + 13 x £3.50 = £55.50.
     assert engine.explain(draft.compiled, WORKED).amount == Decimal("55.50")

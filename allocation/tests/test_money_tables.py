@@ -486,3 +486,16 @@ def test_editing_a_draft_with_tables_by_group_keeps_every_table(client, client_f
     assert tables[0].rule.price_per_point == Decimal("2")
     # 14 points for a 70-year-old at £2.00 a point: £28.00.
     assert engine.explain(version.compiled, ANSWERS, person=OLDER_LD).amount == Decimal("28.00")
+
+
+@pytest.mark.django_db
+def test_the_version_page_lists_each_money_table_and_who_it_is_for(client_for, grouped_draft):
+    version, _auth = grouped_draft
+    page = client_for(UserFactory(role=Role.COMMISSIONER)).get(f"/ras/versions/{version.pk}/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Money table 1: Older people" in text
+    assert "For people aged 65 and over: £2.50 a point" in text
+    assert "Money table 3: Everyone else" in text and "For everyone else" in text
+    # Up to 14 points: washing 8 + meals 6.
+    assert "up to 14 points" in text

@@ -84,9 +84,7 @@ def version_detail(request, pk):
             "model_run": version.latest_model_run(completed=False),
             "calibrations": version.calibration_runs.order_by("-created_at")[:5],
             "question_count": len(definition.questions),
-            "max_points": sum(
-                max((o.points for o in q.options), default=0) for q in definition.questions
-            ),
+            "max_points": version.compiled.max_net_points,  # domain caps included
         },
     )
 
