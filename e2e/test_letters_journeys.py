@@ -122,10 +122,20 @@ def test_the_person_challenges_their_budget_a_colleague_decides_it_and_the_lette
     challenge.refresh_from_db()
     assert challenge.decided_by == council["practitioner"]
 
+    # The practitioner records the letter as sent from the plan: it joins the letter history.
+    staff.goto(f"/plans/{plan.pk}/")
+    expect(staff.locator("#letter-history")).to_be_visible()
+    assert_accessible(staff)
+    go(staff, "link", "The budget letter")
+    assert_accessible(staff)
+    go(staff, "button", "Record the letter as sent")
+    expect(staff.locator("main")).to_contain_text("Budget letter sent")
+
     # The person sees the outcome, with the reasons, and it is in the letter history.
     person.goto(f"/my-record/people/{iris.pk}/")
     expect(person.locator("#letter-history")).to_be_visible()
     expect(person.locator("main")).to_contain_text("Challenge partly upheld")
+    expect(person.locator("main")).to_contain_text("Budget letter sent")
     assert_accessible(person)
     go(person, "link", re.compile(r"^Challenge of"))
     expect(person.locator("#outcome")).to_contain_text("partly upheld")
