@@ -201,8 +201,13 @@ def agree_budget(
     reason: str = "",
     start_date: dt.date | None = None,
     panel_decision: PanelDecision | None = None,
+    one_off_streams: dict[str, int] | None = None,
 ) -> PersonalBudget:
     """Agree a proposed budget's final amount, where the money comes from and how it is taken.
+
+    A weekly budget's plan may also have one-off costs (equipment, a short break): they are
+    agreed beside the weekly amount (`one_off_streams`, and shares marked `one_off`), so every
+    pound has a stream and a way of being paid.
 
     Refused with every broken rule (budgets/rules.py): streams and shares add up to the
     amount; above the indicative amount needs reasons; further above it than the panel
@@ -212,12 +217,15 @@ def agree_budget(
     """
     locked = PersonalBudget.objects.select_for_update().get(pk=budget.pk)
     locked.amount_pence = amount_pence
+    one_off_streams = one_off_streams or {}
+    locked.one_off_pence = sum(one_off_streams.values())
     threshold = panel_threshold(start_date)
     offer = locked.dp_offers.order_by("-offered_on", "-id").first()
     check_all(
         rules.AGREEMENT_RULES,
         locked,
         streams=streams,
+        one_off_streams=one_off_streams,
         shares=shares,
         reason=reason,
         threshold_pence=threshold.weekly_pence if threshold else None,
@@ -245,6 +253,11 @@ def agree_budget(
     locked.streams.all().delete()
     FundingStream.objects.bulk_create(
         [FundingStream(budget=locked, stream=s, amount_pence=p) for s, p in streams.items() if p]
+        + [
+            FundingStream(budget=locked, stream=s, amount_pence=p, one_off=True)
+            for s, p in one_off_streams.items()
+            if p
+        ]
     )
     locked.shares.all().delete()
     ManagementShare.objects.bulk_create(
@@ -256,6 +269,7 @@ def agree_budget(
                 provider=share.get("provider", ""),
                 authorised_person=share.get("authorised_person", ""),
                 authorised_person_agreed_on=share.get("authorised_person_agreed_on"),
+                one_off=bool(share.get("one_off")),
             )
             for share in shares
             if share["amount_pence"]
@@ -270,7 +284,12 @@ def agree_budget(
         )
     audit(
         locked,
-        f"Agreed {format_pence(amount_pence)} {period_words(locked.period)} from {start:%-d %B %Y}",
+        f"Agreed {format_pence(amount_pence)} {period_words(locked.period)} from {start:%-d %B %Y}"
+        + (
+            f", and {format_pence(locked.one_off_pence)} of one-off costs"
+            if locked.one_off_pence
+            else ""
+        ),
         person=locked.person,
     )
     budget.refresh_from_db()
@@ -391,6 +410,37 @@ def reverse_draw(draw: ReserveDraw, *, acting_user, reason: str) -> ReserveDraw:
     return reversal
 
 
+def _reverse_earlier_draws(budget: PersonalBudget, *, acting_user, reason: str) -> None:
+    """Reverse, per reserve, whatever is still drawn for this budget (draws are never edited:
+    the correction is a reversing draw)."""
+    from django.db.models import Sum
+
+    nets = (
+        ReserveDraw.objects.filter(budget=budget)
+        .values("reserve")
+        .annotate(net=Sum("amount_pence"))
+        .order_by("reserve")
+    )
+    for row in nets:
+        if not row["net"]:
+            continue
+        reserve = Reserve.objects.select_for_update().get(pk=row["reserve"])
+        reversal = ReserveDraw.objects.create(
+            reserve=reserve,
+            kind=ReserveDraw.Kind.REVERSAL,
+            person=budget.person,
+            budget=budget,
+            amount_pence=-row["net"],
+            reason=reason,
+            drawn_by=acting_user,
+        )
+        audit(
+            reversal,
+            f"Reversed {format_pence(row['net'])} drawn earlier for this budget",
+            person=budget.person,
+        )
+
+
 @action
 def panel_decide(
     budget: PersonalBudget,
@@ -417,6 +467,11 @@ def panel_decide(
         outcome=outcome,
         reasons=reasons.strip(),
         decided_by=acting_user,
+    )
+    # A new decision on the same budget replaces the earlier one: what was drawn for it is
+    # reversed first, so the reserve pays the difference once.
+    _reverse_earlier_draws(
+        budget, acting_user=acting_user, reason="Replaced by the funding panel’s new decision"
     )
     above = max(0, agreed_pence - (budget.indicative_pence or 0))
     if above:

@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
 from accounts.models import AccessEvent
@@ -32,6 +32,9 @@ class BudgetOut(Schema):
     period: str
     start_date: dt.date
     indicative_amount: str | None
+    one_off_amount: str = Field(
+        description="One-off costs agreed beside a weekly budget (equipment, a short break)"
+    )
     costed_plan: bool
     version: str | None
     lines: list[BudgetLineOut]
@@ -64,6 +67,7 @@ def get_budget(request, person_id: int):
         "period": budget.period,
         "start_date": budget.start_date,
         "indicative_amount": pounds_text(budget.indicative_pence),
+        "one_off_amount": pounds_text(budget.one_off_pence),
         "costed_plan": budget.costed_plan,
         "version": str(budget.allocation.version) if budget.allocation_id else None,
         "lines": [

@@ -54,6 +54,22 @@ class Explained:
     budget_id: int | None = None
     allocation_id: int | None = None
     person_id: int | None = None
+    indicative_pence: int | None = None  # where an agreed budget started (guidance 11.22)
+    one_off_pence: int = 0  # one-off costs agreed beside a weekly budget
+
+    @property
+    def indicative_text(self) -> str:
+        if self.indicative_pence is None:
+            return ""
+        return f"{format_pence(self.indicative_pence)} {period_words(self.period)}"
+
+    @property
+    def differs_by_text(self) -> str:
+        """How far the budget is from its indicative amount, in words ("" when equal)."""
+        if self.indicative_pence is None or self.indicative_pence == self.amount_pence:
+            return ""
+        gap = self.amount_pence - self.indicative_pence
+        return f"{format_pence(abs(gap))} {'more' if gap > 0 else 'less'}"
 
     @property
     def amount_text(self) -> str:
@@ -209,6 +225,8 @@ def for_budget(budget, *, user) -> Explained:
         difference_reason=budget.reason,
         started=budget.start_date,
         budget_id=budget.pk,
+        indicative_pence=budget.indicative_pence,
+        one_off_pence=budget.one_off_pence or 0,
     )
     allocation = budget.allocation
     services = list(budget.services.all()) if hasattr(budget, "services") else []

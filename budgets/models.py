@@ -67,6 +67,13 @@ class PersonalBudget(ConcurrentTransitionMixin, EditVersioned, models.Model):
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.PERSON)
     amount_pence = PenceField(help_text="The final amount for each period, in pence")
     period = models.CharField(max_length=5, choices=Period.choices, default=Period.WEEK)
+    one_off_pence = PenceField(
+        default=0,
+        help_text=(
+            "One-off costs agreed with a weekly budget's plan (equipment, a short break), paid "
+            "once beside the weekly amount"
+        ),
+    )
     indicative_pence = PenceField(
         null=True, blank=True, help_text="The RAS amount it started from (same period)"
     )
@@ -150,12 +157,17 @@ class FundingStream(models.Model):
     budget = models.ForeignKey(PersonalBudget, on_delete=models.CASCADE, related_name="streams")
     stream = models.CharField(max_length=20, choices=Stream.choices)
     amount_pence = PenceField()
+    one_off = models.BooleanField(
+        default=False, help_text="Part of the budget's one-off costs, not its period amount"
+    )
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["budget", "stream"]
+        ordering = ["budget", "one_off", "stream"]
         constraints = [
-            models.UniqueConstraint(fields=["budget", "stream"], name="one_row_per_stream")
+            models.UniqueConstraint(
+                fields=["budget", "stream", "one_off"], name="one_row_per_stream_and_once"
+            )
         ]
 
     def __str__(self):
@@ -183,11 +195,18 @@ class ManagementShare(models.Model):
         help_text="Direct payment for someone who lacks capacity for it: who receives it (s32)",
     )
     authorised_person_agreed_on = models.DateField(null=True, blank=True)
+    one_off = models.BooleanField(
+        default=False, help_text="Part of the budget's one-off costs, not its period amount"
+    )
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["budget", "mode"]
-        constraints = [models.UniqueConstraint(fields=["budget", "mode"], name="one_row_per_mode")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["budget", "mode", "one_off"], name="one_row_per_mode_and_once"
+            )
+        ]
 
     def __str__(self):
         return f"{self.get_mode_display()}: {format_pence(self.amount_pence)}"

@@ -33,8 +33,10 @@ class StreamsAddUp(BusinessRule):
 
     code = "BUD-STREAMS-SUM"
 
-    def broken_by(self, budget, *, streams=None, **context) -> bool:
-        return sum((streams or {}).values()) != budget.amount_pence
+    def broken_by(self, budget, *, streams=None, one_off_streams=None, **context) -> bool:
+        return sum((streams or {}).values()) != budget.amount_pence or sum(
+            (one_off_streams or {}).values()
+        ) != (budget.one_off_pence or 0)
 
 
 class SharesAddUp(BusinessRule):
@@ -44,7 +46,10 @@ class SharesAddUp(BusinessRule):
     code = "BUD-SHARES-SUM"
 
     def broken_by(self, budget, *, shares=None, **context) -> bool:
-        return sum(share["amount_pence"] for share in shares or []) != budget.amount_pence
+        shares = shares or []
+        ongoing = sum(s["amount_pence"] for s in shares if not s.get("one_off"))
+        once = sum(s["amount_pence"] for s in shares if s.get("one_off"))
+        return ongoing != budget.amount_pence or once != (budget.one_off_pence or 0)
 
 
 class AboveIndicativeNeedsReasons(BusinessRule):

@@ -43,6 +43,7 @@ class Letter:
     difference_pence: int
     panel_decision: object
     dp_offer: object
+    one_off_pence: int = 0
     letters: list = field(default_factory=list)
     challenges: list = field(default_factory=list)
     respond_days: int = RESPONSE_WORKING_DAYS
@@ -67,7 +68,8 @@ def build(plan) -> Letter:
     x = explain.for_budget(budget, user=_AsPerson(person))
     x.audience = "person"
     lines = list(plan.lines.select_related("carer"))
-    streams = list(budget.streams.all())
+    all_streams = list(budget.streams.all())
+    streams = [s for s in all_streams if not getattr(s, "one_off", False)]
     contribution = sum(s.amount_pence for s in streams if s.stream == "contribution")
     indicative = budget.indicative_pence
     return Letter(
@@ -78,7 +80,8 @@ def build(plan) -> Letter:
         lines=lines,
         cost=plan_actions.plan_cost(plan, lines),
         streams=streams,
-        shares=list(budget.shares.all()),
+        shares=[s for s in budget.shares.all() if not getattr(s, "one_off", False)],
+        one_off_pence=getattr(budget, "one_off_pence", 0) or 0,
         contribution_pence=contribution,
         indicative_pence=indicative,
         difference_pence=budget.amount_pence - indicative if indicative is not None else 0,

@@ -681,17 +681,20 @@ def _agree(plan: SupportPlan, *, acting_user, start: dt.date, panel_decision=Non
     lines = list(plan.lines.all())
     period = plan.budget.period
     streams: dict[str, int] = {}
-    by_mode: dict[str, int] = {}
+    once: dict[str, int] = {}  # a weekly budget's one-off costs, agreed beside it
+    by_mode: dict[tuple[str, bool], int] = {}
     isf_providers: list[str] = []
     for line in lines:
-        amount = line.cost.in_period(period)
-        streams[line.funding_stream] = streams.get(line.funding_stream, 0) + amount
-        by_mode[line.mode] = by_mode.get(line.mode, 0) + amount
+        apart = period == "week" and line.cost.one_off
+        amount = line.cost.occurrence_pence if apart else line.cost.in_period(period)
+        into = once if apart else streams
+        into[line.funding_stream] = into.get(line.funding_stream, 0) + amount
+        by_mode[(line.mode, apart)] = by_mode.get((line.mode, apart), 0) + amount
         if line.mode == "isf" and line.provider and line.provider not in isf_providers:
             isf_providers.append(line.provider)
     shares = []
-    for mode, amount in by_mode.items():
-        share = {"mode": mode, "amount_pence": amount}
+    for (mode, apart), amount in by_mode.items():
+        share = {"mode": mode, "amount_pence": amount, "one_off": apart}
         if mode == "isf":
             share["provider"] = "; ".join(isf_providers)[:200]
         if mode == "direct_payment" and plan.authorised_person:
@@ -711,6 +714,7 @@ def _agree(plan: SupportPlan, *, acting_user, start: dt.date, panel_decision=Non
         reason=reason,
         start_date=start,
         panel_decision=panel_decision,
+        one_off_streams=once,
     )
 
 

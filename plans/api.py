@@ -17,12 +17,13 @@ import datetime as dt
 from decimal import Decimal
 from typing import Literal
 
-from ninja import Field, Path, Router, Schema, Status
+from ninja import Field, Path, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from accounts.models import AccessEvent
 from config.api_errors import READ_ERRORS, WRITE_ERRORS, Message
 from core.actions import ActionError, IllegalTransition
+from core.concurrency import EditConflict
 from core.money import pounds_text, to_pence
 from core.rules import BusinessRuleViolation
 from people import access
@@ -46,8 +47,19 @@ ProviderKindCode = Literal[tuple(code for code, _ in domain.PROVIDER_KINDS)]
 HelperCode = Literal[tuple(SupportPlan.Helper.values)]
 StatusCode = Literal[tuple(SupportPlan.Status.values)]
 
+
 # 403 and 409 answer with a message; 422 may also list business-rule problems.
-PLAN_WRITE = {403: Message, 409: Message, **WRITE_ERRORS}
+class ConflictOut(Schema):
+    """409: the plan cannot move that way now, or (with the version fields) someone changed it
+    since you read it."""
+
+    detail: str
+    changed_by: str | None = None
+    changed_at: dt.datetime | None = None
+    edit_version: int | None = None
+
+
+PLAN_WRITE = {403: Message, 409: ConflictOut, **WRITE_ERRORS}
 
 
 class LineIn(Schema):
@@ -105,6 +117,12 @@ class PlanIn(Schema):
 class SubmitIn(Schema):
     reason: str = Field(
         "", max_length=4000, description="Required if it costs more than the budget"
+    )
+    edit_version: int | None = Field(
+        None,
+        ge=0,
+        le=2_147_483_647,
+        description="The plan's edit_version as you read it: a change since is a 409",
     )
 
 
@@ -191,12 +209,22 @@ def _item(code, message, *, field=None, line=None) -> dict:
 
 
 def _line_values(body: LineIn, user, number: int | None = None) -> dict:
+    """The action's values for a line; every problem the schema cannot see (an impossible
+    date, a carer you may not see) and every line rule it breaks, named together."""
+    found = []
     carer = None
     if body.carer is not None:
         carer = Person.objects.visible_to(user).filter(pk=body.carer).first()
         if carer is None:
-            raise _Problems([_item("PLAN-LINE-CARER", "No such carer", field="carer", line=number)])
-    return {
+            found.append(_item("PLAN-LINE-CARER", "No such carer", field="carer", line=number))
+    dates = {}
+    for field, value in (("start", body.start), ("end", body.end)):
+        try:
+            dates[field] = _date(value, field, number)
+        except _Problems as problems:
+            found.extend(problems.items)
+            dates[field] = None
+    values = {
         "service_type": body.service_type,
         "line_type": body.line_type,
         "service": body.service,
@@ -210,9 +238,21 @@ def _line_values(body: LineIn, user, number: int | None = None) -> dict:
         "frequency": body.frequency,
         "funding_stream": body.funding_stream,
         "mode": body.mode,
-        "start_date": _date(body.start, "start", number),
-        "end_date": _date(body.end, "end", number),
+        "start_date": dates["start"],
+        "end_date": dates["end"],
     }
+    if found:
+        # The line's own rules too (dates aside), so one answer names every problem.
+        trial = actions.build_line(
+            SupportPlan(), {**values, "start_date": dates["start"] or dt.date.today()}
+        )
+        found.extend(
+            _item(p.code, p.message, field=_api_field(p.code), line=number)
+            for p in actions.line_problems(trial)
+            if _api_field(p.code) not in ("start", "end")
+        )
+        raise _Problems(found)
+    return values
 
 
 def _line_out(line) -> dict:
@@ -293,6 +333,19 @@ CONFLICT = {
     "PLAN-ALREADY-OPEN",
     "PLAN-NO-BUDGET",
 }
+
+
+def _conflict(conflict: EditConflict):
+    """409: someone changed the plan since this client read it (nothing was saved)."""
+    return Status(
+        409,
+        {
+            "detail": str(conflict),
+            "changed_by": conflict.by,
+            "changed_at": conflict.at,
+            "edit_version": conflict.record.edit_version,
+        },
+    )
 
 
 def _refused(error: ActionError):
@@ -400,18 +453,28 @@ def get_plan(request, plan_id: int = Path(..., ge=1, le=MAX_ID)):
     response={201: PlanOut, **PLAN_WRITE},
     summary="Add a line to a plan",
 )
-def add_line(request, body: LineIn, plan_id: int = Path(..., ge=1, le=MAX_ID)):
+def add_line(
+    request,
+    body: LineIn,
+    plan_id: int = Path(..., ge=1, le=MAX_ID),
+    edit_version: int | None = Query(
+        None, ge=0, le=2_147_483_647, description="The plan's edit_version as you read it"
+    ),
+):
     """Add one line to a draft (or returned) plan; the plan comes back with its new totals.
-    409 if the plan cannot be changed now; 422 naming each rule the line breaks."""
+    409 if the plan cannot be changed now, or (with `edit_version`) changed since you read it;
+    422 naming each rule the line breaks."""
     user = request.auth
     plan = _plan(request, plan_id, "api:add_line")
     if not user.has_perm("plans.add_supportplan"):
         raise HttpError(403, "Only the person, their representative and practitioners write plans")
     try:
         values = _line_values(body, user)
-        actions.add_lines(plan, [values], acting_user=user)
+        actions.add_line(plan, values, acting_user=user, expected_version=edit_version)
     except _Problems as problems:
         return Status(422, {"detail": problems.items})
+    except EditConflict as conflict:
+        return _conflict(conflict)
     except ActionError as error:
         return _refused(error)
     plan.refresh_from_db()
@@ -431,7 +494,11 @@ def submit(request, body: SubmitIn, plan_id: int = Path(..., ge=1, le=MAX_ID)):
     if not user.has_perm("plans.add_supportplan"):
         raise HttpError(403, "Only the person, their representative and practitioners send plans")
     try:
-        actions.submit_plan(plan, acting_user=user, reason=body.reason)
+        actions.submit_plan(
+            plan, acting_user=user, reason=body.reason, expected_version=body.edit_version
+        )
+    except EditConflict as conflict:
+        return _conflict(conflict)
     except ActionError as error:
         return _refused(error)
     plan.refresh_from_db()

@@ -356,12 +356,23 @@ SUBMISSION_RULES = (
 
 
 class ApproverIsNotTheAuthor(BusinessRule):
-    """You wrote or sent this plan: another approver must decide on it"""
+    """You wrote, costed or sent this plan: another approver must decide on it"""
 
     code = "PLAN-APPROVER-IS-AUTHOR"
 
     def broken_by(self, plan, *, user=None, **context) -> bool:
-        return user is not None and user.pk in (plan.author_id, plan.submitted_by_id)
+        """Separation of duties: whoever started the plan, sent it at any time (not only the
+        last time) or added or changed any of its lines may not approve it or decide on it at
+        the panel."""
+        if user is None or getattr(user, "pk", None) is None:
+            return False
+        if user.pk in (plan.author_id, plan.submitted_by_id):
+            return True
+        from .models import PlanEvent, PlanLine
+
+        if plan.events.filter(kind=PlanEvent.Kind.SUBMITTED, actor_id=user.pk).exists():
+            return True
+        return PlanLine.history.filter(plan_id=plan.pk, history_user_id=user.pk).exists()
 
 
 class ApproverHasALimit(BusinessRule):

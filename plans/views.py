@@ -32,6 +32,7 @@ from people.models import Person
 from people.views import open_or_refuse
 
 from . import actions, domain, rates
+from . import rules as plan_rules
 from .forms import (
     ApproveForm,
     AuthorisedPersonForm,
@@ -769,7 +770,7 @@ def approve(request, pk):
             "cost": cost,
             "panel_reasons": actions.panel_reasons(plan, cost, limit) if limit else [],
             "refusals": refusals,
-            "is_author": request.user.pk in (plan.author_id, plan.submitted_by_id),
+            "is_author": plan_rules.ApproverIsNotTheAuthor().broken_by(plan, user=request.user),
         },
     )
 

@@ -80,3 +80,28 @@ def random_answers(version, rng, *, complex_answers: bool = True) -> dict:
         others = [o.code for o in allowed(question) if o.code != found[0]["code"]]
         answers[question.code] = rng.choice(others)
     raise AssertionError("Could not find answers that do not contradict each other")
+
+
+class LiveVersionFactory(DraftVersionFactory):
+    """A version made live as the pages would: a draft, modelled by its author, then published
+    by a second commissioner (RAS-SAME-PERSON) from `effective_from` (today by default)."""
+
+    effective_from = None
+    publisher = None
+
+    @classmethod
+    def _create(cls, model_class, *, effective_from, publisher, acting_user=None, **kwargs):
+        import datetime as dt
+
+        from django.utils import timezone
+
+        from accounts.roles import Role
+        from accounts.tests.factories import UserFactory
+
+        author = acting_user or UserFactory(role=Role.COMMISSIONER)
+        draft = super()._create(model_class, acting_user=author, **kwargs)
+        CompletedModelRunFactory(version=draft, acting_user=author)
+        publisher = publisher or UserFactory(role=Role.COMMISSIONER)
+        when = effective_from or timezone.localdate()
+        assert isinstance(when, dt.date)
+        return actions.publish_version(draft, when, acting_user=publisher)

@@ -8,7 +8,11 @@ from accounts.roles import Role
 from accounts.tests.factories import UserFactory
 from allocation import actions, rules
 from allocation.models import ModelRun, RasVersion
-from allocation.tests.factories import CompletedModelRunFactory, DraftVersionFactory
+from allocation.tests.factories import (
+    CompletedModelRunFactory,
+    DraftVersionFactory,
+    LiveVersionFactory,
+)
 from core.rules import BusinessRuleViolation
 
 pytestmark = pytest.mark.django_db
@@ -218,3 +222,14 @@ def test_a_justification_is_for_a_flagged_group_is_written_and_freezes_on_public
     with pytest.raises(BusinessRuleViolation) as refused:
         actions.write_equality_assessment(run, "Rewritten after the event.", acting_user=colleague)
     assert refused.value.codes == ["RAS-RUN-FROZEN"]
+
+
+def test_the_live_version_factory_publishes_as_the_pages_do_by_a_second_commissioner(
+    commissioner,
+):
+    before = RasVersion.objects.live_on("person")
+    made = LiveVersionFactory(acting_user=commissioner, effective_from=dt.date(2027, 4, 1))
+    assert made.status == "live" and made.published_by != commissioner
+    assert made.effective_from == dt.date(2027, 4, 1)
+    assert RasVersion.objects.live_on("person", dt.date(2027, 4, 1)) == made
+    assert RasVersion.objects.live_on("person", dt.date(2027, 3, 31)) == before

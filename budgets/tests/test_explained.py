@@ -16,6 +16,7 @@ from assessment.tests.factories import CompletedAssessmentFactory
 from budgets import explained
 from budgets.models import PersonalBudget
 from budgets.tests.factories import ActiveBudgetFactory
+from core.money import format_pence
 from people.models import Person
 from people.tests.factories import PersonFactory
 
@@ -131,3 +132,5 @@ def test_a_final_amount_above_the_indicative_one_shows_the_difference_and_its_re
     assert x.lines[-1].heading == "Agreed £45.00 more than the indicative amount"
     assert x.lines[-1].detail == "Two carers for every transfer"
     assert assessment.allocation.amount_pence == budget.amount_pence - 4_500
+    assert x.differs_by_text == "£45.00 more"
+    assert x.indicative_text == f"{format_pence(budget.indicative_pence)} a week"

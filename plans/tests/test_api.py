@@ -122,6 +122,52 @@ def test_unknown_codes_and_impossible_dates_are_refused(client, person, practiti
     assert bad_date.status_code == 422 and bad_date.json()["detail"][0]["code"] == "PLAN-DATE"
 
 
+def test_an_impossible_date_and_a_zero_cost_are_named_together(client, person, practitioner):
+    response = post(
+        client,
+        f"/api/v1/people/{person.pk}/plans",
+        whole_plan(lines=[line(start="2026-02-31", unit_cost="0.00")]),
+        practitioner,
+    )
+    assert response.status_code == 422
+    assert [(p["code"], p["field"]) for p in response.json()["detail"]] == [
+        ("PLAN-DATE", "start"),
+        ("PLAN-LINE-COST", "unit_cost"),
+    ]
+
+
+def test_a_plan_changed_since_the_client_read_it_is_409_and_nothing_is_saved(
+    client, person, practitioner
+):
+    made = post(client, f"/api/v1/people/{person.pk}/plans", whole_plan(), practitioner).json()
+    read_at = made["edit_version"]
+    assert (
+        post(client, f"/api/v1/plans/{made['id']}/lines", line(), practitioner).status_code == 201
+    )
+    stale = post(
+        client,
+        f"/api/v1/plans/{made['id']}/lines?edit_version={read_at}",
+        line(description="Shopping"),
+        practitioner,
+    )
+    assert stale.status_code == 409, stale.json()
+    assert stale.json()["edit_version"] > read_at, stale.json()
+    refused = post(
+        client, f"/api/v1/plans/{made['id']}/submit", {"edit_version": read_at}, practitioner
+    )
+    assert refused.status_code == 409
+    plan = SupportPlan.objects.get(pk=made["id"])
+    assert (plan.status, plan.lines.count()) == ("draft", 2)
+    current = client.get(f"/api/v1/plans/{made['id']}", **bearer(practitioner)).json()
+    sent = post(
+        client,
+        f"/api/v1/plans/{made['id']}/submit",
+        {"edit_version": current["edit_version"]},
+        practitioner,
+    )
+    assert sent.status_code == 200 and sent.json()["status"] == "submitted"
+
+
 def test_approval_by_the_author_is_403_and_above_the_limit_goes_to_the_panel(client, person, team):
     approver = approver_with_limit(team=team)
     plan = SubmittedPlanFactory(person=person, author=approver)
@@ -173,6 +219,15 @@ def test_someone_elses_plan_is_404_and_logged(client, person, other_team):
     assert post(client, f"/api/v1/plans/{plan.pk}/lines", line(), outsider).status_code == 404
     assert client.get("/api/v1/plans/99999999", **bearer(outsider)).status_code == 404
     assert AccessEvent.objects.filter(user=outsider, action="denied").count() == 4
+    # Every write on a plan the user may not see is a 404 too, and changes nothing.
+    stranger_approver = approver_with_limit(team=other_team)
+    assert post(client, f"/api/v1/plans/{plan.pk}/submit", {}, outsider).status_code == 404
+    assert (
+        post(client, f"/api/v1/plans/{plan.pk}/approve", {}, stranger_approver).status_code == 404
+    )
+    returned = post(client, f"/api/v1/plans/{plan.pk}/return", {"comment": "No"}, outsider)
+    assert returned.status_code == 404
+    assert SupportPlan.objects.get(pk=plan.pk).status == "submitted"
 
 
 def test_reading_a_plan_logs_the_read_of_the_person(client, person, practitioner):

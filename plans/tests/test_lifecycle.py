@@ -189,14 +189,21 @@ def test_approval_within_the_limit_agrees_the_budget_from_the_lines(person, prac
     )
     budget.refresh_from_db()
     assert (budget.status, budget.amount_pence, budget.start_date) == ("active", 17_000, start)
-    assert {s.stream: s.amount_pence for s in budget.streams.all()} == {
-        "council": 15_000,
-        "contribution": 2_000,
+    # The one-off equipment is agreed beside the weekly amount, with its own stream and share.
+    assert budget.one_off_pence == 30_000
+    assert {(s.stream, s.one_off): s.amount_pence for s in budget.streams.all()} == {
+        ("council", False): 15_000,
+        ("contribution", False): 2_000,
+        ("council", True): 30_000,
     }
-    assert {s.mode: (s.amount_pence, s.provider) for s in budget.shares.all()} == {
-        "council_managed": (12_000, ""),
-        "isf": (5_000, "Kind Hands Ltd"),
+    assert {(s.mode, s.one_off): (s.amount_pence, s.provider) for s in budget.shares.all()} == {
+        ("council_managed", False): (12_000, ""),
+        ("isf", False): (5_000, "Kind Hands Ltd"),
+        ("council_managed", True): (30_000, ""),
     }
+    from budgets import explained
+
+    assert explained.for_budget(budget, user=approver).one_off_pence == 30_000
 
 
 def test_an_approved_plan_becomes_active_when_its_budget_starts(person):
@@ -284,6 +291,54 @@ def test_a_panel_agreeing_part_returns_the_plan_and_a_plan_within_it_needs_no_pa
     approved = actions.approve_plan(returned, acting_user=small)
     assert approved.status in ("approved", "active")
     assert PersonalBudget.objects.get(pk=plan.budget_id).amount_pence == indicative + 2_000
+
+
+def test_a_second_panel_decision_on_the_same_budget_replaces_the_first_draw(
+    person, practitioner, team, commissioner
+):
+    """The reserve pays the difference once: the earlier draw is reversed, not left standing."""
+    reserve = open_reserve(commissioner, opening_pence=10_000_000)
+    indicative = budget_of(person).indicative_pence
+    small = approver_with_limit(team=team, weekly_pence=1)
+    panel = approver_with_limit(team=team)
+    plan = PanelPlanFactory(
+        person=person,
+        author=practitioner,
+        approver=small,
+        lines=[costing(indicative + 5_000)],
+        reason="Nights",
+    )
+    returned = actions.record_panel_decision(
+        plan, acting_user=panel, outcome="partly", agreed_pence=indicative + 2_000, reasons="Less"
+    )
+    actions.change_line(returned.lines.get(), costing(indicative + 4_000), acting_user=practitioner)
+    actions.submit_plan(returned, acting_user=practitioner, reason="Nights cost more than that")
+    assert actions.approve_plan(returned, acting_user=small).status == "panel"
+    decided = actions.record_panel_decision(
+        returned, acting_user=panel, outcome="agreed", reasons="Waking nights are needed"
+    )
+    weeks = budget_actions.weeks_left_in_year(max(decided.starts_on, TODAY))
+    draws = list(ReserveDraw.objects.filter(reserve=reserve).order_by("id"))
+    assert [d.kind for d in draws] == ["panel", "reversal", "panel"]
+    assert sum(d.amount_pence for d in draws) == 4_000 * weeks  # drawn once, for the final amount
+    assert draws[1].amount_pence == -draws[0].amount_pence
+
+
+def test_whoever_sent_or_costed_a_plan_may_not_approve_it_after_someone_else_resends_it(
+    person, practitioner, team
+):
+    """Separation of duties holds across returns: the last sender is not the only one."""
+    costing_approver = approver_with_limit(team=team)
+    plan = ReturnedPlanFactory(person=person, author=practitioner)
+    actions.change_line(plan.lines.get(), costing(1_234), acting_user=costing_approver)
+    actions.submit_plan(plan, acting_user=practitioner, reason="Changed")
+    with pytest.raises(BusinessRuleViolation) as refused:
+        actions.approve_plan(plan, acting_user=costing_approver)
+    assert codes(refused) == ["PLAN-APPROVER-IS-AUTHOR"]
+    assert actions.approve_plan(plan, acting_user=approver_with_limit(team=team)).status in (
+        "approved",
+        "active",
+    )
 
 
 def test_a_draw_that_would_take_the_reserve_below_zero_needs_an_override(
