@@ -209,3 +209,30 @@ def test_a_letter_record_is_never_changed(plan):
     sent.note = "changed"
     with pytest.raises(PermissionError):
         sent.save()
+
+
+def test_one_off_costs_are_told_apart_from_the_weekly_amount(client_for):
+    from decimal import Decimal
+
+    from challenges.tests.factories import letter_lines
+    from plans.tests.factories import line_values
+
+    equipment = line_values(
+        service="equipment",
+        description="A riser recliner chair",
+        units=Decimal("1"),
+        unit_cost_pence=30_000,
+        frequency="one_off",
+        line_type="equipment",
+        service_type="sts_ongoing_low_level",
+    )
+    plan = LetterPlanFactory(lines=[*letter_lines(), equipment])
+    weekly = sum(weekly_pence(v) for v in letter_lines())
+    text = pdf_text(
+        client_for(_citizen_for(plan.person)).get(f"/plans/{plan.pk}/letter.pdf").content
+    )
+    assert f"Your personal budget is {pounds(weekly)} a week" in text
+    assert f"On top of that, {pounds(30_000)} is agreed once" in text
+    assert "A riser recliner chair" in text
+    # The streams table lists the weekly amounts only, adding up to the weekly budget.
+    assert f"Total {pounds(weekly)} a week" in text
