@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "assessment",
     "budgets",
     "plans",
+    "reviews",
     "demo",
     "ops",
 ]
