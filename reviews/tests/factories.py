@@ -10,6 +10,7 @@ import datetime as dt
 import factory
 from django.utils import timezone
 
+from people.tests.factories import PersonFactory
 from plans.tests.factories import ActivePlanFactory
 from reviews import actions
 from reviews.models import Review
@@ -33,10 +34,16 @@ class ScheduledReviewFactory(factory.Factory):
     class Meta:
         model = dict
 
-    plan = factory.LazyFunction(ActivePlanFactory)
+    plan = None
+    team = None  # the person's team (people made by the factories have none by default)
 
     @classmethod
-    def _create(cls, model_class, *, plan, **extra):
+    def _create(cls, model_class, *, plan, team, **extra):
+        if plan is None:
+            from assessment.tests.factories import CompletedAssessmentFactory
+
+            person = CompletedAssessmentFactory(person=PersonFactory(team=team)).person
+            plan = ActivePlanFactory(person=person)
         return Review.objects.get(plan=plan, kind=Review.Kind.FIRST)
 
 
@@ -59,8 +66,6 @@ class ReablementFactory(factory.Factory):
     @classmethod
     def _create(cls, model_class, *, person, starts_on, after_hospital, discharged_on):
         if person is None:
-            from people.tests.factories import PersonFactory
-
             person = PersonFactory()
         return actions.start_reablement(
             person,
