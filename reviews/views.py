@@ -21,6 +21,7 @@ from core.permissions import is_record_id
 from core.rules import BusinessRuleViolation
 from people import access
 from people.views import open_or_refuse
+from plans.models import PlanLine
 
 from . import actions, domain
 from .forms import (
@@ -105,6 +106,12 @@ def person_reviews(request, person_pk):
             "tab": "reviews",
             "reviews": list(Review.objects.filter(person=person).order_by("-due_on", "-id")),
             "episodes": list(ReablementEpisode.objects.filter(person=person)),
+            # Replacement care in the plans of people this person cares for, naming them.
+            "replacement_care": list(
+                PlanLine.objects.filter(
+                    carer=person, plan__status__in=["approved", "active"]
+                ).select_related("plan__person")
+            ),
             "today": timezone.localdate(),
             "may_add": request.user.has_perm("reviews.add_review"),
         },

@@ -9,7 +9,7 @@ from budgets import actions as budget_actions
 from budgets.models import PersonalBudget
 from core.actions import ActionError
 from people.tests.factories import PersonFactory
-from plans.tests.factories import DraftPlanFactory, line_values
+from plans.tests.factories import ActivePlanFactory, DraftPlanFactory, line_values
 from reviews.tests.factories import _practitioner_for
 
 pytestmark = pytest.mark.django_db
@@ -115,3 +115,27 @@ def test_replacement_care_in_the_cared_for_persons_plan_names_the_carers_record(
     line = plan.lines.get()
     assert line.carer == carer
     assert line.carer_shown == carer.full_name
+
+
+def test_the_carers_record_shows_replacement_care_in_the_cared_for_persons_active_plan(
+    carer_and_cared_for, client_for, practitioner
+):
+    carer, cared_for = carer_and_cared_for
+    CompletedAssessmentFactory(person=cared_for, acting_user=practitioner)
+    ActivePlanFactory(
+        person=cared_for,
+        lines=[
+            line_values(
+                line_type="replacement_care",
+                service_type="carer_cared_for",
+                service="other",
+                units=1,
+                unit_cost_pence=9_000,
+                description="A sitter on Wednesday afternoons",
+                carer=carer,
+            )
+        ],
+    )
+    page = client_for(practitioner).get(f"/people/{carer.pk}/reviews/").content.decode()
+    assert "A sitter on Wednesday afternoons" in page
+    assert f"{cared_for.full_name}’s plan" in page
