@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0005_activation_codes"),
         ("assessment", "0003_evidence_fluctuation_advice_capacity"),
-        ("people", "0007_remove_sensory_impairment"),
+        ("people", "0004_caseload_name_search_indexes"),
         ("plans", "0002_plan_events_append_only"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
