@@ -2,7 +2,7 @@
 
 from django import forms
 
-from ui.forms import GovUKDateField, GovUKForm, GovUKRadioSelect
+from ui.forms import GovUKDateField, GovUKForm, GovUKRadioSelect, MoneyField
 
 from . import domain
 from .models import ReablementEpisode, ReviewOutcome
@@ -131,4 +131,32 @@ class AtHomeForm(GovUKForm):
         choices=YES_NO,
         widget=forms.RadioSelect,
         error_messages={"required": "Select yes if they were still at home"},
+    )
+
+
+class CarersBudgetForm(GovUKForm):
+    """A carer's budget: a yearly amount or a one-off payment (never weekly)."""
+
+    period = forms.ChoiceField(
+        label="Is it a yearly budget or a one-off payment?",
+        choices=[("year", "A yearly budget"), ("once", "A one-off payment")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select a yearly budget or a one-off payment"},
+    )
+    amount = MoneyField(
+        label="How much?",
+        help_text="For the year, or the one-off payment",
+        error_messages={"required": "Enter how much"},
+    )
+    purpose = forms.CharField(
+        label="What is it for?",
+        help_text="For example, short breaks",
+        max_length=300,
+        error_messages={"required": "Enter what the budget is for"},
+    )
+    reason = forms.CharField(
+        label="Why it is more than the indicative amount (if it is)",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        required=False,
     )

@@ -18,4 +18,5 @@ urlpatterns = [
     path("people/<int:person_pk>/reviews/new/", views.unplanned, name="unplanned"),
     path("people/<int:person_pk>/reablement/new/", views.start_reablement, name="start-reablement"),
     path("reablement/<int:pk>/", views.reablement, name="reablement"),
+    path("people/<int:person_pk>/carers-budget/", views.carers_budget, name="carers-budget"),
 ]

@@ -27,6 +27,7 @@ from . import actions, domain
 from .forms import (
     AtHomeForm,
     CancelForm,
+    CarersBudgetForm,
     EndReablementForm,
     ReablementForm,
     RecordReviewForm,
@@ -356,4 +357,57 @@ def reablement(request, pk):
             "at_home_form": at_home_form,
             "form": at_home_form if step == "at_home" else end_form,
         },
+    )
+
+
+# --- A carer's budget ------------------------------------------------------------------------
+
+
+@login_required
+def carers_budget(request, person_pk):
+    """Agree a carer's budget (yearly or one-off) from their eligible carer's assessment,
+    through budgets.actions.agree_carers_budget."""
+    from assessment.models import Assessment
+    from budgets import actions as budget_actions
+    from budgets.models import PersonalBudget
+    from core.money import to_pence
+
+    _staff_only(request, person_pk)
+    person, _may_change, refusal = open_or_refuse(request, person_pk)
+    if refusal:
+        return refusal
+    if not request.user.has_perm("reviews.add_review"):
+        raise Http404
+    assessment = (
+        Assessment.objects.filter(
+            person=person, kind="carer", status="completed", eligibility__eligible=True
+        )
+        .order_by("-completed_at", "-id")
+        .first()
+    )
+    current = PersonalBudget.objects.current().for_carer().filter(person=person).first()
+    form = CarersBudgetForm(_posted(request)) if assessment else None
+    if form is not None and request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            budget_actions.agree_carers_budget(
+                assessment,
+                acting_user=request.user,
+                amount_pence=to_pence(data["amount"]),
+                period=data["period"],
+                purpose=data["purpose"],
+                reason=data["reason"],
+            )
+        except BusinessRuleViolation as refused:
+            for problem in refused.problems:
+                form.add_error(None, problem.message)
+        except ActionError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, "The carer’s budget has been agreed")
+            return redirect("reviews:carers-budget", person_pk=person.pk)
+    return render(
+        request,
+        "reviews/carers_budget.html",
+        {"person": person, "assessment": assessment, "current": current, "form": form},
     )

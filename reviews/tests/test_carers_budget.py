@@ -139,3 +139,27 @@ def test_the_carers_record_shows_replacement_care_in_the_cared_for_persons_activ
     page = client_for(practitioner).get(f"/people/{carer.pk}/reviews/").content.decode()
     assert "A sitter on Wednesday afternoons" in page
     assert f"{cared_for.full_name}’s plan" in page
+
+
+def test_a_practitioner_agrees_a_carers_budget_on_the_carers_record(
+    carer_and_cared_for, client_for, practitioner
+):
+    carer, cared_for = carer_and_cared_for
+    client = client_for(practitioner)
+    assert (
+        "no completed carer’s assessment"
+        in client.get(f"/people/{carer.pk}/carers-budget/").content.decode()
+    )
+    CompletedAssessmentFactory(
+        person=carer, kind="carer", cared_for=cared_for, acting_user=practitioner
+    )
+    refused = client.post(f"/people/{carer.pk}/carers-budget/", {"amount": "400"})
+    assert "govuk-error-summary" in refused.content.decode()
+    done = client.post(
+        f"/people/{carer.pk}/carers-budget/",
+        {"period": "year", "amount": "£1,200.00", "purpose": "Short breaks", "reason": "Breaks"},
+    )
+    assert done.status_code == 302
+    budget = PersonalBudget.objects.current().for_carer().get(person=carer)
+    assert (budget.amount_pence, budget.period) == (120_000, "year")
+    assert "£1,200.00 a year" in client.get(f"/people/{carer.pk}/carers-budget/").content.decode()
