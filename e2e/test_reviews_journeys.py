@@ -120,3 +120,23 @@ def test_a_practitioner_records_reablement_and_ends_it(page, council):
     assert_accessible(page)
     episode = ReablementEpisode.objects.get(person=arthur)
     assert episode.status == "ended" and episode.outcome == "long_term"
+
+
+def test_a_practitioner_agrees_a_carers_yearly_budget_for_breaks(page, council):
+    arthur = council["arthur"]
+    carer = PersonFactory(team=arthur.team, first_name="Jean", last_name="Penrose")
+    CompletedAssessmentFactory(
+        person=carer, kind="carer", cared_for=arthur, acting_user=council["practitioner"]
+    )
+    _signed_in(page, council)
+    page.goto(f"/people/{carer.pk}/carers-budget/")
+    assert_accessible(page)
+    page.get_by_label("A yearly budget").check()
+    page.get_by_label("How much?").fill("900")
+    page.get_by_label("What is it for?").fill("Short breaks")
+    page.get_by_label("Why it is more than the indicative amount (if it is)").fill(
+        "Two weekends away a year"
+    )
+    page.get_by_role("button", name="Agree the carer’s budget").click()
+    expect(page.get_by_text("£900.00 a year")).to_be_visible()
+    assert_accessible(page)
