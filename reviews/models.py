@@ -37,8 +37,14 @@ class ReviewQuerySet(_VisibleByPerson):
         return self.filter(status__in=Review.OPEN)
 
     def due_for_team(self, team, *, by):
-        """Open reviews of the team's people due on or before `by`, soonest first."""
-        return self.open().filter(team=team, due_on__lte=by).order_by("due_on", "id")
+        """Open reviews of the team's people due on or before `by`, soonest first. The review's
+        own team (set when scheduled) picks them by index; the person's team confirms them, so
+        someone who has moved to another team is never listed here."""
+        return (
+            self.open()
+            .filter(team=team, person__team=team, due_on__lte=by)
+            .order_by("due_on", "id")
+        )
 
 
 class Review(ConcurrentTransitionMixin, EditVersioned, models.Model):

@@ -9,6 +9,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -71,8 +72,6 @@ def due(request):
     after = _after(request.GET.get("after"))
     if after:
         day, pk = after
-        from django.db.models import Q
-
         rows = rows.filter(Q(due_on__gt=day) | Q(due_on=day, id__gt=pk))
     page = list(rows[: PAGE_SIZE + 1])
     more = len(page) > PAGE_SIZE

@@ -160,3 +160,14 @@ def test_an_approver_on_the_team_may_record_a_review_but_a_person_user_may_not_s
     assert client_for(approver).get(f"/reviews/{review.pk}/").context["form"] is not None
     citizen = UserFactory(role=Role.PERSON)
     assert client_for(citizen).get(f"/reviews/{review.pk}/").status_code == 404
+
+
+def test_someone_who_moved_to_another_team_leaves_the_old_teams_due_list(
+    client_for, team, other_team, practitioner
+):
+    from people import actions as people_actions
+
+    mover = PersonFactory(team=team, first_name="Mo", last_name="Vedon")
+    _unplanned(mover, practitioner, TODAY)
+    people_actions.update_person(mover, {"team": other_team}, acting_user=practitioner)
+    assert "Mo Vedon" not in text(client_for(practitioner).get("/reviews/"))
