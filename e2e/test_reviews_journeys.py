@@ -1,6 +1,7 @@
 """Reviews and reablement in a real browser, axe-core (at 1280 and 320 px) on every page
 visited: a practitioner sees their team's due and overdue reviews and records one (each plan
-outcome, ASCOT's eight domains, what changes); and records a reablement episode and ends it."""
+outcome, ASCOT's eight domains, what changes); records a reablement episode and ends it; and
+agrees a carer's yearly budget for breaks."""
 
 import datetime as dt
 
