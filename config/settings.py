@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "budgets",
     "plans",
     "challenges",
+    "reviews",
     "demo",
     "ops",
 ]

@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("budgets.urls")),
     path("", include("plans.urls")),
     path("", include("challenges.urls")),
+    path("", include("reviews.urls")),
 ]
 
 handler404 = "config.views.not_found"
