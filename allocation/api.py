@@ -287,6 +287,14 @@ def score(request, body: ScoreIn, version_id: int = Path(..., ge=1, le=MAX_ID)):
     "/schema.json",
     response={200: dict[str, Any], **READ_ERRORS},
     summary="The JSON Schema of a RAS definition",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The JSON Schema (draft 2020-12)",
+                "content": {"application/schema+json": {"schema": {"type": "object"}}},
+            }
+        }
+    },
 )
 def definition_schema(request):
     """The JSON Schema (draft 2020-12) of `selfdirect-ras/2`, the format `ras_export` prints

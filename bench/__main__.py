@@ -6,9 +6,9 @@ import os
 import sys
 from pathlib import Path
 
-BENCHMARKS = ["ras_engine", "people_pages", "plans_pages", "ras_model_run", "load"]
+BENCHMARKS = ["ras_engine", "people_pages", "plans_pages", "reviews_pages", "ras_model_run", "load"]
 # These share one seeded throwaway database (bench/council.py).
-DATABASE_BENCHMARKS = {"people_pages", "plans_pages", "ras_model_run", "load"}
+DATABASE_BENCHMARKS = {"people_pages", "plans_pages", "reviews_pages", "ras_model_run", "load"}
 
 
 def main() -> int:

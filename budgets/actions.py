@@ -540,8 +540,98 @@ def flag_for_review(budget: PersonalBudget, *, reason: str, acting_user) -> Pers
     return budget
 
 
+@action
+def agree_carers_budget(
+    assessment,
+    *,
+    acting_user,
+    amount_pence: int,
+    period: str,
+    purpose: str,
+    mode: str = ManagementShare.Mode.DIRECT_PAYMENT,
+    reason: str = "",
+    start_date: dt.date | None = None,
+) -> PersonalBudget:
+    """A carer's budget from an eligible carer's assessment (Care Act 2014 s20; statutory
+    guidance 11.38-11.41 on carers' personal budgets): a yearly amount or a one-off payment,
+    for example for breaks, paid from carers' funding.
+
+    Proposed from the carer's indicative amount (propose_budget) and agreed through
+    agree_budget, so every budget rule applies. A carer's indicative amount is yearly; a
+    one-off payment is compared with it as money paid within that year (both are amounts
+    for a year at most, never a weekly amount).
+    """
+    from allocation.models import Allocation
+    from assessment.models import Assessment
+
+    if assessment.kind != "carer" or assessment.status != Assessment.Status.COMPLETED:
+        raise ActionError(
+            "A carer’s budget comes from a completed carer’s assessment",
+            code="BUD-CARER-ASSESSMENT",
+        )
+    decision = getattr(assessment, "eligibility", None)
+    if decision is None or not decision.eligible:
+        raise ActionError(
+            "The carer’s assessment did not find eligible needs, so there is no carer’s budget",
+            code="BUD-CARER-NOT-ELIGIBLE",
+        )
+    if period not in (PersonalBudget.Period.YEAR, PersonalBudget.Period.ONCE):
+        raise ActionError(
+            "A carer’s budget is a yearly amount or a one-off payment", code="BUD-CARER-PERIOD"
+        )
+    if not (purpose or "").strip():
+        raise ActionError(
+            "Enter what the budget is for, for example breaks", code="BUD-CARER-PURPOSE"
+        )
+    allocation = Allocation.objects.filter(assessment=assessment).first()
+    budget = (
+        PersonalBudget.objects.filter(
+            person=assessment.person,
+            kind=PersonalBudget.Kind.CARER,
+            status=PersonalBudget.Status.PROPOSED,
+        )
+        .order_by("-id")
+        .first()
+    )
+    if budget is None and allocation is not None:
+        budget = propose_budget(allocation, acting_user=acting_user, start_date=start_date)
+    if budget is None:
+        raise ActionError(
+            "The carer’s assessment has no indicative amount yet", code="BUD-CARER-NO-AMOUNT"
+        )
+    if budget.period != period:
+        if budget.period == PersonalBudget.Period.WEEK and budget.indicative_pence is not None:
+            # Explicitly: a weekly indicative amount as a year's (core.money.WEEKS_PER_YEAR).
+            budget.indicative_pence = round(budget.indicative_pence * WEEKS_PER_YEAR)
+        budget.period = period
+        because("Carer’s budget period chosen")
+        budget.save()
+    if (
+        mode == ManagementShare.Mode.DIRECT_PAYMENT
+        and not budget.dp_offers.filter(outcome=DirectPaymentOffer.Outcome.TAKEN_UP).exists()
+    ):
+        record_dp_offer(
+            budget, acting_user=acting_user, outcome=DirectPaymentOffer.Outcome.TAKEN_UP
+        )
+    agreed = agree_budget(
+        budget,
+        acting_user=acting_user,
+        amount_pence=amount_pence,
+        streams={FundingStream.Stream.CARERS: amount_pence},
+        shares=[{"mode": mode, "amount_pence": amount_pence}],
+        reason=reason or (purpose if amount_pence > (budget.indicative_pence or 0) else ""),
+        start_date=start_date,
+    )
+    agreed.reason = agreed.reason or purpose.strip()
+    because("Carer’s budget agreed")
+    agreed.save()
+    audit(agreed, f"Carer’s budget for {purpose.strip()}"[:300], person=agreed.person)
+    return agreed
+
+
 __all__ = [
     "agree_budget",
+    "agree_carers_budget",
     "draw_reserve",
     "end_budget",
     "flag_for_review",

@@ -53,6 +53,7 @@ class Explained:
     started: dt.date | None = None
     budget_id: int | None = None
     allocation_id: int | None = None
+    person_id: int | None = None
     indicative_pence: int | None = None  # where an agreed budget started (guidance 11.22)
     one_off_pence: int = 0  # one-off costs agreed beside a weekly budget
 
@@ -188,6 +189,7 @@ def for_allocation(allocation: Allocation, *, user) -> Explained:
         Allocation.Status.NOT_ELIGIBLE: "not_eligible",
     }[allocation.status]
     explained = Explained(
+        person_id=person.pk,
         audience=audience_for(user, person),
         name=person.first_name
         if audience_for(user, person) == "representative"
@@ -213,6 +215,7 @@ def for_budget(budget, *, user) -> Explained:
     person = budget.person
     audience = audience_for(user, person)
     explained = Explained(
+        person_id=person.pk,
         audience=audience,
         name=person.first_name if audience == "representative" else person.full_name,
         status="agreed" if budget.status == "active" else "proposed",
@@ -282,6 +285,16 @@ def for_budget(budget, *, user) -> Explained:
     return explained
 
 
-def challenge_url(person) -> str:
-    """Where the person asks for a review or challenges the amount."""
+def challenge_url(x: Explained, user) -> str:
+    """Where the reader challenges the amount: the person or their representative, the
+    portal's challenge route (challenges app); staff, the challenges to answer. Before a
+    budget exists (an indicative amount alone) the person is pointed there too: the route
+    says what can be challenged yet."""
+    from accounts.roles import CITIZEN_ROLES
+
+    role = getattr(user, "role", None)
+    if role in CITIZEN_ROLES and x.person_id:
+        return reverse("challenges:start", args=[x.person_id])
+    if getattr(user, "is_council_staff", False):
+        return reverse("challenges:open")
     return reverse("feedback")

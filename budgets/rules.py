@@ -69,7 +69,7 @@ class AboveThresholdNeedsPanel(BusinessRule):
 
     def broken_by(self, budget, *, threshold_pence=None, panel_decision=None, **context) -> bool:
         above = budget.above_indicative_pence
-        if budget.period == "year":  # the threshold is weekly: compare a week of it
+        if budget.period in ("year", "once"):  # the threshold is weekly: a year's week of it
             above = -(-above // WEEKS_PER_YEAR)
         if threshold_pence is None or above <= threshold_pence:
             return False

@@ -49,7 +49,7 @@ def render_explained(request, x: explain.Explained, *, back: str, filename: str)
             "x": x,
             "back": back,
             "not_counted": [line for line in x.lines if line.kind == "not_counted"],
-            "challenge_url": explain.challenge_url(None),
+            "challenge_url": explain.challenge_url(x, request.user),
         },
     )
 

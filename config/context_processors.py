@@ -16,6 +16,7 @@ def navigation_for(user, path: str) -> list[dict]:
         items.append(("Find a person", reverse("people:find")))
         if user.role in CASELOAD_ROLES:
             items.append(("Plans to decide", reverse("plans:waiting")))
+            items.append(("Challenges", reverse("challenges:open")))
         items.append(("Resource allocation", reverse("allocation:schemes")))
         if user.role in (Role.APPROVER, Role.COMMISSIONER, Role.ADMIN):
             items.append(("Reserve", reverse("plans:reserves")))

@@ -96,6 +96,8 @@ INSTALLED_APPS = [
     "assessment",
     "budgets",
     "plans",
+    "challenges",
+    "reviews",
     "demo",
     "ops",
 ]

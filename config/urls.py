@@ -23,6 +23,8 @@ urlpatterns = [
     path("", include("allocation.urls")),
     path("", include("budgets.urls")),
     path("", include("plans.urls")),
+    path("", include("challenges.urls")),
+    path("", include("reviews.urls")),
 ]
 
 handler404 = "config.views.not_found"

@@ -11,9 +11,17 @@ from django.contrib.auth.hashers import make_password
 
 from accounts.models import Team, User
 from assessment.models import Assessment, EligibilityDecision
-from budgets.models import PackageService, PersonalBudget
+from budgets.models import (
+    DirectPaymentOffer,
+    FundingStream,
+    ManagementShare,
+    PackageService,
+    PanelDecision,
+    PersonalBudget,
+)
 from core.actions import action, audit_bulk
 from people.models import CaringRelationship, Person, PersonIdSequence
+from reviews.models import ReablementEpisode, Review
 
 from . import loader
 from .passwords import demo_password
@@ -35,6 +43,8 @@ def load_demo_council(council, versions, *, acting_user=None, on_progress=None) 
     progress(len(council.people))
     counts = _assessments(council, person_ids, teams, users, versions)
     counts[CaringRelationship] = _caring(council, person_ids)
+    # Agreed support: how budgets are taken, carers' budgets, reviews, reablement.
+    counts.update(_agreed_support(council, person_ids, teams, counts[PersonalBudget]))
     progress(len(council.people))
     PersonIdSequence.advance_to(len(council.people))
     audit_bulk(
@@ -159,6 +169,8 @@ def _assessments(council, person_ids, teams, users, versions) -> None:
                 "decided_at": completed,
             }
         )
+    panel_rows = _panel_decisions(council, person_ids, team_of, assessors)
+    panel_of = {row["budget_offset"]: row for row in panel_rows}
     for offset, item in enumerate(council.budgets):
         # The package of support the budget pays for: its services add up to the amount.
         for service, units, unit_cost, weekly in item["services"]:
@@ -183,17 +195,34 @@ def _assessments(council, person_ids, teams, users, versions) -> None:
                 "start_date": item["start_date"],
                 "end_date": None,
                 "status": "active",
-                "reason": "Arranged before the RAS",
+                "reason": panel_of[offset]["reasons"]
+                if offset in panel_of
+                else "Arranged before the RAS",
+                "indicative_pence": panel_of[offset]["indicative_pence"]
+                if offset in panel_of
+                else None,
+                "panel_decision_id": panel_of[offset]["id"] if offset in panel_of else None,
                 "created_by_id": assessors[team_of[item["person"]]],
                 "created_at": _at(item["start_date"]),
             }
         )
     loader.write_with_history(Assessment, assessment_rows, reason=REASON)
     loader.write_with_history(EligibilityDecision, decision_rows, reason=REASON)
+    loader.write_with_history(
+        PanelDecision,
+        [
+            {k: v for k, v in row.items() if k not in ("budget_offset", "indicative_pence")}
+            for row in panel_rows
+        ],
+        reason=REASON,
+    )
     loader.write_with_history(PersonalBudget, budget_rows, reason=REASON)
     loader.write_with_history(PackageService, service_rows, reason=REASON)
-    loader.reset_sequences(Assessment, EligibilityDecision, PersonalBudget, PackageService)
+    loader.reset_sequences(
+        Assessment, EligibilityDecision, PersonalBudget, PackageService, PanelDecision
+    )
     return {
+        PanelDecision: [row["id"] for row in panel_rows],
         Assessment: [row["id"] for row in assessment_rows],
         EligibilityDecision: [row["id"] for row in decision_rows],
         PersonalBudget: [row["id"] for row in budget_rows],
@@ -228,3 +257,172 @@ def _caring(council, person_ids) -> list[int]:
     loader.write_with_history(CaringRelationship, rows, reason=REASON)
     loader.reset_sequences(CaringRelationship)
     return [row["id"] for row in rows]
+
+
+def _panel_decisions(council, person_ids, team_of, assessors) -> list[dict]:
+    """The funding panel's decisions on budgets above the RAS amount (demo/support.py)."""
+    first = loader.next_id(PanelDecision)
+    rows = []
+    for offset, (item, ways) in enumerate(zip(council.budgets, council.support, strict=True)):
+        panel = ways["panel"]
+        if panel is None:
+            continue
+        rows.append(
+            {
+                "id": first + len(rows),
+                "budget_offset": offset,
+                "indicative_pence": panel["indicative_pence"],
+                "person_id": person_ids[item["person"]],
+                "requested_pence": panel["requested_pence"],
+                "agreed_pence": panel["requested_pence"],
+                "period": "week",
+                "outcome": "agreed",
+                "reasons": panel["reasons"],
+                "decided_by_id": assessors[team_of[item["person"]]],
+                "decided_at": _at(item["start_date"] - dt.timedelta(days=3)),
+            }
+        )
+    return rows
+
+
+def _agreed_support(council, person_ids, teams, budget_ids) -> dict:
+    """How each budget is taken (shares) and funded (streams), direct payment offers, carers'
+    budgets, reviews and reablement episodes, from demo/support.py."""
+    assessors = _assessors(teams)
+    team_code = [row["team"] for row in council.people]
+    shares, streams, offers = [], [], []
+    next_share, next_stream, next_offer = (
+        loader.next_id(ManagementShare),
+        loader.next_id(FundingStream),
+        loader.next_id(DirectPaymentOffer),
+    )
+
+    def add_ways(budget_id, ways, person, start):
+        nonlocal next_share, next_stream, next_offer
+        for mode, amount, provider in ways["shares"]:
+            shares.append(
+                {
+                    "id": next_share,
+                    "budget_id": budget_id,
+                    "mode": mode,
+                    "amount_pence": amount,
+                    "provider": provider,
+                    "authorised_person": "",
+                    "authorised_person_agreed_on": None,
+                }
+            )
+            next_share += 1
+        for stream, amount in ways["streams"]:
+            streams.append(
+                {
+                    "id": next_stream,
+                    "budget_id": budget_id,
+                    "stream": stream,
+                    "amount_pence": amount,
+                }
+            )
+            next_stream += 1
+        if ways["offer"]:
+            outcome, reason = ways["offer"]
+            offers.append(
+                {
+                    "id": next_offer,
+                    "budget_id": budget_id,
+                    "offered_on": start - dt.timedelta(days=7),
+                    "offered_by_id": assessors[team_code[person]],
+                    "outcome": outcome,
+                    "reason": reason,
+                }
+            )
+            next_offer += 1
+
+    for budget_id, item, ways in zip(budget_ids, council.budgets, council.support, strict=True):
+        add_ways(budget_id, ways, item["person"], item["start_date"])
+    first_budget = loader.next_id(PersonalBudget)
+    carer_rows = []
+    for offset, item in enumerate(council.carer_budgets):
+        budget_id = first_budget + offset
+        carer_rows.append(
+            {
+                "id": budget_id,
+                "person_id": person_ids[item["person"]],
+                "allocation_id": None,
+                "kind": "carer",
+                "amount_pence": item["amount_pence"],
+                "period": item["period"],
+                "start_date": item["start_date"],
+                "end_date": None,
+                "status": "active",
+                "reason": item["purpose"],
+                "created_by_id": assessors[team_code[item["person"]]],
+                "created_at": _at(item["start_date"]),
+            }
+        )
+        add_ways(
+            budget_id,
+            {
+                "shares": [("direct_payment", item["amount_pence"], "")],
+                "streams": [("carers", item["amount_pence"])],
+                "offer": ("taken_up", ""),
+            },
+            item["person"],
+            item["start_date"],
+        )
+    loader.write_with_history(PersonalBudget, carer_rows, reason=REASON)
+    loader.write_with_history(ManagementShare, shares, reason=REASON)
+    loader.write_with_history(FundingStream, streams, reason=REASON)
+    loader.write_with_history(DirectPaymentOffer, offers, reason=REASON)
+    first_review = loader.next_id(Review)
+    review_rows = [
+        {
+            "id": first_review + offset,
+            "person_id": person_ids[item["person"]],
+            "team_id": teams[team_code[item["person"]]].pk,
+            "plan_id": None,
+            "kind": item["kind"],
+            "reason": "",
+            "due_on": item["due_on"],
+            "status": item["status"],
+            "ascot": item["ascot"],
+            "changes": item["changes"],
+            "cancel_reason": "",
+            "completed_by_id": assessors[team_code[item["person"]]]
+            if item["completed_on"]
+            else None,
+            "completed_on": item["completed_on"],
+            "started_at": _at(item["completed_on"]) if item["completed_on"] else None,
+            "started_by_id": assessors[team_code[item["person"]]] if item["completed_on"] else None,
+            "created_at": _at(item["due_on"] - dt.timedelta(days=180)),
+        }
+        for offset, item in enumerate(council.reviews)
+    ]
+    loader.write_with_history(Review, review_rows, reason=REASON)
+    first_episode = loader.next_id(ReablementEpisode)
+    episode_rows = [
+        {
+            **{k: v for k, v in item.items() if k != "person"},
+            "id": first_episode + offset,
+            "person_id": person_ids[item["person"]],
+            "longer_reason": "",
+            "started_by_id": assessors[team_code[item["person"]]],
+            "created_at": _at(item["starts_on"]),
+        }
+        for offset, item in enumerate(council.reablement)
+    ]
+    loader.write_with_history(ReablementEpisode, episode_rows, reason=REASON)
+    loader.reset_sequences(
+        PersonalBudget,
+        ManagementShare,
+        FundingStream,
+        DirectPaymentOffer,
+        Review,
+        ReablementEpisode,
+    )
+    return {
+        ManagementShare: [row["id"] for row in shares],
+        FundingStream: [row["id"] for row in streams],
+        DirectPaymentOffer: [row["id"] for row in offers],
+        Review: [row["id"] for row in review_rows],
+        ReablementEpisode: [row["id"] for row in episode_rows],
+        PersonalBudget: [*budget_ids, *(row["id"] for row in carer_rows)],
+    }

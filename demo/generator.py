@@ -19,7 +19,7 @@ from pathlib import Path
 from allocation.domain import definition as ras
 from people.domain import age_on, nhs_check_digit
 
-from . import names, needs
+from . import names, needs, support
 
 SCHEMES = Path(__file__).resolve().parent.parent / "allocation" / "schemes"
 
@@ -172,6 +172,11 @@ class DemoCouncil:
     # Keyed by the person's index in `people` (carers are people too, added at the end).
     assessments: list[dict] = field(default_factory=list)
     budgets: list[dict] = field(default_factory=list)
+    # Agreed support (demo/support.py): one entry of `support` per budget, in order.
+    support: list[dict] = field(default_factory=list)
+    carer_budgets: list[dict] = field(default_factory=list)
+    reviews: list[dict] = field(default_factory=list)
+    reablement: list[dict] = field(default_factory=list)
 
 
 def default_definition(kind: str) -> ras.Definition:
@@ -464,6 +469,8 @@ def build_council(people: int, seed: int, on_person=None) -> DemoCouncil:
     # The equality details come from a stream of their own, so adding them changed no other
     # value the seed gives.
     _monitoring(random.Random(f"equality:{seed}"), council)
+    # Agreed support, reviews and reablement: a stream of their own too (demo/support.py).
+    support.build_support(council, seed, AS_OF)
     return council
 
 

@@ -883,6 +883,10 @@ def _activate(plan: SupportPlan, *, acting_user) -> None:
     because("Active")
     _touch(plan)
     _event(plan, PlanEvent.Kind.ACTIVATED, before, acting_user=acting_user)
+    # The first review within 6 months of the plan becoming active (statutory guidance ch. 13).
+    from reviews import actions as review_actions
+
+    review_actions.schedule_first_review(plan, acting_user=acting_user, started=start)
 
 
 @action

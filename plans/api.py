@@ -554,3 +554,30 @@ def return_plan(request, body: ReturnIn, plan_id: int = Path(..., ge=1, le=MAX_I
         return _refused(error)
     plan.refresh_from_db()
     return _plan_out(plan)
+
+
+@router.get(
+    "/plans/{plan_id}/letter.pdf",
+    response=READ_ERRORS,
+    summary="The budget letter, as a PDF",
+    openapi_extra={
+        "responses": {
+            "200": {
+                "description": "The budget letter (the same as the letter page), as a PDF",
+                "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    },
+)
+def letter_pdf(request, plan_id: int = Path(..., ge=1, le=MAX_ID)):
+    """The budget letter of a plan whose budget is agreed (approved, active or ended), drawn
+    from the letter page's template (challenges/letter.py). 404 if you may not see the plan's
+    person, or the plan's budget is not agreed yet."""
+    from challenges import actions as letter_actions
+    from challenges import letter
+    from challenges.views import pdf_response
+
+    plan = _plan(request, plan_id, "api:letter_pdf")
+    if plan.status not in letter_actions.AGREED or plan.budget.status == "proposed":
+        raise HttpError(404, "Not found")
+    return pdf_response(letter.build(plan), request)

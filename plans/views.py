@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from accounts.roles import Role
 from assessment.models import Assessment
 from budgets import actions as budget_actions
-from budgets.models import PanelDecision
+from budgets.models import PanelDecision, PersonalBudget
 from core.actions import ActionError
 from core.concurrency import EditConflict
 from core.http import page_name
@@ -175,23 +175,24 @@ def person_plans(request, person_pk):
     if refusal:
         return refusal
     plans = list(SupportPlan.objects.filter(person=person).select_related("budget", "author"))
-    budget = actions.proposed_budget(person)
-    open_plan = next((p for p in plans if p.status in SupportPlan.OPEN), None)
+    may_start = request.user.has_perm("plans.add_supportplan")
+    # A person may hold a budget for their own needs and another as a carer (a couple caring
+    # for each other): each proposed budget gets its own plan.
+    budgets = []
+    for kind in (PersonalBudget.Kind.PERSON, PersonalBudget.Kind.CARER):
+        budget = actions.proposed_budget(person, kind)
+        if budget is None:
+            continue
+        open_plan = next(
+            (p for p in plans if p.status in SupportPlan.OPEN and p.budget.kind == kind), None
+        )
+        budgets.append(
+            {"kind": kind, "budget": budget, "open_plan": open_plan, "can_start": may_start}
+        )
     return render(
         request,
         "plans/person_plans.html",
-        {
-            "person": person,
-            "plans": plans,
-            "tab": "plans",
-            "budget": budget,
-            "can_start": bool(
-                budget
-                and request.user.has_perm("plans.add_supportplan")
-                and not SupportPlan.objects.filter(budget=budget).open().exists()
-            ),
-            "open_plan": open_plan,
-        },
+        {"person": person, "plans": plans, "tab": "plans", "budgets": budgets},
     )
 
 
@@ -206,7 +207,9 @@ def start(request, person_pk):
         raise Http404 from None
     if not request.user.has_perm("plans.add_supportplan"):
         raise Http404
-    kind = "carer" if request.user.role == Role.CARER else "person"
+    kind = request.POST.get("kind")
+    if kind not in (PersonalBudget.Kind.PERSON, PersonalBudget.Kind.CARER):
+        kind = "carer" if request.user.role == Role.CARER else "person"
     try:
         plan = actions.start_plan(person, acting_user=request.user, kind=kind)
     except ActionError as error:

@@ -1275,10 +1275,14 @@ class _Builder:
         )
 
     def _option(self, raw: dict) -> Option:
+        # Sorted by question: a JSON object has no order (PostgreSQL's jsonb reorders keys), so
+        # the same definition always parses to the same value wherever it was stored.
         excludes = tuple(
-            (question, tuple(o for o in codes if isinstance(o, str)))
-            for question, codes in _obj(raw.get("excludes")).items()
-            if isinstance(codes, list) and codes
+            sorted(
+                (question, tuple(o for o in codes if isinstance(o, str)))
+                for question, codes in _obj(raw.get("excludes")).items()
+                if isinstance(codes, list) and codes
+            )
         )
         support = tuple(
             Support(service=_str(item.get("service")), units=_num(item.get("units")))

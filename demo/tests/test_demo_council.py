@@ -280,11 +280,15 @@ def test_seeded_assessments_are_current_and_eligible_ones_have_budgets(capsys):
         Assessment.objects.filter(is_current=True, status="completed").count()
         == Assessment.objects.count()
     )
-    budgets = PersonalBudget.objects.values_list("person_id", flat=True)
+    budgets = PersonalBudget.objects.for_person().values_list("person_id", flat=True)
     eligible = Assessment.objects.filter(
         kind="person", eligibility__eligible=True, person__date_of_death__isnull=True
     )
     assert set(budgets) == set(eligible.values_list("person_id", flat=True))
+    # Carers' budgets: for every carer whose carer's assessment found eligible needs.
+    carers = PersonalBudget.objects.for_carer().values_list("person_id", flat=True)
+    eligible_carers = Assessment.objects.filter(kind="carer", eligibility__eligible=True)
+    assert set(carers) == set(eligible_carers.values_list("person_id", flat=True))
     assert Assessment.history.count() == Assessment.objects.count()
 
 
@@ -384,3 +388,49 @@ def test_each_carer_s_assessment_links_the_carer_and_the_person_cared_for(capsys
     assert links == set(carers.values_list("person_id", "cared_for_id"))
     assert not Person.objects.filter(cared_for_by__isnull=False, has_unpaid_carer=False).exists()
     assert CaringRelationship.history.count() == len(links)
+
+
+# --- agreed support, reviews and reablement (demo/support.py) ---
+
+
+def test_the_demo_councils_support_is_shaped_like_englands():
+    """About 30% of people on long-term support in care homes; among those in the community
+    about a quarter take a direct payment; some individual service funds; a few budgets above
+    the RAS amount through the panel; every budget's shares and streams add up to it; every
+    person with a budget has one open review, and some are overdue."""
+    from demo.generator import AS_OF, build_council
+
+    council = build_council(3000, 2026)
+    ways = council.support
+    care_home = sum(w["care_home"] for w in ways) / len(ways)
+    community = [w for w in ways if not w["care_home"]]
+    direct = sum(any(m == "direct_payment" for m, *_ in w["shares"]) for w in community)
+    isf = sum(any(m == "isf" for m, *_ in w["shares"]) for w in community)
+    panel = sum(w["panel"] is not None for w in ways)
+    assert 0.25 <= care_home <= 0.38
+    assert 0.2 <= direct / len(community) <= 0.3
+    assert 0.04 <= isf / len(community) <= 0.12
+    assert 0.03 <= panel / len(ways) <= 0.12
+    for budget, way in zip(council.budgets, ways, strict=True):
+        assert sum(a for _m, a, _p in way["shares"]) == budget["weekly_pence"]
+        assert sum(a for _s, a in way["streams"]) == budget["weekly_pence"]
+        if way["panel"]:
+            assert way["panel"]["indicative_pence"] < budget["weekly_pence"]
+    open_reviews = [r for r in council.reviews if r["status"] == "scheduled"]
+    assert len(open_reviews) == len(council.budgets)
+    overdue = sum(r["due_on"] < AS_OF for r in open_reviews) / len(open_reviews)
+    assert 0.05 <= overdue <= 0.3
+    assert all(b["period"] in ("year", "once") for b in council.carer_budgets)
+    assert council.reablement and all(
+        (e["planned_end_on"] - e["starts_on"]).days == 41 for e in council.reablement
+    )
+
+
+def test_the_demo_councils_support_is_the_same_from_the_same_seed():
+    from demo.generator import build_council
+
+    first, second = build_council(300, 7), build_council(300, 7)
+    assert first.support == second.support
+    assert first.reviews == second.reviews
+    assert first.carer_budgets == second.carer_budgets
+    assert first.reablement == second.reablement

@@ -350,6 +350,23 @@ def test_the_record_links_to_the_persons_plans(client_for, iris, practitioner):
     assert "Open the plan in progress" in page and "Support plans" in page
 
 
+def test_staff_start_a_carers_plan_beside_the_persons_own_for_someone_who_is_both(
+    client_for, iris, practitioner
+):
+    """A couple caring for each other: one person, a budget for their own needs and another
+    as a carer, each with its own plan."""
+    CompletedAssessmentFactory(person=iris, acting_user=practitioner, kind="carer")
+    client = client_for(practitioner)
+    page = text(client.get(f"/people/{iris.pk}/plans/"))
+    assert "Start a support plan as a carer" in page and "for their own needs" in page
+    response = client.post(f"/people/{iris.pk}/plans/new/", {"kind": "carer"})
+    plan = SupportPlan.objects.get(person=iris)
+    assert response.status_code == 302 and plan.budget.kind == "carer"
+    page = text(client.get(f"/people/{iris.pk}/plans/"))
+    assert "Open the plan in progress as a carer" in page
+    assert "Start a support plan</button>" in page  # the person's own is still to start
+
+
 def test_staff_choose_the_service_type_and_who_pays(client_for, iris, practitioner):
     plan = DraftPlanFactory(person=iris, author=practitioner, lines=[])
     client_for(practitioner).post(

@@ -1,5 +1,6 @@
 """Load the synthetic demo council into the database."""
 
+import random
 import sys
 import time
 
@@ -9,6 +10,7 @@ from tqdm import tqdm
 
 from allocation import actions as allocation_actions
 from allocation.models import RasVersion, ReferenceRate
+from challenges.demo import seed_challenges
 from demo import actions
 from demo.generator import build_council
 from demo.passwords import DEFAULT_DEMO_PASSWORD, demo_password
@@ -89,6 +91,7 @@ class Command(BaseCommand):
         )
         council = build_council(people, seed, on_person=lambda: progress.update(1))
         actions.load_demo_council(council, versions, acting_user=None, on_progress=progress.update)
+        seed_challenges(random.Random(seed), count=max(4, min(8, people // 500)))
         progress.close()
         elapsed = time.perf_counter() - started
         self.stdout.write(
