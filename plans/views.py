@@ -306,6 +306,23 @@ def outcomes(request, pk, outcome_pk=None):
     return render(request, "plans/outcomes.html", context, status=409 if conflict else 200)
 
 
+def _removed(request, remove, record) -> bool:
+    """Remove a part of the plan as the page showed it: if someone changed the plan since
+    (its edit_version moved on), nothing is removed and the user is told."""
+    version = request.POST.get("edit_version")
+    expected = int(version) if version and version.isdigit() else None
+    try:
+        remove(record, acting_user=request.user, expected_version=expected)
+    except EditConflict as conflict:
+        messages.error(
+            request,
+            f"{conflict.by} changed this plan since you opened it, so nothing was removed. "
+            "Check the plan as it is now, then try again.",
+        )
+        return False
+    return True
+
+
 @login_required
 @require_POST
 def remove_outcome(request, pk, outcome_pk):
@@ -316,7 +333,8 @@ def remove_outcome(request, pk, outcome_pk):
     outcome = PlanOutcome.objects.filter(plan=plan, pk=outcome_pk).first()
     if outcome is None:
         raise Http404
-    actions.remove_outcome(outcome, acting_user=request.user)
+    if not _removed(request, actions.remove_outcome, outcome):
+        return redirect("plans:outcomes", pk=plan.pk)
     messages.success(request, "Removed")
     return redirect("plans:outcomes", pk=plan.pk)
 
@@ -538,7 +556,8 @@ def remove_line(request, pk, line_pk):
     existing = PlanLine.objects.filter(plan=plan, pk=line_pk).first()
     if existing is None:
         raise Http404
-    actions.remove_line(existing, acting_user=request.user)
+    if not _removed(request, actions.remove_line, existing):
+        return redirect("plans:lines", pk=plan.pk)
     messages.success(request, f"Removed: {existing.description}")
     return redirect("plans:lines", pk=plan.pk)
 
@@ -620,7 +639,7 @@ def remove_risk(request, pk, risk_pk):
     risk = PlanRisk.objects.filter(plan=plan, pk=risk_pk).first()
     if risk is None:
         raise Http404
-    actions.remove_risk(risk, acting_user=request.user)
+    _removed(request, actions.remove_risk, risk)
     return redirect("plans:safety", pk=plan.pk)
 
 

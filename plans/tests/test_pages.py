@@ -190,6 +190,28 @@ def test_a_concurrent_edit_is_shown_not_overwritten(client_for, iris, practition
     assert plan.lines.count() == 1
 
 
+def test_removing_a_line_from_a_page_opened_before_someone_elses_change_removes_nothing(
+    client_for, iris, practitioner, person_user
+):
+    plan = DraftPlanFactory(person=iris, author=practitioner)
+    line = plan.lines.get()
+    seen = plan.edit_version
+    actions.add_outcome(
+        plan, text="Get to the allotment", links=[], acting_user=person_user
+    )  # the person changes the plan in the meantime
+    client = client_for(practitioner)
+    stale = client.post(
+        f"/plans/{plan.pk}/support/{line.pk}/remove/", {"edit_version": str(seen)}, follow=True
+    )
+    assert "changed this plan since you opened it, so nothing was removed" in text(stale)
+    assert plan.lines.filter(pk=line.pk).exists()
+    plan.refresh_from_db()
+    client.post(
+        f"/plans/{plan.pk}/support/{line.pk}/remove/", {"edit_version": str(plan.edit_version)}
+    )
+    assert not plan.lines.filter(pk=line.pk).exists()
+
+
 def test_checking_lists_what_is_missing_and_an_over_budget_plan_asks_why(
     client_for, iris, practitioner
 ):
