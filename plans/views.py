@@ -31,6 +31,7 @@ from core.rules import BusinessRuleViolation
 from people import access
 from people.models import Person
 from people.views import open_or_refuse
+from ui.forms import add_refusal
 
 from . import actions, domain, rates
 from . import rules as plan_rules
@@ -306,37 +307,45 @@ def outcomes(request, pk, outcome_pk=None):
     return render(request, "plans/outcomes.html", context, status=409 if conflict else 200)
 
 
-def _removed(request, remove, record) -> bool:
-    """Remove a part of the plan as the page showed it: if someone changed the plan since
-    (its edit_version moved on), nothing is removed and the user is told."""
+def _remove_part(request, pk, model, part_pk, remove, back: str, done=None):
+    """Remove an outcome, a line or a risk of an editable plan, as the page showed it: if
+    someone changed the plan since (its edit_version moved on), nothing is removed and the
+    user is told."""
+    plan, _v = _open(request, pk)
+    refused = _editable_or_back(request, plan)
+    if refused:
+        return refused
+    part = model.objects.filter(plan=plan, pk=part_pk).first()
+    if part is None:
+        raise Http404
     version = request.POST.get("edit_version")
     expected = int(version) if version and version.isdigit() else None
     try:
-        remove(record, acting_user=request.user, expected_version=expected)
+        remove(part, acting_user=request.user, expected_version=expected)
     except EditConflict as conflict:
         messages.error(
             request,
             f"{conflict.by} changed this plan since you opened it, so nothing was removed. "
             "Check the plan as it is now, then try again.",
         )
-        return False
-    return True
+    else:
+        if done:
+            messages.success(request, done(part))
+    return redirect(back, pk=plan.pk)
 
 
 @login_required
 @require_POST
 def remove_outcome(request, pk, outcome_pk):
-    plan, _v = _open(request, pk)
-    back = _editable_or_back(request, plan)
-    if back:
-        return back
-    outcome = PlanOutcome.objects.filter(plan=plan, pk=outcome_pk).first()
-    if outcome is None:
-        raise Http404
-    if not _removed(request, actions.remove_outcome, outcome):
-        return redirect("plans:outcomes", pk=plan.pk)
-    messages.success(request, "Removed")
-    return redirect("plans:outcomes", pk=plan.pk)
+    return _remove_part(
+        request,
+        pk,
+        PlanOutcome,
+        outcome_pk,
+        actions.remove_outcome,
+        "plans:outcomes",
+        lambda _outcome: "Removed",
+    )
 
 
 # --- Lines --------------------------------------------------------------------------------------
@@ -431,8 +440,7 @@ def line(request, pk, line_pk=None):
             conflict = error
             form.refresh_version(error.record.edit_version)
         except BusinessRuleViolation as refused:
-            for problem in refused.problems:
-                form.add_error(None, problem.message)
+            add_refusal(form, refused)
         else:
             messages.success(request, "The line has been saved")
             return redirect("plans:lines", pk=plan.pk)
@@ -549,17 +557,15 @@ def line_preview(request, pk, line_pk=None):
 @login_required
 @require_POST
 def remove_line(request, pk, line_pk):
-    plan, _v = _open(request, pk)
-    back = _editable_or_back(request, plan)
-    if back:
-        return back
-    existing = PlanLine.objects.filter(plan=plan, pk=line_pk).first()
-    if existing is None:
-        raise Http404
-    if not _removed(request, actions.remove_line, existing):
-        return redirect("plans:lines", pk=plan.pk)
-    messages.success(request, f"Removed: {existing.description}")
-    return redirect("plans:lines", pk=plan.pk)
+    return _remove_part(
+        request,
+        pk,
+        PlanLine,
+        line_pk,
+        actions.remove_line,
+        "plans:lines",
+        lambda line: f"Removed: {line.description}",
+    )
 
 
 # --- Staying safe -------------------------------------------------------------------------------
@@ -632,15 +638,7 @@ def safety(request, pk, risk_pk=None):
 @login_required
 @require_POST
 def remove_risk(request, pk, risk_pk):
-    plan, _v = _open(request, pk)
-    back = _editable_or_back(request, plan)
-    if back:
-        return back
-    risk = PlanRisk.objects.filter(plan=plan, pk=risk_pk).first()
-    if risk is None:
-        raise Http404
-    _removed(request, actions.remove_risk, risk)
-    return redirect("plans:safety", pk=plan.pk)
+    return _remove_part(request, pk, PlanRisk, risk_pk, actions.remove_risk, "plans:safety")
 
 
 # --- Who helped ----------------------------------------------------------------------------------

@@ -19,10 +19,10 @@ from django.views.decorators.http import require_POST
 from core.actions import ActionError
 from core.http import page_name
 from core.permissions import is_record_id
-from core.rules import BusinessRuleViolation
 from people import access
 from people.views import open_or_refuse
 from plans.models import PlanLine
+from ui.forms import add_refusal
 
 from . import actions, domain
 from .forms import (
@@ -179,11 +179,8 @@ def review_page(request, pk):
                     ascot=form.ascot(),
                     changes=form.cleaned_data["changes"],
                 )
-            except BusinessRuleViolation as refused:
-                for problem in refused.problems:
-                    form.add_error(None, problem.message)
-            except ActionError as error:
-                form.add_error(None, error.message)
+            except ActionError as refused:  # business rules included
+                add_refusal(form, refused)
             else:
                 messages.success(
                     request, "The review has been recorded, and the next one scheduled"
@@ -284,11 +281,8 @@ def start_reablement(request, person_pk):
                 after_hospital=data["after_hospital"] == "yes",
                 discharged_on=data["discharged_on"],
             )
-        except BusinessRuleViolation as refused:
-            for problem in refused.problems:
-                form.add_error(None, problem.message)
-        except ActionError as error:
-            form.add_error(None, error.message)
+        except ActionError as refused:  # business rules included
+            add_refusal(form, refused)
         else:
             messages.success(request, "Reablement has been recorded")
             return redirect("reviews:reablement", pk=episode.pk)
@@ -338,11 +332,8 @@ def reablement(request, pk):
                     actions.record_at_home(
                         episode, acting_user=request.user, at_home=data["at_home"] == "yes"
                     )
-            except BusinessRuleViolation as refused:
-                for problem in refused.problems:
-                    form.add_error(None, problem.message)
-            except ActionError as error:
-                form.add_error(None, error.message)
+            except ActionError as refused:  # business rules included
+                add_refusal(form, refused)
             else:
                 messages.success(request, "Saved")
                 return redirect("reviews:reablement", pk=episode.pk)
@@ -397,11 +388,8 @@ def carers_budget(request, person_pk):
                 purpose=data["purpose"],
                 reason=data["reason"],
             )
-        except BusinessRuleViolation as refused:
-            for problem in refused.problems:
-                form.add_error(None, problem.message)
-        except ActionError as error:
-            form.add_error(None, error.message)
+        except ActionError as refused:  # business rules included
+            add_refusal(form, refused)
         else:
             messages.success(request, "The carer’s budget has been agreed")
             return redirect("reviews:carers-budget", person_pk=person.pk)

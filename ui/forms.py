@@ -266,3 +266,11 @@ class MoneyField(forms.DecimalField):
         attrs.pop("min", None)
         attrs.pop("max", None)
         return attrs
+
+
+def add_refusal(form, error) -> None:
+    """Show an action's refusal on the form, above the fields: each broken business rule of a
+    BusinessRuleViolation, or the single message of any other ActionError."""
+    problems = getattr(error, "problems", None)
+    for message in [p.message for p in problems] if problems else [error.message]:
+        form.add_error(None, message)

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from core.money import format_pence, to_pence
 from core.rules import BusinessRuleViolation
+from ui.forms import add_refusal
 
 from .. import actions
 from ..domain import rates as catalogue
@@ -63,8 +64,7 @@ def reference_rate_add(request):
                 notes=data["notes"],
             )
         except BusinessRuleViolation as refused:
-            for problem in refused.problems:
-                form.add_error(None, problem.message)
+            add_refusal(form, refused)
         else:
             messages.success(
                 request,
