@@ -201,3 +201,44 @@ def council(db):
         team=other,
     )
     return {"practitioner": practitioner, "device": device, "iris": iris, "stranger": stranger}
+
+
+# --- Several people taking turns, each in their own browser context ---------------------------
+
+
+@pytest.fixture
+def contexts():
+    """Browser contexts the test opens, closed at its end."""
+    opened = []
+    yield opened
+    for context in opened:
+        context.close()
+
+
+def open_as(browser, live_server, council, username, contexts):
+    """A fresh browser context signed in as `username` (staff pass their second factor with
+    the device in `council["devices"]`), for journeys where several people take turns."""
+    context = browser.new_context(
+        base_url=live_server.url, bypass_csp=True, viewport={"width": 1100, "height": 900}
+    )
+    contexts.append(context)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    device = council["devices"].get(username)
+    if device is not None:
+        page.wait_for_url("**/accounts/security-code/**")
+        page.get_by_label("Security code").fill(code_for(device))
+        page.get_by_role("button", name="Continue").click()
+    page.wait_for_load_state()
+    return page
+
+
+def go(page, role, name):
+    """Follow a link or button to another page, and wait until it has loaded."""
+    with page.expect_navigation():
+        page.get_by_role(role, name=name).first.click()
+    page.wait_for_load_state()

@@ -21,19 +21,14 @@ from assessment.tests.factories import CompletedAssessmentFactory
 from challenges.models import Challenge
 from challenges.tests.factories import letter_lines
 from core.dates import add_working_days
+from core.money import format_pence
 from people.tests.factories import PersonFactory
 from plans.tests.factories import ActivePlanFactory, approver_with_limit
 
-from .conftest import assert_accessible
-from .test_plans_journeys import go, open_as
+from .conftest import assert_accessible, go, open_as
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 TODAY = timezone.localdate()
-
-
-def pounds(pence: int) -> str:
-    whole, part = divmod(pence, 100)
-    return f"£{whole:,}.{part:02d}"
 
 
 @pytest.fixture
@@ -66,14 +61,6 @@ def letters_council(db):
         "approver": approver,
         "devices": devices,
     }
-
-
-@pytest.fixture
-def contexts():
-    opened = []
-    yield opened
-    for context in opened:
-        context.close()
 
 
 def test_the_person_challenges_their_budget_a_colleague_decides_it_and_the_letter_adds_up(
@@ -161,7 +148,7 @@ def test_the_person_challenges_their_budget_a_colleague_decides_it_and_the_lette
         if line.funding_stream == "contribution"
     )
     assert plan.budget.amount_pence == total
-    assert f"Your personal budget is {pounds(total)} a week" in text
-    assert f"Your contribution is {pounds(contribution)} a week" in text
+    assert f"Your personal budget is {format_pence(total)} a week" in text
+    assert f"Your contribution is {format_pence(contribution)} a week" in text
     assert "10 hours at £28.00 an hour" in text
     assert "within 20 working days" in text

@@ -13,7 +13,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
 from accounts.roles import Role
-from accounts.tests.factories import PASSWORD, TeamFactory, UserFactory
+from accounts.tests.factories import TeamFactory, UserFactory
 from allocation import actions as ras_actions
 from allocation.models import RasVersion
 from assessment.tests.factories import CompletedAssessmentFactory, answers_for
@@ -24,8 +24,7 @@ from plans import actions
 from plans.models import SupportPlan
 from plans.tests.factories import SubmittedPlanFactory, approver_with_limit, line_values
 
-from .conftest import assert_accessible
-from .test_journeys import code_for
+from .conftest import assert_accessible, go, open_as
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 TODAY = timezone.localdate()
@@ -70,43 +69,6 @@ def council(db):
         "commissioner": commissioner,
         "devices": devices,
     }
-
-
-@pytest.fixture
-def contexts():
-    """Browser contexts the test opens, closed at its end."""
-    opened = []
-    yield opened
-    for context in opened:
-        context.close()
-
-
-def open_as(browser, live_server, council, username, contexts):
-    """A fresh browser context signed in as `username` (staff pass their second factor)."""
-    context = browser.new_context(
-        base_url=live_server.url, bypass_csp=True, viewport={"width": 1100, "height": 900}
-    )
-    contexts.append(context)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    page.goto("/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    device = council["devices"].get(username)
-    if device is not None:
-        page.wait_for_url("**/accounts/security-code/**")
-        page.get_by_label("Security code").fill(code_for(device))
-        page.get_by_role("button", name="Continue").click()
-    page.wait_for_load_state()
-    return page
-
-
-def go(page, role, name):
-    """Follow a link or button to another page, and wait until it has loaded."""
-    with page.expect_navigation():
-        page.get_by_role(role, name=name).first.click()
-    page.wait_for_load_state()
 
 
 def assert_reflows(page, path):
