@@ -12,7 +12,11 @@ from accounts.tests.factories import UserFactory
 from people.tests.factories import PersonFactory
 from reviews import actions, views
 from reviews.models import ReablementEpisode, Review
-from reviews.tests.factories import InProgressReviewFactory, ScheduledReviewFactory
+from reviews.tests.factories import (
+    InProgressReviewFactory,
+    ReablementFactory,
+    ScheduledReviewFactory,
+)
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
@@ -171,3 +175,37 @@ def test_someone_who_moved_to_another_team_leaves_the_old_teams_due_list(
     _unplanned(mover, practitioner, TODAY)
     people_actions.update_person(mover, {"team": other_team}, acting_user=practitioner)
     assert "Mo Vedon" not in text(client_for(practitioner).get("/reviews/"))
+
+
+def test_every_review_reablement_and_carers_budget_page_refuses_another_teams_staff(
+    client_for, team, other_team
+):
+    """Reads and writes alike are a 404 for a record the user may not see, and change nothing."""
+    review = ScheduledReviewFactory(team=team)
+    person = review.person
+    episode = ReablementFactory(person=person)
+    outsider = client_for(UserFactory(role=Role.PRACTITIONER, team=other_team))
+    pages = (
+        f"/people/{person.pk}/reviews/",
+        f"/people/{person.pk}/reviews/new/",
+        f"/people/{person.pk}/reablement/new/",
+        f"/reablement/{episode.pk}/",
+        f"/people/{person.pk}/carers-budget/",
+    )
+    for url in pages:
+        assert outsider.get(url).status_code == 404, url
+    writes = (
+        f"/reviews/{review.pk}/start/",
+        f"/reviews/{review.pk}/cancel/",
+        f"/reviews/{review.pk}/reassessment/",
+        f"/people/{person.pk}/reviews/new/",
+        f"/people/{person.pk}/reablement/new/",
+        f"/reablement/{episode.pk}/",
+        f"/people/{person.pk}/carers-budget/",
+    )
+    for url in writes:
+        posted = outsider.post(url, {"reason": "x", "outcome": "no_further_support"})
+        assert posted.status_code == 404, url
+    review.refresh_from_db()
+    episode.refresh_from_db()
+    assert review.status == "scheduled" and episode.ended_on is None
