@@ -283,6 +283,22 @@ def ship_default_schemes(*, acting_user=None) -> int:
 
 
 @action
+def ship_example_schemes(*, acting_user=None) -> list[RasVersion]:
+    """Load the example schemes (allocation/defaults.py EXAMPLES) as drafts, where missing."""
+    from .defaults import ensure_example_drafts
+
+    made = ensure_example_drafts()
+    for version in made:
+        ras.parse(version.definition)  # an example the engine cannot score is never loaded
+        audit(version, f"Loaded {version.scheme.name} as a draft to study and copy")
+    if not made:
+        scheme = RasScheme.objects.filter(versions__origin=RasVersion.Origin.SHIPPED).first()
+        if scheme is not None:
+            audit(scheme, "Checked the example schemes: all present")
+    return made
+
+
+@action
 def add_reference_rate(
     service: str,
     *,

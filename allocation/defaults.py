@@ -61,6 +61,47 @@ def ensure_default_schemes(apps=global_apps) -> int:
     return made
 
 
+# Real-style schemes of the kinds councils write (issue 10), loaded in the demo council as
+# drafts for commissioners to study, model and copy. They are never made live by Selfdirect.
+EXAMPLES = [
+    (
+        "Example: money tables by age band",
+        "person",
+        "example_age_bands.json",
+        "One questionnaire, three points-to-money tables: young adults (18 to 25), older people "
+        "(65 and over) and everyone else, as councils that priced a point differently for each "
+        "age group wrote their schemes.",
+    ),
+]
+EXAMPLE_NOTE = (
+    "An example shipped with Selfdirect to show how this kind of scheme is written: its "
+    "figures are illustrative, not calibrated on any council's data."
+)
+
+
+def ensure_example_drafts() -> list:
+    """Create each example scheme that does not exist yet, with its definition as a draft
+    version 1; return the versions made."""
+    from .models import RasScheme, RasVersion
+
+    made = []
+    for name, kind, filename, description in EXAMPLES:
+        if RasScheme.objects.filter(name=name).exists():
+            continue
+        scheme = RasScheme.objects.create(name=name, kind=kind, description=description)
+        made.append(
+            RasVersion.objects.create(
+                scheme=scheme,
+                number=1,
+                label="Shipped example",
+                definition=json.loads((SCHEMES / filename).read_text()),
+                origin="shipped",
+                notes=EXAMPLE_NOTE,
+            )
+        )
+    return made
+
+
 RATES_NOTE = (
     "Shipped with Selfdirect: an illustrative 2026/27 rate. Replace it with the council’s own."
 )

@@ -72,6 +72,7 @@ class Command(BaseCommand):
                 "The database already holds people. Load the demo council into an empty database."
             )
         allocation_actions.ship_default_schemes(acting_user=None)
+        allocation_actions.ship_example_schemes(acting_user=None)
         if not ReferenceRate.objects.exists():
             allocation_actions.ship_reference_rates(acting_user=None)
         versions = {kind: RasVersion.objects.live_on(kind) for kind in ("person", "carer")}
