@@ -52,8 +52,9 @@ def _tasks(version):
             "allocation:questions",
             "Completed" if questions_ok else "Incomplete",
         ),
-        ("Points to money", "allocation:rule", "Completed" if allocation_ok else "Incomplete"),
-        ("Limits", "allocation:limits", "Completed"),
+        ("Money tables", "allocation:money-tables", "Completed" if allocation_ok else "Incomplete"),
+        ("Period and limits", "allocation:limits", "Completed"),
+        ("Support from family and friends", "allocation:informal-support", "Completed"),
         (
             "Model it over every current person",
             "allocation:model",
