@@ -93,7 +93,7 @@ class DomainForm(GovUKForm):
 # (and, with `by_domain`, by whether its domain takes off a percentage or points).
 REDUCTION_KEYS = ("reduction_percent", "reduction_points", "carer_points")
 REDUCTION_WORDS = {
-    "reduction_percent": "reduction %",
+    "reduction_percent": "percentage taken off",
     "reduction_points": "points taken off",
     "carer_points": "carer points",
 }
@@ -198,7 +198,7 @@ class QuestionForm(GovUKForm):
         self.fields["asked_when_question"].choices = [("", "Always ask it")] + [
             (q.code, f"{q.text} ({q.code})") for q in questions
         ]
-        self.reduction_words = REDUCTION_WORDS.get(reduction, "reduction %")
+        self.reduction_words = REDUCTION_WORDS.get(reduction, "percentage taken off")
         for i in range(self.OPTION_ROWS):
             n = i + 1
             self.fields[f"option_{i}_code"] = forms.CharField(

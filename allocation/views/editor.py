@@ -40,7 +40,7 @@ _KEY_WORDS = {
     "age_from": "lowest age",
     "asked_when": "asked only when",
     "not_more_than": "never reduces more than",
-    "reduction_percent": "reduction %",
+    "reduction_percent": "percentage taken off",
     "reduction_points": "points taken off",
     "carer_points": "carer points",
     "informal_support": "support from family and friends",
