@@ -228,3 +228,20 @@ def test_a_live_versions_money_tables_cannot_be_changed(pages):
     )
     live.refresh_from_db()
     assert live.definition == before
+
+
+def test_without_a_table_for_everyone_the_pages_say_what_is_missing(pages, draft):
+    pages.post(f"/ras/versions/{draft.pk}/money-tables/new/", older_people())
+    draft.refresh_from_db()
+    pages.post(
+        f"/ras/versions/{draft.pk}/money-tables/everyone/delete/",
+        {"edit_version": draft.edit_version},
+    )
+    draft.refresh_from_db()
+    assert [t.code for t in draft.parsed.tables] == ["older"]  # a draft may lack it
+    listing = pages.get(f"/ras/versions/{draft.pk}/money-tables/").content.decode()
+    assert "Add a money table for everyone else (with no conditions) as the last table" in listing
+    version_page = pages.get(f"/ras/versions/{draft.pk}/").content.decode()
+    tasks = version_page[version_page.index("Build this draft") :]
+    money = tasks[tasks.index(">Money tables<") :]
+    assert money.index("Incomplete") < money.index("Period and limits")

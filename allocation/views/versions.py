@@ -54,7 +54,11 @@ def _tasks(version):
         ),
         ("Money tables", "allocation:money-tables", "Completed" if allocation_ok else "Incomplete"),
         ("Period and limits", "allocation:limits", "Completed"),
-        ("Support from family and friends", "allocation:informal-support", "Completed"),
+        (
+            "Support from family and friends",
+            "allocation:informal-support",
+            "Incomplete" if codes & rules.INFORMAL_CODES else "Completed",
+        ),
         (
             "Model it over every current person",
             "allocation:model",
