@@ -72,6 +72,14 @@ def test_an_answer_scores_points_with_two_decimal_places(pages, draft, engine_sc
     page = pages.get(f"/ras/versions/{draft.pk}/questions/garden/").content.decode()
     assert 'value="0.25"' in page and 'value="2.5"' in page
     assert "Some: 2.5" in pages.get(f"/ras/versions/{draft.pk}/questions/").content.decode()
+    three_places = pages.post(
+        f"/ras/versions/{draft.pk}/questions/new/",
+        question_form(code="garden_more", option_1_value="2.125"),
+    ).content.decode()
+    assert (
+        "Option 2 points, or percentage taken off for family and friends must have no more than 2 decimal places"
+        in three_places
+    )
 
 
 def test_decimal_points_are_refused_while_the_engine_cannot_score_them(pages, draft):
@@ -81,10 +89,6 @@ def test_decimal_points_are_refused_while_the_engine_cannot_score_them(pages, dr
     ).content.decode()
     assert "Domain ‘Home and living’, question ‘garden’, answer 2, points" in page
     assert "Selfdirect cannot score this part of the format yet" in page
-    three_places = pages.post(
-        f"/ras/versions/{draft.pk}/questions/new/", question_form(option_1_value="2.125")
-    ).content.decode()
-    assert "must have no more than 2 decimal places" in three_places
     draft.refresh_from_db()
     assert draft.definition == before
 
@@ -120,9 +124,7 @@ def test_a_band_gives_no_indicative_amount_with_words_for_the_person(
     assert f"0, none, {words}" in page
 
 
-def test_a_band_with_no_amount_needs_words_and_is_refused_until_the_engine_scores_it(
-    pages, draft, engine_scores_everything
-):
+def test_a_band_with_no_amount_needs_words_for_the_person(pages, draft, engine_scores_everything):
     before = draft.definition
     page = pages.post(
         f"/ras/versions/{draft.pk}/money-tables/everyone/",
@@ -278,8 +280,15 @@ def test_a_service_needs_its_units_and_units_need_a_service(pages, draft):
     assert 'href="#id_option_1_units"' in page
     page = pages.post(url, question_form(option_1_units="3")).content.decode()
     assert 'href="#id_option_1_service"' in page
+    draft.refresh_from_db()
+    assert draft.definition == before
+
+
+def test_hours_of_a_service_are_refused_while_the_engine_cannot_score_them(pages, draft):
+    before = draft.definition
     refused = pages.post(
-        url, question_form(option_1_service="home_care", option_1_units="3")
+        f"/ras/versions/{draft.pk}/questions/new/",
+        question_form(option_1_service="home_care", option_1_units="3"),
     ).content.decode()
     assert "answer 2, service: hours of support at reference rates" in refused
     draft.refresh_from_db()
