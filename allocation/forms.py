@@ -191,15 +191,18 @@ class QuestionForm(GovUKForm):
         help_text="For example: None of these",
     )
 
-    def __init__(self, *args, domains, kind="person", questions=(), reduction="", **kwargs):
+    def __init__(self, *args, domains, kind="person", questions=(), reduction="", rows=0, **kwargs):
+        """`rows`: how many answers the page has room for (at least OPTION_ROWS), so a
+        question with more answers than that keeps them all."""
         super().__init__(*args, **kwargs)
+        self.rows = max(rows, self.OPTION_ROWS)
         self.fields["domain"].choices = [(d.code, d.title) for d in domains]
         self.fields["outcomes"].choices = list(ras.OUTCOMES.get(kind, ()))
         self.fields["asked_when_question"].choices = [("", "Always ask it")] + [
             (q.code, f"{q.text} ({q.code})") for q in questions
         ]
         self.reduction_words = REDUCTION_WORDS.get(reduction, "percentage taken off")
-        for i in range(self.OPTION_ROWS):
+        for i in range(self.rows):
             n = i + 1
             self.fields[f"option_{i}_code"] = forms.CharField(
                 label=f"Option {n} code", required=False, max_length=40
@@ -245,8 +248,7 @@ class QuestionForm(GovUKForm):
 
     def option_rows(self):
         return [
-            [self[f"option_{i}_{part}"] for part in self.OPTION_PARTS]
-            for i in range(self.OPTION_ROWS)
+            [self[f"option_{i}_{part}"] for part in self.OPTION_PARTS] for i in range(self.rows)
         ]
 
     def clean_type(self):
@@ -255,7 +257,7 @@ class QuestionForm(GovUKForm):
     def clean(self):
         cleaned = super().clean()
         options = []
-        for i in range(self.OPTION_ROWS):
+        for i in range(self.rows):
             code = (cleaned.get(f"option_{i}_code") or "").strip()
             label = (cleaned.get(f"option_{i}_label") or "").strip()
             value = cleaned.get(f"option_{i}_value")
@@ -392,7 +394,7 @@ class QuestionForm(GovUKForm):
                 cap=number_text(question.get("cap")),
                 none_label=question.get("none_label", ""),
             )
-            for i, option in enumerate(question["options"][: cls.OPTION_ROWS]):
+            for i, option in enumerate(question["options"]):
                 value = next(
                     (option[key] for key in ("points", *REDUCTION_KEYS) if option.get(key)), 0
                 )

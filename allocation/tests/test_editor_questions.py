@@ -481,3 +481,39 @@ def test_practitioners_and_live_versions_cannot_have_questions_or_family_support
     draft.refresh_from_db()
     live.refresh_from_db()
     assert draft.definition == before and live.definition == live_before
+
+
+def test_a_question_with_more_answers_than_the_usual_rows_keeps_them_all(
+    pages, draft, commissioner
+):
+    from allocation import actions
+    from allocation.domain import definition as ras
+    from allocation.forms import QuestionForm
+
+    data = ras.to_dict(draft.parsed)
+    many = {
+        "code": "garden",
+        "text": "How many hours of gardening help do you need?",
+        "hint": "",
+        "type": "single",
+        "outcomes": ["habitable_home"],
+        "options": [
+            {"code": f"level_{n}", "label": f"Level {n}", "hint": "", "points": n}
+            for n in range(QuestionForm.OPTION_ROWS + 2)
+        ],
+    }
+    data["domains"][0]["questions"].append(many)
+    actions.save_definition(draft, data, acting_user=commissioner)
+    url = f"/ras/versions/{draft.pk}/questions/garden/"
+    last = QuestionForm.OPTION_ROWS + 1
+    assert f'value="level_{last}"' in pages.get(url).content.decode()
+    form = {
+        key: value
+        for key, value in QuestionForm.initial_for("home_living", many).items()
+        if value not in (None, False)
+    }
+    response = pages.post(url, {**form, "text": "How much gardening help do you need?"})
+    assert response.status_code == 302
+    question = saved(draft).question("garden")
+    assert question.text == "How much gardening help do you need?"
+    assert [o.code for o in question.options] == [o["code"] for o in many["options"]]

@@ -241,6 +241,7 @@ def question_edit(request, pk, code=None):
         kind=definition.kind,
         questions=[q for q in definition.questions if q.code != code],
         reduction=reduction_key(data, domain_code),
+        rows=len(existing["options"]) + 1 if existing else 0,
         initial=QuestionForm.initial_for(domain_code, existing),
     )
     if request.method == "POST" and form.is_valid():
