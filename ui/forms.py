@@ -154,23 +154,7 @@ class GovUKFormMixin:
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
-            _govuk_messages(field)
-            widget = field.widget
-            if type(widget) is forms.RadioSelect:
-                # Radios need no "nothing chosen" option: none checked says it.
-                field.choices = [(v, label) for v, label in field.choices if v != ""]
-                field.widget = GovUKRadioSelect(choices=field.choices)
-            elif type(widget) is forms.CheckboxSelectMultiple:
-                field.widget = GovUKCheckboxes(choices=field.choices)
-            # A blank choice is read aloud by screen readers: give it words, not dashes.
-            if isinstance(field, forms.ModelChoiceField):
-                if field.empty_label is not None:
-                    field.empty_label = "Choose"
-            elif isinstance(field, forms.ChoiceField) and type(field.widget) is forms.Select:
-                field.widget.choices = [
-                    (value, "Choose" if value == "" and label == BLANK_LABEL else label)
-                    for value, label in field.widget.choices
-                ]
+            govuk_field(field)
 
     def error_summary(self):
         """[(anchor, message)] in the order fields appear, for the GOV.UK error summary."""
@@ -180,6 +164,28 @@ class GovUKFormMixin:
             for message in bound.errors:
                 items.append((govuk_anchor(bound), message))
         return items
+
+
+def govuk_field(field) -> None:
+    """Give a field GOV.UK widgets and messages: GovUKForm does it to every field it is made
+    with; a form that adds fields later (rows of answers, say) calls it for each."""
+    _govuk_messages(field)
+    widget = field.widget
+    if type(widget) is forms.RadioSelect:
+        # Radios need no "nothing chosen" option: none checked says it.
+        field.choices = [(v, label) for v, label in field.choices if v != ""]
+        field.widget = GovUKRadioSelect(choices=field.choices)
+    elif type(widget) is forms.CheckboxSelectMultiple:
+        field.widget = GovUKCheckboxes(choices=field.choices)
+    # A blank choice is read aloud by screen readers: give it words, not dashes.
+    if isinstance(field, forms.ModelChoiceField):
+        if field.empty_label is not None:
+            field.empty_label = "Choose"
+    elif isinstance(field, forms.ChoiceField) and type(field.widget) is forms.Select:
+        field.widget.choices = [
+            (value, "Choose" if value == "" and label == BLANK_LABEL else label)
+            for value, label in field.widget.choices
+        ]
 
 
 def _lower_first(label: str) -> str:

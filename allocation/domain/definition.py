@@ -1690,11 +1690,9 @@ def with_rule(data: dict, rule: dict) -> dict:
 
 
 def to_v1_dict(definition: Definition) -> dict:
-    """The definition in the older `selfdirect-ras/1` shape: the scheme editor's working form
-    (its pages change v1's keys; `parse` converts what they save). Only for a definition that
-    uses nothing v1 could not say but what `carry_over` takes back from the version (domain
-    caps): while the engine learns the rest (`not_scored_yet`), every definition `parse`
-    accepts."""
+    """The definition in the older `selfdirect-ras/1` shape (tests use it to write v1 files).
+    Only for a definition that uses nothing v1 could not say: no domain caps, one money
+    table for everyone, and none of the parts `not_scored_yet` lists."""
     allocation = rule_dict(definition.allocation)
     domains = []
     for domain in definition.domains:
@@ -1750,35 +1748,6 @@ def to_v1_dict(definition: Definition) -> dict:
             "maximum": _money_text(definition.maximum),
         },
     }
-
-
-def carry_over(data: dict, original: Definition) -> dict:
-    """The scheme editor's working form (`to_v1_dict`, edited) with what selfdirect-ras/1 cannot
-    say taken back from the version it was made from, so editing a page never drops a rule:
-    each domain's cap (by domain code), and the money tables by group (the pages edit the
-    first table's rule; its group and the other tables are kept). Returned as
-    selfdirect-ras/2 when there is anything to keep, else unchanged."""
-    caps = {d.code: d.cap for d in original.domains if d.cap is not None}
-    grouped = len(original.tables) > 1 or original.tables[0].applies_to is not None
-    if not (caps or grouped) or data.get("format", FORMAT_V1) != FORMAT_V1:
-        return data
-    converted, _notes = convert_v1(data)
-    for domain in converted["domains"]:
-        if isinstance(domain, dict) and domain.get("code") in caps:
-            domain["cap"] = number_json(caps[domain["code"]])
-    if grouped:
-        tables = to_dict(original)["money_tables"]
-        first = converted["money_tables"][0]
-        for key in ("code", "title", "applies_to"):
-            first.pop(key, None)
-            if key in tables[0]:
-                first[key] = tables[0][key]
-        converted["money_tables"] = [
-            {key: first[key] for key in ("code", "title", "applies_to") if key in first}
-            | {k: v for k, v in first.items() if k not in ("code", "title", "applies_to")},
-            *tables[1:],
-        ]
-    return converted
 
 
 # --- publishing ----------------------------------------------------------------------------

@@ -26,3 +26,11 @@ def is_rounded(value, places: int = 4) -> bool:
     except (InvalidOperation, ValueError):
         return False
     return exponent > int(places)
+
+
+@register.filter
+def points(value) -> str:
+    """Points (or units) as the scheme editor shows them: '2.5', '10', never '2.50'."""
+    if value in (None, ""):
+        return ""
+    return format(Decimal(str(value)).normalize(), "f")

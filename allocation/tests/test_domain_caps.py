@@ -195,8 +195,7 @@ def test_the_api_scores_a_capped_draft_as_worked_by_hand(client):
 
 @pytest.mark.django_db
 def test_editing_a_capped_draft_in_the_editor_pages_keeps_its_caps(client, client_for):
-    """The editor pages change the definition in the older shape, which has no caps: the
-    caps are carried over from the draft, never dropped."""
+    """Changing the money table in the editor pages keeps every domain's cap."""
     _token, raw = ApiToken.issue(UserFactory(role=Role.COMMISSIONER), "Tests")
     scheme = RasScheme.objects.get(kind="person")
     made = client.post(
@@ -208,8 +207,14 @@ def test_editing_a_capped_draft_in_the_editor_pages_keeps_its_caps(client, clien
     draft = RasVersion.objects.get(pk=made.json()["id"])
     pages = client_for(UserFactory(role=Role.COMMISSIONER))
     saved = pages.post(
-        f"/ras/versions/{draft.pk}/rule/",
-        {"method": "price_per_point", "fixed_amount": "10", "price_per_point": "3.5"},
+        f"/ras/versions/{draft.pk}/money-tables/everyone/",
+        {
+            "code": "everyone",
+            "title": "Everyone",
+            "method": "price_per_point",
+            "fixed_amount": "10",
+            "price_per_point": "3.5",
+        },
     )
     assert saved.status_code == 302
     draft.refresh_from_db()

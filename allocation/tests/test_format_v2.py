@@ -330,19 +330,29 @@ def test_a_draft_saved_in_the_new_format_is_edited_in_the_editor_pages(
     client, client_for, commissioner, person_scheme
 ):
     """A draft made through the API is stored as selfdirect-ras/2; the editor pages (which
-    change the definition in the older shape) still edit it, and it keeps every answer."""
+    edit it in that format), and it keeps every answer."""
     made = post_version(client, person_scheme, {"definition": v2()}, commissioner).json()
     draft = RasVersion.objects.get(pk=made["id"])
     assert draft.definition["format"] == "selfdirect-ras/2"
     pages = client_for(UserFactory(role=Role.COMMISSIONER))
     saved = pages.post(
-        f"/ras/versions/{draft.pk}/rule/",
-        {"method": "price_per_point", "fixed_amount": "10", "price_per_point": "3.5"},
+        f"/ras/versions/{draft.pk}/money-tables/everyone/",
+        {
+            "code": "everyone",
+            "title": "Everyone",
+            "method": "price_per_point",
+            "fixed_amount": "10",
+            "price_per_point": "3.5",
+        },
     )
     assert saved.status_code == 302
     pages.post(
         f"/ras/versions/{draft.pk}/limits/",
-        {"period": "week", "minimum": "0", "maximum": "1200", "cap_percent": "35"},
+        {"period": "week", "minimum": "0", "maximum": "1200"},
+    )
+    pages.post(
+        f"/ras/versions/{draft.pk}/family-support/",
+        {"method": "whole_scheme", "cap_percent": "35"},
     )
     draft.refresh_from_db()
     parsed = draft.parsed

@@ -470,13 +470,19 @@ def test_an_assessment_is_scored_with_the_table_the_persons_record_chooses(team,
 
 @pytest.mark.django_db
 def test_editing_a_draft_with_tables_by_group_keeps_every_table(client, client_for, grouped_draft):
-    """The editor pages change the first table's rule in the older shape, which has no
-    tables by group: the group and the other tables are carried over, never dropped."""
+    """Changing one table's rule in the editor pages keeps its group and the other tables."""
     version, _auth = grouped_draft
     pages = client_for(UserFactory(role=Role.COMMISSIONER))
     saved = pages.post(
-        f"/ras/versions/{version.pk}/rule/",
-        {"method": "price_per_point", "fixed_amount": "0", "price_per_point": "2"},
+        f"/ras/versions/{version.pk}/money-tables/older/",
+        {
+            "code": "older",
+            "title": "Older people",
+            "age_from": "65",
+            "method": "price_per_point",
+            "fixed_amount": "0",
+            "price_per_point": "2",
+        },
     )
     assert saved.status_code == 302
     version.refresh_from_db()

@@ -69,7 +69,16 @@ def test_practitioners_cannot_change_or_model(client_for, practitioner, live, dr
 
 def test_a_live_version_cannot_be_edited(client_for, commissioner, live):
     client = client_for(commissioner)
-    for url in ["domains/", "questions/", "rule/", "limits/", "publish/"]:
+    for url in [
+        "domains/",
+        "questions/",
+        "money-tables/",
+        "money-tables/new/",
+        "money-tables/everyone/",
+        "limits/",
+        "family-support/",
+        "publish/",
+    ]:
         assert client.get(f"/ras/versions/{live.pk}/{url}").status_code == 404
     with pytest.raises(BusinessRuleViolation) as refused:
         actions.save_definition(live, live.definition, acting_user=commissioner)
@@ -108,14 +117,24 @@ def test_copy_to_draft_and_build_it(client_for, commissioner, live):
     draft.refresh_from_db()
     assert draft.parsed.question("garden_help").options[1].points == 4
     client.post(
-        f"/ras/versions/{draft.pk}/rule/",
-        {"method": "price_per_point", "fixed_amount": "10", "price_per_point": "3.5"},
+        f"/ras/versions/{draft.pk}/money-tables/everyone/",
+        {
+            "code": "everyone",
+            "title": "Everyone",
+            "method": "price_per_point",
+            "fixed_amount": "10",
+            "price_per_point": "3.5",
+        },
     )
     draft.refresh_from_db()
     assert draft.parsed.allocation.price_per_point == Decimal("3.5")
     client.post(
         f"/ras/versions/{draft.pk}/limits/",
-        {"period": "week", "minimum": "0", "maximum": "1200", "cap_percent": "35"},
+        {"period": "week", "minimum": "0", "maximum": "1200"},
+    )
+    client.post(
+        f"/ras/versions/{draft.pk}/family-support/",
+        {"method": "whole_scheme", "cap_percent": "35"},
     )
     draft.refresh_from_db()
     assert (str(draft.parsed.maximum), draft.parsed.informal_cap_percent) == ("1200.00", 35)
@@ -143,7 +162,8 @@ def test_bad_builder_input_is_refused_whole(client_for, commissioner, draft):
     )
     assert "at least 2 answers" in one_option.content.decode()
     bands = client.post(
-        f"/ras/versions/{draft.pk}/rule/", {"method": "bands", "bands": "10, 50\n5, 40"}
+        f"/ras/versions/{draft.pk}/money-tables/everyone/",
+        {"code": "everyone", "title": "Everyone", "method": "bands", "bands": "10, 50\n5, 40"},
     )
     assert (
         "must be in order" in bands.content.decode()
@@ -151,7 +171,7 @@ def test_bad_builder_input_is_refused_whole(client_for, commissioner, draft):
     )
     limits = client.post(
         f"/ras/versions/{draft.pk}/limits/",
-        {"period": "week", "minimum": "500", "maximum": "100", "cap_percent": "40"},
+        {"period": "week", "minimum": "500", "maximum": "100"},
     )
     assert "Maximum amount must be the same as or more than the minimum" in limits.content.decode()
     draft.refresh_from_db()

@@ -1,8 +1,14 @@
-"""The builder for draft versions: domains, questions, points to money, and limits.
+"""The scheme editor for draft versions: domains (and their caps), questions, money tables by
+group, the amount's period and limits, and how support from family and friends counts.
 
-Each page edits the version's JSON definition and saves it whole, checked: a change that
-would make the definition invalid is refused with the reasons, and nothing is saved.
+Each page edits the version's definition in the selfdirect-ras/2 form (`definition.to_dict`,
+so every rule the pages do not show is kept as it is) and saves it whole through
+`actions.save_definition`, which checks it (`definition.parse`): a change that would make the
+definition invalid is refused with every reason, each naming the part of the scheme it is
+about, and nothing is saved.
 """
+
+import re
 
 from django.contrib import messages
 from django.http import Http404
@@ -14,23 +20,91 @@ from core.rules import BusinessRuleViolation
 
 from .. import actions
 from ..domain import definition as ras
-from ..forms import AllocationForm, DomainForm, LimitsForm, QuestionForm
+from ..forms import (
+    REDUCTION_KEYS,
+    DomainForm,
+    InformalSupportForm,
+    LimitsForm,
+    MoneyTableForm,
+    QuestionForm,
+    reduction_key,
+)
 from .common import get_version, manager_view
+
+_PART = re.compile(r"\[(\d+)\]|\.([A-Za-z_][A-Za-z0-9_]*)")
+_KEY_WORDS = {
+    "min_points": "lowest points",
+    "amount": "amount",
+    "applies_to": "who it is for",
+    "age_to": "highest age",
+    "age_from": "lowest age",
+    "asked_when": "asked only when",
+    "not_more_than": "never reduces more than",
+    "reduction_percent": "percentage taken off",
+    "reduction_points": "points taken off",
+    "carer_points": "carer points",
+    "informal_support": "support from family and friends",
+    "carer_money": "carer’s amount",
+    "none_label": "words for none",
+    "price_per_point": "price per point",
+    "fixed_amount": "fixed amount",
+}
+
+
+def in_words(data: dict, path: str) -> str:
+    """A JSON path of the definition as the pages name that part: `$.domains[1].questions[0]
+    .options[2].points` is "Domain ‘Daily living’, question ‘meals’, answer 3, points"."""
+    parts, node = [], data
+    for index, key in _PART.findall(path):
+        if index:
+            i = int(index)
+            item = node[i] if isinstance(node, list) and i < len(node) else {}
+            name = item.get("title") or item.get("code") if isinstance(item, dict) else None
+            if parts and parts[-1] in ("Domain", "Money table", "question"):
+                parts[-1] = f"{parts[-1]} ‘{name or i + 1}’"
+            elif parts and parts[-1] in ("answer", "band", "service"):
+                parts[-1] = f"{parts[-1]} {i + 1}"
+            node = item
+            continue
+        label = {
+            "domains": "Domain",
+            "money_tables": "Money table",
+            "questions": "question",
+            "options": "answer",
+            "bands": "band",
+            "support": "service",
+        }.get(key)
+        node = node.get(key, {}) if isinstance(node, dict) else {}
+        if label:
+            parts.append(label)
+        else:
+            parts.append(_KEY_WORDS.get(key, key.replace("_", " ")))
+    text = ", ".join(parts)  # a question is named by its code, a domain or table by its title
+    return text[:1].upper() + text[1:] if text else "The scheme"
+
+
+def _problems(data: dict, error: ras.DefinitionError) -> list[str]:
+    return [
+        item["message"]
+        if item["path"] == "$"
+        else f"{in_words(data, item['path'])}: {item['message']}"
+        for item in error.items
+    ]
 
 
 def _save(request, version, data, form=None, *, summary: str) -> bool:
     """Save the draft's new definition through the action; put any refusal on the form
-    (or, for the small buttons with no form, in a message)."""
+    (or, for the small buttons with no form, in a message). Nothing is saved on a refusal."""
     try:
         actions.save_definition(
             version,
-            ras.carry_over(data, version.parsed),
+            data,
             acting_user=request.user,
             expected_version=request.POST.get("edit_version") or None,
             summary=summary,
         )
     except ras.DefinitionError as error:
-        problems = error.problems
+        problems = _problems(data, error)
     except EditConflict as conflict:
         problems = [
             f"{conflict}. Your change has not been saved: check the draft as it is now, then try again"
@@ -47,8 +121,28 @@ def _save(request, version, data, form=None, *, summary: str) -> bool:
     return False
 
 
-def _domain(data, code):
-    return next((d for d in data["domains"] if d["code"] == code), None)
+def _working(version) -> dict:
+    """The draft's definition as the pages edit it: selfdirect-ras/2, whole."""
+    return ras.to_dict(version.parsed)
+
+
+def _find(items, code):
+    return next((item for item in items if item.get("code") == code), None)
+
+
+def _move(items: list, code: str, direction: str) -> bool:
+    codes = [item.get("code") for item in items]
+    if code not in codes:
+        return False
+    i = codes.index(code)
+    j = i - 1 if direction == "up" else i + 1
+    if not 0 <= j < len(items):
+        return False
+    items[i], items[j] = items[j], items[i]
+    return True
+
+
+# --- domains ---------------------------------------------------------------------------------
 
 
 @manager_view
@@ -56,8 +150,8 @@ def domains(request, pk):
     version, _ = get_version(request, pk, draft=True)
     form = DomainForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        data = ras.to_v1_dict(version.parsed)
-        data.setdefault("domains", []).append({**form.cleaned_data, "questions": []})
+        data = _working(version)
+        data["domains"].append({**form.domain(), "questions": []})
         if _save(request, version, data, form, summary=f"Added domain {form.cleaned_data['code']}"):
             messages.success(request, f"Domain ‘{form.cleaned_data['title']}’ added")
             return redirect("allocation:domains", pk=version.pk)
@@ -66,14 +160,17 @@ def domains(request, pk):
 
 @manager_view
 def domain_edit(request, pk, code):
+    """Change a domain's code, title, description and cap; its questions and its setting for
+    support from family and friends stay with it, whatever its code becomes."""
     version, _ = get_version(request, pk, draft=True)
-    current = _domain(version.definition, code)
+    data = _working(version)
+    current = _find(data["domains"], code)
     if current is None:
         raise Http404
-    form = DomainForm(request.POST or None, initial=current)
+    form = DomainForm(request.POST or None, initial=DomainForm.initial_for(current))
     if request.method == "POST" and form.is_valid():
-        data = ras.to_v1_dict(version.parsed)
-        _domain(data, code).update(form.cleaned_data)
+        current.pop("cap", None)
+        current.update(form.domain())
         if _save(request, version, data, form, summary=f"Changed domain {code}"):
             messages.success(request, "Domain saved")
             return redirect("allocation:domains", pk=version.pk)
@@ -88,7 +185,7 @@ def domain_edit(request, pk, code):
 @require_POST
 def domain_delete(request, pk, code):
     version, _ = get_version(request, pk, draft=True)
-    data = ras.to_v1_dict(version.parsed)
+    data = _working(version)
     data["domains"] = [d for d in data["domains"] if d["code"] != code]
     if _save(request, version, data, summary=f"Deleted domain {code} and its questions"):
         messages.success(request, "Domain and its questions deleted")
@@ -99,15 +196,13 @@ def domain_delete(request, pk, code):
 @require_POST
 def domain_move(request, pk, code):
     version, _ = get_version(request, pk, draft=True)
-    data = ras.to_v1_dict(version.parsed)
-    codes = [d["code"] for d in data["domains"]]
-    if code in codes:
-        i = codes.index(code)
-        j = i - 1 if request.POST.get("direction") == "up" else i + 1
-        if 0 <= j < len(codes):
-            data["domains"][i], data["domains"][j] = data["domains"][j], data["domains"][i]
-            _save(request, version, data, summary=f"Moved domain {code}")
+    data = _working(version)
+    if _move(data["domains"], code, request.POST.get("direction", "")):
+        _save(request, version, data, summary=f"Moved domain {code}")
     return redirect("allocation:domains", pk=version.pk)
+
+
+# --- questions -------------------------------------------------------------------------------
 
 
 @manager_view
@@ -131,9 +226,10 @@ def question_edit(request, pk, code=None):
     if not definition.domains:
         messages.info(request, "Add a domain before adding questions")
         return redirect("allocation:domains", pk=version.pk)
+    data = _working(version)
     existing, domain_code = None, request.GET.get("domain") or definition.domains[0].code
     if code:
-        for d in ras.to_v1_dict(version.parsed)["domains"]:
+        for d in data["domains"]:
             for q in d["questions"]:
                 if q["code"] == code:
                     existing, domain_code = q, d["code"]
@@ -143,21 +239,26 @@ def question_edit(request, pk, code=None):
         request.POST or None,
         domains=definition.domains,
         kind=definition.kind,
+        questions=[q for q in definition.questions if q.code != code],
+        reduction=reduction_key(data, domain_code),
+        rows=len(existing["options"]) + 1 if existing else 0,
         initial=QuestionForm.initial_for(domain_code, existing),
     )
     if request.method == "POST" and form.is_valid():
-        data = ras.to_v1_dict(version.parsed)
+        target_code = form.cleaned_data["domain"]
+        question = form.question(reduction_key(data, target_code))
+        _keep_more_services(question, existing)
+        position = None
         for d in data["domains"]:
+            codes = [q["code"] for q in d["questions"]]
+            if code in codes and d["code"] == target_code:
+                position = codes.index(code)  # keep the question where it was in its domain
             d["questions"] = [q for q in d["questions"] if q["code"] != code]
-        target = _domain(data, form.cleaned_data["domain"])
-        if existing and domain_code == form.cleaned_data["domain"]:
-            # Keep the question where it was in its domain.
-            position = [
-                q["code"] for q in _domain(version.definition, domain_code)["questions"]
-            ].index(code)
-            target["questions"].insert(position, form.question())
+        target = _find(data["domains"], target_code)
+        if position is None:
+            target["questions"].append(question)
         else:
-            target["questions"].append(form.question())
+            target["questions"].insert(position, question)
         if _save(
             request, version, data, form, summary=f"Saved question {form.cleaned_data['code']}"
         ):
@@ -170,11 +271,22 @@ def question_edit(request, pk, code=None):
     )
 
 
+def _keep_more_services(question: dict, existing: dict | None) -> None:
+    """The form shows one service an answer; an answer with more keeps the others."""
+    if not existing:
+        return
+    before = {o["code"]: o.get("support", []) for o in existing["options"]}
+    for option in question["options"]:
+        more = before.get(option["code"], [])[1:]
+        if more and option.get("support"):
+            option["support"] = option["support"] + more
+
+
 @manager_view
 @require_POST
 def question_delete(request, pk, code):
     version, _ = get_version(request, pk, draft=True)
-    data = ras.to_v1_dict(version.parsed)
+    data = _working(version)
     for d in data["domains"]:
         d["questions"] = [q for q in d["questions"] if q["code"] != code]
     if _save(request, version, data, summary=f"Deleted question {code}"):
@@ -182,47 +294,150 @@ def question_delete(request, pk, code):
     return redirect("allocation:questions", pk=version.pk)
 
 
+# --- money tables ----------------------------------------------------------------------------
+
+
 @manager_view
-def rule(request, pk):
+def money_tables(request, pk):
+    """The money tables in the order they are tried: the first that fits the person is used."""
     version, _ = get_version(request, pk, draft=True)
-    current = ras.to_v1_dict(version.parsed)["allocation"]
-    initial = {
-        "method": current.get("method", "price_per_point"),
-        "fixed_amount": current.get("fixed_amount"),
-        "price_per_point": current.get("price_per_point"),
-        "bands": "\n".join(f"{b['min_points']}, {b['amount']}" for b in current.get("bands", [])),
-    }
-    form = AllocationForm(request.POST or None, initial=initial)
+    definition = version.parsed
+    return render(
+        request,
+        "allocation/money_tables.html",
+        {
+            "version": version,
+            "definition": definition,
+            "problems": [
+                message
+                for code, message in ras.publication_problems(definition)
+                if code in ("RAS-NO-PRICE", "RAS-TABLES-GAP")
+            ],
+        },
+    )
+
+
+@manager_view
+def money_table_edit(request, pk, code=None):
+    """Add a money table, or change one: who it is for and its points-to-money rule."""
+    version, _ = get_version(request, pk, draft=True)
+    data = _working(version)
+    existing = None
+    if code:
+        existing = _find(data["money_tables"], code)
+        if existing is None:
+            raise Http404
+    form = MoneyTableForm(request.POST or None)
+    if not form.is_bound:
+        form.initial = form.initial_for(existing or {"method": "price_per_point"})
     if request.method == "POST" and form.is_valid():
-        data = ras.to_v1_dict(version.parsed)
-        data["allocation"] = form.allocation()
-        if _save(request, version, data, form, summary="Changed points to money"):
-            messages.success(request, "Points to money saved")
-            return redirect("allocation:version", pk=version.pk)
-    return render(request, "allocation/rule.html", {"version": version, "form": form})
+        table = form.table()
+        tables = data["money_tables"]
+        if existing is not None:
+            tables[tables.index(existing)] = table
+        elif tables and "applies_to" not in tables[-1] and "applies_to" in table:
+            tables.insert(len(tables) - 1, table)  # before the table for everyone else
+        else:
+            tables.append(table)
+        summary = f"{'Changed' if existing else 'Added'} money table {table['code']}"
+        if _save(request, version, data, form, summary=summary):
+            messages.success(request, f"Money table ‘{table['title']}’ saved")
+            return redirect("allocation:money-tables", pk=version.pk)
+    return render(
+        request,
+        "allocation/money_table_edit.html",
+        {"version": version, "form": form, "existing": existing},
+    )
+
+
+@manager_view
+@require_POST
+def money_table_delete(request, pk, code):
+    version, _ = get_version(request, pk, draft=True)
+    data = _working(version)
+    if len(data["money_tables"]) == 1:
+        messages.error(request, "A scheme needs at least one money table: change it instead")
+        return redirect("allocation:money-tables", pk=version.pk)
+    data["money_tables"] = [t for t in data["money_tables"] if t["code"] != code]
+    if _save(request, version, data, summary=f"Deleted money table {code}"):
+        messages.success(request, "Money table deleted")
+    return redirect("allocation:money-tables", pk=version.pk)
+
+
+@manager_view
+@require_POST
+def money_table_move(request, pk, code):
+    version, _ = get_version(request, pk, draft=True)
+    data = _working(version)
+    if _move(data["money_tables"], code, request.POST.get("direction", "")):
+        _save(request, version, data, summary=f"Moved money table {code}")
+    return redirect("allocation:money-tables", pk=version.pk)
+
+
+# --- period and limits -----------------------------------------------------------------------
 
 
 @manager_view
 def limits(request, pk):
+    """The amount's period (a week, a year or once) and its minimum and maximum."""
     version, _ = get_version(request, pk, draft=True)
-    data0 = ras.to_v1_dict(version.parsed)
+    data = _working(version)
     initial = {
-        "period": data0.get("period", "week"),
-        "minimum": (data0.get("limits") or {}).get("minimum"),
-        "maximum": (data0.get("limits") or {}).get("maximum"),
-        "cap_percent": (data0.get("informal_support") or {}).get("cap_percent", 0),
+        "period": data["period"],
+        "minimum": data["limits"].get("minimum"),
+        "maximum": data["limits"].get("maximum"),
     }
     form = LimitsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        data = ras.to_v1_dict(version.parsed)
         cleaned = form.cleaned_data
         data["period"] = cleaned["period"]
         data["limits"] = {
             key: None if cleaned[key] is None else format(cleaned[key], "f")
             for key in ("minimum", "maximum")
         }
-        data["informal_support"] = {"cap_percent": cleaned["cap_percent"]}
-        if _save(request, version, data, form, summary="Changed the limits"):
-            messages.success(request, "Limits saved")
+        if _save(request, version, data, form, summary="Changed the period and limits"):
+            messages.success(request, "Period and limits saved")
             return redirect("allocation:version", pk=version.pk)
     return render(request, "allocation/limits.html", {"version": version, "form": form})
+
+
+# --- support from family and friends ---------------------------------------------------------
+
+
+@manager_view
+def informal_support(request, pk):
+    """How support from family and friends counts (Care and Support Statutory Guidance 6.18,
+    10.26, 11.x): a percentage off across the scheme, a percentage or points off domain by
+    domain, or a carer allocation of its own. The answers' values move to the key the new
+    method uses, so changing the method keeps what each answer says."""
+    version, _ = get_version(request, pk, draft=True)
+    data = _working(version)
+    form = InformalSupportForm(request.POST or None, domains=data["domains"])
+    if not form.is_bound:
+        form.initial = form.initial_for(data)
+    if request.method == "POST" and form.is_valid():
+        data["informal_support"] = form.informal()
+        for domain, setting in zip(data["domains"], form.domain_settings().values(), strict=True):
+            domain.pop("informal_support", None)
+            if setting is not None:
+                domain["informal_support"] = setting
+        _move_reductions(data)
+        if _save(request, version, data, form, summary="Changed how family support counts"):
+            messages.success(request, "Support from family and friends saved")
+            return redirect("allocation:version", pk=version.pk)
+    return render(request, "allocation/informal_support.html", {"version": version, "form": form})
+
+
+def _move_reductions(data: dict) -> None:
+    """Each family-support answer's value under the key its domain now uses (a percentage,
+    points off, or carer points); `parse` refuses a value the new key cannot hold."""
+    for domain in data["domains"]:
+        key = reduction_key(data, domain["code"])
+        for question in domain["questions"]:
+            if question.get("type") != "informal_support":
+                continue
+            for option in question["options"]:
+                value = next((option.pop(k) for k in REDUCTION_KEYS if option.get(k)), 0)
+                for k in REDUCTION_KEYS:
+                    option.pop(k, None)
+                option[key] = value

@@ -52,8 +52,13 @@ def _tasks(version):
             "allocation:questions",
             "Completed" if questions_ok else "Incomplete",
         ),
-        ("Points to money", "allocation:rule", "Completed" if allocation_ok else "Incomplete"),
-        ("Limits", "allocation:limits", "Completed"),
+        ("Money tables", "allocation:money-tables", "Completed" if allocation_ok else "Incomplete"),
+        ("Period and limits", "allocation:limits", "Completed"),
+        (
+            "Support from family and friends",
+            "allocation:informal-support",
+            "Incomplete" if codes & rules.INFORMAL_CODES else "Completed",
+        ),
         (
             "Model it over every current person",
             "allocation:model",
