@@ -122,6 +122,11 @@ class LineOut(Schema):
     points: int | None
     amount: str | None
     text: str
+    service: str | None = Field(
+        None, description="Cost-rate lines: the service the answer's units are of"
+    )
+    units: str | None = Field(None, description="Cost-rate lines: units of the service a period")
+    rate: str | None = Field(None, description="Cost-rate lines: the reference rate, a unit")
 
 
 class ScoreOut(Schema):
@@ -140,6 +145,11 @@ class ScoreOut(Schema):
     period: str
     rule: str
     limit: str | None
+    support_amount: str | None = Field(
+        None,
+        description="The part of the amount from hours (days, nights...) of support at the "
+        "council's reference rates, for a version with cost-rate answers",
+    )
     lines: list[LineOut]
     version: VersionOut
 
@@ -278,6 +288,9 @@ def score(request, body: ScoreIn, version_id: int = Path(..., ge=1, le=MAX_ID)):
         "at_maximum": explanation.at_maximum,
         "costed_plan_route": list(explanation.costed_plan_route),
         "money_table": explanation.money_table,
+        "support_amount": None
+        if explanation.support_amount is None
+        else f"{explanation.support_amount:.2f}",
         "lines": [line_json(line) for line in explanation.lines],
         "version": _summary(version),
     }

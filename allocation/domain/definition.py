@@ -69,7 +69,8 @@ What each part means (the engine, engine.py, and the plain reference, reference.
 - **Cost-rate answers** (`support`, the FACE-style way some councils work): an answer carries
   units (hours, days, nights...) of a service each period, priced at the council's reference
   rate in force on the day (allocation.ReferenceRate). Each is its own line, rounded to the
-  penny, and adds to the points-based part.
+  penny, and adds to the points-based part. Support from family and friends reduces
+  points, never these units: an answer's units are the paid support the need calls for.
 - **Support from family and friends** (`informal_support`):
   - `whole_scheme`: the percentages of the answers add up, capped at `cap_percent`, and take
     that share (rounded down) off the points support may reduce;
@@ -985,8 +986,6 @@ def not_scored_yet(definition: Definition) -> list[dict]:
                 add(f"{q_where}.asked_when", "a conditional question")
             for o_index, option in enumerate(question.options):
                 o_where = f"{q_where}.options[{o_index}]"
-                if option.support:
-                    add(f"{o_where}.support", "hours of support at reference rates")
                 for key in ("points", "reduction_points", "carer_points"):
                     value = getattr(option, key)
                     if _fractional(value):
@@ -1760,7 +1759,8 @@ def carry_over(data: dict, original: Definition) -> dict:
     selfdirect-ras/2 when there is anything to keep, else unchanged."""
     caps = {d.code: d.cap for d in original.domains if d.cap is not None}
     grouped = len(original.tables) > 1 or original.tables[0].applies_to is not None
-    if not (caps or grouped) or data.get("format", FORMAT_V1) != FORMAT_V1:
+    parts = _has_engine_parts(original)
+    if not (caps or grouped or parts) or data.get("format", FORMAT_V1) != FORMAT_V1:
         return data
     converted, _notes = convert_v1(data)
     for domain in converted["domains"]:
@@ -1778,7 +1778,49 @@ def carry_over(data: dict, original: Definition) -> dict:
             | {k: v for k, v in first.items() if k not in ("code", "title", "applies_to")},
             *tables[1:],
         ]
+    if parts:
+        _take_back_parts(converted, original)
     return converted
+
+
+def _has_engine_parts(definition: Definition) -> bool:
+    """Whether the definition has cost-rate answers or an informal-support method other
+    than whole_scheme: what `to_v1_dict` cannot say and `carry_over` takes back."""
+    return bool(definition.services) or definition.informal_method != "whole_scheme"
+
+
+def _take_back_parts(converted: dict, original: Definition) -> None:
+    """Put back, by question and option code, each answer's hours of support and its
+    reduction in points or carer points, and, by domain code, each domain's informal-support
+    cap, with the original's informal-support method."""
+    old = to_dict(original)
+    options = {
+        (q["code"], o["code"]): o
+        for d in old["domains"]
+        for q in d["questions"]
+        for o in q["options"]
+    }
+    domains = {d["code"]: d for d in old["domains"]}
+    for domain in converted["domains"]:
+        if not isinstance(domain, dict):
+            continue
+        if "informal_support" in domains.get(domain.get("code"), {}):
+            domain["informal_support"] = domains[domain["code"]]["informal_support"]
+        for question in domain.get("questions") or []:
+            if not isinstance(question, dict):
+                continue
+            for option in question.get("options") or []:
+                before = options.get((question.get("code"), option.get("code")))
+                if not isinstance(option, dict) or before is None:
+                    continue
+                if "support" in before and question.get("type") != "informal_support":
+                    option["support"] = before["support"]
+                for key in ("reduction_points", "carer_points"):
+                    if key in before and question.get("type") == "informal_support":
+                        option.pop("reduction_percent", None)
+                        option[key] = before[key]
+    if original.informal_method != "whole_scheme":
+        converted["informal_support"] = old["informal_support"]
 
 
 # --- publishing ----------------------------------------------------------------------------

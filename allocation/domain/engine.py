@@ -37,7 +37,7 @@ costed plan. Without masks (before the decision) every need counts: a provisiona
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import (
     ROUND_FLOOR,
     Context,
@@ -52,6 +52,7 @@ from functools import partial
 
 import numpy as np
 
+from allocation.domain import rates as rate_catalogue
 from allocation.domain.definition import (
     CLIENT_TYPE_LABELS,
     Allocation,
@@ -131,6 +132,16 @@ class CompiledScheme:
     # Money tables by group: (T, max_net_points + 1) int64, table t's issued amounts; None
     # when the version has one table (`money_pence`, which is always the first table's).
     money_tables_pence: np.ndarray | None = None
+    # Cost-rate answers (`_with_support`): the reference rates they were priced at, those
+    # the version needs but was not given, each need group's int64 pence table (laid out as
+    # its points table; None when its answers carry no support), and each table's points
+    # part in pence before the limits, (T, max_net_points + 1) int64.
+    has_support: bool = False
+    rates: tuple[tuple[str, int], ...] = ()
+    missing_rates: tuple[str, ...] = ()
+    option_pence: np.ndarray | None = None  # (Q, max_options) int64
+    need_pence: tuple[np.ndarray | None, ...] = field(default=(), repr=False)
+    points_pence: np.ndarray | None = None
 
     @property
     def annual_multiplier(self) -> int:
@@ -162,6 +173,7 @@ class Scores:
     net: np.ndarray
     reducible: np.ndarray | None = None
     costed_plan: np.ndarray | None = None
+    support_pence: np.ndarray | None = None  # int64: cost-rate answers at reference rates
 
 
 @dataclass(frozen=True)
@@ -185,6 +197,9 @@ class Line:
     points: int | None = None
     amount: Decimal | None = None  # to the penny; None when the line carries no money
     text: str = ""  # one plain-English sentence
+    service: str | None = None  # "support" lines: units of a service at its reference rate
+    units: Decimal | None = None
+    rate: Decimal | None = None  # pounds a unit
 
 
 @dataclass(frozen=True)
@@ -206,13 +221,19 @@ class Explanation:
     not_eligible_points: int = 0  # points of answers whose outcomes were all found met
     money_table: str = ""  # the code of the money table that gave the amount
     money_table_title: str = ""
+    support_amount: Decimal | None = None  # the cost-rate answers' part, when there is one
 
 
 # --- compiling ---------------------------------------------------------------------------
 
 
-def compile_scheme(definition: Definition) -> CompiledScheme:
-    """Turn a definition into lookup tables, so scoring needs no Python per person."""
+def compile_scheme(
+    definition: Definition, *, rates: dict[str, int] | None = None
+) -> CompiledScheme:
+    """Turn a definition into lookup tables, so scoring needs no Python per person.
+
+    `rates` ({service: pence a unit}, the reference rates in force on the day) price the
+    cost-rate answers of a version that has them (`_with_support`)."""
     questions = definition.questions
     q_count = len(questions)
     for q in questions:
@@ -285,7 +306,7 @@ def compile_scheme(definition: Definition) -> CompiledScheme:
         issued_pence_table(table.rule, definition.minimum, definition.maximum, max_net)
         for table in definition.tables
     ]
-    return CompiledScheme(
+    scheme = CompiledScheme(
         definition=definition,
         question_codes=tuple(q.code for q in questions),
         question_index={q.code: i for i, q in enumerate(questions)},
@@ -309,6 +330,7 @@ def compile_scheme(definition: Definition) -> CompiledScheme:
         has_stops=bool(stops.any()),
         capped=tuple(capped),
     )
+    return _with_parts(scheme, rates)
 
 
 def _groups(
@@ -347,6 +369,7 @@ def _group(
     reducible: bool = True,
     linked: np.ndarray | None = None,
     outcome_count: int = 0,
+    dtype=np.int32,
 ) -> _Group:
     """One table per pattern of the group's distinct outcome links (bit k of the pattern set
     when the k-th link has an outcome found unmet), laid end to end; the last pattern counts
@@ -377,7 +400,7 @@ def _group(
     return _Group(
         tuple(questions),
         radices,
-        np.concatenate(tables).astype(np.int32),
+        np.concatenate(tables).astype(dtype),
         reducible,
         keys=keys,
         offsets=offsets,
@@ -733,7 +756,7 @@ def score(
     else:
         reduction = reducible * percent
         reduction //= 100
-    return Scores(
+    scores = Scores(
         need=need,
         reduction_percent=percent,
         reduction=reduction,
@@ -741,6 +764,7 @@ def score(
         reducible=reducible,
         costed_plan=costed,
     )
+    return _with_part_scores(scheme, packed, masks, scores)
 
 
 def table_indexes(scheme: CompiledScheme | Definition, people: Iterable[dict | None]) -> np.ndarray:
@@ -762,12 +786,19 @@ def table_indexes(scheme: CompiledScheme | Definition, people: Iterable[dict | N
 
 
 def amounts_pence(
-    scheme: CompiledScheme, net: np.ndarray, tables: np.ndarray | None = None
+    scheme: CompiledScheme,
+    net: np.ndarray,
+    tables: np.ndarray | None = None,
+    *,
+    support_pence: np.ndarray | None = None,
 ) -> np.ndarray:
     """Issued amounts (per period, int64 pence) for net points: one gather from the table.
 
     A version with money tables by group needs each person's table (`table_indexes`): its
-    amounts are gathered from that table's row."""
+    amounts are gathered from that table's row. A version with cost-rate answers needs each
+    person's `support_pence` (`Scores.support_pence`), added before the limits."""
+    if scheme.has_support:
+        return _amounts_with_support(scheme, net, tables, support_pence)
     net = np.asarray(net)
     if net.size and (net.min() < 0 or net.max() > scheme.max_net_points):
         raise ValueError(f"Net points must be between 0 and {scheme.max_net_points}")
@@ -1020,6 +1051,11 @@ def explain(
                 text=f"Your {_points(net)} fall in the band {rule_text}.",
             )
         )
+    if scheme.has_support:  # cost-rate answers: hours at reference rates, added to the points
+        support_lines, support_total = _support_lines(scheme, choices, unable_outcomes, period)
+        lines.extend(support_lines)
+        before_limits += support_total
+        result = _amount_with_support(definition, table, net, support_total)
     if len(definition.tables) > 1:
         lines.append(Line(kind="money_table", text=_table_text(definition, table, person or {})))
     if result.limit is not None:
@@ -1068,6 +1104,7 @@ def explain(
         not_eligible_points=not_eligible,
         money_table=table.code,
         money_table_title=table.title,
+        support_amount=support_total if scheme.has_support else None,
     )
 
 
@@ -1219,3 +1256,235 @@ def _per(period: str) -> str:
 def _price(value: Decimal) -> str:
     places = max(4, -value.as_tuple().exponent)
     return f"£{value:,.{places}f}"
+
+
+# --- cost-rate answers ---------------------------------------------------------------------
+
+
+def _with_parts(scheme: CompiledScheme, rates: dict[str, int] | None) -> CompiledScheme:
+    """The compiled scheme with the parts of the format that sit beside the points tables."""
+    if scheme.definition.services:
+        scheme = _with_support(scheme, rates)
+    return scheme
+
+
+def _with_support(scheme: CompiledScheme, rates: dict[str, int] | None) -> CompiledScheme:
+    """Price the cost-rate answers (FACE-style: `Option.support`, units of a service each
+    period) at the reference rates in force on the day, each line to the penny (half up,
+    rates.weekly_cost_pence), into an int64 pence table for each need group, laid out as its
+    points table so one more gather a group gives each person's support in pence.
+
+    The amount is the points-based part plus the support (statutory guidance 11.22-11.28:
+    the personal budget must be enough to meet the needs, and the council's reference rates
+    are what that support costs it); the scheme's minimum and maximum apply to the total,
+    so `points_pence` keeps each table's points part before the limits."""
+    definition = scheme.definition
+    rates = dict(rates or {})
+    missing = tuple(code for code in definition.services if code not in rates)
+    if missing:  # scoring refuses, naming them (`_require_rates`)
+        return replace(scheme, has_support=True, missing_rates=missing)
+    pence = np.zeros(scheme.points.shape, dtype=np.int64)
+    for i, question in enumerate(definition.questions):
+        if question.informal_support:
+            continue
+        for j, option in enumerate(question.options):
+            pence[i, j] = sum(
+                rate_catalogue.weekly_cost_pence(s.units, rates[s.service]) for s in option.support
+            )
+    outcome_count = len(scheme.outcome_codes)
+    tables = []
+    for group in scheme.need_groups:
+        if not pence[list(group.questions)].any():
+            tables.append(None)
+            continue
+        priced = _group(
+            list(group.questions),
+            scheme.option_counts,
+            pence,
+            group.reducible,
+            scheme.question_outcomes,
+            outcome_count,
+            dtype=np.int64,
+        )
+        tables.append(priced.table)
+    points_pence = np.stack(
+        [issued_pence_table(t.rule, None, None, scheme.max_net_points) for t in definition.tables]
+    )
+    return replace(
+        scheme,
+        has_support=True,
+        rates=tuple(sorted((code, int(rates[code])) for code in definition.services)),
+        option_pence=pence,
+        need_pence=tuple(tables),
+        points_pence=points_pence,
+    )
+
+
+def _require_rates(scheme: CompiledScheme) -> None:
+    if scheme.missing_rates:
+        labels = [rate_catalogue.BY_CODE[code].label.lower() for code in scheme.missing_rates]
+        raise MissingRates(
+            "This version prices hours of support at the council's reference rates, and "
+            f"there is no reference rate in force for {_join(labels)}: add one first"
+        )
+
+
+class MissingRates(ValueError):
+    """A version with cost-rate answers was compiled without a reference rate it needs."""
+
+
+def _support_pence(
+    scheme: CompiledScheme, packed: PackedChoices, masks: np.ndarray | None
+) -> np.ndarray:
+    """Each person's cost-rate support in pence: a gather from each priced group's table,
+    counting eligible needs only when unable masks are given (as the points do)."""
+    _require_rates(scheme)
+    total = np.zeros(len(packed), dtype=np.int64)
+    for g, table in enumerate(scheme.need_pence):
+        if table is None:
+            continue
+        group = scheme.need_groups[g]
+        words = packed.need_words[g]
+        if masks is None or group.offsets is None:
+            total += table[table.size - group.keys :][words]
+        else:
+            total += table[group.offsets[masks] + words]
+    return total
+
+
+def _with_part_scores(
+    scheme: CompiledScheme, packed: PackedChoices, masks: np.ndarray | None, scores: Scores
+) -> Scores:
+    """The scores with the parts that sit beside the points: nothing to do (and nothing
+    spent) for a version that has none."""
+    if scheme.has_support:
+        scores = replace(scores, support_pence=_support_pence(scheme, packed, masks))
+    return scores
+
+
+def _amounts_with_support(
+    scheme: CompiledScheme, net: np.ndarray, tables: np.ndarray | None, support_pence
+) -> np.ndarray:
+    """Issued amounts with cost-rate support: the points part (rounded to the penny) plus
+    the support (whole pence), then the limits, which are whole pence, so this is the exact
+    total clamped and rounded."""
+    if support_pence is None:
+        raise ValueError(
+            "This version prices hours of support at reference rates: give each person's "
+            "support in pence (Scores.support_pence)"
+        )
+    net = np.asarray(net)
+    support = np.asarray(support_pence, dtype=np.int64)
+    if support.shape != net.shape:
+        raise ValueError(f"Expected one support amount per person, shape {net.shape}")
+    if net.size and (net.min() < 0 or net.max() > scheme.max_net_points):
+        raise ValueError(f"Net points must be between 0 and {scheme.max_net_points}")
+    if scheme.money_tables_pence is None:
+        points = np.take(scheme.points_pence[0], net)
+    else:
+        if tables is None:
+            raise ValueError(
+                "This version chooses its money table by group: give each person's table "
+                "(engine.table_indexes)"
+            )
+        tables = np.asarray(tables)
+        if tables.shape != net.shape:
+            raise ValueError(f"Expected one money table per person, shape {net.shape}")
+        if tables.size and (tables.min() < 0 or tables.max() >= len(scheme.points_pence)):
+            raise ValueError(
+                "No money table of this version fits some people: add a table for everyone else"
+            )
+        points = scheme.points_pence[tables, net]
+    definition = scheme.definition
+    low = 0 if definition.minimum is None else int(definition.minimum * 100)
+    high = None if definition.maximum is None else int(definition.maximum * 100)
+    return np.clip(points + support, low, high)
+
+
+def _amount_with_support(
+    definition: Definition, table: MoneyTable, net: int, support: Decimal
+) -> AmountResult:
+    """The Decimal path with cost-rate support: the limits apply to the whole amount."""
+    with localcontext(EXACT):
+        exact = _exact_amount(table.rule, net) + support
+    clamped, limit = _clamp(exact, definition.minimum, definition.maximum)
+    return AmountResult(exact=exact, issued=round_pence(clamped), limit=limit)
+
+
+def _support_lines(
+    scheme: CompiledScheme, choices: np.ndarray, unable_outcomes, period: str
+) -> tuple[list[Line], Decimal]:
+    """One line for each service a counted answer carries: the units, the reference rate and
+    their cost to the penny; and the support's total."""
+    try:
+        _require_rates(scheme)
+    except MissingRates as error:
+        raise AnswerError(
+            [
+                {
+                    "type": "no_reference_rate",
+                    "code": "rates",
+                    "question": None,
+                    "message": str(error),
+                }
+            ]
+        ) from None
+    rates = dict(scheme.rates)
+    definition = scheme.definition
+    lines, total = [], Decimal("0.00")
+    for position, question in enumerate(definition.questions):
+        if question.informal_support or int(choices[position]) < 0:
+            continue
+        option = question.options[int(choices[position])]
+        if not option.support:
+            continue
+        counts = (
+            unable_outcomes is None
+            or not question.outcomes
+            or bool(unable_outcomes & set(question.outcomes))
+        )
+        domain = definition.domain_of(question.code)
+        for item in option.support:
+            service = rate_catalogue.BY_CODE[item.service]
+            rate = Decimal(rates[item.service]).scaleb(-2)
+            amount = Decimal(rate_catalogue.weekly_cost_pence(item.units, rates[item.service]))
+            amount = amount.scaleb(-2).quantize(PENNY)
+            hours = f"{_number(item.units)} {service.units if item.units != 1 else service.per[2:]}"
+            what = (
+                f"{question.text} You answered “{option.label}”, which means {hours} of "
+                f"{service.label.lower()} {_per(period)}"
+            )
+            if counts:
+                text = (
+                    f"{what}. At the council’s reference rate of {format_pounds(rate)} "
+                    f"{service.per}, that costs {format_pounds(amount)}."
+                )
+                total += amount
+            else:
+                amount = PENNY * 0
+                text = (
+                    f"{what}. It does not count towards the amount, because the eligibility "
+                    "decision found that this is not an eligible need (Care Act 2014 section 26)."
+                )
+            lines.append(
+                Line(
+                    kind="support" if counts else "not_eligible_need",
+                    domain_title=domain.title if domain else None,
+                    question_code=question.code,
+                    question_text=question.text,
+                    option_code=option.code,
+                    answer_label=option.label,
+                    amount=amount,
+                    text=text,
+                    service=item.service,
+                    units=Decimal(item.units),
+                    rate=rate,
+                )
+            )
+    return lines, total
+
+
+def _number(value) -> str:
+    """7, 7.5, 10.25: units as people write them."""
+    value = Decimal(value)
+    return format(value.normalize(), "f") if value != value.to_integral_value() else str(int(value))

@@ -16,7 +16,9 @@ The rules, as definition.py describes them:
   the counted points of the questions it may reduce (`reducible`), rounded down; an answer
   marked `no_reduction` (the carer cannot or will not go on) means nothing is taken off;
 - a counted answer marked `complex` puts its question on the costed-plan route;
-- two answers where one `excludes` the other contradict each other.
+- two answers where one `excludes` the other contradict each other;
+- an answer's hours (days, nights...) of a service cost units × the reference rate, each
+  rounded to the penny, added to the points-based amount before the limits.
 """
 
 from __future__ import annotations
@@ -130,9 +132,11 @@ def table_one(definition: Definition, person: dict | None = None):
     return None
 
 
-def amount_one(definition: Definition, net_points: int, person: dict | None = None) -> int:
-    """The issued amount in pence for net points, with the person's money table: exact,
-    clamped, rounded half-up."""
+def amount_one(
+    definition: Definition, net_points: int, person: dict | None = None, support_pence: int = 0
+) -> int:
+    """The issued amount in pence for net points, with the person's money table, plus any
+    cost-rate support (`support_pence_one`): exact, clamped, rounded half-up."""
     allocation = table_one(definition, person).rule
     if allocation.method == "bands":
         exact = Fraction(0)
@@ -143,12 +147,31 @@ def amount_one(definition: Definition, net_points: int, person: dict | None = No
         exact = Fraction(allocation.fixed_amount) + net_points * Fraction(
             allocation.price_per_point
         )
+    exact += Fraction(support_pence, 100)
     if definition.minimum is not None and exact < Fraction(definition.minimum):
         exact = Fraction(definition.minimum)
     if definition.maximum is not None and exact > Fraction(definition.maximum):
         exact = Fraction(definition.maximum)
     exact = max(exact, Fraction(0))
     return floor(exact * 100 + Fraction(1, 2))
+
+
+def support_pence_one(
+    definition: Definition, answers: dict[str, str], rates: dict[str, int], unable_outcomes=None
+) -> int:
+    """The cost-rate part in pence: for each counted answer, each service it carries, its
+    units times the reference rate (pence a unit), rounded half-up to the penny, added up."""
+    total = 0
+    for domain in definition.domains:
+        for question in domain.questions:
+            chosen = _chosen(question, answers)
+            if chosen is None or question.informal_support:
+                continue
+            if not _counts(question, unable_outcomes):
+                continue
+            for item in chosen.support:
+                total += floor(Fraction(item.units) * rates[item.service] + Fraction(1, 2))
+    return total
 
 
 def at_maximum_one(definition: Definition, net_points: int, person: dict | None = None) -> bool:

@@ -148,10 +148,43 @@ def definition_dicts(
     }
 
 
+SUPPORT_SERVICES = ("home_care", "personal_assistant", "day_service", "sleeping_night")
+
+
+def with_support(draw, data: dict) -> dict:
+    """The definition (converted to selfdirect-ras/2) with cost-rate answers on some need
+    questions: units of one or two services, never fewer for a later answer (as publishing
+    asks), some with two decimal places."""
+    if data.get("format") != "selfdirect-ras/2":
+        data, _notes = convert_v1(data)
+    for domain in data["domains"]:
+        for question in domain["questions"]:
+            if question["type"] == "informal_support" or draw(st.integers(0, 2)) == 0:
+                continue
+            count = len(question["options"])
+            services = draw(
+                st.lists(st.sampled_from(SUPPORT_SERVICES), min_size=1, max_size=2, unique=True)
+            )
+            columns = [
+                sorted(draw(st.lists(st.integers(0, 4000), min_size=count, max_size=count)))
+                for _ in services
+            ]
+            for j, option in enumerate(question["options"]):
+                items = [
+                    {"service": service, "units": Decimal(column[j]).scaleb(-2)}
+                    for service, column in zip(services, columns, strict=True)
+                    if column[j]
+                ]
+                if items:
+                    option["support"] = items
+    return data
+
+
 @st.composite
-def definitions(draw, caps: bool = True, **kwargs):
+def definitions(draw, caps: bool = True, support: bool = False, **kwargs):
     """A parsed, publishable definition; with `caps`, now and then in selfdirect-ras/2 with a
-    cap on some domains' points (below the domain's highest points, as publishing asks)."""
+    cap on some domains' points (below the domain's highest points, as publishing asks); with
+    `support`, in selfdirect-ras/2 with cost-rate answers (`with_support`)."""
     data = draw(definition_dicts(**kwargs))
     if caps and draw(st.booleans()):
         data, _notes = convert_v1(data)
@@ -163,6 +196,8 @@ def definitions(draw, caps: bool = True, **kwargs):
             )
             if top >= 2 and draw(st.booleans()):
                 domain["cap"] = draw(st.integers(1, top - 1))
+    if support:
+        data = with_support(draw, data)
     definition = parse(data)
     assert publication_problems(definition) == []
     return definition
