@@ -103,6 +103,18 @@ class _Group:
 
 
 @dataclass(frozen=True, eq=False)
+class _DomainReduction:
+    """A domain whose support from family and friends reduces its own points."""
+
+    capped: (
+        int  # its entry in CompiledScheme.capped (a domain with no cap gets one that never bites)
+    )
+    cap_percent: int | None  # reductions are percentages, capped at this
+    cap_steps: int | None  # or counting steps of points, capped at this
+    tables: tuple[tuple[int, np.ndarray], ...]  # (support group, int64 table of its answers)
+
+
+@dataclass(frozen=True, eq=False)
 class CompiledScheme:
     """A version compiled for scoring: build once per version and keep it."""
 
@@ -142,6 +154,9 @@ class CompiledScheme:
     option_pence: np.ndarray | None = None  # (Q, max_options) int64
     need_pence: tuple[np.ndarray | None, ...] = field(default=(), repr=False)
     points_pence: np.ndarray | None = None
+    # Informal support by domain (`_with_domain_reductions`): one entry a domain whose family
+    # support reduces it, each with its own support tables laid out as `support_groups`.
+    domain_reductions: tuple[_DomainReduction, ...] = field(default=(), repr=False)
 
     @property
     def annual_multiplier(self) -> int:
@@ -932,6 +947,8 @@ def explain(
     percent = 0 if stops else min(scheme.informal_cap, percent_sum)
     reduction = reducible_need * percent // 100
     net = need - reduction
+    by_domain = _domain_reductions_explained(definition, domain_points, choices, bool(stops))
+    net -= sum(item[1] for item in by_domain)
     result = amount_for_points(scheme, net, table)
 
     price = allocation.price_per_point if allocation.method == "price_per_point" else None
@@ -1014,6 +1031,7 @@ def explain(
                 lambda _money, t=text: t,
             )
         )
+    pending += _domain_reduction_pending(definition, by_domain, stops, price, choices)
     if price is not None and allocation.fixed_amount > 0:
         fixed_text = (
             f"Everyone receives a fixed {format_pounds(allocation.fixed_amount)} {_per(period)}."
@@ -1090,7 +1108,7 @@ def explain(
         lines=lines,
         need_points=need,
         reduction_percent=percent,
-        reduction_points=reduction,
+        reduction_points=need - net,
         total_points=net,
         method=allocation.method,
         rule_text=rule_text,
@@ -1263,7 +1281,13 @@ def _price(value: Decimal) -> str:
 
 def _with_parts(scheme: CompiledScheme, rates: dict[str, int] | None) -> CompiledScheme:
     """The compiled scheme with the parts of the format that sit beside the points tables."""
-    if scheme.definition.services:
+    definition = scheme.definition
+    if definition.informal_method == "by_domain":
+        virtual = _with_own_groups(definition)
+        if virtual is not None:  # compile again with each such domain's groups apart
+            return replace(compile_scheme(virtual, rates=rates), definition=definition)
+        scheme = _with_domain_reductions(scheme)
+    if definition.services:
         scheme = _with_support(scheme, rates)
     return scheme
 
@@ -1359,6 +1383,9 @@ def _with_part_scores(
     spent) for a version that has none."""
     if scheme.has_support:
         scores = replace(scores, support_pence=_support_pence(scheme, packed, masks))
+    if scheme.domain_reductions:
+        reduction = _domain_reduction(scheme, packed, masks)
+        scores = replace(scores, reduction=reduction, net=scores.need - reduction)
     return scores
 
 
@@ -1488,3 +1515,216 @@ def _number(value) -> str:
     """7, 7.5, 10.25: units as people write them."""
     value = Decimal(value)
     return format(value.normalize(), "f") if value != value.to_integral_value() else str(int(value))
+
+
+# --- support from family and friends, by domain ---------------------------------------------
+
+
+def _informal_domains(definition: Definition) -> list:
+    """The domains whose family-support questions reduce their own points (method by_domain)."""
+    return [d for d in definition.domains if any(q.informal_support for q in d.questions)]
+
+
+def _with_own_groups(definition: Definition) -> Definition | None:
+    """For by_domain, the definition with a cap that never bites (the domain's highest
+    points) on each domain with family-support questions and no cap, so that compiling
+    gives its need questions groups of their own; None when every such domain has a cap."""
+    found = False
+    domains = []
+    for domain in definition.domains:
+        if domain.cap is None and any(q.informal_support for q in domain.questions):
+            top = sum((_top(q) for q in domain.questions if not q.informal_support), Decimal(0))
+            domain = replace(domain, cap=top)
+            found = True
+        domains.append(domain)
+    return replace(definition, domains=tuple(domains)) if found else None
+
+
+def _top(question: Question) -> Decimal:
+    if question.multiple:
+        total = sum((o.points for o in question.options), Decimal(0))
+        return total if question.cap is None else min(total, question.cap)
+    return max((Decimal(o.points) for o in question.options), default=Decimal(0))
+
+
+def _with_domain_reductions(scheme: CompiledScheme) -> CompiledScheme:
+    """Informal support by domain (statutory guidance 6.18, 10.26 and 11.x; the method
+    `by_domain`): each domain's answers about support from family and friends add up, as a
+    percentage or as points, capped at the domain's own cap, and reduce only that domain's
+    counted points that support may reduce (after its cap). Their tables are laid out as
+    `support_groups`, so the same packed words are read."""
+    definition = scheme.definition
+    capped_domains = [d for d in definition.domains if d.cap is not None]
+    scale = definition.points_scale
+    positions = {q.code: i for i, q in enumerate(definition.questions)}
+    entries = []
+    for domain in _informal_domains(definition):
+        here = {positions[q.code] for q in domain.questions if q.informal_support}
+        values = np.zeros(scheme.points.shape, dtype=np.int64)
+        for question in domain.questions:
+            if not question.informal_support:
+                continue
+            for j, option in enumerate(question.options):
+                values[positions[question.code], j] = (
+                    option.reduction_percent
+                    if domain.informal_cap_points is None
+                    else int(Decimal(option.reduction_points) * scale)
+                )
+        tables = tuple(
+            (g, _group(list(group.questions), scheme.option_counts, values, dtype=np.int64).table)
+            for g, group in enumerate(scheme.support_groups)
+            if here & set(group.questions) and values[list(group.questions)].any()
+        )
+        entries.append(
+            _DomainReduction(
+                capped=next(k for k, d in enumerate(capped_domains) if d.code == domain.code),
+                cap_percent=None
+                if domain.informal_cap_points is not None
+                else domain.informal_cap_percent or 0,
+                cap_steps=None
+                if domain.informal_cap_points is None
+                else int(Decimal(domain.informal_cap_points) * scale),
+                tables=tables,
+            )
+        )
+    return replace(scheme, domain_reductions=tuple(entries))
+
+
+def _gather_need(scheme, packed, masks, g: int) -> np.ndarray:
+    """A need group's points for everyone (complex answers' count taken off)."""
+    group = scheme.need_groups[g]
+    words = packed.need_words[g]
+    if masks is None or group.offsets is None:
+        values = group.provisional[words]
+    else:
+        values = group.table[group.offsets[masks] + words]
+    return values & ((1 << _COMPLEX_SHIFT) - 1)
+
+
+def _domain_reduction(
+    scheme: CompiledScheme, packed: PackedChoices, masks: np.ndarray | None
+) -> np.ndarray:
+    """Each person's reduction for support from family and friends, domain by domain: a
+    domain's percentage (rounded down) or points, each capped, of its counted points that
+    support may reduce, and never more than them; nothing at all when any answer says the
+    person helping cannot or will not go on (statutory guidance 6.18 and 10.26)."""
+    rows = len(packed)
+    total = np.zeros(rows, dtype=np.int64)
+    for entry in scheme.domain_reductions:
+        cap, first, middle, end = scheme.capped[entry.capped]
+        r = np.zeros(rows, dtype=np.int64)
+        f = np.zeros(rows, dtype=np.int64)
+        for g in range(first, end):
+            (r if g < middle else f)[...] += _gather_need(scheme, packed, masks, g)
+        np.minimum(f, cap, out=f)
+        np.minimum(r, cap - f, out=r)
+        given = np.zeros(rows, dtype=np.int64)
+        for g, table in entry.tables:
+            given += table[packed.support_words[g]]
+        if entry.cap_percent is not None:
+            total += r * np.minimum(given, entry.cap_percent) // 100
+        else:
+            total += np.minimum(np.minimum(given, entry.cap_steps), r)
+    if scheme.has_stops:
+        stopped = np.zeros(rows, dtype=bool)
+        for g, group in enumerate(scheme.support_groups):
+            stopped |= (group.table[packed.support_words[g]] >> _STOP_SHIFT) > 0
+        total[stopped] = 0
+    return total.astype(np.int32)
+
+
+def _domain_reductions_explained(
+    definition: Definition, domain_points: dict, choices: np.ndarray, stopped: bool
+) -> list[tuple]:
+    """For by_domain: (domain, reduction, reducible points, given, capped at, answers) for each
+    domain whose family support takes something off; [] for the other methods, or when an
+    answer says the person helping cannot go on."""
+    if definition.informal_method != "by_domain" or stopped:
+        return []
+    scale = definition.points_scale
+    position = {q.code: i for i, q in enumerate(definition.questions)}
+    found = []
+    for domain in _informal_domains(definition):
+        r, f = domain_points.get(domain.code, (0, 0))
+        if domain.cap is not None and r + f > domain.cap:
+            f = min(f, int(domain.cap))
+            r = min(r, int(domain.cap) - f)
+        answers = []
+        for question in domain.questions:
+            if question.informal_support and int(choices[position[question.code]]) >= 0:
+                answers.append((question, question.options[int(choices[position[question.code]])]))
+        if domain.informal_cap_points is None:
+            given = sum(o.reduction_percent for _q, o in answers)
+            cap = domain.informal_cap_percent or 0
+            reduction = r * min(given, cap) // 100
+        else:
+            given = sum(int(Decimal(o.reduction_points) * scale) for _q, o in answers)
+            cap = int(Decimal(domain.informal_cap_points) * scale)
+            reduction = min(given, cap, r)
+        if reduction > 0:
+            found.append((domain, reduction, r, given, cap, answers))
+    return found
+
+
+def _domain_reduction_pending(definition, by_domain, stops, price, choices) -> list:
+    """The explanation's line for each domain's reduction (as `explain` keeps them before
+    rounding), and, when someone helping cannot go on, the line that says nothing is taken
+    off for answers given in points (answers in percent have the method's own line)."""
+    pending = []
+    for domain, reduction, reducible, given, cap, answers in by_domain:
+        percent = domain.informal_cap_points is None
+        unit = "%" if percent else " points"
+        listed = "; ".join(
+            f"{q.text} “{o.label}” "
+            + (f"{o.reduction_percent}%" if percent else _points(o.reduction_points))
+            for q, o in answers
+            if (o.reduction_percent if percent else o.reduction_points)
+        )
+        applied = min(given, cap)
+        capped = f", capped at {cap}{unit}" if given > cap else ""
+        title = domain.title.lower()
+        if percent:
+            how = f"so the {_points(reducible)} for {title} are reduced by {applied}%"
+        else:
+            how = f"so the {_points(reducible)} for {title} are reduced by {_points(applied)}"
+        prefix = (
+            f"Support from family and friends with {title} ({listed}) adds up to "
+            f"{given}{unit}{capped}, {how}: {_points(reduction)} fewer"
+        )
+        suffix = (
+            " These are still your eligible needs (Care Act 2014 section 18(7)), and if the "
+            "help stops, the council will look at your budget again. The person who helps you "
+            "can ask the council for a carer’s assessment of their own needs (Care Act 2014 "
+            "section 10)."
+        )
+        pending.append(
+            (
+                {"kind": "informal_support", "domain_title": domain.title, "points": -reduction},
+                _times(-reduction, price),
+                partial(_informal_text, prefix, suffix),
+            )
+        )
+    if stops and definition.informal_method == "by_domain":
+        given = [
+            option
+            for question, choice in zip(definition.questions, choices.tolist(), strict=True)
+            if question.informal_support and choice >= 0
+            for option in (question.options[choice],)
+        ]
+        if any(o.reduction_points for o in given) and not any(o.reduction_percent for o in given):
+            question, option = stops[0]
+            text = (
+                f"Family and friends give some support, but you answered “{option.label}” to "
+                f"“{question.text}”, so nothing is taken off for it: support counts only when "
+                "the person giving it is able and willing to go on (statutory guidance 6.18 "
+                "and 10.26). They can ask the council for a carer’s assessment of their own "
+                "needs (Care Act 2014 section 10)."
+            )
+            pending.append(
+                (
+                    {"kind": "informal_support_not_counted", "points": 0},
+                    "zero" if price is not None else None,
+                    lambda _money, t=text: t,
+                )
+            )
+    return pending

@@ -15,6 +15,9 @@ The rules, as definition.py describes them:
 - support from family and friends adds its percentages, capped, and takes that share off
   the counted points of the questions it may reduce (`reducible`), rounded down; an answer
   marked `no_reduction` (the carer cannot or will not go on) means nothing is taken off;
+- by domain (`informal_method` "by_domain"), each domain's family-support answers add up,
+  capped at the domain's cap (a percentage or points), and reduce only that domain's
+  reducible points (never below none); `no_reduction` anywhere still means nothing is taken off;
 - a counted answer marked `complex` puts its question on the costed-plan route;
 - two answers where one `excludes` the other contradict each other;
 - an answer's hours (days, nights...) of a service cost units × the reference rate, each
@@ -51,14 +54,17 @@ def score_one(
     reducible = 0
     percent = 0
     stopped = False
+    by_domain = 0  # method by_domain: the domains' own reductions, added up
     for domain in definition.domains:
         may_reduce = 0  # this domain's counted points family support may reduce
         never_reduced = 0  # and those it never reduces
+        given = []  # this domain's family-support answers
         for question in domain.questions:
             chosen = _chosen(question, answers)
             if chosen is None:
                 continue
             if question.informal_support:
+                given.append(chosen)
                 percent += chosen.reduction_percent
                 if chosen.no_reduction:
                     stopped = True
@@ -73,11 +79,27 @@ def score_one(
             may_reduce = min(may_reduce, domain.cap - never_reduced)
         need += may_reduce + never_reduced
         reducible += may_reduce
+        if definition.informal_method == "by_domain":
+            by_domain += _domain_reduction_one(definition, domain, given, may_reduce)
     percent = min(percent, definition.informal_cap_percent)
     if stopped:
         percent = 0
-    reduction = floor(Fraction(reducible * percent, 100))
+        by_domain = 0
+    reduction = floor(Fraction(reducible * percent, 100)) + by_domain
     return need, percent, reduction, need - reduction
+
+
+def _domain_reduction_one(definition: Definition, domain, given, may_reduce):
+    """By domain: the domain's answers add up, as a percentage or as points, capped at the
+    domain's own cap; a percentage is taken off its points support may reduce, rounded down
+    (to the scheme's counting step); points are taken off, never more than there are."""
+    if domain.informal_cap_points is not None:
+        points = min(sum(o.reduction_points for o in given), domain.informal_cap_points)
+        return min(points, may_reduce)
+    percent = min(sum(o.reduction_percent for o in given), domain.informal_cap_percent or 0)
+    step = definition.points_scale
+    taken = Fraction(floor(Fraction(may_reduce) * step * percent / 100), step)
+    return int(taken) if taken.denominator == 1 else taken
 
 
 def costed_plan_route_one(

@@ -180,11 +180,56 @@ def with_support(draw, data: dict) -> dict:
     return data
 
 
+def by_domain(draw, data: dict) -> dict:
+    """The definition (converted to selfdirect-ras/2) with support from family and friends
+    reducing each domain's own points: each domain with family-support questions takes off a
+    percentage or points, capped; one with nothing family support may reduce is given a need
+    question that it may (as publishing asks)."""
+    if data.get("format") != "selfdirect-ras/2":
+        data, _notes = convert_v1(data)
+    data["informal_support"] = {"method": "by_domain"}
+    for index, domain in enumerate(data["domains"]):
+        informal = [q for q in domain["questions"] if q["type"] == "informal_support"]
+        if not informal:
+            continue
+        needs = [q for q in domain["questions"] if q["type"] != "informal_support"]
+        if not needs:
+            domain["questions"].insert(
+                0,
+                {
+                    "code": f"extra{index}",
+                    "text": "Another need?",
+                    "type": "single",
+                    "outcomes": ["hygiene"],
+                    "options": [
+                        {"code": "o0", "label": "None", "points": 0},
+                        {"code": "o1", "label": "Some", "points": draw(st.integers(1, 30))},
+                    ],
+                },
+            )
+        elif not any(q.get("reducible", True) for q in needs):
+            needs[0].pop("reducible", None)
+        if draw(st.booleans()):
+            domain["informal_support"] = {"cap_percent": draw(st.integers(1, 100))}
+            continue
+        domain["informal_support"] = {"cap_points": draw(st.integers(1, 30))}
+        for question in informal:
+            count = len(question["options"])
+            values = sorted(draw(st.lists(st.integers(0, 15), min_size=count, max_size=count)))
+            for option, value in zip(question["options"], values, strict=True):
+                option.pop("reduction_percent", None)
+                option["reduction_points"] = value
+    return data
+
+
 @st.composite
-def definitions(draw, caps: bool = True, support: bool = False, **kwargs):
+def definitions(
+    draw, caps: bool = True, support: bool = False, informal_method: str = "", **kwargs
+):
     """A parsed, publishable definition; with `caps`, now and then in selfdirect-ras/2 with a
     cap on some domains' points (below the domain's highest points, as publishing asks); with
-    `support`, in selfdirect-ras/2 with cost-rate answers (`with_support`)."""
+    `support`, in selfdirect-ras/2 with cost-rate answers (`with_support`); with
+    `informal_method` "by_domain", family support reducing each domain's own points."""
     data = draw(definition_dicts(**kwargs))
     if caps and draw(st.booleans()):
         data, _notes = convert_v1(data)
@@ -198,6 +243,8 @@ def definitions(draw, caps: bool = True, support: bool = False, **kwargs):
                 domain["cap"] = draw(st.integers(1, top - 1))
     if support:
         data = with_support(draw, data)
+    if informal_method == "by_domain":
+        data = by_domain(draw, data)
     definition = parse(data)
     assert publication_problems(definition) == []
     return definition
