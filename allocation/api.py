@@ -129,6 +129,19 @@ class LineOut(Schema):
     rate: str | None = Field(None, description="Cost-rate lines: the reference rate, a unit")
 
 
+class CarerAmountOut(Schema):
+    points: int = Field(description="The carer points of the answers about family support")
+    amount: str | None = Field(
+        description="The carer's own amount, or null for none (the band gives none, or the "
+        "person helping cannot or will not go on)"
+    )
+    period: str
+    rule: str
+    title: str
+    words: str = Field(description="A band with no amount: what it means")
+    stopped: bool = Field(description="An answer says the person helping cannot or will not go on")
+
+
 class ScoreOut(Schema):
     points: int
     need_points: int
@@ -149,6 +162,12 @@ class ScoreOut(Schema):
         None,
         description="The part of the amount from hours (days, nights...) of support at the "
         "council's reference rates, for a version with cost-rate answers",
+    )
+    carer_amount: CarerAmountOut | None = Field(
+        None,
+        description="For a version whose family-support answers give the carer an amount of "
+        "their own (method carer_allocation): that amount, apart from the person's; null "
+        "otherwise, or when nobody gives support that scores",
     )
     lines: list[LineOut]
     version: VersionOut
@@ -218,7 +237,8 @@ def score(request, body: ScoreIn, version_id: int = Path(..., ge=1, le=MAX_ID)):
     Every question must be answered; unknown or missing question and option codes, and
     answers that contradict each other, are refused with 422, naming each one: each item of
     `detail` has `type` (unknown_question, unknown_option, missing_answer,
-    contradictory_answers, unknown_outcome, missing_person or no_money_table), `code`, `question` and a plain-English
+    contradictory_answers, unknown_outcome, missing_person, no_money_table or
+    no_reference_rate), `code`, `question` and a plain-English
     `message`."""
     version = _get(request, version_id)
     scheme = version.compiled
@@ -291,8 +311,23 @@ def score(request, body: ScoreIn, version_id: int = Path(..., ge=1, le=MAX_ID)):
         "support_amount": None
         if explanation.support_amount is None
         else f"{explanation.support_amount:.2f}",
+        "carer_amount": _carer_json(explanation.carer),
         "lines": [line_json(line) for line in explanation.lines],
         "version": _summary(version),
+    }
+
+
+def _carer_json(carer) -> dict | None:
+    if carer is None:
+        return None
+    return {
+        "points": carer.points,
+        "amount": None if carer.amount is None else f"{carer.amount:.2f}",
+        "period": carer.period,
+        "rule": carer.rule_text,
+        "title": carer.title,
+        "words": carer.words,
+        "stopped": carer.stopped,
     }
 
 

@@ -107,6 +107,10 @@ NEUTRAL = {
     "limit": "The least or most the scheme gives applied",
     "costed_plan": "Some needs are complex: the final budget is the cost of the support plan "
     "that meets them, and this amount is only a guide",
+    "support": "Hours (days, nights) of support an answer calls for, at the council’s "
+    "reference rate",
+    "carer_allocation": "The carer’s own amount, from the support family and friends give, "
+    "apart from this budget",
 }
 
 
@@ -117,6 +121,8 @@ HEADINGS = {
     "band": ("The band the points fall in", "band"),
     "limit": ("A limit applied", "limit"),
     "costed_plan": ("Complex needs: a costed support plan", "costed_plan"),
+    "support": ("Support at the council’s reference rates", "support"),
+    "carer_allocation": ("The carer’s own amount", "carer_allocation"),
 }
 
 

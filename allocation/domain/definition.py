@@ -972,10 +972,6 @@ def not_scored_yet(definition: Definition) -> list[dict]:
 
     if definition.period not in ("week", "year"):
         add("$.period", f"a {definition.period!r} amount")
-    if definition.informal_method not in ("whole_scheme", "by_domain"):
-        add(
-            "$.informal_support.method", f"the informal-support method {definition.informal_method}"
-        )
     for d_index, domain in enumerate(definition.domains):
         where = f"$.domains[{d_index}]"
         for q_index, question in enumerate(domain.questions):

@@ -157,6 +157,10 @@ class CompiledScheme:
     # Informal support by domain (`_with_domain_reductions`): one entry a domain whose family
     # support reduces it, each with its own support tables laid out as `support_groups`.
     domain_reductions: tuple[_DomainReduction, ...] = field(default=(), repr=False)
+    # Carer allocation (`_with_carer`): each support group's int64 table of carer points
+    # (laid out as `support_groups`), and the carer's issued pence for 0..max carer points.
+    carer_tables: tuple[tuple[int, np.ndarray], ...] = field(default=(), repr=False)
+    carer_pence: np.ndarray | None = None
 
     @property
     def annual_multiplier(self) -> int:
@@ -189,6 +193,7 @@ class Scores:
     reducible: np.ndarray | None = None
     costed_plan: np.ndarray | None = None
     support_pence: np.ndarray | None = None  # int64: cost-rate answers at reference rates
+    carer_points: np.ndarray | None = None  # int32, carer_allocation: 0 means no carer amount
 
 
 @dataclass(frozen=True)
@@ -218,6 +223,19 @@ class Line:
 
 
 @dataclass(frozen=True)
+class CarerAmount:
+    """The carer's own amount (method carer_allocation), apart from the person's."""
+
+    points: int
+    amount: Decimal | None  # None: no amount (the band gives none, or nobody can go on)
+    period: str
+    rule_text: str
+    title: str = ""
+    words: str = ""  # a band with no amount: what it means
+    stopped: bool = False  # an answer says the person helping cannot or will not go on
+
+
+@dataclass(frozen=True)
 class Explanation:
     lines: list[Line]
     need_points: int  # the needs that count (all of them while provisional)
@@ -237,6 +255,7 @@ class Explanation:
     money_table: str = ""  # the code of the money table that gave the amount
     money_table_title: str = ""
     support_amount: Decimal | None = None  # the cost-rate answers' part, when there is one
+    carer: CarerAmount | None = None  # carer_allocation: the carer's own amount, apart
 
 
 # --- compiling ---------------------------------------------------------------------------
@@ -1074,6 +1093,9 @@ def explain(
         lines.extend(support_lines)
         before_limits += support_total
         result = _amount_with_support(definition, table, net, support_total)
+    carer = _carer_explained(scheme, choices, stops)
+    if carer is not None:
+        lines.append(Line(kind="carer_allocation", points=carer.points, text=_carer_text(carer)))
     if len(definition.tables) > 1:
         lines.append(Line(kind="money_table", text=_table_text(definition, table, person or {})))
     if result.limit is not None:
@@ -1123,6 +1145,7 @@ def explain(
         money_table=table.code,
         money_table_title=table.title,
         support_amount=support_total if scheme.has_support else None,
+        carer=carer,
     )
 
 
@@ -1289,6 +1312,8 @@ def _with_parts(scheme: CompiledScheme, rates: dict[str, int] | None) -> Compile
         scheme = _with_domain_reductions(scheme)
     if definition.services:
         scheme = _with_support(scheme, rates)
+    if definition.carer_money is not None:
+        scheme = _with_carer(scheme)
     return scheme
 
 
@@ -1386,6 +1411,8 @@ def _with_part_scores(
     if scheme.domain_reductions:
         reduction = _domain_reduction(scheme, packed, masks)
         scores = replace(scores, reduction=reduction, net=scores.need - reduction)
+    if scheme.carer_pence is not None:
+        scores = replace(scores, carer_points=_carer_points(scheme, packed))
     return scores
 
 
@@ -1728,3 +1755,161 @@ def _domain_reduction_pending(definition, by_domain, stops, price, choices) -> l
                 )
             )
     return pending
+
+
+# --- a carer allocation ----------------------------------------------------------------------
+
+
+def _with_carer(scheme: CompiledScheme) -> CompiledScheme:
+    """Carer allocation (method `carer_allocation`): the answers about support from family
+    and friends give carer points, and the carer's own rule (`carer_money`) turns them into
+    an amount of the carer's own, for its own period, as a council may fund the carer's
+    support apart from the person's (Care Act 2014 s20, and statutory guidance 11.x on
+    personal budgets for carers). The person's amount is not reduced for it."""
+    definition = scheme.definition
+    scale = definition.points_scale
+    values = np.zeros(scheme.points.shape, dtype=np.int64)
+    top = 0
+    for i, question in enumerate(definition.questions):
+        if not question.informal_support:
+            continue
+        for j, option in enumerate(question.options):
+            values[i, j] = int(Decimal(option.carer_points) * scale)
+        top += int(values[i].max(initial=0))
+    tables = tuple(
+        (g, _group(list(group.questions), scheme.option_counts, values, dtype=np.int64).table)
+        for g, group in enumerate(scheme.support_groups)
+        if values[list(group.questions)].any()
+    )
+    rule = definition.carer_money.rule
+    if rule.method == "bands":  # a band with no amount pays nothing
+        rule = replace(
+            rule,
+            bands=tuple(replace(b, amount=b.amount or Decimal(0)) for b in rule.bands),
+        )
+    return replace(
+        scheme, carer_tables=tables, carer_pence=issued_pence_table(rule, None, None, top)
+    )
+
+
+def _carer_points(scheme: CompiledScheme, packed: PackedChoices) -> np.ndarray:
+    """Each person's carer points; 0 when an answer says the person helping cannot or will
+    not go on (statutory guidance 6.18 and 10.26: then there is no carer amount)."""
+    rows = len(packed)
+    points = np.zeros(rows, dtype=np.int64)
+    for g, table in scheme.carer_tables:
+        points += table[packed.support_words[g]]
+    if scheme.has_stops:
+        for g, group in enumerate(scheme.support_groups):
+            points[(group.table[packed.support_words[g]] >> _STOP_SHIFT) > 0] = 0
+    return points.astype(np.int32)
+
+
+def carer_amounts_pence(scheme: CompiledScheme, carer_points: np.ndarray) -> np.ndarray:
+    """The carers' issued amounts (int64 pence, for `carer_money.period`): nothing where
+    there are no carer points (nobody helps, or the person helping cannot go on)."""
+    if scheme.carer_pence is None:
+        raise ValueError("This version gives no carer allocation")
+    points = np.asarray(carer_points)
+    if points.size and (points.min() < 0 or points.max() >= scheme.carer_pence.size):
+        raise ValueError(f"Carer points must be between 0 and {scheme.carer_pence.size - 1}")
+    return np.where(points > 0, scheme.carer_pence[points], 0)
+
+
+def _carer_explained(scheme: CompiledScheme, choices: np.ndarray, stops) -> CarerAmount | None:
+    """The carer's amount for these answers, or None when the version gives none or nobody
+    gives support that counts."""
+    definition = scheme.definition
+    money = definition.carer_money
+    if money is None:
+        return None
+    scale = definition.points_scale
+    points = 0
+    for position, question in enumerate(definition.questions):
+        if question.informal_support and int(choices[position]) >= 0:
+            option = question.options[int(choices[position])]
+            points += int(Decimal(option.carer_points) * scale)
+    if points == 0:
+        return None
+    rule = money.rule
+    if stops:
+        return CarerAmount(
+            points=0,
+            amount=None,
+            period=money.period,
+            rule_text="",
+            title=money.title,
+            stopped=True,
+        )
+    if rule.method == "bands":
+        band = rule.band_for(points)
+        amount = None if band is None or band.amount is None else round_pence(band.amount)
+        words = band.words if band is not None else ""
+        rule_text = _carer_band_text(rule, points, money.period)
+    else:
+        with localcontext(EXACT):
+            amount = round_pence(rule.fixed_amount + points * rule.price_per_point)
+        words = ""
+        rule_text = f"Each carer point is worth {_price(rule.price_per_point)}"
+        if rule.fixed_amount > 0:
+            rule_text += f", plus a fixed {format_pounds(rule.fixed_amount)}"
+    return CarerAmount(
+        points=points,
+        amount=amount,
+        period=money.period,
+        rule_text=rule_text,
+        title=money.title,
+        words=words,
+    )
+
+
+def _carer_band_text(rule: Allocation, points: int, period: str) -> str:
+    bands = rule.bands
+    index = max(i for i, b in enumerate(bands) if b.min_points <= points)
+    band = bands[index]
+    amount = (
+        "no amount"
+        if band.amount is None
+        else f"{format_pounds(round_pence(band.amount))} {_carer_per(period)}"
+    )
+    if index + 1 < len(bands):
+        return f"{band.min_points} to {bands[index + 1].min_points - 1} carer points: {amount}"
+    return f"{band.min_points} carer points or more: {amount}"
+
+
+def _carer_per(period: str) -> str:
+    return {"week": "a week", "year": "a year"}.get(period, "once")
+
+
+def _carer_text(carer: CarerAmount) -> str:
+    """The explanation's sentence about the carer's own amount."""
+    assessment = (
+        " The person who helps you can ask the council for a carer’s assessment of their own "
+        "needs (Care Act 2014 section 10)."
+    )
+    if carer.stopped:
+        return (
+            "Family and friends give some support, but one of your answers says the person "
+            "helping cannot or will not go on, so there is no carer’s amount: support counts "
+            "only when the person giving it is able and willing to go on (statutory guidance "
+            "6.18 and 10.26). Your own amount is not reduced." + assessment
+        )
+    name = carer.title or "the carer’s allocation"
+    if carer.amount is None:
+        money = f"gives no amount for {_carer_points_words(carer.points)}"
+        if carer.words:
+            money += f": {carer.words}"
+    else:
+        money = (
+            f"gives the carer {format_pounds(carer.amount)} {_carer_per(carer.period)} "
+            f"({carer.rule_text})"
+        )
+    return (
+        f"The support family and friends give you scores {_carer_points_words(carer.points)}. "
+        f"This council funds the carer’s own support apart from yours: {name} {money}. "
+        "Your own amount is not reduced for their help." + assessment
+    )
+
+
+def _carer_points_words(n: int) -> str:
+    return "1 carer point" if n == 1 else f"{n} carer points"

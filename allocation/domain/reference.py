@@ -18,6 +18,8 @@ The rules, as definition.py describes them:
 - by domain (`informal_method` "by_domain"), each domain's family-support answers add up,
   capped at the domain's cap (a percentage or points), and reduce only that domain's
   reducible points (never below none); `no_reduction` anywhere still means nothing is taken off;
+- a carer allocation (`carer_allocation`) reduces nothing: the family-support answers' carer
+  points give the carer an amount of their own, by the carer's rule (`carer_one`);
 - a counted answer marked `complex` puts its question on the costed-plan route;
 - two answers where one `excludes` the other contradict each other;
 - an answer's hours (days, nights...) of a service cost units × the reference rate, each
@@ -194,6 +196,36 @@ def support_pence_one(
             for item in chosen.support:
                 total += floor(Fraction(item.units) * rates[item.service] + Fraction(1, 2))
     return total
+
+
+def carer_one(definition: Definition, answers: dict[str, str]) -> tuple[int, int | None]:
+    """Carer allocation: (carer points, the carer's amount in pence, or None for no amount).
+    The answers' carer points add up; there is no carer amount when nobody gives support
+    that scores, when an answer says the person helping cannot or will not go on, or when
+    the carer's band gives no amount. Each amount is exact, rounded half-up, no limits."""
+    points = 0
+    stopped = False
+    for domain in definition.domains:
+        for question in domain.questions:
+            chosen = _chosen(question, answers)
+            if chosen is None or not question.informal_support:
+                continue
+            points += chosen.carer_points
+            stopped = stopped or chosen.no_reduction
+    if stopped or points == 0:
+        return 0, None
+    rule = definition.carer_money.rule
+    if rule.method == "bands":
+        amount = None
+        for band in rule.bands:
+            if points >= band.min_points:
+                amount = band.amount
+        if amount is None:
+            return points, None
+        exact = Fraction(amount)
+    else:
+        exact = Fraction(rule.fixed_amount) + points * Fraction(rule.price_per_point)
+    return points, floor(exact * 100 + Fraction(1, 2))
 
 
 def at_maximum_one(definition: Definition, net_points: int, person: dict | None = None) -> bool:

@@ -222,6 +222,49 @@ def by_domain(draw, data: dict) -> dict:
     return data
 
 
+def carer_allocation(draw, data: dict) -> dict:
+    """The definition (converted to selfdirect-ras/2) with the family-support answers giving
+    carer points, never fewer for a later answer, and a carer's rule of its own (a price per
+    point or bands, some with no amount) for a week, a year or once."""
+    if data.get("format") != "selfdirect-ras/2":
+        data, _notes = convert_v1(data)
+    if draw(st.booleans()):
+        price = draw(decimals(0, 60).filter(lambda d: d > 0))
+        fixed = draw(st.one_of(st.just(Decimal(0)), decimals(0, 300, 2)))
+        rule = {
+            "method": "price_per_point",
+            "fixed_amount": format(fixed, "f"),
+            "price_per_point": format(price, "f"),
+        }
+    else:
+        starts = sorted(set(draw(st.lists(st.integers(1, 40), max_size=4))))
+        amounts = sorted(
+            draw(st.lists(decimals(0, 900), min_size=len(starts) + 1, max_size=len(starts) + 1))
+        )
+        bands = [
+            {"min_points": start, "amount": format(amount, "f")}
+            for start, amount in zip([0, *starts], amounts, strict=True)
+        ]
+        if draw(st.booleans()):
+            bands[0] = {"min_points": 0, "amount": None, "words": "No carer's amount yet."}
+        rule = {"method": "bands", "bands": bands}
+    period = draw(st.sampled_from(["week", "year", "once"]))
+    data["informal_support"] = {
+        "method": "carer_allocation",
+        "carer_money": {"period": period, **rule},
+    }
+    for domain in data["domains"]:
+        for question in domain["questions"]:
+            if question["type"] != "informal_support":
+                continue
+            count = len(question["options"])
+            values = sorted(draw(st.lists(st.integers(0, 12), min_size=count, max_size=count)))
+            for option, value in zip(question["options"], values, strict=True):
+                option.pop("reduction_percent", None)
+                option["carer_points"] = value
+    return data
+
+
 @st.composite
 def definitions(
     draw, caps: bool = True, support: bool = False, informal_method: str = "", **kwargs
@@ -229,7 +272,8 @@ def definitions(
     """A parsed, publishable definition; with `caps`, now and then in selfdirect-ras/2 with a
     cap on some domains' points (below the domain's highest points, as publishing asks); with
     `support`, in selfdirect-ras/2 with cost-rate answers (`with_support`); with
-    `informal_method` "by_domain", family support reducing each domain's own points."""
+    `informal_method` "by_domain", family support reducing each domain's own points, or
+    "carer_allocation", giving the carer an amount of their own."""
     data = draw(definition_dicts(**kwargs))
     if caps and draw(st.booleans()):
         data, _notes = convert_v1(data)
@@ -245,6 +289,8 @@ def definitions(
         data = with_support(draw, data)
     if informal_method == "by_domain":
         data = by_domain(draw, data)
+    elif informal_method == "carer_allocation":
+        data = carer_allocation(draw, data)
     definition = parse(data)
     assert publication_problems(definition) == []
     return definition
