@@ -145,7 +145,7 @@ class CompiledScheme:
     # when the version has one table (`money_pence`, which is always the first table's).
     money_tables_pence: np.ndarray | None = None
     # Cost-rate answers (`_with_support`): the reference rates they were priced at, those
-    # the version needs but was not given, each need group's int64 pence table (laid out as
+    # the version needs but was not given, each need group's pence table (laid out as
     # its points table; None when its answers carry no support), and each table's points
     # part in pence before the limits, (T, max_net_points + 1) int64.
     has_support: bool = False
@@ -1356,6 +1356,10 @@ def _with_support(scheme: CompiledScheme, rates: dict[str, int] | None) -> Compi
             dtype=np.int64,
         )
         tables.append(priced.table)
+    # Kept in int32 when every sum fits (it does for any real scheme: under £21 million a
+    # period), which halves the memory each gather reads.
+    if sum(int(t.max(initial=0)) for t in tables if t is not None) < 2**31:
+        tables = [None if t is None else t.astype(np.int32) for t in tables]
     points_pence = np.stack(
         [issued_pence_table(t.rule, None, None, scheme.max_net_points) for t in definition.tables]
     )
@@ -1388,17 +1392,30 @@ def _support_pence(
     """Each person's cost-rate support in pence: a gather from each priced group's table,
     counting eligible needs only when unable masks are given (as the points do)."""
     _require_rates(scheme)
-    total = np.zeros(len(packed), dtype=np.int64)
-    for g, table in enumerate(scheme.need_pence):
-        if table is None:
-            continue
-        group = scheme.need_groups[g]
-        words = packed.need_words[g]
-        if masks is None or group.offsets is None:
-            total += table[table.size - group.keys :][words]
-        else:
-            total += table[group.offsets[masks] + words]
-    return total
+    rows = len(packed)
+    priced = [(g, table) for g, table in enumerate(scheme.need_pence) if table is not None]
+    # Blocks that stay in cache, as `score` does, in the tables' own width.
+    kind = priced[0][1].dtype if priced else np.int64
+    tables = priced
+    total = np.zeros(rows, dtype=kind)
+    block = min(rows, _CHUNK * 2)
+    scratch = np.empty(block, dtype=kind)
+    where = np.empty(block, dtype=np.int32)
+    for start in range(0, rows, _CHUNK * 2):
+        stop = min(rows, start + _CHUNK * 2)
+        tmp = scratch[: stop - start]
+        for g, table in tables:
+            group = scheme.need_groups[g]
+            words = packed.need_words[g, start:stop]
+            if masks is None or group.offsets is None:
+                np.take(table[table.size - group.keys :], words, out=tmp, mode="clip")
+            else:
+                index = where[: stop - start]
+                np.take(group.offsets, masks[start:stop], out=index, mode="clip")
+                np.add(index, words, out=index)
+                np.take(table, index, out=tmp, mode="clip")
+            total[start:stop] += tmp
+    return total.astype(np.int64, copy=False)
 
 
 def _with_part_scores(
