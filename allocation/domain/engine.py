@@ -1520,11 +1520,12 @@ def _support_lines(
             rate = Decimal(rates[item.service]).scaleb(-2)
             amount = Decimal(rate_catalogue.weekly_cost_pence(item.units, rates[item.service]))
             amount = amount.scaleb(-2).quantize(PENNY)
-            hours = f"{_number(item.units)} {service.units if item.units != 1 else service.per[2:]}"
-            what = (
-                f"{question.text} You answered “{option.label}”, which means {hours} of "
-                f"{service.label.lower()} {_per(period)}"
-            )
+            unit = service.units if item.units != 1 else service.per.split(" ", 1)[1]
+            if service.unit == period and item.units == 1:
+                hours = f"{service.label.lower()} every {period}"
+            else:
+                hours = f"{service.label.lower()}: {_number(item.units)} {unit} {_per(period)}"
+            what = f"{question.text} You answered “{option.label}”, which means {hours}"
             if counts:
                 text = (
                     f"{what}. At the council’s reference rate of {format_pounds(rate)} "

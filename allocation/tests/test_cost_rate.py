@@ -144,7 +144,7 @@ def test_an_answer_with_hours_of_support_adds_their_cost_at_the_reference_rate()
     assert [(s.service, s.units, s.rate, s.amount) for s in support] == [
         ("home_care", Decimal(7), Decimal("28.00"), Decimal("196.00"))
     ]
-    assert "7 hours of home care a week" in support[0].text
+    assert "home care: 7 hours a week" in support[0].text
     assert "£28.00 an hour" in support[0].text and "£196.00" in support[0].text
     assert sum(line.amount for line in explanation.lines if line.amount) == explanation.amount
 
@@ -356,3 +356,20 @@ def test_a_cost_rate_version_is_published_only_with_a_rate_for_every_service_it_
     refused = [p for p in problems(draft, later) if p.code == "RAS-NO-REFERENCE-RATE"]
     assert refused and "sleep-in night" in refused[0].message
     assert "1 April 2030" in refused[0].message
+
+
+def test_the_budget_page_shows_each_cost_rate_line_in_words_for_every_reader():
+    from types import SimpleNamespace
+
+    from allocation.domain.explanation import line_json
+    from budgets.explained import _ras_lines
+
+    explanation = engine.explain(_scheme(), LOTS)
+    stored = SimpleNamespace(lines=[line_json(line) for line in explanation.lines])
+    for audience in ("person", "staff"):
+        shown = [line for line in _ras_lines(stored, audience) if line.kind == "support"]
+        assert [(line.detail, line.amount_pence) for line in shown] == [
+            ("Lots: home care, 14 hours at £28.00 an hour", 39200),
+            ("Lots: sleep-in night, 2 nights at £120.00 a night", 24000),
+            ("All: personal assistant, 3.5 hours at £17.00 an hour", 5950),
+        ]
