@@ -32,6 +32,13 @@ come with an `unable_masks` bitmask, bit i set when the eligibility decision fou
 unable to achieve `scheme.outcome_codes[i]`. An answer to a question linked to outcomes,
 none of them unmet, is packed as unanswered: it scores nothing and cannot lead to a
 costed plan. Without masks (before the decision) every need counts: a provisional amount.
+
+Parts beside the points (`_with_parts`, scored in `_with_part_scores`; a version without
+them spends nothing on them): cost-rate answers, a pence table a need group priced at the
+reference rates given to `compile_scheme` (`Scores.support_pence`, added before the limits
+by `amounts_pence`); informal support by domain, each such domain's need groups kept apart
+and its own support tables read from the same packed words; and a carer allocation, carer
+points from the support words (`Scores.carer_points`, `carer_amounts_pence`).
 """
 
 from __future__ import annotations
@@ -207,7 +214,7 @@ class AmountResult:
 class Line:
     # "answer" | "not_eligible_need" | "domain_cap" | "informal_support"
     # | "informal_support_not_counted" | "fixed_amount" | "band" | "money_table" | "limit"
-    # | "costed_plan"
+    # | "costed_plan" | "support" (cost-rate) | "carer_allocation"
     kind: str
     domain_title: str | None = None
     question_code: str | None = None
