@@ -14,7 +14,7 @@ from accounts.models import ApiToken
 from accounts.tests.factories import CommissionerFactory
 from allocation.domain import engine, reference
 from allocation.domain.definition import carry_over, parse, publication_problems, to_v1_dict
-from allocation.tests.factories import DraftVersionFactory
+from allocation.tests.factories import CompletedModelRunFactory, DraftVersionFactory
 from allocation.tests.test_engine import SETTINGS, definitions, loose_answers
 
 
@@ -235,3 +235,9 @@ def test_the_score_api_returns_the_carer_amount(client):
         HTTP_AUTHORIZATION=f"Bearer {raw}",
     ).json()
     assert nobody["carer_amount"] is None
+
+
+@pytest.mark.django_db
+def test_a_model_run_of_a_carer_allocation_version_completes():
+    run = CompletedModelRunFactory(version=DraftVersionFactory(definition=CARER))
+    assert run.status == "done"

@@ -373,3 +373,19 @@ def test_the_budget_page_shows_each_cost_rate_line_in_words_for_every_reader():
             ("Lots: sleep-in night, 2 nights at £120.00 a night", 24000),
             ("All: personal assistant, 3.5 hours at £17.00 an hour", 5950),
         ]
+
+
+@pytest.mark.django_db
+def test_calibration_refuses_a_cost_rate_version():
+    from django.core.management import CommandError, call_command
+
+    draft = DraftVersionFactory(definition=COST_RATE)
+    with pytest.raises(CommandError, match="reference rates"):
+        call_command(
+            "ras_calibrate",
+            "--from-database",
+            "--method=ols",
+            "--envelope=1000000",
+            "--reserve=5",
+            f"--version={draft.pk}",
+        )

@@ -12,7 +12,7 @@ from accounts.models import ApiToken
 from accounts.tests.factories import CommissionerFactory
 from allocation.domain import engine, reference
 from allocation.domain.definition import carry_over, parse, publication_problems, to_v1_dict
-from allocation.tests.factories import DraftVersionFactory
+from allocation.tests.factories import CompletedModelRunFactory, DraftVersionFactory
 from allocation.tests.test_engine import SETTINGS, definitions, loose_answers, unable_sets
 
 
@@ -287,3 +287,9 @@ def test_the_score_api_names_each_domains_reduction(client):
         if line["kind"] == "informal_support"
     }
     assert reductions == {"Daily living": (-8, "-24.00"), "Getting out": (-4, "-12.00")}
+
+
+@pytest.mark.django_db
+def test_a_model_run_of_a_by_domain_version_completes():
+    run = CompletedModelRunFactory(version=DraftVersionFactory(definition=BY_DOMAIN))
+    assert run.status == "done"
