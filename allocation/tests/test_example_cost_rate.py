@@ -17,6 +17,7 @@ from allocation.domain import engine, reference
 from allocation.domain import rates as catalogue
 from allocation.domain.definition import parse, publication_problems, to_dict
 from allocation.models import RasVersion
+from allocation.tests.factories import LiveVersionFactory
 
 FILE = Path(__file__).resolve().parent.parent / "schemes" / "example_cost_rate.json"
 
@@ -139,3 +140,28 @@ def test_the_example_imports_through_the_api_exports_again_and_scores(client):
         **auth,
     ).json()
     assert (scored["amount"], scored["support_amount"]) == ("747.50", "701.50")
+
+
+@pytest.mark.django_db
+def test_an_assessment_under_the_example_shows_its_hours_on_the_budget_page(
+    client_for, team, practitioner
+):
+    import re
+
+    from accounts.roles import Role
+    from accounts.tests.factories import UserFactory
+    from assessment.tests.factories import CompletedAssessmentFactory
+    from people.tests.factories import PersonFactory
+
+    LiveVersionFactory(definition=json.loads(_text()))
+    owner = UserFactory(role=Role.PERSON)
+    person = PersonFactory(team=team, user=owner)
+    CompletedAssessmentFactory(person=person, acting_user=practitioner, answers=MRS_A)
+    # Eligible for hygiene and toilet only: washing 3 + toilet 1 = 4 points, 10% of 4 is
+    # 0.4, rounded down to nothing: £10.00 + 4 × £4.00 = £26.00; washing 7 h £196.00 and
+    # toilet 2.5 h £70.00 of home care: £266.00; £292.00 a week.
+    html = client_for(owner).get(f"/people/{person.pk}/budget/").content.decode()
+    page = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+    assert "£292.00" in page
+    assert "home care, 7 hours at £28.00 an hour" in page
+    assert "home care, 2.5 hours at £28.00 an hour" in page
