@@ -122,6 +122,24 @@ class LineOut(Schema):
     points: int | None
     amount: str | None
     text: str
+    service: str | None = Field(
+        None, description="Cost-rate lines: the service the answer's units are of"
+    )
+    units: str | None = Field(None, description="Cost-rate lines: units of the service a period")
+    rate: str | None = Field(None, description="Cost-rate lines: the reference rate, a unit")
+
+
+class CarerAmountOut(Schema):
+    points: int = Field(description="The carer points of the answers about family support")
+    amount: str | None = Field(
+        description="The carer's own amount, or null for none (the band gives none, or the "
+        "person helping cannot or will not go on)"
+    )
+    period: str
+    rule: str
+    title: str
+    words: str = Field(description="A band with no amount: what it means")
+    stopped: bool = Field(description="An answer says the person helping cannot or will not go on")
 
 
 class ScoreOut(Schema):
@@ -140,6 +158,17 @@ class ScoreOut(Schema):
     period: str
     rule: str
     limit: str | None
+    support_amount: str | None = Field(
+        None,
+        description="The part of the amount from hours (days, nights...) of support at the "
+        "council's reference rates, for a version with cost-rate answers",
+    )
+    carer_amount: CarerAmountOut | None = Field(
+        None,
+        description="For a version whose family-support answers give the carer an amount of "
+        "their own (method carer_allocation): that amount, apart from the person's; null "
+        "otherwise, or when nobody gives support that scores",
+    )
     lines: list[LineOut]
     version: VersionOut
 
@@ -208,7 +237,8 @@ def score(request, body: ScoreIn, version_id: int = Path(..., ge=1, le=MAX_ID)):
     Every question must be answered; unknown or missing question and option codes, and
     answers that contradict each other, are refused with 422, naming each one: each item of
     `detail` has `type` (unknown_question, unknown_option, missing_answer,
-    contradictory_answers, unknown_outcome, missing_person or no_money_table), `code`, `question` and a plain-English
+    contradictory_answers, unknown_outcome, missing_person, no_money_table or
+    no_reference_rate), `code`, `question` and a plain-English
     `message`."""
     version = _get(request, version_id)
     scheme = version.compiled
@@ -278,8 +308,26 @@ def score(request, body: ScoreIn, version_id: int = Path(..., ge=1, le=MAX_ID)):
         "at_maximum": explanation.at_maximum,
         "costed_plan_route": list(explanation.costed_plan_route),
         "money_table": explanation.money_table,
+        "support_amount": None
+        if explanation.support_amount is None
+        else f"{explanation.support_amount:.2f}",
+        "carer_amount": _carer_json(explanation.carer),
         "lines": [line_json(line) for line in explanation.lines],
         "version": _summary(version),
+    }
+
+
+def _carer_json(carer) -> dict | None:
+    if carer is None:
+        return None
+    return {
+        "points": carer.points,
+        "amount": None if carer.amount is None else f"{carer.amount:.2f}",
+        "period": carer.period,
+        "rule": carer.rule_text,
+        "title": carer.title,
+        "words": carer.words,
+        "stopped": carer.stopped,
     }
 
 

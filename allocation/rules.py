@@ -147,6 +147,36 @@ class FlaggedGroupsAreJustified(BusinessRule):
         )
 
 
+class PricesEveryService(BusinessRule):
+    """Add a reference rate for every service the version's answers give hours of"""
+
+    # The cost-rate answers are priced at the council's reference rates on the day
+    # (statutory guidance 11.22-11.28: the amount must be enough to meet the needs), so each
+    # service they name needs a rate in force from the start date.
+    code = "RAS-NO-REFERENCE-RATE"
+
+    def _missing(self, version, effective_from) -> list[str]:
+        from .domain import rates as catalogue
+        from .models import ReferenceRate
+
+        needed = version.parsed.services
+        if not needed:
+            return []
+        have = ReferenceRate.objects.in_force(on=effective_from)
+        return [catalogue.BY_CODE[code].label.lower() for code in needed if code not in have]
+
+    def broken_by(self, version, *, effective_from=None, **context) -> bool:
+        return bool(self._missing(version, effective_from))
+
+    def message(self, version, *, effective_from=None, **context) -> str:
+        when = f"{effective_from:%-d %B %Y}" if effective_from else "today"
+        return (
+            "Add a reference rate in force on "
+            f"{when} for {', '.join(self._missing(version, effective_from))}: this version's "
+            "answers give hours of it, priced at the rate"
+        )
+
+
 PUBLICATION_RULES = (
     OnlyDraftsArePublished,
     KindMatchesScheme,
@@ -155,6 +185,7 @@ PUBLICATION_RULES = (
     PublisherIsNotTheAuthor,
     HasStartDate,
     StartsAfterEveryPublishedVersion,
+    PricesEveryService,
 )
 
 

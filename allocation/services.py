@@ -47,7 +47,10 @@ def _baseline(pop: population.Population, version: RasVersion) -> tuple[np.ndarr
     live_choices, _missing = engine.encode_many(live_scheme, pop.answers)
     live_scores = engine.score(live_scheme, live_choices, unable_masks=pop.unable_masks)
     live_amounts = engine.amounts_pence(
-        live_scheme, live_scores.net, person_tables(live_scheme, pop)
+        live_scheme,
+        live_scores.net,
+        person_tables(live_scheme, pop),
+        support_pence=live_scores.support_pence,
     )
     current[~pop.has_budget] = live_amounts[~pop.has_budget]
     if not pop.has_budget.any():
@@ -93,15 +96,21 @@ def execute_model_run(run: ModelRun) -> dict:
     total = pop.size + 2
     run.beat("Scoring everyone with the new version", pop.size, total)
     scheme = version.compiled
-    scores = engine.score(scheme, pop.choices, unable_masks=pop.unable_masks)
     tables = person_tables(scheme, pop)
     try:
-        proposed = engine.amounts_pence(scheme, scores.net, tables)
-    except ValueError as error:  # a draft's money tables by group that leave someone out
+        scores = engine.score(scheme, pop.choices, unable_masks=pop.unable_masks)
+        proposed = engine.amounts_pence(
+            scheme, scores.net, tables, support_pence=scores.support_pence
+        )
+    except ValueError as error:  # money tables by group that leave someone out; no rate
         raise jobs.RunFailed(str(error)) from None
     current, baseline = _baseline(pop, version)
     factor = annual_factor(scheme.definition.period)
-    exact_total, issued_total = modelled_totals(scheme, scores.net, tables)
+    if scores.support_pence is None:
+        exact_total, issued_total = modelled_totals(scheme, scores.net, tables)
+    else:  # cost-rate support is whole pence: the totals are the issued amounts added up
+        issued_total = int(proposed.sum()) * factor
+        exact_total = Decimal(issued_total).scaleb(-2)
     run.beat("Working out gains and losses by group", pop.size + 1, total)
     result = breakdowns.breakdown(
         current, proposed, pop.groups, run.review_fall_percent, flag_margin=run.flag_margin_percent
@@ -423,12 +432,21 @@ MANY_TABLES = (
 )
 
 
+WITH_SUPPORT = (
+    "This version prices hours of support at the council's reference rates, and calibration "
+    "fits only the points-to-money rule: set the rates and the points' prices by hand and "
+    "model the version"
+)
+
+
 def execute_calibration(run: CalibrationRun) -> dict:
     """The work of a calibration: fit, scale, and save the result as a new draft."""
     version = run.version
     scheme = version.compiled
     if len(scheme.definition.tables) > 1:
         raise jobs.RunFailed(MANY_TABLES)
+    if scheme.has_support:
+        raise jobs.RunFailed(WITH_SUPPORT)
     run.beat("Reading the current caseload", 0, 4)
     pop = population.load(version)
     pop_scores = engine.score(scheme, pop.choices, unable_masks=pop.unable_masks)

@@ -240,10 +240,55 @@ def run(args) -> None:
         f"reference.py scoring + allocation for {SAMPLE:,} people, × {people // SAMPLE:,} "
         f"to {people:,}; no calibration or breakdown",
     )
+    _cost_rate(definition, choices, masks, people)
     report(
         "ras_engine_speedup",
         scaled_up / best,
         "x",
         "pure-Python scaled time ÷ numpy time for the whole pipeline (the numpy time also "
         "covers calibration and breakdown)",
+    )
+
+
+def _cost_rate(definition, choices, masks, people: int) -> None:
+    """Scoring the same caseload when every need answer also carries hours of support at the
+    reference rates (a cost-rate part, FACE-style), and amounts with it: the time beside
+    scoring alone, so what the cost-rate part adds is seen."""
+    from dataclasses import replace
+
+    from allocation.domain import engine
+    from allocation.domain import rates as catalogue
+    from allocation.domain.definition import Support
+    from bench import report
+
+    services = ("home_care", "personal_assistant", "day_service", "sleeping_night")
+    domains = []
+    for d, domain in enumerate(definition.domains):
+        questions = []
+        for question in domain.questions:
+            if not question.informal_support:
+                options = tuple(
+                    replace(o, support=(Support(services[d % 4], j * 175 / 100),) if j else ())
+                    for j, o in enumerate(question.options)
+                )
+                question = replace(question, options=options)
+            questions.append(question)
+        domains.append(replace(domain, questions=tuple(questions)))
+    priced = replace(definition, domains=tuple(domains))
+    plain = engine.compile_scheme(definition)
+    scheme = engine.compile_scheme(priced, rates=catalogue.SHIPPED)
+    timings = {"plain": [], "cost_rate": []}
+    for _ in range(3):
+        for name, compiled in (("plain", plain), ("cost_rate", scheme)):
+            started = time.perf_counter()
+            scores = engine.score(compiled, choices, unable_masks=masks)
+            engine.amounts_pence(compiled, scores.net, support_pence=scores.support_pence)
+            timings[name].append(time.perf_counter() - started)
+    report(
+        "ras_engine_cost_rate",
+        min(timings["cost_rate"]),
+        "s",
+        f"{people:,} people: scoring eligible needs and amounts when every need answer also "
+        f"carries hours at the reference rates, best of 3; the same without hours "
+        f"{min(timings['plain']):.3f} s",
     )

@@ -107,6 +107,8 @@ NEUTRAL = {
     "limit": "The least or most the scheme gives applied",
     "costed_plan": "Some needs are complex: the final budget is the cost of the support plan "
     "that meets them, and this amount is only a guide",
+    "carer_allocation": "The carer’s own amount, from the support family and friends give, "
+    "apart from this budget",
 }
 
 
@@ -117,6 +119,7 @@ HEADINGS = {
     "band": ("The band the points fall in", "band"),
     "limit": ("A limit applied", "limit"),
     "costed_plan": ("Complex needs: a costed support plan", "costed_plan"),
+    "carer_allocation": ("The carer’s own amount", "carer_allocation"),
 }
 
 
@@ -146,6 +149,10 @@ def _ras_lines(allocation: Allocation, audience: str = "person") -> list[Line]:
                     0,
                     amount,
                 )
+            )
+        elif kind == "support":  # a cost-rate answer: units of a service at the reference rate
+            lines.append(
+                Line("support", raw.get("question") or "", _support_words(raw), None, amount)
             )
         elif kind in NEUTRAL:
             heading, short = HEADINGS[kind]
@@ -298,3 +305,19 @@ def challenge_url(x: Explained, user) -> str:
     if getattr(user, "is_council_staff", False):
         return reverse("challenges:open")
     return reverse("feedback")
+
+
+def _support_words(raw: dict) -> str:
+    """A cost-rate line in words for every reader: "Lots: home care, 14 hours at £28.00 an
+    hour" (the hours an answer calls for, priced at the council's reference rate)."""
+    from allocation.domain import rates as catalogue
+
+    service = catalogue.BY_CODE.get(raw.get("service") or "")
+    if service is None:
+        return raw.get("text", "")
+    units = raw.get("units") or "0"
+    unit = service.per.split(" ", 1)[1] if units == "1" else service.units
+    return (
+        f"{raw.get('answer') or ''}: {service.label.lower()}, {units} {unit} at "
+        f"£{raw.get('rate')} {service.per}"
+    )

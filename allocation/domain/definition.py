@@ -69,7 +69,8 @@ What each part means (the engine, engine.py, and the plain reference, reference.
 - **Cost-rate answers** (`support`, the FACE-style way some councils work): an answer carries
   units (hours, days, nights...) of a service each period, priced at the council's reference
   rate in force on the day (allocation.ReferenceRate). Each is its own line, rounded to the
-  penny, and adds to the points-based part.
+  penny, and adds to the points-based part. Support from family and friends reduces
+  points, never these units: an answer's units are the paid support the need calls for.
 - **Support from family and friends** (`informal_support`):
   - `whole_scheme`: the percentages of the answers add up, capped at `cap_percent`, and take
     that share (rounded down) off the points support may reduce;
@@ -971,10 +972,6 @@ def not_scored_yet(definition: Definition) -> list[dict]:
 
     if definition.period not in ("week", "year"):
         add("$.period", f"a {definition.period!r} amount")
-    if definition.informal_method != "whole_scheme":
-        add(
-            "$.informal_support.method", f"the informal-support method {definition.informal_method}"
-        )
     for d_index, domain in enumerate(definition.domains):
         where = f"$.domains[{d_index}]"
         for q_index, question in enumerate(domain.questions):
@@ -985,8 +982,6 @@ def not_scored_yet(definition: Definition) -> list[dict]:
                 add(f"{q_where}.asked_when", "a conditional question")
             for o_index, option in enumerate(question.options):
                 o_where = f"{q_where}.options[{o_index}]"
-                if option.support:
-                    add(f"{o_where}.support", "hours of support at reference rates")
                 for key in ("points", "reduction_points", "carer_points"):
                     value = getattr(option, key)
                     if _fractional(value):

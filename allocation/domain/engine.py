@@ -32,12 +32,19 @@ come with an `unable_masks` bitmask, bit i set when the eligibility decision fou
 unable to achieve `scheme.outcome_codes[i]`. An answer to a question linked to outcomes,
 none of them unmet, is packed as unanswered: it scores nothing and cannot lead to a
 costed plan. Without masks (before the decision) every need counts: a provisional amount.
+
+Parts beside the points (`_with_parts`, scored in `_with_part_scores`; a version without
+them spends nothing on them): cost-rate answers, a pence table a need group priced at the
+reference rates given to `compile_scheme` (`Scores.support_pence`, added before the limits
+by `amounts_pence`); informal support by domain, each such domain's need groups kept apart
+and its own support tables read from the same packed words; and a carer allocation, carer
+points from the support words (`Scores.carer_points`, `carer_amounts_pence`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import (
     ROUND_FLOOR,
     Context,
@@ -52,6 +59,7 @@ from functools import partial
 
 import numpy as np
 
+from allocation.domain import rates as rate_catalogue
 from allocation.domain.definition import (
     CLIENT_TYPE_LABELS,
     Allocation,
@@ -102,6 +110,18 @@ class _Group:
 
 
 @dataclass(frozen=True, eq=False)
+class _DomainReduction:
+    """A domain whose support from family and friends reduces its own points."""
+
+    capped: (
+        int  # its entry in CompiledScheme.capped (a domain with no cap gets one that never bites)
+    )
+    cap_percent: int | None  # reductions are percentages, capped at this
+    cap_steps: int | None  # or counting steps of points, capped at this
+    tables: tuple[tuple[int, np.ndarray], ...]  # (support group, int64 table of its answers)
+
+
+@dataclass(frozen=True, eq=False)
 class CompiledScheme:
     """A version compiled for scoring: build once per version and keep it."""
 
@@ -131,6 +151,23 @@ class CompiledScheme:
     # Money tables by group: (T, max_net_points + 1) int64, table t's issued amounts; None
     # when the version has one table (`money_pence`, which is always the first table's).
     money_tables_pence: np.ndarray | None = None
+    # Cost-rate answers (`_with_support`): the reference rates they were priced at, those
+    # the version needs but was not given, each need group's pence table (laid out as
+    # its points table; None when its answers carry no support), and each table's points
+    # part in pence before the limits, (T, max_net_points + 1) int64.
+    has_support: bool = False
+    rates: tuple[tuple[str, int], ...] = ()
+    missing_rates: tuple[str, ...] = ()
+    option_pence: np.ndarray | None = None  # (Q, max_options) int64
+    need_pence: tuple[np.ndarray | None, ...] = field(default=(), repr=False)
+    points_pence: np.ndarray | None = None
+    # Informal support by domain (`_with_domain_reductions`): one entry a domain whose family
+    # support reduces it, each with its own support tables laid out as `support_groups`.
+    domain_reductions: tuple[_DomainReduction, ...] = field(default=(), repr=False)
+    # Carer allocation (`_with_carer`): each support group's int64 table of carer points
+    # (laid out as `support_groups`), and the carer's issued pence for 0..max carer points.
+    carer_tables: tuple[tuple[int, np.ndarray], ...] = field(default=(), repr=False)
+    carer_pence: np.ndarray | None = None
 
     @property
     def annual_multiplier(self) -> int:
@@ -162,6 +199,8 @@ class Scores:
     net: np.ndarray
     reducible: np.ndarray | None = None
     costed_plan: np.ndarray | None = None
+    support_pence: np.ndarray | None = None  # int64: cost-rate answers at reference rates
+    carer_points: np.ndarray | None = None  # int32, carer_allocation: 0 means no carer amount
 
 
 @dataclass(frozen=True)
@@ -175,7 +214,7 @@ class AmountResult:
 class Line:
     # "answer" | "not_eligible_need" | "domain_cap" | "informal_support"
     # | "informal_support_not_counted" | "fixed_amount" | "band" | "money_table" | "limit"
-    # | "costed_plan"
+    # | "costed_plan" | "support" (cost-rate) | "carer_allocation"
     kind: str
     domain_title: str | None = None
     question_code: str | None = None
@@ -185,6 +224,22 @@ class Line:
     points: int | None = None
     amount: Decimal | None = None  # to the penny; None when the line carries no money
     text: str = ""  # one plain-English sentence
+    service: str | None = None  # "support" lines: units of a service at its reference rate
+    units: Decimal | None = None
+    rate: Decimal | None = None  # pounds a unit
+
+
+@dataclass(frozen=True)
+class CarerAmount:
+    """The carer's own amount (method carer_allocation), apart from the person's."""
+
+    points: int
+    amount: Decimal | None  # None: no amount (the band gives none, or nobody can go on)
+    period: str
+    rule_text: str
+    title: str = ""
+    words: str = ""  # a band with no amount: what it means
+    stopped: bool = False  # an answer says the person helping cannot or will not go on
 
 
 @dataclass(frozen=True)
@@ -206,13 +261,20 @@ class Explanation:
     not_eligible_points: int = 0  # points of answers whose outcomes were all found met
     money_table: str = ""  # the code of the money table that gave the amount
     money_table_title: str = ""
+    support_amount: Decimal | None = None  # the cost-rate answers' part, when there is one
+    carer: CarerAmount | None = None  # carer_allocation: the carer's own amount, apart
 
 
 # --- compiling ---------------------------------------------------------------------------
 
 
-def compile_scheme(definition: Definition) -> CompiledScheme:
-    """Turn a definition into lookup tables, so scoring needs no Python per person."""
+def compile_scheme(
+    definition: Definition, *, rates: dict[str, int] | None = None
+) -> CompiledScheme:
+    """Turn a definition into lookup tables, so scoring needs no Python per person.
+
+    `rates` ({service: pence a unit}, the reference rates in force on the day) price the
+    cost-rate answers of a version that has them (`_with_support`)."""
     questions = definition.questions
     q_count = len(questions)
     for q in questions:
@@ -285,7 +347,7 @@ def compile_scheme(definition: Definition) -> CompiledScheme:
         issued_pence_table(table.rule, definition.minimum, definition.maximum, max_net)
         for table in definition.tables
     ]
-    return CompiledScheme(
+    scheme = CompiledScheme(
         definition=definition,
         question_codes=tuple(q.code for q in questions),
         question_index={q.code: i for i, q in enumerate(questions)},
@@ -309,6 +371,7 @@ def compile_scheme(definition: Definition) -> CompiledScheme:
         has_stops=bool(stops.any()),
         capped=tuple(capped),
     )
+    return _with_parts(scheme, rates)
 
 
 def _groups(
@@ -347,6 +410,7 @@ def _group(
     reducible: bool = True,
     linked: np.ndarray | None = None,
     outcome_count: int = 0,
+    dtype=np.int32,
 ) -> _Group:
     """One table per pattern of the group's distinct outcome links (bit k of the pattern set
     when the k-th link has an outcome found unmet), laid end to end; the last pattern counts
@@ -377,7 +441,7 @@ def _group(
     return _Group(
         tuple(questions),
         radices,
-        np.concatenate(tables).astype(np.int32),
+        np.concatenate(tables).astype(dtype),
         reducible,
         keys=keys,
         offsets=offsets,
@@ -733,7 +797,7 @@ def score(
     else:
         reduction = reducible * percent
         reduction //= 100
-    return Scores(
+    scores = Scores(
         need=need,
         reduction_percent=percent,
         reduction=reduction,
@@ -741,6 +805,7 @@ def score(
         reducible=reducible,
         costed_plan=costed,
     )
+    return _with_part_scores(scheme, packed, masks, scores)
 
 
 def table_indexes(scheme: CompiledScheme | Definition, people: Iterable[dict | None]) -> np.ndarray:
@@ -762,12 +827,19 @@ def table_indexes(scheme: CompiledScheme | Definition, people: Iterable[dict | N
 
 
 def amounts_pence(
-    scheme: CompiledScheme, net: np.ndarray, tables: np.ndarray | None = None
+    scheme: CompiledScheme,
+    net: np.ndarray,
+    tables: np.ndarray | None = None,
+    *,
+    support_pence: np.ndarray | None = None,
 ) -> np.ndarray:
     """Issued amounts (per period, int64 pence) for net points: one gather from the table.
 
     A version with money tables by group needs each person's table (`table_indexes`): its
-    amounts are gathered from that table's row."""
+    amounts are gathered from that table's row. A version with cost-rate answers needs each
+    person's `support_pence` (`Scores.support_pence`), added before the limits."""
+    if scheme.has_support:
+        return _amounts_with_support(scheme, net, tables, support_pence)
     net = np.asarray(net)
     if net.size and (net.min() < 0 or net.max() > scheme.max_net_points):
         raise ValueError(f"Net points must be between 0 and {scheme.max_net_points}")
@@ -901,6 +973,8 @@ def explain(
     percent = 0 if stops else min(scheme.informal_cap, percent_sum)
     reduction = reducible_need * percent // 100
     net = need - reduction
+    by_domain = _domain_reductions_explained(definition, domain_points, choices, bool(stops))
+    net -= sum(item[1] for item in by_domain)
     result = amount_for_points(scheme, net, table)
 
     price = allocation.price_per_point if allocation.method == "price_per_point" else None
@@ -983,6 +1057,7 @@ def explain(
                 lambda _money, t=text: t,
             )
         )
+    pending += _domain_reduction_pending(definition, by_domain, stops, price, choices)
     if price is not None and allocation.fixed_amount > 0:
         fixed_text = (
             f"Everyone receives a fixed {format_pounds(allocation.fixed_amount)} {_per(period)}."
@@ -1020,6 +1095,14 @@ def explain(
                 text=f"Your {_points(net)} fall in the band {rule_text}.",
             )
         )
+    if scheme.has_support:  # cost-rate answers: hours at reference rates, added to the points
+        support_lines, support_total = _support_lines(scheme, choices, unable_outcomes, period)
+        lines.extend(support_lines)
+        before_limits += support_total
+        result = _amount_with_support(definition, table, net, support_total)
+    carer = _carer_explained(scheme, choices, stops)
+    if carer is not None:
+        lines.append(Line(kind="carer_allocation", points=carer.points, text=_carer_text(carer)))
     if len(definition.tables) > 1:
         lines.append(Line(kind="money_table", text=_table_text(definition, table, person or {})))
     if result.limit is not None:
@@ -1054,7 +1137,7 @@ def explain(
         lines=lines,
         need_points=need,
         reduction_percent=percent,
-        reduction_points=reduction,
+        reduction_points=need - net,
         total_points=net,
         method=allocation.method,
         rule_text=rule_text,
@@ -1068,6 +1151,8 @@ def explain(
         not_eligible_points=not_eligible,
         money_table=table.code,
         money_table_title=table.title,
+        support_amount=support_total if scheme.has_support else None,
+        carer=carer,
     )
 
 
@@ -1219,3 +1304,637 @@ def _per(period: str) -> str:
 def _price(value: Decimal) -> str:
     places = max(4, -value.as_tuple().exponent)
     return f"£{value:,.{places}f}"
+
+
+# --- cost-rate answers ---------------------------------------------------------------------
+
+
+def _with_parts(scheme: CompiledScheme, rates: dict[str, int] | None) -> CompiledScheme:
+    """The compiled scheme with the parts of the format that sit beside the points tables."""
+    definition = scheme.definition
+    if definition.informal_method == "by_domain":
+        virtual = _with_own_groups(definition)
+        if virtual is not None:  # compile again with each such domain's groups apart
+            return replace(compile_scheme(virtual, rates=rates), definition=definition)
+        scheme = _with_domain_reductions(scheme)
+    if definition.services:
+        scheme = _with_support(scheme, rates)
+    if definition.carer_money is not None:
+        scheme = _with_carer(scheme)
+    return scheme
+
+
+def _with_support(scheme: CompiledScheme, rates: dict[str, int] | None) -> CompiledScheme:
+    """Price the cost-rate answers (FACE-style: `Option.support`, units of a service each
+    period) at the reference rates in force on the day, each line to the penny (half up,
+    rates.weekly_cost_pence), into an int64 pence table for each need group, laid out as its
+    points table so one more gather a group gives each person's support in pence.
+
+    The amount is the points-based part plus the support (statutory guidance 11.22-11.28:
+    the personal budget must be enough to meet the needs, and the council's reference rates
+    are what that support costs it); the scheme's minimum and maximum apply to the total,
+    so `points_pence` keeps each table's points part before the limits."""
+    definition = scheme.definition
+    rates = dict(rates or {})
+    missing = tuple(code for code in definition.services if code not in rates)
+    if missing:  # scoring refuses, naming them (`_require_rates`)
+        return replace(scheme, has_support=True, missing_rates=missing)
+    pence = np.zeros(scheme.points.shape, dtype=np.int64)
+    for i, question in enumerate(definition.questions):
+        if question.informal_support:
+            continue
+        for j, option in enumerate(question.options):
+            pence[i, j] = sum(
+                rate_catalogue.weekly_cost_pence(s.units, rates[s.service]) for s in option.support
+            )
+    outcome_count = len(scheme.outcome_codes)
+    tables = []
+    for group in scheme.need_groups:
+        if not pence[list(group.questions)].any():
+            tables.append(None)
+            continue
+        priced = _group(
+            list(group.questions),
+            scheme.option_counts,
+            pence,
+            group.reducible,
+            scheme.question_outcomes,
+            outcome_count,
+            dtype=np.int64,
+        )
+        tables.append(priced.table)
+    # Kept in int32 when every sum fits (it does for any real scheme: under £21 million a
+    # period), which halves the memory each gather reads.
+    if sum(int(t.max(initial=0)) for t in tables if t is not None) < 2**31:
+        tables = [None if t is None else t.astype(np.int32) for t in tables]
+    points_pence = np.stack(
+        [issued_pence_table(t.rule, None, None, scheme.max_net_points) for t in definition.tables]
+    )
+    return replace(
+        scheme,
+        has_support=True,
+        rates=tuple(sorted((code, int(rates[code])) for code in definition.services)),
+        option_pence=pence,
+        need_pence=tuple(tables),
+        points_pence=points_pence,
+    )
+
+
+def _require_rates(scheme: CompiledScheme) -> None:
+    if scheme.missing_rates:
+        labels = [rate_catalogue.BY_CODE[code].label.lower() for code in scheme.missing_rates]
+        raise MissingRates(
+            "This version prices hours of support at the council's reference rates, and "
+            f"there is no reference rate in force for {_join(labels)}: add one first"
+        )
+
+
+class MissingRates(ValueError):
+    """A version with cost-rate answers was compiled without a reference rate it needs."""
+
+
+def _support_pence(
+    scheme: CompiledScheme, packed: PackedChoices, masks: np.ndarray | None
+) -> np.ndarray:
+    """Each person's cost-rate support in pence: a gather from each priced group's table,
+    counting eligible needs only when unable masks are given (as the points do)."""
+    _require_rates(scheme)
+    rows = len(packed)
+    priced = [(g, table) for g, table in enumerate(scheme.need_pence) if table is not None]
+    # Blocks that stay in cache, as `score` does, in the tables' own width.
+    kind = priced[0][1].dtype if priced else np.int64
+    tables = priced
+    total = np.zeros(rows, dtype=kind)
+    block = min(rows, _CHUNK * 2)
+    scratch = np.empty(block, dtype=kind)
+    where = np.empty(block, dtype=np.int32)
+    for start in range(0, rows, _CHUNK * 2):
+        stop = min(rows, start + _CHUNK * 2)
+        tmp = scratch[: stop - start]
+        for g, table in tables:
+            group = scheme.need_groups[g]
+            words = packed.need_words[g, start:stop]
+            if masks is None or group.offsets is None:
+                np.take(table[table.size - group.keys :], words, out=tmp, mode="clip")
+            else:
+                index = where[: stop - start]
+                np.take(group.offsets, masks[start:stop], out=index, mode="clip")
+                np.add(index, words, out=index)
+                np.take(table, index, out=tmp, mode="clip")
+            total[start:stop] += tmp
+    return total.astype(np.int64, copy=False)
+
+
+def _with_part_scores(
+    scheme: CompiledScheme, packed: PackedChoices, masks: np.ndarray | None, scores: Scores
+) -> Scores:
+    """The scores with the parts that sit beside the points: nothing to do (and nothing
+    spent) for a version that has none."""
+    if scheme.has_support:
+        scores = replace(scores, support_pence=_support_pence(scheme, packed, masks))
+    if scheme.domain_reductions:
+        reduction = _domain_reduction(scheme, packed, masks)
+        scores = replace(scores, reduction=reduction, net=scores.need - reduction)
+    if scheme.carer_pence is not None:
+        scores = replace(scores, carer_points=_carer_points(scheme, packed))
+    return scores
+
+
+def _amounts_with_support(
+    scheme: CompiledScheme, net: np.ndarray, tables: np.ndarray | None, support_pence
+) -> np.ndarray:
+    """Issued amounts with cost-rate support: the points part (rounded to the penny) plus
+    the support (whole pence), then the limits, which are whole pence, so this is the exact
+    total clamped and rounded."""
+    if support_pence is None:
+        raise ValueError(
+            "This version prices hours of support at reference rates: give each person's "
+            "support in pence (Scores.support_pence)"
+        )
+    net = np.asarray(net)
+    support = np.asarray(support_pence, dtype=np.int64)
+    if support.shape != net.shape:
+        raise ValueError(f"Expected one support amount per person, shape {net.shape}")
+    if net.size and (net.min() < 0 or net.max() > scheme.max_net_points):
+        raise ValueError(f"Net points must be between 0 and {scheme.max_net_points}")
+    if scheme.money_tables_pence is None:
+        points = np.take(scheme.points_pence[0], net)
+    else:
+        if tables is None:
+            raise ValueError(
+                "This version chooses its money table by group: give each person's table "
+                "(engine.table_indexes)"
+            )
+        tables = np.asarray(tables)
+        if tables.shape != net.shape:
+            raise ValueError(f"Expected one money table per person, shape {net.shape}")
+        if tables.size and (tables.min() < 0 or tables.max() >= len(scheme.points_pence)):
+            raise ValueError(
+                "No money table of this version fits some people: add a table for everyone else"
+            )
+        points = scheme.points_pence[tables, net]
+    definition = scheme.definition
+    low = 0 if definition.minimum is None else int(definition.minimum * 100)
+    high = None if definition.maximum is None else int(definition.maximum * 100)
+    return np.clip(points + support, low, high)
+
+
+def _amount_with_support(
+    definition: Definition, table: MoneyTable, net: int, support: Decimal
+) -> AmountResult:
+    """The Decimal path with cost-rate support: the limits apply to the whole amount."""
+    with localcontext(EXACT):
+        exact = _exact_amount(table.rule, net) + support
+    clamped, limit = _clamp(exact, definition.minimum, definition.maximum)
+    return AmountResult(exact=exact, issued=round_pence(clamped), limit=limit)
+
+
+def _support_lines(
+    scheme: CompiledScheme, choices: np.ndarray, unable_outcomes, period: str
+) -> tuple[list[Line], Decimal]:
+    """One line for each service a counted answer carries: the units, the reference rate and
+    their cost to the penny; and the support's total."""
+    try:
+        _require_rates(scheme)
+    except MissingRates as error:
+        raise AnswerError(
+            [
+                {
+                    "type": "no_reference_rate",
+                    "code": "rates",
+                    "question": None,
+                    "message": str(error),
+                }
+            ]
+        ) from None
+    rates = dict(scheme.rates)
+    definition = scheme.definition
+    lines, total = [], Decimal("0.00")
+    for position, question in enumerate(definition.questions):
+        if question.informal_support or int(choices[position]) < 0:
+            continue
+        option = question.options[int(choices[position])]
+        if not option.support:
+            continue
+        counts = (
+            unable_outcomes is None
+            or not question.outcomes
+            or bool(unable_outcomes & set(question.outcomes))
+        )
+        domain = definition.domain_of(question.code)
+        for item in option.support:
+            service = rate_catalogue.BY_CODE[item.service]
+            rate = Decimal(rates[item.service]).scaleb(-2)
+            amount = Decimal(rate_catalogue.weekly_cost_pence(item.units, rates[item.service]))
+            amount = amount.scaleb(-2).quantize(PENNY)
+            unit = service.units if item.units != 1 else service.per.split(" ", 1)[1]
+            if service.unit == period and item.units == 1:
+                hours = f"{service.label.lower()} every {period}"
+            else:
+                hours = f"{service.label.lower()}: {_number(item.units)} {unit} {_per(period)}"
+            what = f"{question.text} You answered “{option.label}”, which means {hours}"
+            if counts:
+                text = (
+                    f"{what}. At the council’s reference rate of {format_pounds(rate)} "
+                    f"{service.per}, that costs {format_pounds(amount)}."
+                )
+                total += amount
+            else:
+                amount = PENNY * 0
+                text = (
+                    f"{what}. It does not count towards the amount, because the eligibility "
+                    "decision found that this is not an eligible need (Care Act 2014 section 26)."
+                )
+            lines.append(
+                Line(
+                    kind="support" if counts else "not_eligible_need",
+                    domain_title=domain.title if domain else None,
+                    question_code=question.code,
+                    question_text=question.text,
+                    option_code=option.code,
+                    answer_label=option.label,
+                    amount=amount,
+                    text=text,
+                    service=item.service,
+                    units=Decimal(item.units),
+                    rate=rate,
+                )
+            )
+    return lines, total
+
+
+def _number(value) -> str:
+    """7, 7.5, 10.25: units as people write them."""
+    value = Decimal(value)
+    return format(value.normalize(), "f") if value != value.to_integral_value() else str(int(value))
+
+
+# --- support from family and friends, by domain ---------------------------------------------
+
+
+def _informal_domains(definition: Definition) -> list:
+    """The domains whose family-support questions reduce their own points (method by_domain)."""
+    return [d for d in definition.domains if any(q.informal_support for q in d.questions)]
+
+
+def _with_own_groups(definition: Definition) -> Definition | None:
+    """For by_domain, the definition with a cap that never bites (the domain's highest
+    points) on each domain with family-support questions and no cap, so that compiling
+    gives its need questions groups of their own; None when every such domain has a cap."""
+    found = False
+    domains = []
+    for domain in definition.domains:
+        if domain.cap is None and any(q.informal_support for q in domain.questions):
+            top = sum((_top(q) for q in domain.questions if not q.informal_support), Decimal(0))
+            domain = replace(domain, cap=top)
+            found = True
+        domains.append(domain)
+    return replace(definition, domains=tuple(domains)) if found else None
+
+
+def _top(question: Question) -> Decimal:
+    if question.multiple:
+        total = sum((o.points for o in question.options), Decimal(0))
+        return total if question.cap is None else min(total, question.cap)
+    return max((Decimal(o.points) for o in question.options), default=Decimal(0))
+
+
+def _with_domain_reductions(scheme: CompiledScheme) -> CompiledScheme:
+    """Informal support by domain (statutory guidance 6.18, 10.26 and 11.x; the method
+    `by_domain`): each domain's answers about support from family and friends add up, as a
+    percentage or as points, capped at the domain's own cap, and reduce only that domain's
+    counted points that support may reduce (after its cap). Their tables are laid out as
+    `support_groups`, so the same packed words are read."""
+    definition = scheme.definition
+    capped_domains = [d for d in definition.domains if d.cap is not None]
+    scale = definition.points_scale
+    positions = {q.code: i for i, q in enumerate(definition.questions)}
+    entries = []
+    for domain in _informal_domains(definition):
+        here = {positions[q.code] for q in domain.questions if q.informal_support}
+        values = np.zeros(scheme.points.shape, dtype=np.int64)
+        for question in domain.questions:
+            if not question.informal_support:
+                continue
+            for j, option in enumerate(question.options):
+                values[positions[question.code], j] = (
+                    option.reduction_percent
+                    if domain.informal_cap_points is None
+                    else int(Decimal(option.reduction_points) * scale)
+                )
+        tables = tuple(
+            (g, _group(list(group.questions), scheme.option_counts, values, dtype=np.int64).table)
+            for g, group in enumerate(scheme.support_groups)
+            if here & set(group.questions) and values[list(group.questions)].any()
+        )
+        entries.append(
+            _DomainReduction(
+                capped=next(k for k, d in enumerate(capped_domains) if d.code == domain.code),
+                cap_percent=None
+                if domain.informal_cap_points is not None
+                else domain.informal_cap_percent or 0,
+                cap_steps=None
+                if domain.informal_cap_points is None
+                else int(Decimal(domain.informal_cap_points) * scale),
+                tables=tables,
+            )
+        )
+    return replace(scheme, domain_reductions=tuple(entries))
+
+
+def _gather_need(scheme, packed, masks, g: int) -> np.ndarray:
+    """A need group's points for everyone (complex answers' count taken off)."""
+    group = scheme.need_groups[g]
+    words = packed.need_words[g]
+    if masks is None or group.offsets is None:
+        values = group.provisional[words]
+    else:
+        values = group.table[group.offsets[masks] + words]
+    return values & ((1 << _COMPLEX_SHIFT) - 1)
+
+
+def _domain_reduction(
+    scheme: CompiledScheme, packed: PackedChoices, masks: np.ndarray | None
+) -> np.ndarray:
+    """Each person's reduction for support from family and friends, domain by domain: a
+    domain's percentage (rounded down) or points, each capped, of its counted points that
+    support may reduce, and never more than them; nothing at all when any answer says the
+    person helping cannot or will not go on (statutory guidance 6.18 and 10.26)."""
+    rows = len(packed)
+    total = np.zeros(rows, dtype=np.int64)
+    for entry in scheme.domain_reductions:
+        cap, first, middle, end = scheme.capped[entry.capped]
+        r = np.zeros(rows, dtype=np.int64)
+        f = np.zeros(rows, dtype=np.int64)
+        for g in range(first, end):
+            (r if g < middle else f)[...] += _gather_need(scheme, packed, masks, g)
+        np.minimum(f, cap, out=f)
+        np.minimum(r, cap - f, out=r)
+        given = np.zeros(rows, dtype=np.int64)
+        for g, table in entry.tables:
+            given += table[packed.support_words[g]]
+        if entry.cap_percent is not None:
+            total += r * np.minimum(given, entry.cap_percent) // 100
+        else:
+            total += np.minimum(np.minimum(given, entry.cap_steps), r)
+    if scheme.has_stops:
+        stopped = np.zeros(rows, dtype=bool)
+        for g, group in enumerate(scheme.support_groups):
+            stopped |= (group.table[packed.support_words[g]] >> _STOP_SHIFT) > 0
+        total[stopped] = 0
+    return total.astype(np.int32)
+
+
+def _domain_reductions_explained(
+    definition: Definition, domain_points: dict, choices: np.ndarray, stopped: bool
+) -> list[tuple]:
+    """For by_domain: (domain, reduction, reducible points, given, capped at, answers) for each
+    domain whose family support takes something off; [] for the other methods, or when an
+    answer says the person helping cannot go on."""
+    if definition.informal_method != "by_domain" or stopped:
+        return []
+    scale = definition.points_scale
+    position = {q.code: i for i, q in enumerate(definition.questions)}
+    found = []
+    for domain in _informal_domains(definition):
+        r, f = domain_points.get(domain.code, (0, 0))
+        if domain.cap is not None and r + f > domain.cap:
+            f = min(f, int(domain.cap))
+            r = min(r, int(domain.cap) - f)
+        answers = []
+        for question in domain.questions:
+            if question.informal_support and int(choices[position[question.code]]) >= 0:
+                answers.append((question, question.options[int(choices[position[question.code]])]))
+        if domain.informal_cap_points is None:
+            given = sum(o.reduction_percent for _q, o in answers)
+            cap = domain.informal_cap_percent or 0
+            reduction = r * min(given, cap) // 100
+        else:
+            given = sum(int(Decimal(o.reduction_points) * scale) for _q, o in answers)
+            cap = int(Decimal(domain.informal_cap_points) * scale)
+            reduction = min(given, cap, r)
+        if reduction > 0:
+            found.append((domain, reduction, r, given, cap, answers))
+    return found
+
+
+def _domain_reduction_pending(definition, by_domain, stops, price, choices) -> list:
+    """The explanation's line for each domain's reduction (as `explain` keeps them before
+    rounding), and, when someone helping cannot go on, the line that says nothing is taken
+    off for answers given in points (answers in percent have the method's own line)."""
+    pending = []
+    for domain, reduction, reducible, given, cap, answers in by_domain:
+        percent = domain.informal_cap_points is None
+        unit = "%" if percent else " points"
+        listed = "; ".join(
+            f"{q.text} “{o.label}” "
+            + (f"{o.reduction_percent}%" if percent else _points(o.reduction_points))
+            for q, o in answers
+            if (o.reduction_percent if percent else o.reduction_points)
+        )
+        applied = min(given, cap)
+        capped = f", capped at {cap}{unit}" if given > cap else ""
+        title = domain.title.lower()
+        if percent:
+            how = f"so the {_points(reducible)} for {title} are reduced by {applied}%"
+        else:
+            how = f"so the {_points(reducible)} for {title} are reduced by {_points(applied)}"
+        prefix = (
+            f"Support from family and friends with {title} ({listed}) adds up to "
+            f"{given}{unit}{capped}, {how}: {_points(reduction)} fewer"
+        )
+        suffix = (
+            " These are still your eligible needs (Care Act 2014 section 18(7)), and if the "
+            "help stops, the council will look at your budget again. The person who helps you "
+            "can ask the council for a carer’s assessment of their own needs (Care Act 2014 "
+            "section 10)."
+        )
+        pending.append(
+            (
+                {"kind": "informal_support", "domain_title": domain.title, "points": -reduction},
+                _times(-reduction, price),
+                partial(_informal_text, prefix, suffix),
+            )
+        )
+    if stops and definition.informal_method == "by_domain":
+        given = [
+            option
+            for question, choice in zip(definition.questions, choices.tolist(), strict=True)
+            if question.informal_support and choice >= 0
+            for option in (question.options[choice],)
+        ]
+        if any(o.reduction_points for o in given) and not any(o.reduction_percent for o in given):
+            question, option = stops[0]
+            text = (
+                f"Family and friends give some support, but you answered “{option.label}” to "
+                f"“{question.text}”, so nothing is taken off for it: support counts only when "
+                "the person giving it is able and willing to go on (statutory guidance 6.18 "
+                "and 10.26). They can ask the council for a carer’s assessment of their own "
+                "needs (Care Act 2014 section 10)."
+            )
+            pending.append(
+                (
+                    {"kind": "informal_support_not_counted", "points": 0},
+                    "zero" if price is not None else None,
+                    lambda _money, t=text: t,
+                )
+            )
+    return pending
+
+
+# --- a carer allocation ----------------------------------------------------------------------
+
+
+def _with_carer(scheme: CompiledScheme) -> CompiledScheme:
+    """Carer allocation (method `carer_allocation`): the answers about support from family
+    and friends give carer points, and the carer's own rule (`carer_money`) turns them into
+    an amount of the carer's own, for its own period, as a council may fund the carer's
+    support apart from the person's (Care Act 2014 s20, and statutory guidance 11.x on
+    personal budgets for carers). The person's amount is not reduced for it."""
+    definition = scheme.definition
+    scale = definition.points_scale
+    values = np.zeros(scheme.points.shape, dtype=np.int64)
+    top = 0
+    for i, question in enumerate(definition.questions):
+        if not question.informal_support:
+            continue
+        for j, option in enumerate(question.options):
+            values[i, j] = int(Decimal(option.carer_points) * scale)
+        top += int(values[i].max(initial=0))
+    tables = tuple(
+        (g, _group(list(group.questions), scheme.option_counts, values, dtype=np.int64).table)
+        for g, group in enumerate(scheme.support_groups)
+        if values[list(group.questions)].any()
+    )
+    rule = definition.carer_money.rule
+    if rule.method == "bands":  # a band with no amount pays nothing
+        rule = replace(
+            rule,
+            bands=tuple(replace(b, amount=b.amount or Decimal(0)) for b in rule.bands),
+        )
+    return replace(
+        scheme, carer_tables=tables, carer_pence=issued_pence_table(rule, None, None, top)
+    )
+
+
+def _carer_points(scheme: CompiledScheme, packed: PackedChoices) -> np.ndarray:
+    """Each person's carer points; 0 when an answer says the person helping cannot or will
+    not go on (statutory guidance 6.18 and 10.26: then there is no carer amount)."""
+    rows = len(packed)
+    points = np.zeros(rows, dtype=np.int64)
+    for g, table in scheme.carer_tables:
+        points += table[packed.support_words[g]]
+    if scheme.has_stops:
+        for g, group in enumerate(scheme.support_groups):
+            points[(group.table[packed.support_words[g]] >> _STOP_SHIFT) > 0] = 0
+    return points.astype(np.int32)
+
+
+def carer_amounts_pence(scheme: CompiledScheme, carer_points: np.ndarray) -> np.ndarray:
+    """The carers' issued amounts (int64 pence, for `carer_money.period`): nothing where
+    there are no carer points (nobody helps, or the person helping cannot go on)."""
+    if scheme.carer_pence is None:
+        raise ValueError("This version gives no carer allocation")
+    points = np.asarray(carer_points)
+    if points.size and (points.min() < 0 or points.max() >= scheme.carer_pence.size):
+        raise ValueError(f"Carer points must be between 0 and {scheme.carer_pence.size - 1}")
+    return np.where(points > 0, scheme.carer_pence[points], 0)
+
+
+def _carer_explained(scheme: CompiledScheme, choices: np.ndarray, stops) -> CarerAmount | None:
+    """The carer's amount for these answers, or None when the version gives none or nobody
+    gives support that counts."""
+    definition = scheme.definition
+    money = definition.carer_money
+    if money is None:
+        return None
+    scale = definition.points_scale
+    points = 0
+    for position, question in enumerate(definition.questions):
+        if question.informal_support and int(choices[position]) >= 0:
+            option = question.options[int(choices[position])]
+            points += int(Decimal(option.carer_points) * scale)
+    if points == 0:
+        return None
+    rule = money.rule
+    if stops:
+        return CarerAmount(
+            points=0,
+            amount=None,
+            period=money.period,
+            rule_text="",
+            title=money.title,
+            stopped=True,
+        )
+    if rule.method == "bands":
+        band = rule.band_for(points)
+        amount = None if band is None or band.amount is None else round_pence(band.amount)
+        words = band.words if band is not None else ""
+        rule_text = _carer_band_text(rule, points, money.period)
+    else:
+        with localcontext(EXACT):
+            amount = round_pence(rule.fixed_amount + points * rule.price_per_point)
+        words = ""
+        rule_text = f"Each carer point is worth {_price(rule.price_per_point)}"
+        if rule.fixed_amount > 0:
+            rule_text += f", plus a fixed {format_pounds(rule.fixed_amount)}"
+    return CarerAmount(
+        points=points,
+        amount=amount,
+        period=money.period,
+        rule_text=rule_text,
+        title=money.title,
+        words=words,
+    )
+
+
+def _carer_band_text(rule: Allocation, points: int, period: str) -> str:
+    bands = rule.bands
+    index = max(i for i, b in enumerate(bands) if b.min_points <= points)
+    band = bands[index]
+    amount = (
+        "no amount"
+        if band.amount is None
+        else f"{format_pounds(round_pence(band.amount))} {_carer_per(period)}"
+    )
+    if index + 1 < len(bands):
+        return f"{band.min_points} to {bands[index + 1].min_points - 1} carer points: {amount}"
+    return f"{band.min_points} carer points or more: {amount}"
+
+
+def _carer_per(period: str) -> str:
+    return {"week": "a week", "year": "a year"}.get(period, "once")
+
+
+def _carer_text(carer: CarerAmount) -> str:
+    """The explanation's sentence about the carer's own amount."""
+    assessment = (
+        " The person who helps you can ask the council for a carer’s assessment of their own "
+        "needs (Care Act 2014 section 10)."
+    )
+    if carer.stopped:
+        return (
+            "Family and friends give some support, but one of your answers says the person "
+            "helping cannot or will not go on, so there is no carer’s amount: support counts "
+            "only when the person giving it is able and willing to go on (statutory guidance "
+            "6.18 and 10.26). Your own amount is not reduced." + assessment
+        )
+    name = carer.title or "the carer’s allocation"
+    if carer.amount is None:
+        money = f"gives no amount for {_carer_points_words(carer.points)}"
+        if carer.words:
+            money += f": {carer.words}"
+    else:
+        money = (
+            f"gives the carer {format_pounds(carer.amount)} {_carer_per(carer.period)} "
+            f"({carer.rule_text})"
+        )
+    return (
+        f"The support family and friends give you scores {_carer_points_words(carer.points)}. "
+        f"This council funds the carer’s own support apart from yours: {name} {money}. "
+        "Your own amount is not reduced for their help." + assessment
+    )
+
+
+def _carer_points_words(n: int) -> str:
+    return "1 carer point" if n == 1 else f"{n} carer points"

@@ -15,8 +15,15 @@ The rules, as definition.py describes them:
 - support from family and friends adds its percentages, capped, and takes that share off
   the counted points of the questions it may reduce (`reducible`), rounded down; an answer
   marked `no_reduction` (the carer cannot or will not go on) means nothing is taken off;
+- by domain (`informal_method` "by_domain"), each domain's family-support answers add up,
+  capped at the domain's cap (a percentage or points), and reduce only that domain's
+  reducible points (never below none); `no_reduction` anywhere still means nothing is taken off;
+- a carer allocation (`carer_allocation`) reduces nothing: the family-support answers' carer
+  points give the carer an amount of their own, by the carer's rule (`carer_one`);
 - a counted answer marked `complex` puts its question on the costed-plan route;
-- two answers where one `excludes` the other contradict each other.
+- two answers where one `excludes` the other contradict each other;
+- an answer's hours (days, nights...) of a service cost units × the reference rate, each
+  rounded to the penny, added to the points-based amount before the limits.
 """
 
 from __future__ import annotations
@@ -49,14 +56,17 @@ def score_one(
     reducible = 0
     percent = 0
     stopped = False
+    by_domain = 0  # method by_domain: the domains' own reductions, added up
     for domain in definition.domains:
         may_reduce = 0  # this domain's counted points family support may reduce
         never_reduced = 0  # and those it never reduces
+        given = []  # this domain's family-support answers
         for question in domain.questions:
             chosen = _chosen(question, answers)
             if chosen is None:
                 continue
             if question.informal_support:
+                given.append(chosen)
                 percent += chosen.reduction_percent
                 if chosen.no_reduction:
                     stopped = True
@@ -71,11 +81,27 @@ def score_one(
             may_reduce = min(may_reduce, domain.cap - never_reduced)
         need += may_reduce + never_reduced
         reducible += may_reduce
+        if definition.informal_method == "by_domain":
+            by_domain += _domain_reduction_one(definition, domain, given, may_reduce)
     percent = min(percent, definition.informal_cap_percent)
     if stopped:
         percent = 0
-    reduction = floor(Fraction(reducible * percent, 100))
+        by_domain = 0
+    reduction = floor(Fraction(reducible * percent, 100)) + by_domain
     return need, percent, reduction, need - reduction
+
+
+def _domain_reduction_one(definition: Definition, domain, given, may_reduce):
+    """By domain: the domain's answers add up, as a percentage or as points, capped at the
+    domain's own cap; a percentage is taken off its points support may reduce, rounded down
+    (to the scheme's counting step); points are taken off, never more than there are."""
+    if domain.informal_cap_points is not None:
+        points = min(sum(o.reduction_points for o in given), domain.informal_cap_points)
+        return min(points, may_reduce)
+    percent = min(sum(o.reduction_percent for o in given), domain.informal_cap_percent or 0)
+    step = definition.points_scale
+    taken = Fraction(floor(Fraction(may_reduce) * step * percent / 100), step)
+    return int(taken) if taken.denominator == 1 else taken
 
 
 def costed_plan_route_one(
@@ -130,9 +156,11 @@ def table_one(definition: Definition, person: dict | None = None):
     return None
 
 
-def amount_one(definition: Definition, net_points: int, person: dict | None = None) -> int:
-    """The issued amount in pence for net points, with the person's money table: exact,
-    clamped, rounded half-up."""
+def amount_one(
+    definition: Definition, net_points: int, person: dict | None = None, support_pence: int = 0
+) -> int:
+    """The issued amount in pence for net points, with the person's money table, plus any
+    cost-rate support (`support_pence_one`): exact, clamped, rounded half-up."""
     allocation = table_one(definition, person).rule
     if allocation.method == "bands":
         exact = Fraction(0)
@@ -143,12 +171,61 @@ def amount_one(definition: Definition, net_points: int, person: dict | None = No
         exact = Fraction(allocation.fixed_amount) + net_points * Fraction(
             allocation.price_per_point
         )
+    exact += Fraction(support_pence, 100)
     if definition.minimum is not None and exact < Fraction(definition.minimum):
         exact = Fraction(definition.minimum)
     if definition.maximum is not None and exact > Fraction(definition.maximum):
         exact = Fraction(definition.maximum)
     exact = max(exact, Fraction(0))
     return floor(exact * 100 + Fraction(1, 2))
+
+
+def support_pence_one(
+    definition: Definition, answers: dict[str, str], rates: dict[str, int], unable_outcomes=None
+) -> int:
+    """The cost-rate part in pence: for each counted answer, each service it carries, its
+    units times the reference rate (pence a unit), rounded half-up to the penny, added up."""
+    total = 0
+    for domain in definition.domains:
+        for question in domain.questions:
+            chosen = _chosen(question, answers)
+            if chosen is None or question.informal_support:
+                continue
+            if not _counts(question, unable_outcomes):
+                continue
+            for item in chosen.support:
+                total += floor(Fraction(item.units) * rates[item.service] + Fraction(1, 2))
+    return total
+
+
+def carer_one(definition: Definition, answers: dict[str, str]) -> tuple[int, int | None]:
+    """Carer allocation: (carer points, the carer's amount in pence, or None for no amount).
+    The answers' carer points add up; there is no carer amount when nobody gives support
+    that scores, when an answer says the person helping cannot or will not go on, or when
+    the carer's band gives no amount. Each amount is exact, rounded half-up, no limits."""
+    points = 0
+    stopped = False
+    for domain in definition.domains:
+        for question in domain.questions:
+            chosen = _chosen(question, answers)
+            if chosen is None or not question.informal_support:
+                continue
+            points += chosen.carer_points
+            stopped = stopped or chosen.no_reduction
+    if stopped or points == 0:
+        return 0, None
+    rule = definition.carer_money.rule
+    if rule.method == "bands":
+        amount = None
+        for band in rule.bands:
+            if points >= band.min_points:
+                amount = band.amount
+        if amount is None:
+            return points, None
+        exact = Fraction(amount)
+    else:
+        exact = Fraction(rule.fixed_amount) + points * Fraction(rule.price_per_point)
+    return points, floor(exact * 100 + Fraction(1, 2))
 
 
 def at_maximum_one(definition: Definition, net_points: int, person: dict | None = None) -> bool:

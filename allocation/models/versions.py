@@ -145,13 +145,16 @@ class RasVersion(ConcurrentTransitionMixin, EditVersioned, models.Model):
 
     @property
     def compiled(self):
-        """The engine's compiled form, cached per saved state of the version."""
+        """The engine's compiled form, cached per saved state of the version (and, for a
+        version with cost-rate answers, per reference rates in force today, which price them)."""
         from ..domain import engine
+        from .rates import ReferenceRate
 
-        key = (self.pk, self.updated_at)
+        rates = ReferenceRate.objects.in_force() if self.parsed.services else None
+        key = (self.pk, self.updated_at, tuple(sorted(rates.items())) if rates else None)
         scheme = _COMPILED.get(key)
         if scheme is None:
-            scheme = engine.compile_scheme(self.parsed)
+            scheme = engine.compile_scheme(self.parsed, rates=rates)
             _COMPILED[key] = scheme
             if len(_COMPILED) > 64:
                 _COMPILED.pop(next(iter(_COMPILED)))

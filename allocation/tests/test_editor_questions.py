@@ -284,17 +284,6 @@ def test_a_service_needs_its_units_and_units_need_a_service(pages, draft):
     assert draft.definition == before
 
 
-def test_hours_of_a_service_are_refused_while_the_engine_cannot_score_them(pages, draft):
-    before = draft.definition
-    refused = pages.post(
-        f"/ras/versions/{draft.pk}/questions/new/",
-        question_form(option_1_service="home_care", option_1_units="3"),
-    ).content.decode()
-    assert "answer 2, service: hours of support at reference rates" in refused
-    draft.refresh_from_db()
-    assert draft.definition == before
-
-
 # --- support from family and friends --------------------------------------------------------
 
 
@@ -432,19 +421,6 @@ def test_a_carer_allocation_needs_its_period_and_rule(pages, draft, engine_score
     ).content.decode()
     assert "Select whether the carer’s amount is weekly, yearly or one-off" in page
     assert "Select how the carer points become money" in page
-    draft.refresh_from_db()
-    assert draft.definition == before
-
-
-def test_other_methods_are_refused_while_the_engine_cannot_score_them(pages, draft):
-    before = draft.definition
-    page = pages.post(
-        f"/ras/versions/{draft.pk}/family-support/",
-        family_form(
-            "by_domain", domain_family_friends_kind="percent", domain_family_friends_cap="30"
-        ),
-    ).content.decode()
-    assert "Support from family and friends, method: the informal-support method by_domain" in page
     draft.refresh_from_db()
     assert draft.definition == before
 

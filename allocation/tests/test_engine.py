@@ -148,10 +148,132 @@ def definition_dicts(
     }
 
 
+SUPPORT_SERVICES = ("home_care", "personal_assistant", "day_service", "sleeping_night")
+
+
+def with_support(draw, data: dict) -> dict:
+    """The definition (converted to selfdirect-ras/2) with cost-rate answers on some need
+    questions: units of one or two services, never fewer for a later answer (as publishing
+    asks), some with two decimal places."""
+    if data.get("format") != "selfdirect-ras/2":
+        data, _notes = convert_v1(data)
+    for domain in data["domains"]:
+        for question in domain["questions"]:
+            if question["type"] == "informal_support" or draw(st.integers(0, 2)) == 0:
+                continue
+            count = len(question["options"])
+            services = draw(
+                st.lists(st.sampled_from(SUPPORT_SERVICES), min_size=1, max_size=2, unique=True)
+            )
+            columns = [
+                sorted(draw(st.lists(st.integers(0, 4000), min_size=count, max_size=count)))
+                for _ in services
+            ]
+            for j, option in enumerate(question["options"]):
+                items = [
+                    {"service": service, "units": Decimal(column[j]).scaleb(-2)}
+                    for service, column in zip(services, columns, strict=True)
+                    if column[j]
+                ]
+                if items:
+                    option["support"] = items
+    return data
+
+
+def by_domain(draw, data: dict) -> dict:
+    """The definition (converted to selfdirect-ras/2) with support from family and friends
+    reducing each domain's own points: each domain with family-support questions takes off a
+    percentage or points, capped; one with nothing family support may reduce is given a need
+    question that it may (as publishing asks)."""
+    if data.get("format") != "selfdirect-ras/2":
+        data, _notes = convert_v1(data)
+    data["informal_support"] = {"method": "by_domain"}
+    for index, domain in enumerate(data["domains"]):
+        informal = [q for q in domain["questions"] if q["type"] == "informal_support"]
+        if not informal:
+            continue
+        needs = [q for q in domain["questions"] if q["type"] != "informal_support"]
+        if not needs:
+            domain["questions"].insert(
+                0,
+                {
+                    "code": f"extra{index}",
+                    "text": "Another need?",
+                    "type": "single",
+                    "outcomes": ["hygiene"],
+                    "options": [
+                        {"code": "o0", "label": "None", "points": 0},
+                        {"code": "o1", "label": "Some", "points": draw(st.integers(1, 30))},
+                    ],
+                },
+            )
+        elif not any(q.get("reducible", True) for q in needs):
+            needs[0].pop("reducible", None)
+        if draw(st.booleans()):
+            domain["informal_support"] = {"cap_percent": draw(st.integers(1, 100))}
+            continue
+        domain["informal_support"] = {"cap_points": draw(st.integers(1, 30))}
+        for question in informal:
+            count = len(question["options"])
+            values = sorted(draw(st.lists(st.integers(0, 15), min_size=count, max_size=count)))
+            for option, value in zip(question["options"], values, strict=True):
+                option.pop("reduction_percent", None)
+                option["reduction_points"] = value
+    return data
+
+
+def carer_allocation(draw, data: dict) -> dict:
+    """The definition (converted to selfdirect-ras/2) with the family-support answers giving
+    carer points, never fewer for a later answer, and a carer's rule of its own (a price per
+    point or bands, some with no amount) for a week, a year or once."""
+    if data.get("format") != "selfdirect-ras/2":
+        data, _notes = convert_v1(data)
+    if draw(st.booleans()):
+        price = draw(decimals(0, 60).filter(lambda d: d > 0))
+        fixed = draw(st.one_of(st.just(Decimal(0)), decimals(0, 300, 2)))
+        rule = {
+            "method": "price_per_point",
+            "fixed_amount": format(fixed, "f"),
+            "price_per_point": format(price, "f"),
+        }
+    else:
+        starts = sorted(set(draw(st.lists(st.integers(1, 40), max_size=4))))
+        amounts = sorted(
+            draw(st.lists(decimals(0, 900), min_size=len(starts) + 1, max_size=len(starts) + 1))
+        )
+        bands = [
+            {"min_points": start, "amount": format(amount, "f")}
+            for start, amount in zip([0, *starts], amounts, strict=True)
+        ]
+        if draw(st.booleans()):
+            bands[0] = {"min_points": 0, "amount": None, "words": "No carer's amount yet."}
+        rule = {"method": "bands", "bands": bands}
+    period = draw(st.sampled_from(["week", "year", "once"]))
+    data["informal_support"] = {
+        "method": "carer_allocation",
+        "carer_money": {"period": period, **rule},
+    }
+    for domain in data["domains"]:
+        for question in domain["questions"]:
+            if question["type"] != "informal_support":
+                continue
+            count = len(question["options"])
+            values = sorted(draw(st.lists(st.integers(0, 12), min_size=count, max_size=count)))
+            for option, value in zip(question["options"], values, strict=True):
+                option.pop("reduction_percent", None)
+                option["carer_points"] = value
+    return data
+
+
 @st.composite
-def definitions(draw, caps: bool = True, **kwargs):
+def definitions(
+    draw, caps: bool = True, support: bool = False, informal_method: str = "", **kwargs
+):
     """A parsed, publishable definition; with `caps`, now and then in selfdirect-ras/2 with a
-    cap on some domains' points (below the domain's highest points, as publishing asks)."""
+    cap on some domains' points (below the domain's highest points, as publishing asks); with
+    `support`, in selfdirect-ras/2 with cost-rate answers (`with_support`); with
+    `informal_method` "by_domain", family support reducing each domain's own points, or
+    "carer_allocation", giving the carer an amount of their own."""
     data = draw(definition_dicts(**kwargs))
     if caps and draw(st.booleans()):
         data, _notes = convert_v1(data)
@@ -163,6 +285,12 @@ def definitions(draw, caps: bool = True, **kwargs):
             )
             if top >= 2 and draw(st.booleans()):
                 domain["cap"] = draw(st.integers(1, top - 1))
+    if support:
+        data = with_support(draw, data)
+    if informal_method == "by_domain":
+        data = by_domain(draw, data)
+    elif informal_method == "carer_allocation":
+        data = carer_allocation(draw, data)
     definition = parse(data)
     assert publication_problems(definition) == []
     return definition
