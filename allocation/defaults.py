@@ -72,6 +72,13 @@ EXAMPLES = [
         "(65 and over) and everyone else, as councils that priced a point differently for each "
         "age group wrote their schemes.",
     ),
+    (
+        "Example: hours at reference rates",
+        "person",
+        "example_cost_rate.json",
+        "A cost-rate (FACE-style) scheme: most answers carry hours, days or nights of a service "
+        "priced at the reference rates in force, with a small points-based part.",
+    ),
 ]
 EXAMPLE_NOTE = (
     "An example shipped with Selfdirect to show how this kind of scheme is written: its "
