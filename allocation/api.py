@@ -21,7 +21,7 @@ from .domain import engine
 from .domain import rates as catalogue
 from .domain import schema as ras_schema
 from .domain.definition import to_dict
-from .domain.explanation import line_json
+from .domain.explanation import line_json, points_json
 from .models import RasScheme, RasVersion, ReferenceRate
 from .views.common import manages_ras
 
@@ -119,15 +119,15 @@ class LineOut(Schema):
     question: str | None
     option_code: str | None
     answer: str | None
-    points: int | None
+    points: int | float | None = Field(description="Whole, or with up to two decimal places")
     amount: str | None
     text: str
 
 
 class ScoreOut(Schema):
-    points: int
-    need_points: int
-    reduction_points: int
+    points: int | float = Field(description="Net points: whole, or with up to two decimal places")
+    need_points: int | float
+    reduction_points: int | float
     provisional: bool
     at_maximum: bool
     costed_plan_route: list[str]
@@ -266,9 +266,9 @@ def score(request, body: ScoreIn, version_id: int = Path(..., ge=1, le=MAX_ID)):
         return Status(422, {"detail": problems})
     amount = f"{explanation.amount:.2f}"
     return {
-        "points": explanation.total_points,
-        "need_points": explanation.need_points,
-        "reduction_points": explanation.reduction_points,
+        "points": points_json(explanation.total_points),
+        "need_points": points_json(explanation.need_points),
+        "reduction_points": points_json(explanation.reduction_points),
         "weekly_amount": amount if explanation.period == "week" else None,
         "amount": amount,
         "period": explanation.period,

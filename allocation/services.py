@@ -75,7 +75,11 @@ def modelled_totals(scheme, net: np.ndarray, tables: np.ndarray | None) -> tuple
         mine = net[tables == index]
         if not len(mine):
             continue
-        one = replace(definition, tables=(table,))
+        # priced per counting step, as the engine counts (a hundredth of a point, or a point)
+        one = replace(
+            definition,
+            tables=(replace(table, rule=engine.per_step(table.rule, scheme.points_scale)),),
+        )
         part_exact, part_issued = calibration.modelled_annual_total(
             one, np.bincount(mine, minlength=1)
         )
@@ -423,12 +427,20 @@ MANY_TABLES = (
 )
 
 
+HUNDREDTHS = (
+    "This version has points with decimal places, and calibration fits whole points: it "
+    "cannot calibrate it yet. Set the money rule by hand and model the version"
+)
+
+
 def execute_calibration(run: CalibrationRun) -> dict:
     """The work of a calibration: fit, scale, and save the result as a new draft."""
     version = run.version
     scheme = version.compiled
     if len(scheme.definition.tables) > 1:
         raise jobs.RunFailed(MANY_TABLES)
+    if scheme.points_scale != 1:
+        raise jobs.RunFailed(HUNDREDTHS)
     run.beat("Reading the current caseload", 0, 4)
     pop = population.load(version)
     pop_scores = engine.score(scheme, pop.choices, unable_masks=pop.unable_masks)

@@ -26,7 +26,7 @@ from allocation.domain.definition import (
     parse,
     rule_dict,
 )
-from allocation.domain.engine import CompiledScheme, issued_pence_table
+from allocation.domain.engine import CompiledScheme, issued_pence_table, per_step
 from core.money import annual_multiplier, format_pence
 
 METHODS = ("ols", "ols0", "lad", "bands")
@@ -650,6 +650,11 @@ def modelled_annual_total(
     actually paid, each rounded to the penny, so the two can differ by rounding.
     """
     definition = scheme.definition if isinstance(scheme, CompiledScheme) else scheme
+    if isinstance(scheme, CompiledScheme) and scheme.points_scale != 1:
+        # the counts are by counting step (a hundredth of a point): price each step
+        definition = _with_allocation(
+            definition, per_step(definition.allocation, scheme.points_scale)
+        )
     counts = np.asarray(net_counts, dtype=np.int64)
     exact = _pence(_caseload(definition, counts).total(Fraction(1)))
     if isinstance(scheme, CompiledScheme):

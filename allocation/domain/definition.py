@@ -987,17 +987,11 @@ def not_scored_yet(definition: Definition) -> list[dict]:
                 o_where = f"{q_where}.options[{o_index}]"
                 if option.support:
                     add(f"{o_where}.support", "hours of support at reference rates")
-                for key in ("points", "reduction_points", "carer_points"):
-                    value = getattr(option, key)
-                    if _fractional(value):
-                        add(f"{o_where}.{key}", "points with decimal places")
     for t_index, table in enumerate(definition.tables):
         where = f"$.money_tables[{t_index}]"
         for b_index, band in enumerate(table.rule.bands):
             if band.amount is None:
                 add(f"{where}.bands[{b_index}].amount", "a band with no indicative amount")
-            if _fractional(band.min_points):
-                add(f"{where}.bands[{b_index}].min_points", "points with decimal places")
     return found
 
 

@@ -37,7 +37,7 @@ costed plan. Without masks (before the decision) every need counts: a provisiona
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import (
     ROUND_FLOOR,
     Context,
@@ -131,6 +131,10 @@ class CompiledScheme:
     # Money tables by group: (T, max_net_points + 1) int64, table t's issued amounts; None
     # when the version has one table (`money_pence`, which is always the first table's).
     money_tables_pence: np.ndarray | None = None
+    # Counting steps per point (Definition.points_scale): 1, or 100 when any points have two
+    # decimal places. Every points array (tables, Scores, max_net_points, the index of
+    # money_pence) counts in steps; `points_of` turns steps back into points.
+    points_scale: int = 1
 
     @property
     def annual_multiplier(self) -> int:
@@ -182,7 +186,7 @@ class Line:
     question_text: str | None = None
     option_code: str | None = None
     answer_label: str | None = None
-    points: int | None = None
+    points: int | Decimal | None = None  # Decimal only for two-decimal points
     amount: Decimal | None = None  # to the penny; None when the line carries no money
     text: str = ""  # one plain-English sentence
 
@@ -190,10 +194,10 @@ class Line:
 @dataclass(frozen=True)
 class Explanation:
     lines: list[Line]
-    need_points: int  # the needs that count (all of them while provisional)
+    need_points: int | Decimal  # the needs that count (all of them while provisional)
     reduction_percent: int
-    reduction_points: int
-    total_points: int
+    reduction_points: int | Decimal
+    total_points: int | Decimal
     method: str
     rule_text: str
     limit: str | None
@@ -203,7 +207,7 @@ class Explanation:
     provisional: bool = True  # made before the eligibility decision: every need counted
     at_maximum: bool = False  # the amount is the scheme's maximum
     costed_plan_route: tuple[str, ...] = ()  # questions whose (counted) answers are complex
-    not_eligible_points: int = 0  # points of answers whose outcomes were all found met
+    not_eligible_points: int | Decimal = 0  # points of answers whose outcomes were all found met
     money_table: str = ""  # the code of the money table that gave the amount
     money_table_title: str = ""
 
@@ -219,13 +223,14 @@ def compile_scheme(definition: Definition) -> CompiledScheme:
         if len(q.options) > MAX_OPTIONS:
             raise ValueError(f"Question {q.code!r} has more than {MAX_OPTIONS} options")
     width = max((len(q.options) for q in questions), default=0)
+    scale = definition.points_scale
     points = np.zeros((q_count, width), dtype=np.int32)
     reductions = np.zeros((q_count, width), dtype=np.int32)
     complex_options = np.zeros((q_count, width), dtype=bool)
     stops = np.zeros((q_count, width), dtype=bool)
     for i, q in enumerate(questions):
         for j, o in enumerate(q.options):
-            points[i, j] = 0 if q.informal_support else o.points
+            points[i, j] = 0 if q.informal_support else _steps(o.points, scale)
             reductions[i, j] = o.reduction_percent if q.informal_support else 0
             complex_options[i, j] = o.complex and not q.informal_support
             stops[i, j] = o.no_reduction and q.informal_support
@@ -236,7 +241,7 @@ def compile_scheme(definition: Definition) -> CompiledScheme:
     max_net = 0
     for domain in definition.domains:
         top = sum(tops[position_of[id(q)]] for q in domain.questions)
-        max_net += top if domain.cap is None else min(top, int(domain.cap))
+        max_net += top if domain.cap is None else min(top, _steps(domain.cap, scale))
     codes = definition.outcome_codes
     bit = {code: 1 << i for i, code in enumerate(codes)}
     linked = np.array(
@@ -280,9 +285,11 @@ def compile_scheme(definition: Definition) -> CompiledScheme:
             reducible=False,
             **need_kwargs,
         )
-        capped.append((int(domain.cap), start, middle, len(need_groups)))
+        capped.append((_steps(domain.cap, scale), start, middle, len(need_groups)))
     money_tables = [
-        issued_pence_table(table.rule, definition.minimum, definition.maximum, max_net)
+        issued_pence_table(
+            per_step(table.rule, scale), definition.minimum, definition.maximum, max_net
+        )
         for table in definition.tables
     ]
     return CompiledScheme(
@@ -308,7 +315,37 @@ def compile_scheme(definition: Definition) -> CompiledScheme:
         has_complex=bool(complex_options.any()),
         has_stops=bool(stops.any()),
         capped=tuple(capped),
+        points_scale=scale,
     )
+
+
+def _steps(points, scale: int) -> int:
+    """Points in counting steps (hundredths when the scheme has any two-decimal points):
+    exact, since points have at most two decimal places."""
+    steps = Decimal(points) * scale
+    if steps != steps.to_integral_value():
+        raise ValueError(f"{points} points is not a whole number of counting steps")
+    return int(steps)
+
+
+def per_step(rule: Allocation, scale: int) -> Allocation:
+    """The points-to-money rule for net points counted in steps of 1/scale point: the price
+    of a step (exact) and bands starting at whole steps."""
+    if scale == 1:
+        return rule
+    return replace(
+        rule,
+        price_per_point=rule.price_per_point.scaleb(-2),  # scale is 100
+        bands=tuple(replace(b, min_points=_steps(b.min_points, scale)) for b in rule.bands),
+    )
+
+
+def points_of(steps, scale: int):
+    """Counting steps as points: an int when whole, else the exact Decimal (2 places)."""
+    steps = int(steps)
+    if scale == 1 or steps % scale == 0:
+        return steps // scale
+    return Decimal(steps).scaleb(-2)
 
 
 def _groups(
@@ -892,14 +929,14 @@ def explain(
     for domain in definition.domains:
         r, f = domain_points.get(domain.code, (0, 0))
         if domain.cap is not None and r + f > domain.cap:
-            kept_f = min(f, int(domain.cap))
-            kept_r = min(r, int(domain.cap) - kept_f)
-            capped[domain.code] = (r + f, int(domain.cap), r + f - kept_r - kept_f)
+            kept_f = min(f, domain.cap)
+            kept_r = min(r, domain.cap - kept_f)
+            capped[domain.code] = (r + f, domain.cap, r + f - kept_r - kept_f)
             r, f = kept_r, kept_f
         need += r + f
         reducible_need += r
     percent = 0 if stops else min(scheme.informal_cap, percent_sum)
-    reduction = reducible_need * percent // 100
+    reduction = _reduction(reducible_need, percent, scheme.points_scale)
     net = need - reduction
     result = amount_for_points(scheme, net, table)
 
@@ -1050,12 +1087,13 @@ def explain(
             )
         )
     at_maximum = definition.maximum is not None and result.issued == definition.maximum
+    tidy = partial(_tidy, scale=scheme.points_scale)
     return Explanation(
         lines=lines,
-        need_points=need,
+        need_points=tidy(need),
         reduction_percent=percent,
-        reduction_points=reduction,
-        total_points=net,
+        reduction_points=tidy(reduction),
+        total_points=tidy(net),
         method=allocation.method,
         rule_text=rule_text,
         limit=result.limit,
@@ -1065,7 +1103,7 @@ def explain(
         provisional=provisional,
         at_maximum=at_maximum,
         costed_plan_route=tuple(route),
-        not_eligible_points=not_eligible,
+        not_eligible_points=tidy(not_eligible),
         money_table=table.code,
         money_table_title=table.title,
     )
@@ -1204,12 +1242,34 @@ def _band_text(allocation: Allocation, net: int, period: str) -> str:
     band = bands[index]
     amount = f"{format_pounds(round_pence(band.amount))} {_per(period)}"
     if index + 1 < len(bands):
-        return f"{band.min_points} to {bands[index + 1].min_points - 1} points: {amount}"
-    return f"{band.min_points} points or more: {amount}"
+        step = Decimal(1) if _number(bands[index + 1].min_points).isdigit() else PENNY
+        upper = _number(bands[index + 1].min_points - step)
+        return f"{_number(band.min_points)} to {upper} points: {amount}"
+    return f"{_number(band.min_points)} points or more: {amount}"
 
 
-def _points(n: int) -> str:
-    return f"{n} point" if n == 1 else f"{n} points"
+def _tidy(points, scale: int):
+    """Points as an int when whole, else a Decimal with two places."""
+    return points_of(_steps(points, scale), scale)
+
+
+def _reduction(points, percent: int, scale: int):
+    """A percentage of points, rounded down to the scheme's counting step (a whole point,
+    or a hundredth in a scheme with two-decimal points)."""
+    return points_of(_steps(points, scale) * percent // 100, scale)
+
+
+def _points(n) -> str:
+    """'1 point', '14 points', '2.5 points' (two-decimal points without trailing zeros)."""
+    text = _number(n)
+    return f"{text} point" if text == "1" else f"{text} points"
+
+
+def _number(n) -> str:
+    value = Decimal(n)
+    if value == value.to_integral_value():
+        return str(int(value))
+    return format(value.normalize(), "f")
 
 
 def _per(period: str) -> str:

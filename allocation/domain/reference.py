@@ -74,8 +74,29 @@ def score_one(
     percent = min(percent, definition.informal_cap_percent)
     if stopped:
         percent = 0
-    reduction = floor(Fraction(reducible * percent, 100))
-    return need, percent, reduction, need - reduction
+    # rounded down to a whole point, or to a hundredth when any points have two decimals
+    step = Fraction(1, 100) if _two_decimals(definition) else Fraction(1)
+    reduction = floor(Fraction(reducible) * percent / 100 / step) * step
+    return _plain(need), percent, _plain(reduction), _plain(Fraction(need) - reduction)
+
+
+def _two_decimals(definition: Definition) -> bool:
+    numbers = []
+    for domain in definition.domains:
+        numbers += [domain.cap, domain.informal_cap_points]
+        for question in domain.questions:
+            numbers.append(question.cap)
+            for option in question.options:
+                numbers += [option.points, option.reduction_points, option.carer_points]
+    for table in definition.tables:
+        numbers += [band.min_points for band in table.rule.bands]
+    return any(n is not None and Fraction(n).denominator != 1 for n in numbers)
+
+
+def _plain(points):
+    """Whole points as an int, others as the exact Fraction."""
+    points = Fraction(points)
+    return points.numerator if points.denominator == 1 else points
 
 
 def costed_plan_route_one(

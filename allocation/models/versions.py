@@ -22,6 +22,30 @@ from core.money import format_pence, from_pence, period_words
 
 from ..domain import definition as ras
 
+
+class PointsField(models.DecimalField):
+    """Points: whole, or with two decimal places (a scheme may score 2.5 points). Stored
+    exactly as a decimal; read back as an int when whole, so "14 points" reads as before."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_digits", 12)
+        kwargs.setdefault("decimal_places", 2)
+        super().__init__(*args, **kwargs)
+
+    def from_db_value(self, value, expression, connection):
+        return _points(value)
+
+    def to_python(self, value):
+        return _points(super().to_python(value))
+
+
+def _points(value):
+    if value is None:
+        return None
+    value = Decimal(value)
+    return int(value) if value == value.to_integral_value() else value.normalize()
+
+
 KIND_CHOICES = [("person", "Person’s needs"), ("carer", "Carer’s needs")]
 
 
@@ -205,10 +229,10 @@ class Allocation(ConcurrentTransitionMixin, models.Model):
     status = FSMField(
         max_length=15, choices=Status.choices, default=Status.PROVISIONAL, protected=True
     )
-    need_points = models.IntegerField()
+    need_points = PointsField()
     reduction_percent = models.IntegerField(default=0)
-    reduction_points = models.IntegerField(default=0)
-    total_points = models.IntegerField()
+    reduction_points = PointsField(default=0)
+    total_points = PointsField()
     exact_amount = models.CharField(max_length=40, help_text="Before rounding to the penny")
     amount_pence = PenceField()
     period = models.CharField(max_length=5, default="week")

@@ -149,9 +149,11 @@ def definition_dicts(
 
 
 @st.composite
-def definitions(draw, caps: bool = True, **kwargs):
+def definitions(draw, caps: bool = True, hundredths: bool = False, **kwargs):
     """A parsed, publishable definition; with `caps`, now and then in selfdirect-ras/2 with a
-    cap on some domains' points (below the domain's highest points, as publishing asks)."""
+    cap on some domains' points (below the domain's highest points, as publishing asks).
+    With `hundredths`, now and then every number of points (options, caps, bands) is divided
+    by 4 or 20, so the scheme counts in hundredths (2.25, 0.05 points)."""
     data = draw(definition_dicts(**kwargs))
     if caps and draw(st.booleans()):
         data, _notes = convert_v1(data)
@@ -163,9 +165,32 @@ def definitions(draw, caps: bool = True, **kwargs):
             )
             if top >= 2 and draw(st.booleans()):
                 domain["cap"] = draw(st.integers(1, top - 1))
+    if hundredths and draw(st.booleans()):
+        data = _divided(data, draw(st.sampled_from([4, 20])))
     definition = parse(data)
     assert publication_problems(definition) == []
     return definition
+
+
+def _divided(data: dict, by: int) -> dict:
+    """A definition with every number of points divided (exactly, to two decimals at most)."""
+    if data.get("format") != "selfdirect-ras/2":
+        data, _notes = convert_v1(data)
+
+    def part(value):
+        return float(Decimal(value) / by)
+
+    for domain in data["domains"]:
+        if "cap" in domain:
+            domain["cap"] = part(domain["cap"])
+        for question in domain["questions"]:
+            for option in question["options"]:
+                if "points" in option:
+                    option["points"] = part(option["points"])
+    for table in data["money_tables"]:
+        for band in table.get("bands", []):
+            band["min_points"] = part(band["min_points"])
+    return data
 
 
 @st.composite

@@ -82,6 +82,8 @@ class Command(VersionCommand):
         if reserve_percent >= 100:
             raise CommandError("--reserve must be less than 100")
         scheme = found.compiled
+        if scheme.points_scale != 1:
+            raise CommandError(services.HUNDREDTHS)
         pop = population.load(found)
         scores = engine.score(scheme, pop.choices, unable_masks=pop.unable_masks)
         population_net = scores.net
