@@ -136,7 +136,11 @@ class ScoreOut(Schema):
         "group, the first whose group fits `person`)"
     )
     weekly_amount: str | None
-    amount: str
+    amount: str | None = Field(
+        description="Pounds, 2 decimal places; null when the points fall in a band with no "
+        "indicative amount (which is not £0): `no_amount_words` says what it means"
+    )
+    no_amount_words: str = Field("", description="A band with no indicative amount: its words")
     period: str
     rule: str
     limit: str | None
@@ -264,13 +268,14 @@ def score(request, body: ScoreIn, version_id: int = Path(..., ge=1, le=MAX_ID)):
             for p in error.problems
         ]
         return Status(422, {"detail": problems})
-    amount = f"{explanation.amount:.2f}"
+    amount = None if explanation.amount is None else f"{explanation.amount:.2f}"
     return {
         "points": points_json(explanation.total_points),
         "need_points": points_json(explanation.need_points),
         "reduction_points": points_json(explanation.reduction_points),
         "weekly_amount": amount if explanation.period == "week" else None,
         "amount": amount,
+        "no_amount_words": explanation.no_amount_words,
         "period": explanation.period,
         "rule": explanation.rule_text,
         "limit": explanation.limit,

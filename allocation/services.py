@@ -49,7 +49,8 @@ def _baseline(pop: population.Population, version: RasVersion) -> tuple[np.ndarr
     live_amounts = engine.amounts_pence(
         live_scheme, live_scores.net, person_tables(live_scheme, pop)
     )
-    current[~pop.has_budget] = live_amounts[~pop.has_budget]
+    # a live band with no indicative amount: no amount now, as for someone with no budget
+    current[~pop.has_budget] = np.maximum(live_amounts[~pop.has_budget], 0)
     if not pop.has_budget.any():
         return current, f"What {live} gives each person now"
     return current, f"Current personal budgets; for people without one, what {live} gives"
@@ -107,8 +108,13 @@ def execute_model_run(run: ModelRun) -> dict:
     factor = annual_factor(scheme.definition.period)
     exact_total, issued_total = modelled_totals(scheme, scores.net, tables)
     run.beat("Working out gains and losses by group", pop.size + 1, total)
+    priced, groups = _with_amount(proposed, pop.groups)
     result = breakdowns.breakdown(
-        current, proposed, pop.groups, run.review_fall_percent, flag_margin=run.flag_margin_percent
+        current[priced] if priced is not None else current,
+        proposed[priced] if priced is not None else proposed,
+        groups,
+        run.review_fall_percent,
+        flag_margin=run.flag_margin_percent,
     )
     envelope_pence = run.envelope_pence
     target = target_pence(run.envelope, run.reserve_percent)
@@ -123,7 +129,7 @@ def execute_model_run(run: ModelRun) -> dict:
             if current[i]
             else None,
         }
-        for i in result.review_indices
+        for i in (result.review_indices if priced is None else priced[result.review_indices])
     ]
     summary = {
         "people": pop.size,
@@ -146,8 +152,19 @@ def execute_model_run(run: ModelRun) -> dict:
         "people_at_minimum": _at_limit(scheme, proposed, "minimum"),
         "people_at_maximum": _at_limit(scheme, proposed, "maximum"),
         "people_costed_plan": int(scores.costed_plan.sum()),
+        "people_no_amount": 0 if priced is None else pop.size - len(priced),
     }
     return {"result": {"summary": summary, **breakdown_json(result)}, "review": review}
+
+
+def _with_amount(proposed: np.ndarray, groups: dict) -> tuple[np.ndarray | None, dict]:
+    """The people the version gives an amount (indexes, or None for everyone) and their
+    groups: people in a band with no indicative amount (engine.NO_AMOUNT) are counted apart,
+    never as £0 (selfdirect-ras/2)."""
+    if not (proposed == engine.NO_AMOUNT).any():
+        return None, groups
+    priced = np.flatnonzero(proposed != engine.NO_AMOUNT)
+    return priced, {name: (codes[priced], labels) for name, (codes, labels) in groups.items()}
 
 
 def _share(part: int, whole: int) -> float:

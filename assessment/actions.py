@@ -241,8 +241,11 @@ def _score(assessment: Assessment, unable_outcomes: frozenset[str] | None = None
         "reduction_percent": explanation.reduction_percent,
         "reduction_points": explanation.reduction_points,
         "total_points": explanation.total_points,
-        "exact_amount": format(explanation.exact_amount, "f"),
-        "amount_pence": to_pence(explanation.amount),
+        "exact_amount": ""
+        if explanation.exact_amount is None
+        else format(explanation.exact_amount, "f"),
+        "amount_pence": None if explanation.amount is None else to_pence(explanation.amount),
+        "no_amount_words": explanation.no_amount_words,
         "period": explanation.period,
         "limit": explanation.limit or "",
         "rule_text": explanation.rule_text,
@@ -260,7 +263,9 @@ def _score(assessment: Assessment, unable_outcomes: frozenset[str] | None = None
         allocation.save()
     audit(
         allocation,
-        f"Indicative amount {explanation.amount} {explanation.period} from {explanation.total_points} points",
+        f"Indicative amount {explanation.amount} {explanation.period} from {explanation.total_points} points"
+        if explanation.amount is not None
+        else f"No indicative amount from {explanation.total_points} points",
         person=assessment.person,
     )
     return allocation

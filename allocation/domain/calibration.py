@@ -502,6 +502,8 @@ def _caseload(definition: Definition, net_counts: np.ndarray) -> _Caseload:
     )
     grouped: dict[int, int] = {}
     for band, count in zip(band_of.tolist(), counts, strict=True):
+        if allocation.bands[band].amount is None:
+            continue  # no indicative amount: these people cost nothing here, and are not £0
         grouped[band] = grouped.get(band, 0) + count
     return _Caseload(
         list(grouped.values()),
@@ -594,7 +596,11 @@ def _fewest_places(
                     method="bands",
                     bands=tuple(
                         Band(
-                            min_points=b.min_points, amount=rounding(x * Fraction(b.amount), places)
+                            min_points=b.min_points,
+                            amount=None
+                            if b.amount is None  # no indicative amount stays so
+                            else rounding(x * Fraction(b.amount), places),
+                            words=b.words,
                         )
                         for b in rule.bands
                     ),
@@ -666,6 +672,7 @@ def modelled_annual_total(
         table = issued_pence_table(
             definition.allocation, definition.minimum, definition.maximum, max(counts.size - 1, 0)
         )[: counts.size]
+    table = np.maximum(table, 0)  # NO_AMOUNT (-1): no indicative amount adds nothing
     issued = _exact_dot(counts, table) * annual_multiplier(definition.period)
     return Decimal(exact).scaleb(-2), issued
 

@@ -987,11 +987,6 @@ def not_scored_yet(definition: Definition) -> list[dict]:
                 o_where = f"{q_where}.options[{o_index}]"
                 if option.support:
                     add(f"{o_where}.support", "hours of support at reference rates")
-    for t_index, table in enumerate(definition.tables):
-        where = f"$.money_tables[{t_index}]"
-        for b_index, band in enumerate(table.rule.bands):
-            if band.amount is None:
-                add(f"{where}.bands[{b_index}].amount", "a band with no indicative amount")
     return found
 
 

@@ -72,6 +72,9 @@ _CHUNK = 131_072  # rows per block: keeps a block's columns in cache while packi
 _COMPLEX_SHIFT = 24  # need tables: points in the low 24 bits, complex answers above
 _STOP_SHIFT = 20  # support tables: percent in the low 20 bits, no-reduction answers above
 
+# In a pence table: a band with no indicative amount (which is not £0; no limit applies).
+NO_AMOUNT = -1
+
 # Every money sum is exact: any rounding the engine did not ask for raises.
 EXACT = Context(prec=120, traps=[InvalidOperation, Inexact, DivisionByZero, Overflow])
 
@@ -170,8 +173,8 @@ class Scores:
 
 @dataclass(frozen=True)
 class AmountResult:
-    exact: Decimal
-    issued: Decimal
+    exact: Decimal | None  # None: a band with no indicative amount (not £0)
+    issued: Decimal | None
     limit: str | None  # "minimum" or "maximum" when a limit changed the exact amount
 
 
@@ -179,7 +182,7 @@ class AmountResult:
 class Line:
     # "answer" | "not_eligible_need" | "domain_cap" | "informal_support"
     # | "informal_support_not_counted" | "fixed_amount" | "band" | "money_table" | "limit"
-    # | "costed_plan"
+    # | "costed_plan" | "no_amount" (a band with no indicative amount: its words, no money)
     kind: str
     domain_title: str | None = None
     question_code: str | None = None
@@ -201,8 +204,8 @@ class Explanation:
     method: str
     rule_text: str
     limit: str | None
-    exact_amount: Decimal
-    amount: Decimal
+    exact_amount: Decimal | None  # None: no indicative amount (no_amount_words says why)
+    amount: Decimal | None
     period: str
     provisional: bool = True  # made before the eligibility decision: every need counted
     at_maximum: bool = False  # the amount is the scheme's maximum
@@ -210,6 +213,9 @@ class Explanation:
     not_eligible_points: int | Decimal = 0  # points of answers whose outcomes were all found met
     money_table: str = ""  # the code of the money table that gave the amount
     money_table_title: str = ""
+    # A band with no indicative amount (amount and exact_amount None, which is not £0): the
+    # band's words for the person.
+    no_amount_words: str = ""
 
 
 # --- compiling ---------------------------------------------------------------------------
@@ -431,7 +437,11 @@ def issued_pence_table(
     n = np.arange(top + 1, dtype=np.int64)
     if allocation.method == "bands":
         band_pence = np.array(
-            [_clamped_pence(b.amount, minimum, maximum) for b in allocation.bands], dtype=np.int64
+            [
+                NO_AMOUNT if b.amount is None else _clamped_pence(b.amount, minimum, maximum)
+                for b in allocation.bands
+            ],
+            dtype=np.int64,
         )
         mins = np.array([b.min_points for b in allocation.bands], dtype=np.int64)
         return band_pence[np.searchsorted(mins, n, side="right") - 1]
@@ -801,7 +811,8 @@ def table_indexes(scheme: CompiledScheme | Definition, people: Iterable[dict | N
 def amounts_pence(
     scheme: CompiledScheme, net: np.ndarray, tables: np.ndarray | None = None
 ) -> np.ndarray:
-    """Issued amounts (per period, int64 pence) for net points: one gather from the table.
+    """Issued amounts (per period, int64 pence) for net points: one gather from the table;
+    NO_AMOUNT (-1) for a band with no indicative amount, which is not £0: count those apart.
 
     A version with money tables by group needs each person's table (`table_indexes`): its
     amounts are gathered from that table's row."""
@@ -833,6 +844,8 @@ def amount_for_points(
     definition = scheme.definition if isinstance(scheme, CompiledScheme) else scheme
     rule = (table or definition.tables[0]).rule
     exact = _exact_amount(rule, net_points)
+    if exact is None:
+        return AmountResult(exact=None, issued=None, limit=None)
     clamped, limit = _clamp(exact, definition.minimum, definition.maximum)
     return AmountResult(exact=exact, issued=round_pence(clamped), limit=limit)
 
@@ -840,7 +853,7 @@ def amount_for_points(
 def _exact_amount(allocation: Allocation, net_points: int) -> Decimal:
     if allocation.method == "bands":
         band = allocation.band_for(net_points)
-        return band.amount if band else Decimal("0")
+        return band.amount if band else Decimal("0")  # None: no indicative amount
     with localcontext(EXACT):
         return allocation.fixed_amount + net_points * allocation.price_per_point
 
@@ -1046,6 +1059,10 @@ def explain(
             )
             for (fields, exact, text), share in zip(pending, shares, strict=True)
         ]
+    elif result.exact is None:
+        rule_text, before_limits = _no_amount(allocation, net)
+        lines = [Line(**fields, text=text(None)) for fields, _exact, text in pending]
+        lines.append(Line(kind="no_amount", text=rule_text))
     else:
         rule_text = _band_text(allocation, net, period)
         before_limits = round_pence(result.exact)
@@ -1106,7 +1123,14 @@ def explain(
         not_eligible_points=tidy(not_eligible),
         money_table=table.code,
         money_table_title=table.title,
+        no_amount_words=allocation.band_for(net).words if result.exact is None else "",
     )
+
+
+def _no_amount(allocation: Allocation, net) -> tuple[str, None]:
+    """A band with no indicative amount: its words for the person, after the points."""
+    band = allocation.band_for(net)
+    return f"Your {_points(net)} give no indicative amount. {band.words}", None
 
 
 def _table_text(definition: Definition, table: MoneyTable, person: dict) -> str:

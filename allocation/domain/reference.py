@@ -151,15 +151,17 @@ def table_one(definition: Definition, person: dict | None = None):
     return None
 
 
-def amount_one(definition: Definition, net_points: int, person: dict | None = None) -> int:
+def amount_one(definition: Definition, net_points, person: dict | None = None) -> int | None:
     """The issued amount in pence for net points, with the person's money table: exact,
-    clamped, rounded half-up."""
+    clamped, rounded half-up; None in a band with no indicative amount."""
     allocation = table_one(definition, person).rule
     if allocation.method == "bands":
         exact = Fraction(0)
         for band in allocation.bands:
             if net_points >= band.min_points:
-                exact = Fraction(band.amount)
+                exact = None if band.amount is None else Fraction(band.amount)
+        if exact is None:
+            return None  # a band with no indicative amount: not £0, and no limit applies
     else:
         exact = Fraction(allocation.fixed_amount) + net_points * Fraction(
             allocation.price_per_point

@@ -234,7 +234,12 @@ class Allocation(ConcurrentTransitionMixin, models.Model):
     reduction_points = PointsField(default=0)
     total_points = PointsField()
     exact_amount = models.CharField(max_length=40, help_text="Before rounding to the penny")
-    amount_pence = PenceField()
+    amount_pence = PenceField(
+        null=True, blank=True, help_text="None: the points fall in a band with no indicative amount"
+    )
+    no_amount_words = models.TextField(
+        blank=True, help_text="A band with no indicative amount: its words for the person"
+    )
     period = models.CharField(max_length=5, default="week")
     limit = models.CharField(max_length=10, blank=True)
     rule_text = models.CharField(max_length=300)
@@ -253,11 +258,22 @@ class Allocation(ConcurrentTransitionMixin, models.Model):
         ordering = ["-calculated_at"]
 
     def __str__(self):
+        if self.amount_pence is None:
+            return f"No indicative amount ({self.total_points} points)"
         return f"{format_pence(self.amount_pence)} {period_words(self.period)} ({self.total_points} points)"
 
     @property
-    def amount(self) -> Decimal:
-        return from_pence(self.amount_pence)
+    def amount(self) -> Decimal | None:
+        return None if self.amount_pence is None else from_pence(self.amount_pence)
+
+    @property
+    def period_words(self) -> str:
+        return period_words(self.period)
+
+    @property
+    def has_amount(self) -> bool:
+        """False when the points fall in a band with no indicative amount (not £0)."""
+        return self.amount_pence is not None
 
     @property
     def shows_money(self) -> bool:
