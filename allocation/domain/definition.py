@@ -969,8 +969,6 @@ def not_scored_yet(definition: Definition) -> list[dict]:
     def add(path: str, what: str) -> None:
         found.append({"path": path, "message": f"{what}: {NOT_SCORED_YET}"})
 
-    if definition.period not in ("week", "year"):
-        add("$.period", f"a {definition.period!r} amount")
     if definition.informal_method != "whole_scheme":
         add(
             "$.informal_support.method", f"the informal-support method {definition.informal_method}"

@@ -1297,7 +1297,8 @@ def _number(n) -> str:
 
 
 def _per(period: str) -> str:
-    return "a week" if period == "week" else "a year"
+    """'a week', 'a year', or 'as a one-off amount' (paid once: period "once")."""
+    return {"week": "a week", "year": "a year"}.get(period, "as a one-off amount")
 
 
 def _price(value: Decimal) -> str:

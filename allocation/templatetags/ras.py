@@ -4,7 +4,7 @@ from decimal import Decimal, InvalidOperation
 
 from django import template
 
-from core.money import format_rate
+from core.money import format_rate, period_words
 
 register = template.Library()
 
@@ -26,3 +26,9 @@ def is_rounded(value, places: int = 4) -> bool:
     except (InvalidOperation, ValueError):
         return False
     return exponent > int(places)
+
+
+@register.filter
+def per_period(period: str) -> str:
+    """'a week', 'a year' or 'one-off' (a RAS's period "once")."""
+    return period_words(period)
