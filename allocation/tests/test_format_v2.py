@@ -139,7 +139,6 @@ def test_a_version_1_definition_with_a_key_it_did_not_know_is_refused_not_droppe
 
 def test_parts_of_the_format_the_engine_does_not_score_yet_are_refused_not_ignored():
     data = v2()
-    data["informal_support"] = {"method": "by_domain"}
     question = data["domains"][0]["questions"][1]
     question["asked_when"] = {
         "question": data["domains"][0]["questions"][0]["code"],
@@ -149,7 +148,6 @@ def test_parts_of_the_format_the_engine_does_not_score_yet_are_refused_not_ignor
     with pytest.raises(ras.DefinitionError) as refused:
         ras.parse(data)
     assert set(paths(refused.value)) == {
-        "$.informal_support.method",
         "$.domains[0].questions[1].asked_when",
         "$.domains[0].questions[1].options[1].support",
     }
