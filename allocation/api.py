@@ -94,9 +94,12 @@ class ScoreIn(Schema):
     answers: dict[str, str] = Field(
         ...,
         description=(
-            "Every question of the version must be answered: one entry for each question, "
-            "from the question's code to the code of the option chosen. A missing answer, or "
-            "an unknown question or option code, is refused with 422 naming each."
+            "Every question the answers lead to must be answered: one entry for each "
+            "question, from the question's code to the code of the option chosen. A "
+            "conditional question (`asked_when`) whose condition does not hold is not asked: "
+            "leave it out (an answer to it is ignored, and a `not_asked` line says so). A "
+            "missing answer, or an unknown question or option code, is refused with 422 "
+            "naming each."
         ),
     )
     unable_outcomes: list[str] | None = Field(

@@ -979,8 +979,6 @@ def not_scored_yet(definition: Definition) -> list[dict]:
             q_where = f"{where}.questions[{q_index}]"
             if question.multiple:
                 add(f"{q_where}.type", "a multiple-choice question")
-            if question.asked_when is not None:
-                add(f"{q_where}.asked_when", "a conditional question")
             for o_index, option in enumerate(question.options):
                 o_where = f"{q_where}.options[{o_index}]"
                 if option.support:

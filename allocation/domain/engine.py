@@ -138,6 +138,9 @@ class CompiledScheme:
     # decimal places. Every points array (tables, Scores, max_net_points, the index of
     # money_pence) counts in steps; `points_of` turns steps back into points.
     points_scale: int = 1
+    # Conditional questions: (question, parent, allowed by parent choice + 1), in order (pack
+    # sets the choices of questions not asked to -1); () when there are none.
+    conditions: tuple = ()
 
     @property
     def annual_multiplier(self) -> int:
@@ -322,6 +325,7 @@ def compile_scheme(definition: Definition) -> CompiledScheme:
         has_stops=bool(stops.any()),
         capped=tuple(capped),
         points_scale=scale,
+        conditions=_conditions(definition, {q.code: i for i, q in enumerate(questions)}),
     )
 
 
@@ -516,6 +520,9 @@ def encode(scheme: CompiledScheme, answers: dict[str, str]) -> np.ndarray:
     for position, question in enumerate(scheme.definition.questions):
         code = question.code
         value = answers.get(code)
+        if question.asked_when is not None and not scheme.definition.is_asked(question, answers):
+            choices[position] = -1  # not asked: not required, and any answer is ignored
+            continue
         if value is None:
             problems.append(
                 {
@@ -541,6 +548,7 @@ def contradictions(scheme: CompiledScheme | Definition, answers: dict) -> list[d
     has `type` "contradictory_answers", `question` and `code` (the answer that excludes),
     `other_question` and `other_code`, and a `message`."""
     definition = scheme.definition if isinstance(scheme, CompiledScheme) else scheme
+    answers = asked_answers(definition, answers)  # an answer not asked contradicts nothing
     found, seen = [], set()
     for question in definition.questions:
         option = question.option(answers.get(question.code) or "")
@@ -647,10 +655,78 @@ def pack(scheme: CompiledScheme, choices: np.ndarray) -> PackedChoices:
                     f"Choices for question {scheme.question_codes[q]!r} must be -1 to "
                     f"{counts[q] - 1}"
                 )
+        if scheme.conditions:
+            block = _not_asked(scheme, block)
         for words, groups in ((need, scheme.need_groups), (support, scheme.support_groups)):
             for g, group in enumerate(groups):
                 _pack_block(block, group, words[g, start : start + _CHUNK])
     return PackedChoices(need_words=need, support_words=support)
+
+
+def _not_asked(scheme: CompiledScheme, block: np.ndarray) -> np.ndarray:
+    """A copy of a block of choices with every conditional question that was not asked set to
+    -1 (no answer): one lookup per condition, in questionnaire order, so a question whose
+    parent was not asked is not asked either."""
+    block = np.array(block, order="F", copy=True)
+    for position, parent, allowed in scheme.conditions:
+        asked = np.take(allowed, block[:, parent].astype(np.intp) + 1)
+        block[~asked, position] = -1
+    return block
+
+
+def _conditions(definition: Definition, index: dict[str, int]) -> tuple:
+    """(question, parent question, allowed) for each conditional question, in order: allowed[c + 1]
+    is True when the parent's choice c (-1: none) asks the question."""
+    found = []
+    for position, question in enumerate(definition.questions):
+        condition = question.asked_when
+        if condition is None:
+            continue
+        parent = definition.question(condition.question)
+        allowed = np.zeros(len(parent.options) + 1, dtype=bool)
+        for j, option in enumerate(parent.options):
+            allowed[j + 1] = option.code in condition.answers
+        found.append((position, index[parent.code], allowed))
+    return tuple(found)
+
+
+def asked_answers(definition: Definition, answers: dict) -> dict:
+    """The answers to questions the answers lead to: those to conditional questions that were
+    not asked are left out (they are ignored, and contradict nothing)."""
+    if not any(q.asked_when is not None for q in definition.questions):
+        return answers
+    skipped = {q.code for q in definition.questions if not definition.is_asked(q, answers)}
+    return {code: value for code, value in answers.items() if code not in skipped}
+
+
+def _not_asked_lines(definition: Definition, answers: dict, choices: np.ndarray) -> list[Line]:
+    """A line for each answer given to a question that was not asked: it counts for nothing."""
+    lines = []
+    for position, question in enumerate(definition.questions):
+        if question.asked_when is None or choices[position] >= 0:
+            continue
+        value = answers.get(question.code)
+        option = question.option(value) if isinstance(value, str) else None
+        if option is None:
+            continue
+        parent = definition.question(question.asked_when.question)
+        lines.append(
+            Line(
+                kind="not_asked",
+                domain_title=definition.domain_of(question.code).title,
+                question_code=question.code,
+                question_text=question.text,
+                option_code=option.code,
+                answer_label=option.label,
+                points=0,
+                text=(
+                    f"{question.text} You answered “{option.label}”, but this question is "
+                    f"only asked after some answers to “{parent.text}”, and yours was not one "
+                    "of them, so the answer does not count."
+                ),
+            )
+        )
+    return lines
 
 
 def _pack_block(block: np.ndarray, group: _Group, out: np.ndarray) -> None:
@@ -917,6 +993,8 @@ def explain(
     route: list[str] = []
     percent_sum = 0
     for position, question in enumerate(definition.questions):
+        if choices[position] < 0:
+            continue  # a conditional question that was not asked (encode)
         option = question.options[int(choices[position])]
         if question.informal_support:
             if option.no_reduction:
@@ -1076,6 +1154,7 @@ def explain(
         )
     if len(definition.tables) > 1:
         lines.append(Line(kind="money_table", text=_table_text(definition, table, person or {})))
+    lines += _not_asked_lines(definition, answers, choices)
     if result.limit is not None:
         difference = result.issued - before_limits
         which = "smallest" if result.limit == "minimum" else "largest"

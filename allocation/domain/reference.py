@@ -27,7 +27,24 @@ from math import floor
 from allocation.domain.definition import Definition
 
 
-def _chosen(question, answers):
+def _asked(definition, question, answers) -> bool:
+    """A conditional question is asked when its parent was asked and answered with one of
+    the listed answers (the parent comes earlier, so this ends)."""
+    if question.asked_when is None:
+        return True
+    for domain in definition.domains:
+        for parent in domain.questions:
+            if parent.code == question.asked_when.question:
+                return (
+                    _asked(definition, parent, answers)
+                    and answers.get(parent.code) in question.asked_when.answers
+                )
+    return False
+
+
+def _chosen(question, answers, definition=None):
+    if definition is not None and not _asked(definition, question, answers):
+        return None  # not asked: its answer is ignored
     chosen = None
     for option in question.options:
         if option.code == answers.get(question.code):
@@ -53,7 +70,7 @@ def score_one(
         may_reduce = 0  # this domain's counted points family support may reduce
         never_reduced = 0  # and those it never reduces
         for question in domain.questions:
-            chosen = _chosen(question, answers)
+            chosen = _chosen(question, answers, definition)
             if chosen is None:
                 continue
             if question.informal_support:
@@ -106,7 +123,7 @@ def costed_plan_route_one(
     route = []
     for domain in definition.domains:
         for question in domain.questions:
-            chosen = _chosen(question, answers)
+            chosen = _chosen(question, answers, definition)
             if chosen is None or question.informal_support:
                 continue
             if chosen.complex and _counts(question, unable_outcomes):
@@ -119,10 +136,15 @@ def contradictions_one(definition: Definition, answers: dict[str, str]) -> set[f
     pairs = set()
     for domain in definition.domains:
         for question in domain.questions:
-            chosen = _chosen(question, answers)
+            chosen = _chosen(question, answers, definition)
             if chosen is None:
                 continue
             for other, excluded in chosen.excludes:
+                other_question = next(
+                    q for d in definition.domains for q in d.questions if q.code == other
+                )
+                if _chosen(other_question, answers, definition) is None:
+                    continue
                 if answers.get(other) in excluded:
                     pairs.add(frozenset([(question.code, chosen.code), (other, answers[other])]))
     return pairs

@@ -149,7 +149,9 @@ def definition_dicts(
 
 
 @st.composite
-def definitions(draw, caps: bool = True, hundredths: bool = False, **kwargs):
+def definitions(
+    draw, caps: bool = True, hundredths: bool = False, conditional: bool = False, **kwargs
+):
     """A parsed, publishable definition; with `caps`, now and then in selfdirect-ras/2 with a
     cap on some domains' points (below the domain's highest points, as publishing asks).
     With `hundredths`, now and then every number of points (options, caps, bands) is divided
@@ -167,6 +169,8 @@ def definitions(draw, caps: bool = True, hundredths: bool = False, **kwargs):
                 domain["cap"] = draw(st.integers(1, top - 1))
     if hundredths and draw(st.booleans()):
         data = _divided(data, draw(st.sampled_from([4, 20])))
+    if conditional and draw(st.integers(0, 3)):
+        data = _conditional(data, draw)
     definition = parse(data)
     assert publication_problems(definition) == []
     return definition
@@ -190,6 +194,21 @@ def _divided(data: dict, by: int) -> dict:
     for table in data["money_tables"]:
         for band in table.get("bands", []):
             band["min_points"] = part(band["min_points"])
+    return data
+
+
+def _conditional(data: dict, draw) -> dict:
+    """Some questions asked only after some answers to an earlier question (asked_when)."""
+    if data.get("format") != "selfdirect-ras/2":
+        data, _notes = convert_v1(data)
+    questions = [q for d in data["domains"] for q in d["questions"]]
+    for index, question in enumerate(questions[1:], start=1):
+        if draw(st.integers(0, 2)):
+            continue
+        parent = questions[draw(st.integers(0, index - 1))]
+        codes = [o["code"] for o in parent["options"]]
+        answers = draw(st.lists(st.sampled_from(codes), min_size=1, unique=True))
+        question["asked_when"] = {"question": parent["code"], "answers": answers}
     return data
 
 
