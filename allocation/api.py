@@ -91,11 +91,12 @@ class ScorePersonIn(Schema):
 
 
 class ScoreIn(Schema):
-    answers: dict[str, str] = Field(
+    answers: dict[str, str | list[str]] = Field(
         ...,
         description=(
             "Every question the answers lead to must be answered: one entry for each "
             "question, from the question's code to the code of the option chosen. A "
+            "multiple-choice question takes a list of option codes (perhaps empty). A "
             "conditional question (`asked_when`) whose condition does not hold is not asked: "
             "leave it out (an answer to it is ignored, and a `not_asked` line says so). A "
             "missing answer, or an unknown question or option code, is refused with 422 "

@@ -977,8 +977,14 @@ def not_scored_yet(definition: Definition) -> list[dict]:
         where = f"$.domains[{d_index}]"
         for q_index, question in enumerate(domain.questions):
             q_where = f"{where}.questions[{q_index}]"
-            if question.multiple:
-                add(f"{q_where}.type", "a multiple-choice question")
+            for o_index, option in enumerate(question.options):
+                others = [definition.question(code) for code, _codes in option.excludes]
+                multiple = question.multiple or any(q is not None and q.multiple for q in others)
+                if multiple and option.excludes:
+                    add(
+                        f"{q_where}.options[{o_index}].excludes",
+                        "answers that exclude each other with a multiple-choice question",
+                    )
             for o_index, option in enumerate(question.options):
                 o_where = f"{q_where}.options[{o_index}]"
                 if option.support:

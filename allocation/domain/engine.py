@@ -231,20 +231,21 @@ def compile_scheme(definition: Definition) -> CompiledScheme:
     for q in questions:
         if len(q.options) > MAX_OPTIONS:
             raise ValueError(f"Question {q.code!r} has more than {MAX_OPTIONS} options")
-    width = max((len(q.options) for q in questions), default=0)
+    choosable = [choice_options(q) for q in questions]  # a multiple question: every set
+    width = max((len(c) for c in choosable), default=0)
     scale = definition.points_scale
     points = np.zeros((q_count, width), dtype=np.int32)
     reductions = np.zeros((q_count, width), dtype=np.int32)
     complex_options = np.zeros((q_count, width), dtype=bool)
     stops = np.zeros((q_count, width), dtype=bool)
     for i, q in enumerate(questions):
-        for j, o in enumerate(q.options):
+        for j, o in enumerate(choosable[i]):
             points[i, j] = 0 if q.informal_support else _steps(o.points, scale)
             reductions[i, j] = o.reduction_percent if q.informal_support else 0
             complex_options[i, j] = o.complex and not q.informal_support
             stops[i, j] = o.no_reduction and q.informal_support
     informal = np.array([q.informal_support for q in questions], dtype=bool)
-    counts = np.array([len(q.options) for q in questions], dtype=np.int16)
+    counts = np.array([len(c) for c in choosable], dtype=np.int16)
     tops = [int(points[i].max(initial=0)) for i in range(q_count)]
     position_of = {id(q): i for i, q in enumerate(questions)}
     max_net = 0
@@ -327,6 +328,50 @@ def compile_scheme(definition: Definition) -> CompiledScheme:
         points_scale=scale,
         conditions=_conditions(definition, {q.code: i for i, q in enumerate(questions)}),
     )
+
+
+def choice_options(question: Question) -> tuple[Option, ...]:
+    """What the choice matrix can hold for a question: its options, or for a multiple-choice
+    question every set of its (up to 7) options as one option, by bitmask (bit j: option j
+    chosen; 0: none of them), whose points are the chosen options' points added up and
+    capped at the question's cap, and which is complex when any chosen option is."""
+    if not question.multiple:
+        return question.options
+    found = []
+    for mask in range(1 << len(question.options)):
+        chosen = [o for j, o in enumerate(question.options) if mask >> j & 1]
+        total = sum((o.points for o in chosen), Decimal(0))
+        if question.cap is not None:
+            total = min(total, question.cap)
+        found.append(
+            Option(
+                code=",".join(o.code for o in chosen),
+                label=_and([o.label for o in chosen]) or question.none_label or "None of these",
+                points=int(total) if total == int(total) else total,
+                complex=any(o.complex for o in chosen),
+            )
+        )
+    return tuple(found)
+
+
+def _and(labels: list[str]) -> str:
+    return (
+        labels[0]
+        if len(labels) == 1
+        else ", ".join(labels[:-1]) + " and " + labels[-1]
+        if labels
+        else ""
+    )
+
+
+def _multi_choice(question: Question, value) -> int | None:
+    """A multiple-choice answer (a list of option codes, each once) as its bitmask, or None
+    when it is not a usable answer."""
+    chosen = question.chosen(value)
+    if chosen is None:
+        return None
+    position = {o.code: j for j, o in enumerate(question.options)}
+    return sum(1 << position[o.code] for o in chosen)
 
 
 def _steps(points, scale: int) -> int:
@@ -505,9 +550,7 @@ def encode(scheme: CompiledScheme, answers: dict[str, str]) -> np.ndarray:
                     "message": f"There is no question {code!r} in this version of the RAS",
                 }
             )
-        elif value is not None and (
-            not isinstance(value, str) or value not in scheme.option_index[position]
-        ):
+        elif value is not None and _choice(scheme, position, value) < 0:
             problems.append(
                 {
                     "code": str(value),
@@ -533,7 +576,7 @@ def encode(scheme: CompiledScheme, answers: dict[str, str]) -> np.ndarray:
                 }
             )
             continue
-        choices[position] = scheme.option_index[position].get(value, -1)
+        choices[position] = _choice(scheme, position, value)
     problems += contradictions(scheme, answers)
     if problems:
         raise AnswerError(problems)
@@ -590,6 +633,8 @@ def encode_many(
     """
     maps = scheme.option_index
     codes = scheme.question_codes
+    if any(q.multiple for q in scheme.definition.questions):  # answers may be lists
+        maps = [_LooseChoice(scheme, i) for i in range(len(codes))]
     rows = [
         [maps[i].get(answers.get(code), -1) for i, code in enumerate(codes)]
         for answers in answer_dicts
@@ -597,6 +642,29 @@ def encode_many(
     choices = np.asfortranarray(np.array(rows, dtype=np.int8).reshape(len(rows), len(codes)))
     missing = (choices < 0).sum(axis=1, dtype=np.int32)
     return choices, missing
+
+
+def _choice(scheme: CompiledScheme, position: int, value) -> int:
+    """An answer's entry in the choice matrix: the option's index, or for a multiple-choice
+    question the bitmask of the options chosen (`choice_options`); -1 when not usable."""
+    question = scheme.definition.questions[position]
+    if question.multiple:
+        mask = _multi_choice(question, value)
+        return -1 if mask is None else mask
+    if not isinstance(value, str):
+        return -1
+    return scheme.option_index[position].get(value, -1)
+
+
+class _LooseChoice:
+    """`dict.get` for one question's answers, lists included (encode_many)."""
+
+    def __init__(self, scheme: CompiledScheme, position: int):
+        self.scheme, self.position = scheme, position
+
+    def get(self, value, default: int = -1) -> int:
+        found = _choice(self.scheme, self.position, value)
+        return default if found < 0 else found
 
 
 def unable_mask(scheme: CompiledScheme, outcomes: Iterable[str]) -> int:
@@ -683,9 +751,10 @@ def _conditions(definition: Definition, index: dict[str, int]) -> tuple:
         if condition is None:
             continue
         parent = definition.question(condition.question)
-        allowed = np.zeros(len(parent.options) + 1, dtype=bool)
-        for j, option in enumerate(parent.options):
-            allowed[j + 1] = option.code in condition.answers
+        parent_choices = choice_options(parent)
+        allowed = np.zeros(len(parent_choices) + 1, dtype=bool)
+        for j, option in enumerate(parent_choices):  # a set of options: any of them
+            allowed[j + 1] = any(code in condition.answers for code in option.code.split(","))
         found.append((position, index[parent.code], allowed))
     return tuple(found)
 
@@ -705,10 +774,12 @@ def _not_asked_lines(definition: Definition, answers: dict, choices: np.ndarray)
     for position, question in enumerate(definition.questions):
         if question.asked_when is None or choices[position] >= 0:
             continue
-        value = answers.get(question.code)
-        option = question.option(value) if isinstance(value, str) else None
-        if option is None:
+        chosen = question.chosen(answers.get(question.code))
+        if not chosen:
             continue
+        option = Option(
+            code=",".join(o.code for o in chosen), label=_and([o.label for o in chosen])
+        )
         parent = definition.question(question.asked_when.question)
         lines.append(
             Line(
@@ -995,7 +1066,7 @@ def explain(
     for position, question in enumerate(definition.questions):
         if choices[position] < 0:
             continue  # a conditional question that was not asked (encode)
-        option = question.options[int(choices[position])]
+        option = choice_options(question)[int(choices[position])]
         if question.informal_support:
             if option.no_reduction:
                 stops.append((question, option))

@@ -35,9 +35,12 @@ def _asked(definition, question, answers) -> bool:
     for domain in definition.domains:
         for parent in domain.questions:
             if parent.code == question.asked_when.question:
-                return (
-                    _asked(definition, parent, answers)
-                    and answers.get(parent.code) in question.asked_when.answers
+                given = answers.get(parent.code)
+                given = given if isinstance(given, list) else [given]
+                if parent.multiple and _chosen(parent, answers) is None:
+                    given = []  # not a usable answer
+                return _asked(definition, parent, answers) and any(
+                    code in question.asked_when.answers for code in given
                 )
     return False
 
@@ -45,11 +48,37 @@ def _asked(definition, question, answers) -> bool:
 def _chosen(question, answers, definition=None):
     if definition is not None and not _asked(definition, question, answers):
         return None  # not asked: its answer is ignored
+    if question.multiple:
+        return _several(question, answers.get(question.code))
     chosen = None
     for option in question.options:
         if option.code == answers.get(question.code):
             chosen = option
     return chosen
+
+
+class _Several:
+    """A multiple-choice answer: the chosen options' points added up, capped; complex when
+    any chosen option is."""
+
+    def __init__(self, options, cap):
+        total = sum(Fraction(o.points) for o in options)
+        self.points = total if cap is None else min(total, Fraction(cap))
+        self.complex = any(o.complex for o in options)
+        self.code = None
+        self.excludes = ()
+        self.reduction_percent = 0
+        self.no_reduction = False
+
+
+def _several(question, value):
+    """None unless the answer is a list of the question's option codes, each at most once."""
+    if not isinstance(value, list):
+        return None
+    codes = [o.code for o in question.options]
+    if len(set(value)) != len(value) or any(code not in codes for code in value):
+        return None
+    return _Several([o for o in question.options if o.code in value], question.cap)
 
 
 def _counts(question, unable_outcomes) -> bool:
@@ -79,13 +108,13 @@ def score_one(
                     stopped = True
             elif _counts(question, unable_outcomes):
                 if question.reducible:
-                    may_reduce += chosen.points
+                    may_reduce += Fraction(chosen.points)
                 else:
-                    never_reduced += chosen.points
+                    never_reduced += Fraction(chosen.points)
         if domain.cap is not None:
             # at most `cap` points; the needs never reduced keep theirs first
-            never_reduced = min(never_reduced, domain.cap)
-            may_reduce = min(may_reduce, domain.cap - never_reduced)
+            never_reduced = min(never_reduced, Fraction(domain.cap))
+            may_reduce = min(may_reduce, Fraction(domain.cap) - never_reduced)
         need += may_reduce + never_reduced
         reducible += may_reduce
     percent = min(percent, definition.informal_cap_percent)

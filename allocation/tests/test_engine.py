@@ -150,7 +150,12 @@ def definition_dicts(
 
 @st.composite
 def definitions(
-    draw, caps: bool = True, hundredths: bool = False, conditional: bool = False, **kwargs
+    draw,
+    caps: bool = True,
+    hundredths: bool = False,
+    conditional: bool = False,
+    multiple: bool = False,
+    **kwargs,
 ):
     """A parsed, publishable definition; with `caps`, now and then in selfdirect-ras/2 with a
     cap on some domains' points (below the domain's highest points, as publishing asks).
@@ -169,6 +174,8 @@ def definitions(
                 domain["cap"] = draw(st.integers(1, top - 1))
     if hundredths and draw(st.booleans()):
         data = _divided(data, draw(st.sampled_from([4, 20])))
+    if multiple and draw(st.integers(0, 3)):
+        data = _multiple(data, draw)
     if conditional and draw(st.integers(0, 3)):
         data = _conditional(data, draw)
     definition = parse(data)
@@ -197,6 +204,41 @@ def _divided(data: dict, by: int) -> dict:
     return data
 
 
+def _multiple(data: dict, draw) -> dict:
+    """Some need questions (of up to 7 options) take any number of answers: points added up,
+    now and then capped below their total, with words for choosing none."""
+    if data.get("format") != "selfdirect-ras/2":
+        data, _notes = convert_v1(data)
+    questions = [q for d in data["domains"] for q in d["questions"]]
+    capped = {q["code"] for d in data["domains"] if "cap" in d for q in d["questions"]}
+    chosen = set()
+    for question in questions:
+        if question["type"] == "informal_support" or len(question["options"]) > 7:
+            continue
+        if question["code"] in capped:  # the domain's cap stays below its highest points
+            continue
+        if draw(st.booleans()):
+            continue
+        question["type"] = "multiple"
+        chosen.add(question["code"])
+        total = sum(Decimal(str(o["points"])) for o in question["options"])
+        if total >= 2 and draw(st.booleans()):
+            question["cap"] = draw(st.integers(1, int(total) - 1))
+        if draw(st.booleans()):
+            question["none_label"] = "None of these"
+    for question in questions:  # exclusions with multiple-choice questions are not scored
+        for option in question["options"]:
+            if question["code"] in chosen:
+                option.pop("excludes", None)
+            elif "excludes" in option:
+                option["excludes"] = {
+                    q: codes for q, codes in option["excludes"].items() if q not in chosen
+                }
+                if not option["excludes"]:
+                    del option["excludes"]
+    return data
+
+
 def _conditional(data: dict, draw) -> dict:
     """Some questions asked only after some answers to an earlier question (asked_when)."""
     if data.get("format") != "selfdirect-ras/2":
@@ -215,12 +257,18 @@ def _conditional(data: dict, draw) -> dict:
 @st.composite
 def full_answers(draw, definition, consistent: bool = True) -> dict[str, str]:
     """An answer to every question; with `consistent`, none contradicting another."""
-    answers = {
-        q.code: draw(st.sampled_from([o.code for o in q.options])) for q in definition.questions
-    }
+    answers = {q.code: draw(_an_answer(q)) for q in definition.questions}
     if consistent:
         assume(not reference.contradictions_one(definition, answers))
     return answers
+
+
+def _an_answer(question):
+    """One option's code, or for a multiple-choice question a list of codes (perhaps none)."""
+    codes = [o.code for o in question.options]
+    if question.multiple:
+        return st.lists(st.sampled_from(codes), unique=True)
+    return st.sampled_from(codes)
 
 
 @st.composite
@@ -239,9 +287,7 @@ def loose_answers(draw, definition) -> dict[str, str]:
         kind = draw(st.integers(0, 9))
         if kind == 0:
             continue
-        answers[q.code] = (
-            "retired" if kind == 1 else draw(st.sampled_from([o.code for o in q.options]))
-        )
+        answers[q.code] = "retired" if kind == 1 else draw(_an_answer(q))
     if draw(st.booleans()):
         answers["old_question"] = "o0"
     return answers
