@@ -6,6 +6,8 @@ trail. The assessment's lifecycle (in progress → submitted → completed) is a
 machine on the model; only these actions move it.
 """
 
+from types import SimpleNamespace
+
 from django.utils import timezone
 
 from allocation.domain import engine
@@ -96,6 +98,12 @@ def _check_answer(assessment: Assessment, question_code: str, option_code: str):
     question = assessment.version.parsed.question(question_code)
     if question is None:
         raise AssessmentError(f"There is no question {question_code!r} in this assessment")
+    if question.multiple:
+        # a list of option codes (empty: none of them), as one answer for the record
+        chosen = question.chosen(option_code)
+        if chosen is None:
+            raise AssessmentError(f"Select from the answers to ‘{question.text}’")
+        return question, SimpleNamespace(code=", ".join(o.code for o in chosen) or "none")
     option = question.option(option_code)
     if option is None:
         raise AssessmentError(f"Select one of the answers to ‘{question.text}’")

@@ -130,7 +130,7 @@ def question(request, pk, code):
         request.POST or None, question=q, initial={"answer": assessment.answers.get(code)}
     )
     later = "later" in request.POST
-    if request.method == "POST" and later and not request.POST.get("answer"):
+    if request.method == "POST" and later and not request.POST.getlist("answer"):
         messages.success(request, "Your answers are saved. You can come back to them at any time.")
         return redirect(_after_saving(request, assessment))
     if request.method == "POST" and form.is_valid():
@@ -168,6 +168,17 @@ def question(request, pk, code):
     )
 
 
+def answer_words(question, value) -> str | None:
+    """An answer as the person chose it: the option's label, or for a multiple-choice
+    question the labels chosen (or the words for none); None when not answered."""
+    chosen = question.chosen(value) if value is not None else None
+    if chosen is None:
+        return None
+    if question.multiple and not chosen:
+        return question.none_label or "None of these"
+    return "; ".join(o.label for o in chosen)
+
+
 def _after_saving(request, assessment) -> str:
     if request.user.is_citizen:
         return reverse("people:portal")
@@ -181,8 +192,7 @@ def _answer_rows(assessment):
         for q in domain.questions:
             if not assessment.version.parsed.is_asked(q, assessment.answers):
                 continue  # not asked after the answers given: nothing to check
-            option = q.option(assessment.answers.get(q.code, ""))
-            items.append({"question": q, "answer": option.label if option else None})
+            items.append({"question": q, "answer": answer_words(q, assessment.answers.get(q.code))})
         rows.append({"domain": domain, "items": items})
     return rows
 

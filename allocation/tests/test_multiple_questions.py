@@ -140,3 +140,36 @@ def test_the_score_api_takes_a_list_of_answers(score_api):  # noqa: F811
     assert body["points"] == 3.5 and body["amount"] == "40.00"
     refused = score_api(multiple_dict(), {"answers": {"conditions": "sight"}})
     assert refused.status_code == 422
+
+
+@pytest.mark.django_db
+def test_the_question_page_offers_checkboxes_with_an_exclusive_none(client_for, team, practitioner):
+    from allocation.tests.factories import DraftVersionFactory
+    from assessment.tests.factories import InProgressAssessmentFactory
+    from people.tests.factories import PersonFactory
+
+    data = ras.to_dict(DraftVersionFactory().parsed)
+    question = data["domains"][0]["questions"][0]
+    question["options"] = question["options"][:4]
+    question["type"] = "multiple"
+    question["none_label"] = "None of these"
+    codes = [o["code"] for o in question["options"]]
+    draft = DraftVersionFactory(definition=data)
+    assessment = InProgressAssessmentFactory(person=PersonFactory(team=team))
+    assessment.version = draft  # as if this version were in force when it started
+    assessment.save(update_fields=["version"])
+    client = client_for(practitioner)
+    url = f"/assessments/{assessment.pk}/questions/{question['code']}/"
+    page = client.get(url).content.decode()
+    assert page.count('type="checkbox"') == len(codes) + 1
+    assert 'data-behaviour="exclusive"' in page and "govuk-checkboxes__divider" in page
+    both = client.post(url, {"answer": ["_none", codes[1]]})
+    assert both.status_code == 200 and "not both" in both.content.decode()
+    client.post(url, {"answer": [codes[2], codes[1]]})
+    assessment.refresh_from_db()
+    assert assessment.answers[question["code"]] == [codes[1], codes[2]]
+    client.post(url, {"answer": ["_none"]})
+    assessment.refresh_from_db()
+    assert assessment.answers[question["code"]] == []
+    nothing = client.post(url, {"continue": ""})
+    assert "Select the answers that apply" in nothing.content.decode()
