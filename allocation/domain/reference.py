@@ -108,25 +108,44 @@ def score_one(
                     stopped = True
             elif _counts(question, unable_outcomes):
                 if question.reducible:
-                    may_reduce += Fraction(chosen.points)
+                    may_reduce += _exact(chosen.points)
                 else:
-                    never_reduced += Fraction(chosen.points)
+                    never_reduced += _exact(chosen.points)
         if domain.cap is not None:
             # at most `cap` points; the needs never reduced keep theirs first
-            never_reduced = min(never_reduced, Fraction(domain.cap))
-            may_reduce = min(may_reduce, Fraction(domain.cap) - never_reduced)
+            never_reduced = min(never_reduced, _exact(domain.cap))
+            may_reduce = min(may_reduce, _exact(domain.cap) - never_reduced)
         need += may_reduce + never_reduced
         reducible += may_reduce
     percent = min(percent, definition.informal_cap_percent)
     if stopped:
         percent = 0
     # rounded down to a whole point, or to a hundredth when any points have two decimals
-    step = Fraction(1, 100) if _two_decimals(definition) else Fraction(1)
-    reduction = floor(Fraction(reducible) * percent / 100 / step) * step
+    if _two_decimals(definition):
+        reduction = Fraction(floor(Fraction(reducible) * percent), 100)
+    else:
+        reduction = floor(Fraction(reducible * percent, 100))
     return _plain(need), percent, _plain(reduction), _plain(Fraction(need) - reduction)
 
 
+_TWO_DECIMALS: dict[int, tuple[Definition, bool]] = {}
+
+
+def _exact(points):
+    """Whole points as they are (plain ints), others as exact fractions."""
+    return points if isinstance(points, int | Fraction) else Fraction(points)
+
+
 def _two_decimals(definition: Definition) -> bool:
+    """Whether any points have two decimal places (remembered per definition)."""
+    known = _TWO_DECIMALS.get(id(definition))
+    if known is None or known[0] is not definition:
+        known = (definition, _find_two_decimals(definition))
+        _TWO_DECIMALS[id(definition)] = known
+    return known[1]
+
+
+def _find_two_decimals(definition: Definition) -> bool:
     numbers = []
     for domain in definition.domains:
         numbers += [domain.cap, domain.informal_cap_points]
