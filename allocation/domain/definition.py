@@ -1751,9 +1751,11 @@ def carry_over(data: dict, original: Definition) -> dict:
     selfdirect-ras/2 when there is anything to keep, else unchanged."""
     caps = {d.code: d.cap for d in original.domains if d.cap is not None}
     grouped = len(original.tables) > 1 or original.tables[0].applies_to is not None
-    if not (caps or grouped) or data.get("format", FORMAT_V1) != FORMAT_V1:
+    asks = _question_parts(original)
+    if not (caps or grouped or asks) or data.get("format", FORMAT_V1) != FORMAT_V1:
         return data
     converted, _notes = convert_v1(data)
+    _carry_questions(converted, original)
     for domain in converted["domains"]:
         if isinstance(domain, dict) and domain.get("code") in caps:
             domain["cap"] = number_json(caps[domain["code"]])
@@ -1770,6 +1772,42 @@ def carry_over(data: dict, original: Definition) -> dict:
             *tables[1:],
         ]
     return converted
+
+
+def _question_parts(definition: Definition) -> bool:
+    """Whether any question uses what selfdirect-ras/1 cannot say: a condition, several
+    answers, or points with decimal places."""
+    return any(
+        q.asked_when is not None or q.multiple or any(_fractional(o.points) for o in q.options)
+        for q in definition.questions
+    )
+
+
+def _carry_questions(converted: dict, original: Definition) -> None:
+    """Take back each question's condition, multiple-choice settings and two-decimal points
+    (by code) into the editor's converted working form: v1 cannot say them, and dropping
+    them would change budgets unnoticed. A point value the page changed is kept as changed."""
+    for domain in _list(converted.get("domains")):
+        for question in _list(_obj(domain).get("questions")):
+            before = original.question(_obj(question).get("code"))
+            if before is None:
+                continue
+            if before.asked_when is not None:
+                question["asked_when"] = {
+                    "question": before.asked_when.question,
+                    "answers": list(before.asked_when.answers),
+                }
+            if before.multiple:
+                question["type"] = "multiple"
+                if before.cap is not None:
+                    question["cap"] = number_json(before.cap)
+                if before.none_label:
+                    question["none_label"] = before.none_label
+            for option in _list(question.get("options")):
+                was = before.option(_obj(option).get("code"))
+                unchanged = was is not None and option.get("points") == int(was.points)
+                if unchanged and _fractional(was.points):  # as to_v1_dict wrote it
+                    option["points"] = number_json(was.points)
 
 
 # --- publishing ----------------------------------------------------------------------------

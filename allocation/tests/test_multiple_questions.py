@@ -173,3 +173,28 @@ def test_the_question_page_offers_checkboxes_with_an_exclusive_none(client_for, 
     assert assessment.answers[question["code"]] == []
     nothing = client.post(url, {"continue": ""})
     assert "Select the answers that apply" in nothing.content.decode()
+
+
+@pytest.mark.django_db
+def test_editing_a_draft_in_the_editor_pages_keeps_its_question_level_parts(client_for):
+    """The editor pages work in the older shape, which cannot say conditions, multiple
+    choices or two-decimal points: they are carried over from the draft, never dropped."""
+    from accounts.roles import Role
+    from accounts.tests.factories import UserFactory
+    from allocation.tests.factories import DraftVersionFactory
+
+    draft = DraftVersionFactory(definition=multiple_dict())
+    pages = client_for(UserFactory(role=Role.COMMISSIONER))
+    saved = pages.post(
+        f"/ras/versions/{draft.pk}/rule/",
+        {"method": "price_per_point", "fixed_amount": "5", "price_per_point": "20"},
+    )
+    assert saved.status_code == 302
+    draft.refresh_from_db()
+    conditions, night = draft.parsed.questions
+    assert conditions.multiple and conditions.cap == 6 and conditions.none_label
+    assert conditions.option("hearing").points == Decimal("1.5")
+    assert night.asked_when is not None and night.asked_when.question == "conditions"
+    # £5.00 + (2 + 1.5) × £20.00 = £75.00
+    result = engine.explain(draft.compiled, {"conditions": ["sight", "hearing"]})
+    assert result.amount == Decimal("75.00")
