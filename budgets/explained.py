@@ -107,6 +107,7 @@ NEUTRAL = {
     "fixed_amount": "A fixed amount everyone receives",
     "band": "The amount for the band the points fall in",
     "no_amount": "The points fall in a band with no indicative amount",
+    "not_asked": "An answer to a question the other answers did not lead to: it does not count",
     "limit": "The least or most the scheme gives applied",
     "costed_plan": "Some needs are complex: the final budget is the cost of the support plan "
     "that meets them, and this amount is only a guide",
@@ -119,6 +120,7 @@ HEADINGS = {
     "fixed_amount": ("A fixed amount for everyone", "fixed"),
     "band": ("The band the points fall in", "band"),
     "no_amount": ("No indicative amount", "band"),
+    "not_asked": ("A question not asked", "not_counted"),
     "limit": ("A limit applied", "limit"),
     "costed_plan": ("Complex needs: a costed support plan", "costed_plan"),
 }
