@@ -21,7 +21,7 @@ from .domain import engine
 from .domain import rates as catalogue
 from .domain import schema as ras_schema
 from .domain.definition import to_dict
-from .domain.explanation import line_json
+from .domain.explanation import line_json, points_json
 from .models import RasScheme, RasVersion, ReferenceRate
 from .views.common import manages_ras
 
@@ -91,12 +91,16 @@ class ScorePersonIn(Schema):
 
 
 class ScoreIn(Schema):
-    answers: dict[str, str] = Field(
+    answers: dict[str, str | list[str]] = Field(
         ...,
         description=(
-            "Every question of the version must be answered: one entry for each question, "
-            "from the question's code to the code of the option chosen. A missing answer, or "
-            "an unknown question or option code, is refused with 422 naming each."
+            "Every question the answers lead to must be answered: one entry for each "
+            "question, from the question's code to the code of the option chosen. A "
+            "multiple-choice question takes a list of option codes (perhaps empty). A "
+            "conditional question (`asked_when`) whose condition does not hold is not asked: "
+            "leave it out (an answer to it is ignored, and a `not_asked` line says so). A "
+            "missing answer, or an unknown question or option code, is refused with 422 "
+            "naming each."
         ),
     )
     unable_outcomes: list[str] | None = Field(
@@ -119,7 +123,7 @@ class LineOut(Schema):
     question: str | None
     option_code: str | None
     answer: str | None
-    points: int | None
+    points: int | float | None = Field(description="Whole, or with up to two decimal places")
     amount: str | None
     text: str
     service: str | None = Field(
@@ -143,9 +147,9 @@ class CarerAmountOut(Schema):
 
 
 class ScoreOut(Schema):
-    points: int
-    need_points: int
-    reduction_points: int
+    points: int | float = Field(description="Net points: whole, or with up to two decimal places")
+    need_points: int | float
+    reduction_points: int | float
     provisional: bool
     at_maximum: bool
     costed_plan_route: list[str]
@@ -154,7 +158,11 @@ class ScoreOut(Schema):
         "group, the first whose group fits `person`)"
     )
     weekly_amount: str | None
-    amount: str
+    amount: str | None = Field(
+        description="Pounds, 2 decimal places; null when the points fall in a band with no "
+        "indicative amount (which is not £0): `no_amount_words` says what it means"
+    )
+    no_amount_words: str = Field("", description="A band with no indicative amount: its words")
     period: str
     rule: str
     limit: str | None
@@ -294,13 +302,14 @@ def score(request, body: ScoreIn, version_id: int = Path(..., ge=1, le=MAX_ID)):
             for p in error.problems
         ]
         return Status(422, {"detail": problems})
-    amount = f"{explanation.amount:.2f}"
+    amount = None if explanation.amount is None else f"{explanation.amount:.2f}"
     return {
-        "points": explanation.total_points,
-        "need_points": explanation.need_points,
-        "reduction_points": explanation.reduction_points,
+        "points": points_json(explanation.total_points),
+        "need_points": points_json(explanation.need_points),
+        "reduction_points": points_json(explanation.reduction_points),
         "weekly_amount": amount if explanation.period == "week" else None,
         "amount": amount,
+        "no_amount_words": explanation.no_amount_words,
         "period": explanation.period,
         "rule": explanation.rule_text,
         "limit": explanation.limit,

@@ -52,7 +52,8 @@ def _baseline(pop: population.Population, version: RasVersion) -> tuple[np.ndarr
         person_tables(live_scheme, pop),
         support_pence=live_scores.support_pence,
     )
-    current[~pop.has_budget] = live_amounts[~pop.has_budget]
+    # a live band with no indicative amount: no amount now, as for someone with no budget
+    current[~pop.has_budget] = np.maximum(live_amounts[~pop.has_budget], 0)
     if not pop.has_budget.any():
         return current, f"What {live} gives each person now"
     return current, f"Current personal budgets; for people without one, what {live} gives"
@@ -78,7 +79,11 @@ def modelled_totals(scheme, net: np.ndarray, tables: np.ndarray | None) -> tuple
         mine = net[tables == index]
         if not len(mine):
             continue
-        one = replace(definition, tables=(table,))
+        # priced per counting step, as the engine counts (a hundredth of a point, or a point)
+        one = replace(
+            definition,
+            tables=(replace(table, rule=engine.per_step(table.rule, scheme.points_scale)),),
+        )
         part_exact, part_issued = calibration.modelled_annual_total(
             one, np.bincount(mine, minlength=1)
         )
@@ -112,8 +117,13 @@ def execute_model_run(run: ModelRun) -> dict:
         issued_total = int(proposed.sum()) * factor
         exact_total = Decimal(issued_total).scaleb(-2)
     run.beat("Working out gains and losses by group", pop.size + 1, total)
+    priced, groups = _with_amount(proposed, pop.groups)
     result = breakdowns.breakdown(
-        current, proposed, pop.groups, run.review_fall_percent, flag_margin=run.flag_margin_percent
+        current[priced] if priced is not None else current,
+        proposed[priced] if priced is not None else proposed,
+        groups,
+        run.review_fall_percent,
+        flag_margin=run.flag_margin_percent,
     )
     envelope_pence = run.envelope_pence
     target = target_pence(run.envelope, run.reserve_percent)
@@ -128,7 +138,7 @@ def execute_model_run(run: ModelRun) -> dict:
             if current[i]
             else None,
         }
-        for i in result.review_indices
+        for i in (result.review_indices if priced is None else priced[result.review_indices])
     ]
     summary = {
         "people": pop.size,
@@ -151,8 +161,19 @@ def execute_model_run(run: ModelRun) -> dict:
         "people_at_minimum": _at_limit(scheme, proposed, "minimum"),
         "people_at_maximum": _at_limit(scheme, proposed, "maximum"),
         "people_costed_plan": int(scores.costed_plan.sum()),
+        "people_no_amount": 0 if priced is None else pop.size - len(priced),
     }
     return {"result": {"summary": summary, **breakdown_json(result)}, "review": review}
+
+
+def _with_amount(proposed: np.ndarray, groups: dict) -> tuple[np.ndarray | None, dict]:
+    """The people the version gives an amount (indexes, or None for everyone) and their
+    groups: people in a band with no indicative amount (engine.NO_AMOUNT) are counted apart,
+    never as £0 (selfdirect-ras/2)."""
+    if not (proposed == engine.NO_AMOUNT).any():
+        return None, groups
+    priced = np.flatnonzero(proposed != engine.NO_AMOUNT)
+    return priced, {name: (codes[priced], labels) for name, (codes, labels) in groups.items()}
 
 
 def _share(part: int, whole: int) -> float:
@@ -439,6 +460,12 @@ WITH_SUPPORT = (
 )
 
 
+HUNDREDTHS = (
+    "This version has points with decimal places, and calibration fits whole points: it "
+    "cannot calibrate it yet. Set the money rule by hand and model the version"
+)
+
+
 def execute_calibration(run: CalibrationRun) -> dict:
     """The work of a calibration: fit, scale, and save the result as a new draft."""
     version = run.version
@@ -447,6 +474,8 @@ def execute_calibration(run: CalibrationRun) -> dict:
         raise jobs.RunFailed(MANY_TABLES)
     if scheme.has_support:
         raise jobs.RunFailed(WITH_SUPPORT)
+    if scheme.points_scale != 1:
+        raise jobs.RunFailed(HUNDREDTHS)
     run.beat("Reading the current caseload", 0, 4)
     pop = population.load(version)
     pop_scores = engine.score(scheme, pop.choices, unable_masks=pop.unable_masks)

@@ -6,6 +6,8 @@ trail. The assessment's lifecycle (in progress → submitted → completed) is a
 machine on the model; only these actions move it.
 """
 
+from types import SimpleNamespace
+
 from django.utils import timezone
 
 from allocation.domain import engine
@@ -96,6 +98,12 @@ def _check_answer(assessment: Assessment, question_code: str, option_code: str):
     question = assessment.version.parsed.question(question_code)
     if question is None:
         raise AssessmentError(f"There is no question {question_code!r} in this assessment")
+    if question.multiple:
+        # a list of option codes (empty: none of them), as one answer for the record
+        chosen = question.chosen(option_code)
+        if chosen is None:
+            raise AssessmentError(f"Select from the answers to ‘{question.text}’")
+        return question, SimpleNamespace(code=", ".join(o.code for o in chosen) or "none")
     option = question.option(option_code)
     if option is None:
         raise AssessmentError(f"Select one of the answers to ‘{question.text}’")
@@ -241,8 +249,11 @@ def _score(assessment: Assessment, unable_outcomes: frozenset[str] | None = None
         "reduction_percent": explanation.reduction_percent,
         "reduction_points": explanation.reduction_points,
         "total_points": explanation.total_points,
-        "exact_amount": format(explanation.exact_amount, "f"),
-        "amount_pence": to_pence(explanation.amount),
+        "exact_amount": ""
+        if explanation.exact_amount is None
+        else format(explanation.exact_amount, "f"),
+        "amount_pence": None if explanation.amount is None else to_pence(explanation.amount),
+        "no_amount_words": explanation.no_amount_words,
         "period": explanation.period,
         "limit": explanation.limit or "",
         "rule_text": explanation.rule_text,
@@ -260,7 +271,9 @@ def _score(assessment: Assessment, unable_outcomes: frozenset[str] | None = None
         allocation.save()
     audit(
         allocation,
-        f"Indicative amount {explanation.amount} {explanation.period} from {explanation.total_points} points",
+        f"Indicative amount {explanation.amount} {explanation.period} from {explanation.total_points} points"
+        if explanation.amount is not None
+        else f"No indicative amount from {explanation.total_points} points",
         person=assessment.person,
     )
     return allocation

@@ -3,19 +3,74 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
-from ui.forms import GovUKForm, GovUKRadioSelect
+from ui.forms import GovUKCheckboxes, GovUKForm, GovUKRadioSelect
 
 from . import domain
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
 
+NONE = "_none"  # the "none of these" checkbox (no option code starts with _)
+
+
+class AnswerCheckboxes(GovUKCheckboxes):
+    """GOV.UK checkboxes whose "none" box, after an "or" divider, clears the others (and
+    they it): govuk-frontend's exclusive behaviour, no inline script."""
+
+    option_template_name = "assessment/widgets/answer_checkbox.html"
+
+
 class AnswerForm(GovUKForm):
-    """One question, one page: the question is the page heading."""
+    """One question, one page: the question is the page heading. A multiple-choice question
+    has checkboxes, with an exclusive "none" box when the scheme gives it words; its answer
+    is the list of option codes chosen (empty for none)."""
 
     def __init__(self, *args, question, reason_required=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.question = question
+        if question.multiple:
+            self._add_checkboxes(question)
+        else:
+            self._add_radios(question)
+        if reason_required:
+            self.fields["reason"] = forms.CharField(
+                label="Why are you changing this answer?",
+                help_text="The person can see this reason in the history of their assessment.",
+                widget=forms.Textarea(attrs={"rows": 3}),
+                max_length=500,
+                error_messages={"required": "Enter why you are changing this answer"},
+            )
+
+    def _add_checkboxes(self, question):
+        choices = [(o.code, o.label) for o in question.options]
+        if question.none_label:
+            choices.append((NONE, question.none_label))
+        self.fields["answer"] = forms.MultipleChoiceField(
+            label=question.text,
+            help_text=question.hint or "Select all that apply.",
+            choices=choices,
+            widget=AnswerCheckboxes(),
+            required=bool(question.none_label),
+            error_messages={
+                "required": f"Select the answers that apply, or ‘{question.none_label}’",
+                "invalid_choice": "Select from the answers",
+            },
+        )
+        self.fields["answer"].govuk = {"heading": True}
+
+    def clean_answer(self):
+        value = self.cleaned_data["answer"]
+        if not self.question.multiple:
+            return value
+        if NONE in value:
+            if len(value) > 1:
+                raise ValidationError(
+                    f"Select ‘{self.question.none_label}’ or the answers that apply, not both"
+                )
+            return []
+        return [o.code for o in self.question.options if o.code in value]
+
+    def _add_radios(self, question):
         self.fields["answer"] = forms.ChoiceField(
             label=question.text,
             help_text=question.hint,
@@ -27,14 +82,6 @@ class AnswerForm(GovUKForm):
             },
         )
         self.fields["answer"].govuk = {"heading": True}
-        if reason_required:
-            self.fields["reason"] = forms.CharField(
-                label="Why are you changing this answer?",
-                help_text="The person can see this reason in the history of their assessment.",
-                widget=forms.Textarea(attrs={"rows": 3}),
-                max_length=500,
-                error_messages={"required": "Enter why you are changing this answer"},
-            )
 
 
 class DeclarationForm(GovUKForm):

@@ -5,6 +5,10 @@ def _label(definition, code, option_code):
     question = definition.question(code)
     if question is None:
         return code, option_code or "No answer"
+    if question.multiple:
+        from assessment.views import answer_words
+
+        return question.text, answer_words(question, option_code) or "No answer"
     option = question.option(option_code) if option_code else None
     return question.text, option.label if option else "No answer"
 

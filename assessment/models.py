@@ -112,7 +112,11 @@ class Assessment(ConcurrentTransitionMixin, EditVersioned, models.Model):
         self.is_current = True
 
     def unanswered(self) -> list[str]:
-        return [q.code for q in self.version.parsed.questions if q.code not in self.answers]
+        """The questions the answers so far lead to that have no answer yet (a conditional
+        question that is not asked is not required)."""
+        return [
+            q.code for q in self.version.parsed.asked(self.answers) if q.code not in self.answers
+        ]
 
 
 class CapacityAssessmentQuerySet(models.QuerySet):

@@ -49,37 +49,41 @@ def can_answer(user, assessment: Assessment) -> bool:
 
 
 def _questions(assessment):
-    return assessment.version.parsed.questions
+    """The questions the answers so far lead to: a conditional question whose condition does
+    not hold is skipped (selfdirect-ras/2 `asked_when`)."""
+    return assessment.version.parsed.asked(assessment.answers)
 
 
 def _next_code(assessment, code):
-    codes = [q.code for q in _questions(assessment)]
-    position = codes.index(code)
-    return codes[position + 1] if position + 1 < len(codes) else None
+    """The next question asked after `code` (whether or not `code` itself is asked)."""
+    parsed = assessment.version.parsed
+    every = [q.code for q in parsed.questions]
+    asked = {q.code for q in _questions(assessment)}
+    return next((c for c in every[every.index(code) + 1 :] if c in asked), None)
 
 
 def _sections(assessment):
     """Each domain with its status, for the assessment's task list."""
     sections = []
+    asked = {q.code for q in _questions(assessment)}
     for domain in assessment.version.parsed.domains:
-        if not domain.questions:
+        here = [q for q in domain.questions if q.code in asked]
+        if not here:
             continue
-        answered = sum(1 for q in domain.questions if q.code in assessment.answers)
-        first_open = next(
-            (q.code for q in domain.questions if q.code not in assessment.answers), None
-        )
+        answered = sum(1 for q in here if q.code in assessment.answers)
+        first_open = next((q.code for q in here if q.code not in assessment.answers), None)
         sections.append(
             {
                 "domain": domain,
                 "answered": answered,
                 "status": "Completed"
-                if answered == len(domain.questions)
+                if answered == len(here)
                 else "In progress"
                 if answered
                 else "Not yet started",
                 "href": reverse(
                     "assessment:question",
-                    args=[assessment.pk, first_open or domain.questions[0].code],
+                    args=[assessment.pk, first_open or here[0].code],
                 ),
             }
         )
@@ -116,11 +120,17 @@ def question(request, pk, code):
     q = assessment.version.parsed.question(code)
     if q is None:
         raise Http404
+    if not assessment.version.parsed.is_asked(q, assessment.answers):
+        # Not asked after the answers so far: go on to the next question that is.
+        following = _next_code(assessment, code)
+        if following is None:
+            return redirect("assessment:check", pk=assessment.pk)
+        return redirect("assessment:question", pk=assessment.pk, code=following)
     form = AnswerForm(
         request.POST or None, question=q, initial={"answer": assessment.answers.get(code)}
     )
     later = "later" in request.POST
-    if request.method == "POST" and later and not request.POST.get("answer"):
+    if request.method == "POST" and later and not request.POST.getlist("answer"):
         messages.success(request, "Your answers are saved. You can come back to them at any time.")
         return redirect(_after_saving(request, assessment))
     if request.method == "POST" and form.is_valid():
@@ -158,6 +168,17 @@ def question(request, pk, code):
     )
 
 
+def answer_words(question, value) -> str | None:
+    """An answer as the person chose it: the option's label, or for a multiple-choice
+    question the labels chosen (or the words for none); None when not answered."""
+    chosen = question.chosen(value) if value is not None else None
+    if chosen is None:
+        return None
+    if question.multiple and not chosen:
+        return question.none_label or "None of these"
+    return "; ".join(o.label for o in chosen)
+
+
 def _after_saving(request, assessment) -> str:
     if request.user.is_citizen:
         return reverse("people:portal")
@@ -169,8 +190,9 @@ def _answer_rows(assessment):
     for domain in assessment.version.parsed.domains:
         items = []
         for q in domain.questions:
-            option = q.option(assessment.answers.get(q.code, ""))
-            items.append({"question": q, "answer": option.label if option else None})
+            if not assessment.version.parsed.is_asked(q, assessment.answers):
+                continue  # not asked after the answers given: nothing to check
+            items.append({"question": q, "answer": answer_words(q, assessment.answers.get(q.code))})
         rows.append({"domain": domain, "items": items})
     return rows
 

@@ -109,12 +109,13 @@ def propose_budget(allocation, *, acting_user, start_date: dt.date | None = None
         person=person,
         kind=kind,
         allocation=allocation,
-        amount_pence=allocation.amount_pence,
+        # No indicative amount (a band below the threshold, not £0): the plan's cost sets it.
+        amount_pence=allocation.amount_pence or 0,
         indicative_pence=allocation.amount_pence,
         period=allocation.period,
         start_date=start_date or timezone.localdate(),
         status=PersonalBudget.Status.PROPOSED,
-        costed_plan=bool(allocation.costed_plan_route),
+        costed_plan=bool(allocation.costed_plan_route) or allocation.amount_pence is None,
         created_by=acting_user if getattr(acting_user, "pk", None) else None,
     )
     audit(

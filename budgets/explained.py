@@ -40,7 +40,7 @@ class Explained:
     audience: str  # "person", "representative" or "staff"
     name: str  # the person's first name (for a representative), full name (staff)
     status: str  # "provisional", "indicative", "not_eligible", "proposed", "agreed"
-    amount_pence: int
+    amount_pence: int | None  # None: no indicative amount (a band below the threshold)
     period: str
     lines: list[Line] = field(default_factory=list)
     scheme_words: str = ""
@@ -73,6 +73,8 @@ class Explained:
 
     @property
     def amount_text(self) -> str:
+        if self.amount_pence is None:  # a band with no indicative amount (not £0)
+            return "No indicative amount"
         return f"{format_pence(self.amount_pence)} {period_words(self.period)}"
 
     @property
@@ -104,6 +106,8 @@ NEUTRAL = {
     "informal_support_not_counted": "Family and friends’ support did not reduce the points",
     "fixed_amount": "A fixed amount everyone receives",
     "band": "The amount for the band the points fall in",
+    "no_amount": "The points fall in a band with no indicative amount",
+    "not_asked": "An answer to a question the other answers did not lead to: it does not count",
     "limit": "The least or most the scheme gives applied",
     "costed_plan": "Some needs are complex: the final budget is the cost of the support plan "
     "that meets them, and this amount is only a guide",
@@ -117,6 +121,8 @@ HEADINGS = {
     "informal_support_not_counted": ("Support from family and friends", "reduction"),
     "fixed_amount": ("A fixed amount for everyone", "fixed"),
     "band": ("The band the points fall in", "band"),
+    "no_amount": ("No indicative amount", "band"),
+    "not_asked": ("A question not asked", "not_counted"),
     "limit": ("A limit applied", "limit"),
     "costed_plan": ("Complex needs: a costed support plan", "costed_plan"),
     "carer_allocation": ("The carer’s own amount", "carer_allocation"),
@@ -172,7 +178,7 @@ def _ras_lines(allocation: Allocation, audience: str = "person") -> list[Line]:
 
 
 def _could_buy(amount_pence: int, period: str, on: dt.date) -> list[str]:
-    if period != "week" or amount_pence <= 0:
+    if period != "week" or not amount_pence or amount_pence <= 0:
         return []
     rates = ReferenceRate.objects.in_force(on=on)
     found = []

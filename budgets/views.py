@@ -40,7 +40,14 @@ def render_explained(request, x: explain.Explained, *, back: str, filename: str)
                 ]
                 for line in x.lines
             ]
-            + [["Total", x.amount_text, x.total_points, Decimal(x.amount_pence).scaleb(-2)]],
+            + [
+                [
+                    "Total",
+                    x.amount_text,
+                    x.total_points,
+                    "" if x.amount_pence is None else Decimal(x.amount_pence).scaleb(-2),
+                ]
+            ],
         )
     return render(
         request,

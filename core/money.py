@@ -113,6 +113,11 @@ def per_year(amount_pence: int, period: str) -> int:
 
 
 def annual_multiplier(period: str) -> int:
+    """How many times an amount for the period is paid in a year, for a year's total: 52 for
+    a weekly amount, 1 for a yearly one, and 1 for a one-off amount, which is paid once and
+    never multiplied (a RAS may give one-off amounts: selfdirect-ras/2 period "once")."""
+    if period == "once":
+        return 1
     return per_year(1, period)
 
 

@@ -11,10 +11,6 @@ from accounts.tests.factories import UserFactory
 from allocation import actions as ras_actions
 from allocation.models import RasVersion
 
-# Until the engine scores conditional questions (branch engq), parse refuses them: the
-# fixture lets this journey build one. Remove it (and this import) once engq is merged.
-from allocation.tests.conftest import engine_scores_everything  # noqa: F401
-
 from .conftest import advance, assert_accessible, code_for, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -32,7 +28,6 @@ def commissioner(db):
 def test_a_commissioner_builds_money_tables_a_domain_cap_and_a_conditional_question(
     page,
     commissioner,
-    engine_scores_everything,  # noqa: F811
 ):
     user, device = commissioner
     sign_in(page, user.username)

@@ -26,7 +26,7 @@ from allocation.domain.definition import (
     parse,
     rule_dict,
 )
-from allocation.domain.engine import CompiledScheme, issued_pence_table
+from allocation.domain.engine import CompiledScheme, issued_pence_table, per_step
 from core.money import annual_multiplier, format_pence
 
 METHODS = ("ols", "ols0", "lad", "bands")
@@ -502,6 +502,8 @@ def _caseload(definition: Definition, net_counts: np.ndarray) -> _Caseload:
     )
     grouped: dict[int, int] = {}
     for band, count in zip(band_of.tolist(), counts, strict=True):
+        if allocation.bands[band].amount is None:
+            continue  # no indicative amount: these people cost nothing here, and are not £0
         grouped[band] = grouped.get(band, 0) + count
     return _Caseload(
         list(grouped.values()),
@@ -594,7 +596,11 @@ def _fewest_places(
                     method="bands",
                     bands=tuple(
                         Band(
-                            min_points=b.min_points, amount=rounding(x * Fraction(b.amount), places)
+                            min_points=b.min_points,
+                            amount=None
+                            if b.amount is None  # no indicative amount stays so
+                            else rounding(x * Fraction(b.amount), places),
+                            words=b.words,
                         )
                         for b in rule.bands
                     ),
@@ -650,6 +656,11 @@ def modelled_annual_total(
     actually paid, each rounded to the penny, so the two can differ by rounding.
     """
     definition = scheme.definition if isinstance(scheme, CompiledScheme) else scheme
+    if isinstance(scheme, CompiledScheme) and scheme.points_scale != 1:
+        # the counts are by counting step (a hundredth of a point): price each step
+        definition = _with_allocation(
+            definition, per_step(definition.allocation, scheme.points_scale)
+        )
     counts = np.asarray(net_counts, dtype=np.int64)
     exact = _pence(_caseload(definition, counts).total(Fraction(1)))
     if isinstance(scheme, CompiledScheme):
@@ -661,6 +672,7 @@ def modelled_annual_total(
         table = issued_pence_table(
             definition.allocation, definition.minimum, definition.maximum, max(counts.size - 1, 0)
         )[: counts.size]
+    table = np.maximum(table, 0)  # NO_AMOUNT (-1): no indicative amount adds nothing
     issued = _exact_dot(counts, table) * annual_multiplier(definition.period)
     return Decimal(exact).scaleb(-2), issued
 

@@ -970,29 +970,34 @@ def not_scored_yet(definition: Definition) -> list[dict]:
     def add(path: str, what: str) -> None:
         found.append({"path": path, "message": f"{what}: {NOT_SCORED_YET}"})
 
-    if definition.period not in ("week", "year"):
-        add("$.period", f"a {definition.period!r} amount")
     for d_index, domain in enumerate(definition.domains):
         where = f"$.domains[{d_index}]"
         for q_index, question in enumerate(domain.questions):
             q_where = f"{where}.questions[{q_index}]"
-            if question.multiple:
-                add(f"{q_where}.type", "a multiple-choice question")
-            if question.asked_when is not None:
-                add(f"{q_where}.asked_when", "a conditional question")
+            for o_index, option in enumerate(question.options):
+                others = [definition.question(code) for code, _codes in option.excludes]
+                multiple = question.multiple or any(q is not None and q.multiple for q in others)
+                if multiple and option.excludes:
+                    add(
+                        f"{q_where}.options[{o_index}].excludes",
+                        "answers that exclude each other with a multiple-choice question",
+                    )
             for o_index, option in enumerate(question.options):
                 o_where = f"{q_where}.options[{o_index}]"
-                for key in ("points", "reduction_points", "carer_points"):
-                    value = getattr(option, key)
-                    if _fractional(value):
-                        add(f"{o_where}.{key}", "points with decimal places")
-    for t_index, table in enumerate(definition.tables):
-        where = f"$.money_tables[{t_index}]"
-        for b_index, band in enumerate(table.rule.bands):
-            if band.amount is None:
-                add(f"{where}.bands[{b_index}].amount", "a band with no indicative amount")
-            if _fractional(band.min_points):
-                add(f"{where}.bands[{b_index}].min_points", "points with decimal places")
+                if option.support and question.multiple:
+                    add(
+                        f"{o_where}.support",
+                        "hours of support on an answer of a multiple-choice question",
+                    )
+    if definition.services:
+        for t_index, table in enumerate(definition.tables):
+            for b_index, band in enumerate(table.rule.bands):
+                if band.amount is None:
+                    add(
+                        f"$.money_tables[{t_index}].bands[{b_index}].amount",
+                        "a band with no indicative amount in a version whose answers carry "
+                        "hours of support",
+                    )
     return found
 
 

@@ -80,6 +80,9 @@ _CHUNK = 131_072  # rows per block: keeps a block's columns in cache while packi
 _COMPLEX_SHIFT = 24  # need tables: points in the low 24 bits, complex answers above
 _STOP_SHIFT = 20  # support tables: percent in the low 20 bits, no-reduction answers above
 
+# In a pence table: a band with no indicative amount (which is not £0; no limit applies).
+NO_AMOUNT = -1
+
 # Every money sum is exact: any rounding the engine did not ask for raises.
 EXACT = Context(prec=120, traps=[InvalidOperation, Inexact, DivisionByZero, Overflow])
 
@@ -168,6 +171,13 @@ class CompiledScheme:
     # (laid out as `support_groups`), and the carer's issued pence for 0..max carer points.
     carer_tables: tuple[tuple[int, np.ndarray], ...] = field(default=(), repr=False)
     carer_pence: np.ndarray | None = None
+    # Counting steps per point (Definition.points_scale): 1, or 100 when any points have two
+    # decimal places. Every points array (tables, Scores, max_net_points, the index of
+    # money_pence) counts in steps; `points_of` turns steps back into points.
+    points_scale: int = 1
+    # Conditional questions: (question, parent, allowed by parent choice + 1), in order (pack
+    # sets the choices of questions not asked to -1); () when there are none.
+    conditions: tuple = ()
 
     @property
     def annual_multiplier(self) -> int:
@@ -205,8 +215,8 @@ class Scores:
 
 @dataclass(frozen=True)
 class AmountResult:
-    exact: Decimal
-    issued: Decimal
+    exact: Decimal | None  # None: a band with no indicative amount (not £0)
+    issued: Decimal | None
     limit: str | None  # "minimum" or "maximum" when a limit changed the exact amount
 
 
@@ -215,13 +225,14 @@ class Line:
     # "answer" | "not_eligible_need" | "domain_cap" | "informal_support"
     # | "informal_support_not_counted" | "fixed_amount" | "band" | "money_table" | "limit"
     # | "costed_plan" | "support" (cost-rate) | "carer_allocation"
+    # | "no_amount" (a band with no indicative amount: its words, no money) | "not_asked"
     kind: str
     domain_title: str | None = None
     question_code: str | None = None
     question_text: str | None = None
     option_code: str | None = None
     answer_label: str | None = None
-    points: int | None = None
+    points: int | Decimal | None = None  # Decimal only for two-decimal points
     amount: Decimal | None = None  # to the penny; None when the line carries no money
     text: str = ""  # one plain-English sentence
     service: str | None = None  # "support" lines: units of a service at its reference rate
@@ -245,24 +256,27 @@ class CarerAmount:
 @dataclass(frozen=True)
 class Explanation:
     lines: list[Line]
-    need_points: int  # the needs that count (all of them while provisional)
+    need_points: int | Decimal  # the needs that count (all of them while provisional)
     reduction_percent: int
-    reduction_points: int
-    total_points: int
+    reduction_points: int | Decimal
+    total_points: int | Decimal
     method: str
     rule_text: str
     limit: str | None
-    exact_amount: Decimal
-    amount: Decimal
+    exact_amount: Decimal | None  # None: no indicative amount (no_amount_words says why)
+    amount: Decimal | None
     period: str
     provisional: bool = True  # made before the eligibility decision: every need counted
     at_maximum: bool = False  # the amount is the scheme's maximum
     costed_plan_route: tuple[str, ...] = ()  # questions whose (counted) answers are complex
-    not_eligible_points: int = 0  # points of answers whose outcomes were all found met
+    not_eligible_points: int | Decimal = 0  # points of answers whose outcomes were all found met
     money_table: str = ""  # the code of the money table that gave the amount
     money_table_title: str = ""
     support_amount: Decimal | None = None  # the cost-rate answers' part, when there is one
     carer: CarerAmount | None = None  # carer_allocation: the carer's own amount, apart
+    # A band with no indicative amount (amount and exact_amount None, which is not £0): the
+    # band's words for the person.
+    no_amount_words: str = ""
 
 
 # --- compiling ---------------------------------------------------------------------------
@@ -280,25 +294,27 @@ def compile_scheme(
     for q in questions:
         if len(q.options) > MAX_OPTIONS:
             raise ValueError(f"Question {q.code!r} has more than {MAX_OPTIONS} options")
-    width = max((len(q.options) for q in questions), default=0)
+    choosable = [choice_options(q) for q in questions]  # a multiple question: every set
+    width = max((len(c) for c in choosable), default=0)
+    scale = definition.points_scale
     points = np.zeros((q_count, width), dtype=np.int32)
     reductions = np.zeros((q_count, width), dtype=np.int32)
     complex_options = np.zeros((q_count, width), dtype=bool)
     stops = np.zeros((q_count, width), dtype=bool)
     for i, q in enumerate(questions):
-        for j, o in enumerate(q.options):
-            points[i, j] = 0 if q.informal_support else o.points
+        for j, o in enumerate(choosable[i]):
+            points[i, j] = 0 if q.informal_support else _steps(o.points, scale)
             reductions[i, j] = o.reduction_percent if q.informal_support else 0
             complex_options[i, j] = o.complex and not q.informal_support
             stops[i, j] = o.no_reduction and q.informal_support
     informal = np.array([q.informal_support for q in questions], dtype=bool)
-    counts = np.array([len(q.options) for q in questions], dtype=np.int16)
+    counts = np.array([len(c) for c in choosable], dtype=np.int16)
     tops = [int(points[i].max(initial=0)) for i in range(q_count)]
     position_of = {id(q): i for i, q in enumerate(questions)}
     max_net = 0
     for domain in definition.domains:
         top = sum(tops[position_of[id(q)]] for q in domain.questions)
-        max_net += top if domain.cap is None else min(top, int(domain.cap))
+        max_net += top if domain.cap is None else min(top, _steps(domain.cap, scale))
     codes = definition.outcome_codes
     bit = {code: 1 << i for i, code in enumerate(codes)}
     linked = np.array(
@@ -342,9 +358,11 @@ def compile_scheme(
             reducible=False,
             **need_kwargs,
         )
-        capped.append((int(domain.cap), start, middle, len(need_groups)))
+        capped.append((_steps(domain.cap, scale), start, middle, len(need_groups)))
     money_tables = [
-        issued_pence_table(table.rule, definition.minimum, definition.maximum, max_net)
+        issued_pence_table(
+            per_step(table.rule, scale), definition.minimum, definition.maximum, max_net
+        )
         for table in definition.tables
     ]
     scheme = CompiledScheme(
@@ -370,8 +388,83 @@ def compile_scheme(
         has_complex=bool(complex_options.any()),
         has_stops=bool(stops.any()),
         capped=tuple(capped),
+        points_scale=scale,
+        conditions=_conditions(definition, {q.code: i for i, q in enumerate(questions)}),
     )
     return _with_parts(scheme, rates)
+
+
+def choice_options(question: Question) -> tuple[Option, ...]:
+    """What the choice matrix can hold for a question: its options, or for a multiple-choice
+    question every set of its (up to 7) options as one option, by bitmask (bit j: option j
+    chosen; 0: none of them), whose points are the chosen options' points added up and
+    capped at the question's cap, and which is complex when any chosen option is."""
+    if not question.multiple:
+        return question.options
+    found = []
+    for mask in range(1 << len(question.options)):
+        chosen = [o for j, o in enumerate(question.options) if mask >> j & 1]
+        total = sum((o.points for o in chosen), Decimal(0))
+        if question.cap is not None:
+            total = min(total, question.cap)
+        found.append(
+            Option(
+                code=",".join(o.code for o in chosen),
+                label=_and([o.label for o in chosen]) or question.none_label or "None of these",
+                points=int(total) if total == int(total) else total,
+                complex=any(o.complex for o in chosen),
+            )
+        )
+    return tuple(found)
+
+
+def _and(labels: list[str]) -> str:
+    return (
+        labels[0]
+        if len(labels) == 1
+        else ", ".join(labels[:-1]) + " and " + labels[-1]
+        if labels
+        else ""
+    )
+
+
+def _multi_choice(question: Question, value) -> int | None:
+    """A multiple-choice answer (a list of option codes, each once) as its bitmask, or None
+    when it is not a usable answer."""
+    chosen = question.chosen(value)
+    if chosen is None:
+        return None
+    position = {o.code: j for j, o in enumerate(question.options)}
+    return sum(1 << position[o.code] for o in chosen)
+
+
+def _steps(points, scale: int) -> int:
+    """Points in counting steps (hundredths when the scheme has any two-decimal points):
+    exact, since points have at most two decimal places."""
+    steps = Decimal(points) * scale
+    if steps != steps.to_integral_value():
+        raise ValueError(f"{points} points is not a whole number of counting steps")
+    return int(steps)
+
+
+def per_step(rule: Allocation, scale: int) -> Allocation:
+    """The points-to-money rule for net points counted in steps of 1/scale point: the price
+    of a step (exact) and bands starting at whole steps."""
+    if scale == 1:
+        return rule
+    return replace(
+        rule,
+        price_per_point=rule.price_per_point.scaleb(-2),  # scale is 100
+        bands=tuple(replace(b, min_points=_steps(b.min_points, scale)) for b in rule.bands),
+    )
+
+
+def points_of(steps, scale: int):
+    """Counting steps as points: an int when whole, else the exact Decimal (2 places)."""
+    steps = int(steps)
+    if scale == 1 or steps % scale == 0:
+        return steps // scale
+    return Decimal(steps).scaleb(-2)
 
 
 def _groups(
@@ -458,7 +551,11 @@ def issued_pence_table(
     n = np.arange(top + 1, dtype=np.int64)
     if allocation.method == "bands":
         band_pence = np.array(
-            [_clamped_pence(b.amount, minimum, maximum) for b in allocation.bands], dtype=np.int64
+            [
+                NO_AMOUNT if b.amount is None else _clamped_pence(b.amount, minimum, maximum)
+                for b in allocation.bands
+            ],
+            dtype=np.int64,
         )
         mins = np.array([b.min_points for b in allocation.bands], dtype=np.int64)
         return band_pence[np.searchsorted(mins, n, side="right") - 1]
@@ -518,9 +615,7 @@ def encode(scheme: CompiledScheme, answers: dict[str, str]) -> np.ndarray:
                     "message": f"There is no question {code!r} in this version of the RAS",
                 }
             )
-        elif value is not None and (
-            not isinstance(value, str) or value not in scheme.option_index[position]
-        ):
+        elif value is not None and _choice(scheme, position, value) < 0:
             problems.append(
                 {
                     "code": str(value),
@@ -533,6 +628,9 @@ def encode(scheme: CompiledScheme, answers: dict[str, str]) -> np.ndarray:
     for position, question in enumerate(scheme.definition.questions):
         code = question.code
         value = answers.get(code)
+        if question.asked_when is not None and not scheme.definition.is_asked(question, answers):
+            choices[position] = -1  # not asked: not required, and any answer is ignored
+            continue
         if value is None:
             problems.append(
                 {
@@ -543,7 +641,7 @@ def encode(scheme: CompiledScheme, answers: dict[str, str]) -> np.ndarray:
                 }
             )
             continue
-        choices[position] = scheme.option_index[position].get(value, -1)
+        choices[position] = _choice(scheme, position, value)
     problems += contradictions(scheme, answers)
     if problems:
         raise AnswerError(problems)
@@ -558,6 +656,7 @@ def contradictions(scheme: CompiledScheme | Definition, answers: dict) -> list[d
     has `type` "contradictory_answers", `question` and `code` (the answer that excludes),
     `other_question` and `other_code`, and a `message`."""
     definition = scheme.definition if isinstance(scheme, CompiledScheme) else scheme
+    answers = asked_answers(definition, answers)  # an answer not asked contradicts nothing
     found, seen = [], set()
     for question in definition.questions:
         option = question.option(answers.get(question.code) or "")
@@ -599,6 +698,8 @@ def encode_many(
     """
     maps = scheme.option_index
     codes = scheme.question_codes
+    if any(q.multiple for q in scheme.definition.questions):  # answers may be lists
+        maps = [_LooseChoice(scheme, i) for i in range(len(codes))]
     rows = [
         [maps[i].get(answers.get(code), -1) for i, code in enumerate(codes)]
         for answers in answer_dicts
@@ -606,6 +707,29 @@ def encode_many(
     choices = np.asfortranarray(np.array(rows, dtype=np.int8).reshape(len(rows), len(codes)))
     missing = (choices < 0).sum(axis=1, dtype=np.int32)
     return choices, missing
+
+
+def _choice(scheme: CompiledScheme, position: int, value) -> int:
+    """An answer's entry in the choice matrix: the option's index, or for a multiple-choice
+    question the bitmask of the options chosen (`choice_options`); -1 when not usable."""
+    question = scheme.definition.questions[position]
+    if question.multiple:
+        mask = _multi_choice(question, value)
+        return -1 if mask is None else mask
+    if not isinstance(value, str):
+        return -1
+    return scheme.option_index[position].get(value, -1)
+
+
+class _LooseChoice:
+    """`dict.get` for one question's answers, lists included (encode_many)."""
+
+    def __init__(self, scheme: CompiledScheme, position: int):
+        self.scheme, self.position = scheme, position
+
+    def get(self, value, default: int = -1) -> int:
+        found = _choice(self.scheme, self.position, value)
+        return default if found < 0 else found
 
 
 def unable_mask(scheme: CompiledScheme, outcomes: Iterable[str]) -> int:
@@ -664,10 +788,81 @@ def pack(scheme: CompiledScheme, choices: np.ndarray) -> PackedChoices:
                     f"Choices for question {scheme.question_codes[q]!r} must be -1 to "
                     f"{counts[q] - 1}"
                 )
+        if scheme.conditions:
+            block = _not_asked(scheme, block)
         for words, groups in ((need, scheme.need_groups), (support, scheme.support_groups)):
             for g, group in enumerate(groups):
                 _pack_block(block, group, words[g, start : start + _CHUNK])
     return PackedChoices(need_words=need, support_words=support)
+
+
+def _not_asked(scheme: CompiledScheme, block: np.ndarray) -> np.ndarray:
+    """A copy of a block of choices with every conditional question that was not asked set to
+    -1 (no answer): one lookup per condition, in questionnaire order, so a question whose
+    parent was not asked is not asked either."""
+    block = np.array(block, order="F", copy=True)
+    for position, parent, allowed in scheme.conditions:
+        asked = np.take(allowed, block[:, parent].astype(np.intp) + 1)
+        block[~asked, position] = -1
+    return block
+
+
+def _conditions(definition: Definition, index: dict[str, int]) -> tuple:
+    """(question, parent question, allowed) for each conditional question, in order: allowed[c + 1]
+    is True when the parent's choice c (-1: none) asks the question."""
+    found = []
+    for position, question in enumerate(definition.questions):
+        condition = question.asked_when
+        if condition is None:
+            continue
+        parent = definition.question(condition.question)
+        parent_choices = choice_options(parent)
+        allowed = np.zeros(len(parent_choices) + 1, dtype=bool)
+        for j, option in enumerate(parent_choices):  # a set of options: any of them
+            allowed[j + 1] = any(code in condition.answers for code in option.code.split(","))
+        found.append((position, index[parent.code], allowed))
+    return tuple(found)
+
+
+def asked_answers(definition: Definition, answers: dict) -> dict:
+    """The answers to questions the answers lead to: those to conditional questions that were
+    not asked are left out (they are ignored, and contradict nothing)."""
+    if not any(q.asked_when is not None for q in definition.questions):
+        return answers
+    skipped = {q.code for q in definition.questions if not definition.is_asked(q, answers)}
+    return {code: value for code, value in answers.items() if code not in skipped}
+
+
+def _not_asked_lines(definition: Definition, answers: dict, choices: np.ndarray) -> list[Line]:
+    """A line for each answer given to a question that was not asked: it counts for nothing."""
+    lines = []
+    for position, question in enumerate(definition.questions):
+        if question.asked_when is None or choices[position] >= 0:
+            continue
+        chosen = question.chosen(answers.get(question.code))
+        if not chosen:
+            continue
+        option = Option(
+            code=",".join(o.code for o in chosen), label=_and([o.label for o in chosen])
+        )
+        parent = definition.question(question.asked_when.question)
+        lines.append(
+            Line(
+                kind="not_asked",
+                domain_title=definition.domain_of(question.code).title,
+                question_code=question.code,
+                question_text=question.text,
+                option_code=option.code,
+                answer_label=option.label,
+                points=0,
+                text=(
+                    f"{question.text} You answered “{option.label}”, but this question is "
+                    f"only asked after some answers to “{parent.text}”, and yours was not one "
+                    "of them, so the answer does not count."
+                ),
+            )
+        )
+    return lines
 
 
 def _pack_block(block: np.ndarray, group: _Group, out: np.ndarray) -> None:
@@ -833,7 +1028,8 @@ def amounts_pence(
     *,
     support_pence: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Issued amounts (per period, int64 pence) for net points: one gather from the table.
+    """Issued amounts (per period, int64 pence) for net points: one gather from the table;
+    NO_AMOUNT (-1) for a band with no indicative amount, which is not £0: count those apart.
 
     A version with money tables by group needs each person's table (`table_indexes`): its
     amounts are gathered from that table's row. A version with cost-rate answers needs each
@@ -868,6 +1064,8 @@ def amount_for_points(
     definition = scheme.definition if isinstance(scheme, CompiledScheme) else scheme
     rule = (table or definition.tables[0]).rule
     exact = _exact_amount(rule, net_points)
+    if exact is None:
+        return AmountResult(exact=None, issued=None, limit=None)
     clamped, limit = _clamp(exact, definition.minimum, definition.maximum)
     return AmountResult(exact=exact, issued=round_pence(clamped), limit=limit)
 
@@ -875,7 +1073,7 @@ def amount_for_points(
 def _exact_amount(allocation: Allocation, net_points: int) -> Decimal:
     if allocation.method == "bands":
         band = allocation.band_for(net_points)
-        return band.amount if band else Decimal("0")
+        return band.amount if band else Decimal("0")  # None: no indicative amount
     with localcontext(EXACT):
         return allocation.fixed_amount + net_points * allocation.price_per_point
 
@@ -939,7 +1137,9 @@ def explain(
     route: list[str] = []
     percent_sum = 0
     for position, question in enumerate(definition.questions):
-        option = question.options[int(choices[position])]
+        if choices[position] < 0:
+            continue  # a conditional question that was not asked (encode)
+        option = choice_options(question)[int(choices[position])]
         if question.informal_support:
             if option.no_reduction:
                 stops.append((question, option))
@@ -964,14 +1164,14 @@ def explain(
     for domain in definition.domains:
         r, f = domain_points.get(domain.code, (0, 0))
         if domain.cap is not None and r + f > domain.cap:
-            kept_f = min(f, int(domain.cap))
-            kept_r = min(r, int(domain.cap) - kept_f)
-            capped[domain.code] = (r + f, int(domain.cap), r + f - kept_r - kept_f)
+            kept_f = min(f, domain.cap)
+            kept_r = min(r, domain.cap - kept_f)
+            capped[domain.code] = (r + f, domain.cap, r + f - kept_r - kept_f)
             r, f = kept_r, kept_f
         need += r + f
         reducible_need += r
     percent = 0 if stops else min(scheme.informal_cap, percent_sum)
-    reduction = reducible_need * percent // 100
+    reduction = _reduction(reducible_need, percent, scheme.points_scale)
     net = need - reduction
     by_domain = _domain_reductions_explained(definition, domain_points, choices, bool(stops))
     net -= sum(item[1] for item in by_domain)
@@ -1084,6 +1284,10 @@ def explain(
             )
             for (fields, exact, text), share in zip(pending, shares, strict=True)
         ]
+    elif result.exact is None:
+        rule_text, before_limits = _no_amount(allocation, net)
+        lines = [Line(**fields, text=text(None)) for fields, _exact, text in pending]
+        lines.append(Line(kind="no_amount", text=rule_text))
     else:
         rule_text = _band_text(allocation, net, period)
         before_limits = round_pence(result.exact)
@@ -1105,6 +1309,7 @@ def explain(
         lines.append(Line(kind="carer_allocation", points=carer.points, text=_carer_text(carer)))
     if len(definition.tables) > 1:
         lines.append(Line(kind="money_table", text=_table_text(definition, table, person or {})))
+    lines += _not_asked_lines(definition, answers, choices)
     if result.limit is not None:
         difference = result.issued - before_limits
         which = "smallest" if result.limit == "minimum" else "largest"
@@ -1133,12 +1338,13 @@ def explain(
             )
         )
     at_maximum = definition.maximum is not None and result.issued == definition.maximum
+    tidy = partial(_tidy, scale=scheme.points_scale)
     return Explanation(
         lines=lines,
-        need_points=need,
+        need_points=tidy(need),
         reduction_percent=percent,
-        reduction_points=need - net,
-        total_points=net,
+        reduction_points=tidy(need - net),
+        total_points=tidy(net),
         method=allocation.method,
         rule_text=rule_text,
         limit=result.limit,
@@ -1148,12 +1354,19 @@ def explain(
         provisional=provisional,
         at_maximum=at_maximum,
         costed_plan_route=tuple(route),
-        not_eligible_points=not_eligible,
+        not_eligible_points=tidy(not_eligible),
         money_table=table.code,
         money_table_title=table.title,
         support_amount=support_total if scheme.has_support else None,
         carer=carer,
+        no_amount_words=allocation.band_for(net).words if result.exact is None else "",
     )
+
+
+def _no_amount(allocation: Allocation, net) -> tuple[str, None]:
+    """A band with no indicative amount: its words for the person, after the points."""
+    band = allocation.band_for(net)
+    return f"Your {_points(net)} give no indicative amount. {band.words}", None
 
 
 def _table_text(definition: Definition, table: MoneyTable, person: dict) -> str:
@@ -1289,16 +1502,39 @@ def _band_text(allocation: Allocation, net: int, period: str) -> str:
     band = bands[index]
     amount = f"{format_pounds(round_pence(band.amount))} {_per(period)}"
     if index + 1 < len(bands):
-        return f"{band.min_points} to {bands[index + 1].min_points - 1} points: {amount}"
-    return f"{band.min_points} points or more: {amount}"
+        step = Decimal(1) if _number(bands[index + 1].min_points).isdigit() else PENNY
+        upper = _number(bands[index + 1].min_points - step)
+        return f"{_number(band.min_points)} to {upper} points: {amount}"
+    return f"{_number(band.min_points)} points or more: {amount}"
 
 
-def _points(n: int) -> str:
-    return f"{n} point" if n == 1 else f"{n} points"
+def _tidy(points, scale: int):
+    """Points as an int when whole, else a Decimal with two places."""
+    return points_of(_steps(points, scale), scale)
+
+
+def _reduction(points, percent: int, scale: int):
+    """A percentage of points, rounded down to the scheme's counting step (a whole point,
+    or a hundredth in a scheme with two-decimal points)."""
+    return points_of(_steps(points, scale) * percent // 100, scale)
+
+
+def _points(n) -> str:
+    """'1 point', '14 points', '2.5 points' (two-decimal points without trailing zeros)."""
+    text = _number(n)
+    return f"{text} point" if text == "1" else f"{text} points"
+
+
+def _number(n) -> str:
+    value = Decimal(n)
+    if value == value.to_integral_value():
+        return str(int(value))
+    return format(value.normalize(), "f")
 
 
 def _per(period: str) -> str:
-    return "a week" if period == "week" else "a year"
+    """'a week', 'a year', or 'as a one-off amount' (paid once: period "once")."""
+    return {"week": "a week", "year": "a year"}.get(period, "as a one-off amount")
 
 
 def _price(value: Decimal) -> str:
@@ -1368,7 +1604,12 @@ def _with_support(scheme: CompiledScheme, rates: dict[str, int] | None) -> Compi
     if sum(int(t.max(initial=0)) for t in tables if t is not None) < 2**31:
         tables = [None if t is None else t.astype(np.int32) for t in tables]
     points_pence = np.stack(
-        [issued_pence_table(t.rule, None, None, scheme.max_net_points) for t in definition.tables]
+        [
+            issued_pence_table(
+                per_step(t.rule, scheme.points_scale), None, None, scheme.max_net_points
+            )
+            for t in definition.tables
+        ]
     )
     return replace(
         scheme,
@@ -1563,12 +1804,6 @@ def _support_lines(
     return lines, total
 
 
-def _number(value) -> str:
-    """7, 7.5, 10.25: units as people write them."""
-    value = Decimal(value)
-    return format(value.normalize(), "f") if value != value.to_integral_value() else str(int(value))
-
-
 # --- support from family and friends, by domain ---------------------------------------------
 
 
@@ -1699,8 +1934,9 @@ def _domain_reductions_explained(
     for domain in _informal_domains(definition):
         r, f = domain_points.get(domain.code, (0, 0))
         if domain.cap is not None and r + f > domain.cap:
-            f = min(f, int(domain.cap))
-            r = min(r, int(domain.cap) - f)
+            f = min(f, domain.cap)
+            r = min(r, domain.cap - f)
+        r_steps = _steps(r, scale)  # counting steps: hundredths in a two-decimal scheme
         answers = []
         for question in domain.questions:
             if question.informal_support and int(choices[position[question.code]]) >= 0:
@@ -1708,11 +1944,12 @@ def _domain_reductions_explained(
         if domain.informal_cap_points is None:
             given = sum(o.reduction_percent for _q, o in answers)
             cap = domain.informal_cap_percent or 0
-            reduction = r * min(given, cap) // 100
+            reduction = points_of(r_steps * min(given, cap) // 100, scale)
         else:
-            given = sum(int(Decimal(o.reduction_points) * scale) for _q, o in answers)
-            cap = int(Decimal(domain.informal_cap_points) * scale)
-            reduction = min(given, cap, r)
+            given_steps = sum(_steps(o.reduction_points, scale) for _q, o in answers)
+            cap_steps = _steps(domain.informal_cap_points, scale)
+            reduction = points_of(min(given_steps, cap_steps, r_steps), scale)
+            given, cap = points_of(given_steps, scale), points_of(cap_steps, scale)
         if reduction > 0:
             found.append((domain, reduction, r, given, cap, answers))
     return found
@@ -1733,7 +1970,7 @@ def _domain_reduction_pending(definition, by_domain, stops, price, choices) -> l
             if (o.reduction_percent if percent else o.reduction_points)
         )
         applied = min(given, cap)
-        capped = f", capped at {cap}{unit}" if given > cap else ""
+        capped = f", capped at {_number(cap)}{unit}" if given > cap else ""
         title = domain.title.lower()
         if percent:
             how = f"so the {_points(reducible)} for {title} are reduced by {applied}%"
@@ -1741,7 +1978,7 @@ def _domain_reduction_pending(definition, by_domain, stops, price, choices) -> l
             how = f"so the {_points(reducible)} for {title} are reduced by {_points(applied)}"
         prefix = (
             f"Support from family and friends with {title} ({listed}) adds up to "
-            f"{given}{unit}{capped}, {how}: {_points(reduction)} fewer"
+            f"{_number(given)}{unit}{capped}, {how}: {_points(reduction)} fewer"
         )
         suffix = (
             " These are still your eligible needs (Care Act 2014 section 18(7)), and if the "
@@ -1813,7 +2050,9 @@ def _with_carer(scheme: CompiledScheme) -> CompiledScheme:
             bands=tuple(replace(b, amount=b.amount or Decimal(0)) for b in rule.bands),
         )
     return replace(
-        scheme, carer_tables=tables, carer_pence=issued_pence_table(rule, None, None, top)
+        scheme,
+        carer_tables=tables,
+        carer_pence=issued_pence_table(per_step(rule, scale), None, None, top),
     )
 
 
@@ -1853,9 +2092,10 @@ def _carer_explained(scheme: CompiledScheme, choices: np.ndarray, stops) -> Care
     for position, question in enumerate(definition.questions):
         if question.informal_support and int(choices[position]) >= 0:
             option = question.options[int(choices[position])]
-            points += int(Decimal(option.carer_points) * scale)
+            points += _steps(option.carer_points, scale)
     if points == 0:
         return None
+    points = points_of(points, scale)
     rule = money.rule
     if stops:
         return CarerAmount(
@@ -1898,8 +2138,10 @@ def _carer_band_text(rule: Allocation, points: int, period: str) -> str:
         else f"{format_pounds(round_pence(band.amount))} {_carer_per(period)}"
     )
     if index + 1 < len(bands):
-        return f"{band.min_points} to {bands[index + 1].min_points - 1} carer points: {amount}"
-    return f"{band.min_points} carer points or more: {amount}"
+        following = bands[index + 1].min_points
+        step = Decimal(1) if _number(following).isdigit() else PENNY
+        return f"{_number(band.min_points)} to {_number(following - step)} carer points: {amount}"
+    return f"{_number(band.min_points)} carer points or more: {amount}"
 
 
 def _carer_per(period: str) -> str:
@@ -1937,4 +2179,4 @@ def _carer_text(carer: CarerAmount) -> str:
 
 
 def _carer_points_words(n: int) -> str:
-    return "1 carer point" if n == 1 else f"{n} carer points"
+    return "1 carer point" if n == 1 else f"{_number(n)} carer points"

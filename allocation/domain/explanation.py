@@ -10,7 +10,7 @@ def line_json(line) -> dict:
         "question": line.question_text,
         "option_code": line.option_code,
         "answer": line.answer_label,
-        "points": line.points,
+        "points": points_json(line.points),
         "amount": None if line.amount is None else f"{line.amount:.2f}",
         "text": line.text,
     }
@@ -19,3 +19,11 @@ def line_json(line) -> dict:
         data["units"] = format(line.units.normalize(), "f")
         data["rate"] = f"{line.rate:.2f}"
     return data
+
+
+def points_json(points):
+    """Points as a JSON number: an int when whole, else the float whose shortest form is the
+    two-decimal number (2.5); None stays None."""
+    if points is None or isinstance(points, int):
+        return points
+    return int(points) if points == int(points) else float(points)

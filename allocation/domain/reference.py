@@ -34,12 +34,59 @@ from math import floor
 from allocation.domain.definition import Definition
 
 
-def _chosen(question, answers):
+def _asked(definition, question, answers) -> bool:
+    """A conditional question is asked when its parent was asked and answered with one of
+    the listed answers (the parent comes earlier, so this ends)."""
+    if question.asked_when is None:
+        return True
+    for domain in definition.domains:
+        for parent in domain.questions:
+            if parent.code == question.asked_when.question:
+                given = answers.get(parent.code)
+                given = given if isinstance(given, list) else [given]
+                if parent.multiple and _chosen(parent, answers) is None:
+                    given = []  # not a usable answer
+                return _asked(definition, parent, answers) and any(
+                    code in question.asked_when.answers for code in given
+                )
+    return False
+
+
+def _chosen(question, answers, definition=None):
+    if definition is not None and not _asked(definition, question, answers):
+        return None  # not asked: its answer is ignored
+    if question.multiple:
+        return _several(question, answers.get(question.code))
     chosen = None
     for option in question.options:
         if option.code == answers.get(question.code):
             chosen = option
     return chosen
+
+
+class _Several:
+    """A multiple-choice answer: the chosen options' points added up, capped; complex when
+    any chosen option is."""
+
+    def __init__(self, options, cap):
+        total = sum(Fraction(o.points) for o in options)
+        self.points = total if cap is None else min(total, Fraction(cap))
+        self.complex = any(o.complex for o in options)
+        self.code = None
+        self.excludes = ()
+        self.reduction_percent = 0
+        self.no_reduction = False
+        self.support = ()  # refused on multiple-choice answers (definition.not_scored_yet)
+
+
+def _several(question, value):
+    """None unless the answer is a list of the question's option codes, each at most once."""
+    if not isinstance(value, list):
+        return None
+    codes = [o.code for o in question.options]
+    if len(set(value)) != len(value) or any(code not in codes for code in value):
+        return None
+    return _Several([o for o in question.options if o.code in value], question.cap)
 
 
 def _counts(question, unable_outcomes) -> bool:
@@ -62,7 +109,7 @@ def score_one(
         never_reduced = 0  # and those it never reduces
         given = []  # this domain's family-support answers
         for question in domain.questions:
-            chosen = _chosen(question, answers)
+            chosen = _chosen(question, answers, definition)
             if chosen is None:
                 continue
             if question.informal_support:
@@ -72,13 +119,13 @@ def score_one(
                     stopped = True
             elif _counts(question, unable_outcomes):
                 if question.reducible:
-                    may_reduce += chosen.points
+                    may_reduce += _exact(chosen.points)
                 else:
-                    never_reduced += chosen.points
+                    never_reduced += _exact(chosen.points)
         if domain.cap is not None:
             # at most `cap` points; the needs never reduced keep theirs first
-            never_reduced = min(never_reduced, domain.cap)
-            may_reduce = min(may_reduce, domain.cap - never_reduced)
+            never_reduced = min(never_reduced, _exact(domain.cap))
+            may_reduce = min(may_reduce, _exact(domain.cap) - never_reduced)
         need += may_reduce + never_reduced
         reducible += may_reduce
         if definition.informal_method == "by_domain":
@@ -87,8 +134,40 @@ def score_one(
     if stopped:
         percent = 0
         by_domain = 0
-    reduction = floor(Fraction(reducible * percent, 100)) + by_domain
-    return need, percent, reduction, need - reduction
+    # rounded down to a whole point, or to a hundredth when any points have two decimals
+    if _two_decimals(definition):
+        reduction = Fraction(floor(Fraction(reducible) * percent), 100)
+    else:
+        reduction = floor(Fraction(reducible * percent, 100))
+    reduction += by_domain
+    return _plain(need), percent, _plain(reduction), _plain(Fraction(need) - reduction)
+
+
+_TWO_DECIMALS: dict[int, tuple[Definition, bool]] = {}
+
+
+def _exact(points):
+    """Whole points as they are (plain ints), others as exact fractions."""
+    return points if isinstance(points, int | Fraction) else Fraction(points)
+
+
+def _two_decimals(definition: Definition) -> bool:
+    """Whether any points have two decimal places (remembered per definition)."""
+    known = _TWO_DECIMALS.get(id(definition))
+    if known is None or known[0] is not definition:
+        known = (definition, _find_two_decimals(definition))
+        _TWO_DECIMALS[id(definition)] = known
+    return known[1]
+
+
+def _find_two_decimals(definition: Definition) -> bool:
+    return definition.points_scale != 1
+
+
+def _plain(points):
+    """Whole points as an int, others as the exact Fraction."""
+    points = Fraction(points)
+    return points.numerator if points.denominator == 1 else points
 
 
 def _domain_reduction_one(definition: Definition, domain, given, may_reduce):
@@ -96,8 +175,11 @@ def _domain_reduction_one(definition: Definition, domain, given, may_reduce):
     domain's own cap; a percentage is taken off its points support may reduce, rounded down
     (to the scheme's counting step); points are taken off, never more than there are."""
     if domain.informal_cap_points is not None:
-        points = min(sum(o.reduction_points for o in given), domain.informal_cap_points)
-        return min(points, may_reduce)
+        points = min(
+            sum((Fraction(o.reduction_points) for o in given), Fraction(0)),
+            Fraction(domain.informal_cap_points),
+        )
+        return _plain(min(points, Fraction(may_reduce)))
     percent = min(sum(o.reduction_percent for o in given), domain.informal_cap_percent or 0)
     step = definition.points_scale
     taken = Fraction(floor(Fraction(may_reduce) * step * percent / 100), step)
@@ -111,7 +193,7 @@ def costed_plan_route_one(
     route = []
     for domain in definition.domains:
         for question in domain.questions:
-            chosen = _chosen(question, answers)
+            chosen = _chosen(question, answers, definition)
             if chosen is None or question.informal_support:
                 continue
             if chosen.complex and _counts(question, unable_outcomes):
@@ -124,10 +206,15 @@ def contradictions_one(definition: Definition, answers: dict[str, str]) -> set[f
     pairs = set()
     for domain in definition.domains:
         for question in domain.questions:
-            chosen = _chosen(question, answers)
+            chosen = _chosen(question, answers, definition)
             if chosen is None:
                 continue
             for other, excluded in chosen.excludes:
+                other_question = next(
+                    q for d in definition.domains for q in d.questions if q.code == other
+                )
+                if _chosen(other_question, answers, definition) is None:
+                    continue
                 if answers.get(other) in excluded:
                     pairs.add(frozenset([(question.code, chosen.code), (other, answers[other])]))
     return pairs
@@ -157,16 +244,19 @@ def table_one(definition: Definition, person: dict | None = None):
 
 
 def amount_one(
-    definition: Definition, net_points: int, person: dict | None = None, support_pence: int = 0
-) -> int:
+    definition: Definition, net_points, person: dict | None = None, support_pence: int = 0
+) -> int | None:
     """The issued amount in pence for net points, with the person's money table, plus any
-    cost-rate support (`support_pence_one`): exact, clamped, rounded half-up."""
+    cost-rate support (`support_pence_one`): exact, clamped, rounded half-up; None in a band
+    with no indicative amount."""
     allocation = table_one(definition, person).rule
     if allocation.method == "bands":
         exact = Fraction(0)
         for band in allocation.bands:
             if net_points >= band.min_points:
-                exact = Fraction(band.amount)
+                exact = None if band.amount is None else Fraction(band.amount)
+        if exact is None:
+            return None  # a band with no indicative amount: not £0, and no limit applies
     else:
         exact = Fraction(allocation.fixed_amount) + net_points * Fraction(
             allocation.price_per_point
@@ -188,7 +278,7 @@ def support_pence_one(
     total = 0
     for domain in definition.domains:
         for question in domain.questions:
-            chosen = _chosen(question, answers)
+            chosen = _chosen(question, answers, definition)
             if chosen is None or question.informal_support:
                 continue
             if not _counts(question, unable_outcomes):
@@ -207,13 +297,14 @@ def carer_one(definition: Definition, answers: dict[str, str]) -> tuple[int, int
     stopped = False
     for domain in definition.domains:
         for question in domain.questions:
-            chosen = _chosen(question, answers)
+            chosen = _chosen(question, answers, definition)
             if chosen is None or not question.informal_support:
                 continue
-            points += chosen.carer_points
+            points += Fraction(chosen.carer_points)
             stopped = stopped or chosen.no_reduction
     if stopped or points == 0:
         return 0, None
+    points = _plain(points)
     rule = definition.carer_money.rule
     if rule.method == "bands":
         amount = None

@@ -22,6 +22,30 @@ from core.money import format_pence, from_pence, period_words
 
 from ..domain import definition as ras
 
+
+class PointsField(models.DecimalField):
+    """Points: whole, or with two decimal places (a scheme may score 2.5 points). Stored
+    exactly as a decimal; read back as an int when whole, so "14 points" reads as before."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_digits", 12)
+        kwargs.setdefault("decimal_places", 2)
+        super().__init__(*args, **kwargs)
+
+    def from_db_value(self, value, expression, connection):
+        return _points(value)
+
+    def to_python(self, value):
+        return _points(super().to_python(value))
+
+
+def _points(value):
+    if value is None:
+        return None
+    value = Decimal(value)
+    return int(value) if value == value.to_integral_value() else value.normalize()
+
+
 KIND_CHOICES = [("person", "Person’s needs"), ("carer", "Carer’s needs")]
 
 
@@ -208,12 +232,17 @@ class Allocation(ConcurrentTransitionMixin, models.Model):
     status = FSMField(
         max_length=15, choices=Status.choices, default=Status.PROVISIONAL, protected=True
     )
-    need_points = models.IntegerField()
+    need_points = PointsField()
     reduction_percent = models.IntegerField(default=0)
-    reduction_points = models.IntegerField(default=0)
-    total_points = models.IntegerField()
+    reduction_points = PointsField(default=0)
+    total_points = PointsField()
     exact_amount = models.CharField(max_length=40, help_text="Before rounding to the penny")
-    amount_pence = PenceField()
+    amount_pence = PenceField(
+        null=True, blank=True, help_text="None: the points fall in a band with no indicative amount"
+    )
+    no_amount_words = models.TextField(
+        blank=True, help_text="A band with no indicative amount: its words for the person"
+    )
     period = models.CharField(max_length=5, default="week")
     limit = models.CharField(max_length=10, blank=True)
     rule_text = models.CharField(max_length=300)
@@ -232,11 +261,22 @@ class Allocation(ConcurrentTransitionMixin, models.Model):
         ordering = ["-calculated_at"]
 
     def __str__(self):
+        if self.amount_pence is None:
+            return f"No indicative amount ({self.total_points} points)"
         return f"{format_pence(self.amount_pence)} {period_words(self.period)} ({self.total_points} points)"
 
     @property
-    def amount(self) -> Decimal:
-        return from_pence(self.amount_pence)
+    def amount(self) -> Decimal | None:
+        return None if self.amount_pence is None else from_pence(self.amount_pence)
+
+    @property
+    def period_words(self) -> str:
+        return period_words(self.period)
+
+    @property
+    def has_amount(self) -> bool:
+        """False when the points fall in a band with no indicative amount (not £0)."""
+        return self.amount_pence is not None
 
     @property
     def shows_money(self) -> bool:

@@ -4,7 +4,7 @@ from decimal import Decimal, InvalidOperation
 
 from django import template
 
-from core.money import format_rate
+from core.money import format_rate, period_words
 
 register = template.Library()
 
@@ -34,3 +34,9 @@ def points(value) -> str:
     if value in (None, ""):
         return ""
     return format(Decimal(str(value)).normalize(), "f")
+
+
+@register.filter
+def per_period(period: str) -> str:
+    """'a week', 'a year' or 'one-off' (a RAS's period "once")."""
+    return period_words(period)

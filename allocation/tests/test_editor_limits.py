@@ -55,19 +55,7 @@ def test_no_minimum_or_maximum_is_saved_as_none(pages, draft):
     assert (draft.parsed.minimum, draft.parsed.maximum) == (None, None)
 
 
-def test_a_one_off_amount_is_refused_while_the_engine_cannot_score_it(pages, draft):
-    """Until the engine scores one-off amounts (definition.not_scored_yet), the page says so,
-    naming the period, and saves nothing."""
-    before = draft.definition
-    page = pages.post(
-        f"/ras/versions/{draft.pk}/limits/", {"period": "once", "minimum": "", "maximum": ""}
-    ).content.decode()
-    assert "Period: a &#x27;once&#x27; amount: Selfdirect cannot score this part" in page
-    draft.refresh_from_db()
-    assert draft.definition == before
-
-
-def test_a_commissioner_makes_the_amount_one_off(pages, draft, engine_scores_everything):
+def test_a_commissioner_makes_the_amount_one_off(pages, draft):
     response = pages.post(
         f"/ras/versions/{draft.pk}/limits/", {"period": "once", "minimum": "", "maximum": "5000"}
     )

@@ -2,10 +2,7 @@
 (issue 10): points with two decimal places, bands with no indicative amount, conditional and
 multiple-choice questions, hours of a service at reference rates, and the three ways support
 from family and friends counts.
-
-Until the engine scores these parts (branches engq and engm), `definition.parse` refuses them
-(`not_scored_yet`): the tests that build them use the `engine_scores_everything` fixture,
-and one test for each shows the refusal the pages give meanwhile."""
+"""
 
 from decimal import Decimal
 
@@ -61,7 +58,7 @@ def saved(version):
 # --- points with two decimal places ---------------------------------------------------------
 
 
-def test_an_answer_scores_points_with_two_decimal_places(pages, draft, engine_scores_everything):
+def test_an_answer_scores_points_with_two_decimal_places(pages, draft):
     response = pages.post(
         f"/ras/versions/{draft.pk}/questions/new/",
         question_form(option_0_value="0.25", option_1_value="2.5"),
@@ -82,23 +79,10 @@ def test_an_answer_scores_points_with_two_decimal_places(pages, draft, engine_sc
     )
 
 
-def test_decimal_points_are_refused_while_the_engine_cannot_score_them(pages, draft):
-    before = draft.definition
-    page = pages.post(
-        f"/ras/versions/{draft.pk}/questions/new/", question_form(option_1_value="2.5")
-    ).content.decode()
-    assert "Domain ‘Home and living’, question ‘garden’, answer 2, points" in page
-    assert "Selfdirect cannot score this part of the format yet" in page
-    draft.refresh_from_db()
-    assert draft.definition == before
-
-
 # --- bands with no indicative amount --------------------------------------------------------
 
 
-def test_a_band_gives_no_indicative_amount_with_words_for_the_person(
-    pages, draft, engine_scores_everything
-):
+def test_a_band_gives_no_indicative_amount_with_words_for_the_person(pages, draft):
     words = (
         "Your needs can be met without a personal budget: we will talk with you about other help"
     )
@@ -124,7 +108,7 @@ def test_a_band_gives_no_indicative_amount_with_words_for_the_person(
     assert f"0, none, {words}" in page
 
 
-def test_a_band_with_no_amount_needs_words_for_the_person(pages, draft, engine_scores_everything):
+def test_a_band_with_no_amount_needs_words_for_the_person(pages, draft):
     before = draft.definition
     page = pages.post(
         f"/ras/versions/{draft.pk}/money-tables/everyone/",
@@ -138,23 +122,10 @@ def test_a_band_with_no_amount_needs_words_for_the_person(pages, draft, engine_s
     assert draft.definition == before
 
 
-def test_a_band_with_no_amount_is_refused_while_the_engine_cannot_score_it(pages, draft):
-    page = pages.post(
-        f"/ras/versions/{draft.pk}/money-tables/everyone/",
-        {
-            "code": "everyone",
-            "title": "Everyone",
-            "method": "bands",
-            "bands": "0, none, Words\n10, 85",
-        },
-    ).content.decode()
-    assert "Money table ‘Everyone’, band 1, amount: a band with no indicative amount" in page
-
-
 # --- conditional questions ------------------------------------------------------------------
 
 
-def test_a_question_is_asked_only_after_certain_answers(pages, draft, engine_scores_everything):
+def test_a_question_is_asked_only_after_certain_answers(pages, draft):
     response = pages.post(
         f"/ras/versions/{draft.pk}/questions/new/",
         question_form(asked_when_question="home_cleaning", asked_when_answers="lot all"),
@@ -173,9 +144,7 @@ def test_a_question_is_asked_only_after_certain_answers(pages, draft, engine_sco
     assert "asked only when home_cleaning is lot or all" in listing
 
 
-def test_a_condition_must_name_an_earlier_question_and_its_answers(
-    pages, draft, engine_scores_everything
-):
+def test_a_condition_must_name_an_earlier_question_and_its_answers(pages, draft):
     before = draft.definition
     url = f"/ras/versions/{draft.pk}/questions/new/"
     wrong_answer = pages.post(
@@ -198,20 +167,10 @@ def test_a_condition_must_name_an_earlier_question_and_its_answers(
     assert draft.definition == before
 
 
-def test_a_conditional_question_is_refused_while_the_engine_cannot_score_it(pages, draft):
-    page = pages.post(
-        f"/ras/versions/{draft.pk}/questions/new/",
-        question_form(asked_when_question="home_cleaning", asked_when_answers="all"),
-    ).content.decode()
-    assert "question ‘garden’, asked only when: a conditional question" in page
-
-
 # --- multiple-choice questions --------------------------------------------------------------
 
 
-def test_a_question_takes_several_answers_with_a_cap_and_words_for_none(
-    pages, draft, engine_scores_everything
-):
+def test_a_question_takes_several_answers_with_a_cap_and_words_for_none(pages, draft):
     response = pages.post(
         f"/ras/versions/{draft.pk}/questions/new/",
         question_form(
@@ -237,9 +196,7 @@ def test_a_question_takes_several_answers_with_a_cap_and_words_for_none(
     assert 'value="multiple" checked' in page and 'value="None of these"' in page
 
 
-def test_a_cap_only_goes_with_several_answers_and_must_be_below_their_total(
-    pages, draft, engine_scores_everything
-):
+def test_a_cap_only_goes_with_several_answers_and_must_be_below_their_total(pages, draft):
     before = draft.definition
     url = f"/ras/versions/{draft.pk}/questions/new/"
     single = pages.post(url, question_form(cap="5")).content.decode()
@@ -253,9 +210,7 @@ def test_a_cap_only_goes_with_several_answers_and_must_be_below_their_total(
 # --- hours of a service at reference rates --------------------------------------------------
 
 
-def test_an_answer_carries_hours_of_a_service_at_reference_rates(
-    pages, draft, engine_scores_everything
-):
+def test_an_answer_carries_hours_of_a_service_at_reference_rates(pages, draft):
     response = pages.post(
         f"/ras/versions/{draft.pk}/questions/new/",
         question_form(option_1_service="home_care", option_1_units="7.5"),
@@ -304,9 +259,7 @@ def test_the_whole_scheme_cap_is_set_on_the_family_support_page(pages, draft):
     assert "Enter the most that support can reduce points by" in missing
 
 
-def test_family_support_reduces_each_domain_by_a_percentage_or_points(
-    pages, draft, engine_scores_everything
-):
+def test_family_support_reduces_each_domain_by_a_percentage_or_points(pages, draft):
     response = pages.post(
         f"/ras/versions/{draft.pk}/family-support/",
         family_form(
@@ -355,9 +308,7 @@ def test_family_support_reduces_each_domain_by_a_percentage_or_points(
     assert draft.definition == before
 
 
-def test_a_domain_with_family_support_questions_needs_its_cap(
-    pages, draft, engine_scores_everything
-):
+def test_a_domain_with_family_support_questions_needs_its_cap(pages, draft):
     before = draft.definition
     page = pages.post(
         f"/ras/versions/{draft.pk}/family-support/", family_form("by_domain")
@@ -377,9 +328,7 @@ def test_a_domain_with_family_support_questions_needs_its_cap(
     assert draft.definition == before
 
 
-def test_family_support_gives_the_carer_an_allocation_of_their_own(
-    pages, draft, engine_scores_everything
-):
+def test_family_support_gives_the_carer_an_allocation_of_their_own(pages, draft):
     response = pages.post(
         f"/ras/versions/{draft.pk}/family-support/",
         family_form(
@@ -414,7 +363,7 @@ def test_family_support_gives_the_carer_an_allocation_of_their_own(
     )
 
 
-def test_a_carer_allocation_needs_its_period_and_rule(pages, draft, engine_scores_everything):
+def test_a_carer_allocation_needs_its_period_and_rule(pages, draft):
     before = draft.definition
     page = pages.post(
         f"/ras/versions/{draft.pk}/family-support/", family_form("carer_allocation")

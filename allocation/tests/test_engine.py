@@ -157,6 +157,11 @@ def with_support(draw, data: dict) -> dict:
     asks), some with two decimal places."""
     if data.get("format") != "selfdirect-ras/2":
         data, _notes = convert_v1(data)
+    for table in data["money_tables"]:  # no band without an amount beside hours (not scored)
+        for band in table.get("bands", []):
+            if band.get("amount") is None:
+                band["amount"] = "0.00"
+                band.pop("words", None)
     for domain in data["domains"]:
         for question in domain["questions"]:
             if question["type"] == "informal_support" or draw(st.integers(0, 2)) == 0:
@@ -267,13 +272,24 @@ def carer_allocation(draw, data: dict) -> dict:
 
 @st.composite
 def definitions(
-    draw, caps: bool = True, support: bool = False, informal_method: str = "", **kwargs
+    draw,
+    caps: bool = True,
+    support: bool = False,
+    informal_method: str = "",
+    hundredths: bool = False,
+    conditional: bool = False,
+    multiple: bool = False,
+    **kwargs,
 ):
     """A parsed, publishable definition; with `caps`, now and then in selfdirect-ras/2 with a
     cap on some domains' points (below the domain's highest points, as publishing asks); with
     `support`, in selfdirect-ras/2 with cost-rate answers (`with_support`); with
     `informal_method` "by_domain", family support reducing each domain's own points, or
-    "carer_allocation", giving the carer an amount of their own."""
+    "carer_allocation", giving the carer an amount of their own. With `hundredths`, now and
+    then every number of points (options, caps, bands, reductions and carer points) is
+    divided by 4 or 20, so the scheme counts in hundredths (2.25, 0.05 points); with
+    `multiple` and `conditional`, some questions take several answers or are asked only
+    after some answers to an earlier one."""
     data = draw(definition_dicts(**kwargs))
     if caps and draw(st.booleans()):
         data, _notes = convert_v1(data)
@@ -291,20 +307,111 @@ def definitions(
         data = by_domain(draw, data)
     elif informal_method == "carer_allocation":
         data = carer_allocation(draw, data)
+    if hundredths and draw(st.booleans()):
+        data = _divided(data, draw(st.sampled_from([4, 20])))
+    if multiple and draw(st.integers(0, 3)):
+        data = _multiple(data, draw)
+    if conditional and draw(st.integers(0, 3)):
+        data = _conditional(data, draw)
     definition = parse(data)
     assert publication_problems(definition) == []
     return definition
 
 
+def _divided(data: dict, by: int) -> dict:
+    """A definition with every number of points divided (exactly, to two decimals at most)."""
+    if data.get("format") != "selfdirect-ras/2":
+        data, _notes = convert_v1(data)
+
+    def part(value):
+        return float(Decimal(value) / by)
+
+    for domain in data["domains"]:
+        if "cap" in domain:
+            domain["cap"] = part(domain["cap"])
+        if "cap_points" in domain.get("informal_support", {}):
+            domain["informal_support"]["cap_points"] = part(
+                domain["informal_support"]["cap_points"]
+            )
+        for question in domain["questions"]:
+            for option in question["options"]:
+                for key in ("points", "reduction_points", "carer_points"):
+                    if key in option:
+                        option[key] = part(option[key])
+    carer = data.get("informal_support", {}).get("carer_money", {})
+    for table in [*data["money_tables"], carer]:
+        for band in table.get("bands", []):
+            band["min_points"] = part(band["min_points"])
+    return data
+
+
+def _multiple(data: dict, draw) -> dict:
+    """Some need questions (of up to 7 options) take any number of answers: points added up,
+    now and then capped below their total, with words for choosing none."""
+    if data.get("format") != "selfdirect-ras/2":
+        data, _notes = convert_v1(data)
+    questions = [q for d in data["domains"] for q in d["questions"]]
+    capped = {q["code"] for d in data["domains"] if "cap" in d for q in d["questions"]}
+    chosen = set()
+    for question in questions:
+        if question["type"] == "informal_support" or len(question["options"]) > 7:
+            continue
+        if any("support" in o for o in question["options"]):
+            continue  # hours of support on several answers are not scored yet
+        if question["code"] in capped:  # the domain's cap stays below its highest points
+            continue
+        if draw(st.booleans()):
+            continue
+        question["type"] = "multiple"
+        chosen.add(question["code"])
+        total = sum(Decimal(str(o["points"])) for o in question["options"])
+        if total >= 2 and draw(st.booleans()):
+            question["cap"] = draw(st.integers(1, int(total) - 1))
+        if draw(st.booleans()):
+            question["none_label"] = "None of these"
+    for question in questions:  # exclusions with multiple-choice questions are not scored
+        for option in question["options"]:
+            if question["code"] in chosen:
+                option.pop("excludes", None)
+            elif "excludes" in option:
+                option["excludes"] = {
+                    q: codes for q, codes in option["excludes"].items() if q not in chosen
+                }
+                if not option["excludes"]:
+                    del option["excludes"]
+    return data
+
+
+def _conditional(data: dict, draw) -> dict:
+    """Some questions asked only after some answers to an earlier question (asked_when)."""
+    if data.get("format") != "selfdirect-ras/2":
+        data, _notes = convert_v1(data)
+    questions = [q for d in data["domains"] for q in d["questions"]]
+    for index, question in enumerate(questions[1:], start=1):
+        if draw(st.integers(0, 2)):
+            continue
+        parent = questions[draw(st.integers(0, index - 1))]
+        codes = [o["code"] for o in parent["options"]]
+        answers = draw(st.lists(st.sampled_from(codes), min_size=1, unique=True))
+        question["asked_when"] = {"question": parent["code"], "answers": answers}
+    return data
+
+
 @st.composite
 def full_answers(draw, definition, consistent: bool = True) -> dict[str, str]:
     """An answer to every question; with `consistent`, none contradicting another."""
-    answers = {
-        q.code: draw(st.sampled_from([o.code for o in q.options])) for q in definition.questions
-    }
+    answers = {q.code: draw(_an_answer(q)) for q in definition.questions}
     if consistent:
         assume(not reference.contradictions_one(definition, answers))
     return answers
+
+
+def _an_answer(question):
+    """One option's code, or for a multiple-choice question a list of codes (perhaps none)."""
+    codes = [o.code for o in question.options]
+    if question.multiple:
+        return st.lists(st.sampled_from(codes), unique=True)
+    return st.sampled_from(codes)
 
 
 @st.composite
@@ -323,9 +430,7 @@ def loose_answers(draw, definition) -> dict[str, str]:
         kind = draw(st.integers(0, 9))
         if kind == 0:
             continue
-        answers[q.code] = (
-            "retired" if kind == 1 else draw(st.sampled_from([o.code for o in q.options]))
-        )
+        answers[q.code] = "retired" if kind == 1 else draw(_an_answer(q))
     if draw(st.booleans()):
         answers["old_question"] = "o0"
     return answers

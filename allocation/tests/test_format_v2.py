@@ -139,19 +139,12 @@ def test_a_version_1_definition_with_a_key_it_did_not_know_is_refused_not_droppe
 
 def test_parts_of_the_format_the_engine_does_not_score_yet_are_refused_not_ignored():
     data = v2()
-    data["period"] = "once"
     question = data["domains"][0]["questions"][1]
-    question["asked_when"] = {
-        "question": data["domains"][0]["questions"][0]["code"],
-        "answers": [data["domains"][0]["questions"][0]["options"][1]["code"]],
-    }
-    question["options"][1]["points"] = Decimal("1.25")
+    question["options"][1]["support"] = [{"service": "home_care", "units": 7}]
     with pytest.raises(ras.DefinitionError) as refused:
         ras.parse(data)
     assert set(paths(refused.value)) == {
-        "$.period",
-        "$.domains[0].questions[1].asked_when",
-        "$.domains[0].questions[1].options[1].points",
+        "$.domains[0].questions[1].options[1].support",
     }
     assert all("cannot score" in item["message"] for item in refused.value.items)
 

@@ -84,6 +84,8 @@ class Command(VersionCommand):
         scheme = found.compiled
         if scheme.has_support:
             raise CommandError(services.WITH_SUPPORT)
+        if scheme.points_scale != 1:
+            raise CommandError(services.HUNDREDTHS)
         pop = population.load(found)
         scores = engine.score(scheme, pop.choices, unable_masks=pop.unable_masks)
         population_net = scores.net
