@@ -1752,7 +1752,8 @@ def _support_lines(
     definition = scheme.definition
     lines, total = [], Decimal("0.00")
     for position, question in enumerate(definition.questions):
-        if question.informal_support or int(choices[position]) < 0:
+        # hours on a multiple-choice answer are refused (definition.not_scored_yet)
+        if question.informal_support or question.multiple or int(choices[position]) < 0:
             continue
         option = question.options[int(choices[position])]
         if not option.support:

@@ -138,15 +138,57 @@ def test_a_version_1_definition_with_a_key_it_did_not_know_is_refused_not_droppe
 
 
 def test_parts_of_the_format_the_engine_does_not_score_yet_are_refused_not_ignored():
-    data = v2()
-    question = data["domains"][0]["questions"][1]
-    question["options"][1]["support"] = [{"service": "home_care", "units": 7}]
+    """Hours of support on an answer of a multiple-choice question, and a band with no
+    indicative amount beside hours of support: each refused with its path."""
+    data = {
+        "format": "selfdirect-ras/2",
+        "kind": "person",
+        "period": "week",
+        "domains": [
+            {
+                "code": "daily",
+                "title": "Daily living",
+                "questions": [
+                    {
+                        "code": "tasks",
+                        "text": "Which tasks do you need help with?",
+                        "type": "multiple",
+                        "options": [
+                            {"code": "washing", "label": "Washing", "points": 2},
+                            {
+                                "code": "meals",
+                                "label": "Meals",
+                                "points": 3,
+                                "support": [{"service": "home_care", "units": 7}],
+                            },
+                        ],
+                    }
+                ],
+            }
+        ],
+        "informal_support": {"method": "whole_scheme", "cap_percent": 0},
+        "money_tables": [
+            {
+                "code": "everyone",
+                "title": "Everyone",
+                "method": "bands",
+                "bands": [
+                    {"min_points": 0, "amount": None, "words": "We will talk with you."},
+                    {"min_points": 2, "amount": "40.00"},
+                ],
+            }
+        ],
+        "limits": {"minimum": None, "maximum": None},
+    }
     with pytest.raises(ras.DefinitionError) as refused:
         ras.parse(data)
     assert set(paths(refused.value)) == {
-        "$.domains[0].questions[1].options[1].support",
+        "$.domains[0].questions[0].options[1].support",
+        "$.money_tables[0].bands[0].amount",
     }
     assert all("cannot score" in item["message"] for item in refused.value.items)
+    del data["domains"][0]["questions"][0]["options"][1]["support"]
+    assert ras.parse(data).questions[0].multiple  # each part alone is scored
 
 
 def test_a_hostile_number_is_refused_with_a_message():
