@@ -240,7 +240,10 @@ def score(request, body: ScoreIn, version_id: int = Path(..., ge=1, le=MAX_ID)):
     without, every need counts and the amount is provisional. `at_maximum` says the amount is the scheme's
     maximum; `costed_plan_route` lists the questions whose answers are complex needs, which
     send the person to a costed plan (the final budget is the cost of the support plan and
-    this amount only a guide), empty otherwise.
+    this amount only a guide), empty otherwise. Points may have two decimal places. When the
+    points fall in a band with no indicative amount, `amount` is null (not "0.00") and
+    `no_amount_words` gives the band's words; a `not_asked` line names each answer given to
+    a conditional question that was not asked (it counts for nothing).
 
     Every question must be answered; unknown or missing question and option codes, and
     answers that contradict each other, are refused with 422, naming each one: each item of
