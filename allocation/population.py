@@ -292,13 +292,22 @@ class Population:
         """Each person's answers as stored (read when first asked: a run needs them only to
         score people without a budget with another version)."""
         if self._answers is None:
-            found = dict(
-                current_eligible(self.kind)
-                .filter(person_id__in=self.person_ids.tolist())
-                .values_list("person_id", "answers")
-            )
+            found = _answers_of(self.kind, self.person_ids.tolist())
             self._answers = [found.get(pid, {}) for pid in self.person_ids.tolist()]
         return self._answers
+
+
+def _answers_of(kind: str, person_ids: list[int]) -> dict[int, dict]:
+    """The stored answers of these people's current eligible assessments, a slice of ids at a
+    time (a query takes at most 65,535 parameters)."""
+    found = {}
+    for start in range(0, len(person_ids), 10_000):
+        found.update(
+            current_eligible(kind)
+            .filter(person_id__in=person_ids[start : start + 10_000])
+            .values_list("person_id", "answers")
+        )
+    return found
 
 
 def current_eligible(kind: str):
@@ -702,9 +711,7 @@ def load(version, *, on_progress=None, today: dt.date | None = None) -> Populati
     unpacked = np.flatnonzero((choices == -2).any(axis=1))
     if unpacked.size:  # no usable packing: from the JSON answers, as the reference does
         ids = extract.person_ids[unpacked].tolist()
-        found = dict(
-            current_eligible(kind).filter(person_id__in=ids).values_list("person_id", "answers")
-        )
+        found = _answers_of(kind, ids)
         encoded, _missing = engine.encode_many(scheme, [found[pid] for pid in ids])
         choices[unpacked] = encoded
     choices = np.asfortranarray(choices)

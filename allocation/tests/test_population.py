@@ -76,6 +76,8 @@ def awkward_caseload(team, practitioner):
     # someone found not eligible: the last two are not modelled.
     Person.objects.filter(pk=people[1].pk).update(primary_support_reason="retired_reason")
     Person.objects.filter(pk=people[2].pk).update(team=None)
+    # A postcode holding the character the bulk read joins text with: read plainly.
+    Person.objects.filter(pk=people[4].pk).update(postcode="WX\x1f1")
     Person.objects.filter(pk=people[3].pk).update(date_of_death=dt.date(2025, 1, 1))
     NotEligibleAssessmentFactory(person=PersonFactory(team=team), acting_user=practitioner)
     # Two current weekly budgets, their own and a carer's (the earlier start counts), and a
