@@ -35,6 +35,13 @@ annual_factor = annual_multiplier
 _pounds = pounds_text
 
 
+def _pence_text(pence: int) -> str:
+    """pounds_text for whole pence, without going through Decimal (a review list can hold
+    tens of thousands of people): 125050 -> '1250.50', -5 -> '-0.05'."""
+    whole, part = divmod(abs(pence), 100)
+    return f"{'-' if pence < 0 else ''}{whole}.{part:02d}"
+
+
 def _baseline(pop: population.Population, version: RasVersion) -> tuple[np.ndarray, str]:
     """Current cost: the person's budget, or, without one, what the live version gives them."""
     current = pop.current_pence.copy()
@@ -127,18 +134,24 @@ def execute_model_run(run: ModelRun) -> dict:
     )
     envelope_pence = run.envelope_pence
     target = target_pence(run.envelope, run.reserve_percent)
+    # the people with an indicative amount, when a band gives some none (they are left out)
+    rows = result.review_indices if priced is None else priced[result.review_indices]
     review = [
         {
-            "person_id": int(pop.person_ids[i]),
+            "person_id": person_id,
             "ref": pop.refs[i],
             "team": pop.teams[i],
-            "current": _pounds(current[i]),
-            "proposed": _pounds(proposed[i]),
-            "change_percent": round(float((proposed[i] - current[i]) * 100 / current[i]), 1)
-            if current[i]
-            else None,
+            "current": _pence_text(now),
+            "proposed": _pence_text(then),
+            "change_percent": round((then - now) * 100 / now, 1) if now else None,
         }
-        for i in (result.review_indices if priced is None else priced[result.review_indices])
+        for i, person_id, now, then in zip(
+            rows.tolist(),
+            pop.person_ids[rows].tolist(),
+            current[rows].tolist(),
+            proposed[rows].tolist(),
+            strict=True,
+        )
     ]
     summary = {
         "people": pop.size,

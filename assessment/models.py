@@ -52,6 +52,9 @@ class Assessment(ConcurrentTransitionMixin, EditVersioned, models.Model):
         "allocation.RasVersion", on_delete=models.PROTECT, related_name="assessments"
     )
     answers = models.JSONField(default=dict, help_text="Question code → option code")
+    # The answers packed against the version for a model run's bulk read (allocation.population
+    # .pack_answers), kept by save(); None when the version cannot hold them all.
+    packed_answers = models.BinaryField(null=True, blank=True, editable=False)
     cared_for = models.ForeignKey(
         "people.Person",
         null=True,
@@ -77,7 +80,7 @@ class Assessment(ConcurrentTransitionMixin, EditVersioned, models.Model):
         default=False, help_text="The person's latest completed assessment of this kind"
     )
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "packed_answers"])
 
     objects = AssessmentQuerySet.as_manager()
 
@@ -94,6 +97,17 @@ class Assessment(ConcurrentTransitionMixin, EditVersioned, models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} of {self.person} ({self.get_status_display().lower()})"
+
+    def save(self, *args, **kwargs):
+        """Keep the packed answers in step with the answers and the version they are on."""
+        from allocation.population import pack_answers
+
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or {"answers", "version", "version_id"} & set(update_fields):
+            self.packed_answers = pack_answers(self.version.compiled, self.answers)
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "packed_answers"}
+        super().save(*args, **kwargs)
 
     @property
     def is_open(self) -> bool:

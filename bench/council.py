@@ -32,7 +32,7 @@ def seeded(people: int):
             "seed_demo",
             seconds,
             "s",
-            f"{people:,} people with assessments and budgets, {connection.vendor}, goal <= 60 s",
+            f"{people:,} people with assessments and budgets, {connection.vendor}, goal <= 20 s",
         )
         if connection.vendor == "postgresql":  # as autovacuum would have, on a live database
             with connection.cursor() as cursor:

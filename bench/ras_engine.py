@@ -195,7 +195,7 @@ def run(args) -> None:
         f"ras_engine_{people // 1_000_000}m" if people >= 1_000_000 else "ras_engine",
         best,
         "s",
-        f"{what}, numpy, best of 3, {cores} cores, goal <= 0.25 s",
+        f"{what}, numpy, best of 3, {cores} cores, goal <= 0.08 s",
     )
     report(
         "ras_engine_stages",

@@ -10,6 +10,7 @@ import datetime as dt
 from django.contrib.auth.hashers import make_password
 
 from accounts.models import Team, User
+from allocation.population import packer
 from assessment.models import Assessment, EligibilityDecision
 from budgets.models import (
     DirectPaymentOffer,
@@ -122,6 +123,8 @@ def _people(council, teams, users) -> list[int]:
 def _assessments(council, person_ids, teams, users, versions) -> None:
     assessors = _assessors(teams)
     team_of = {index: row["team"] for index, row in enumerate(council.people)}
+    # The answers packed for a model run's bulk read, as Assessment.save would pack them.
+    packers = {kind: packer(version.compiled) for kind, version in versions.items()}
     assessment_rows, decision_rows, budget_rows, service_rows = [], [], [], []
     first_assessment = loader.next_id(Assessment)
     first_decision = loader.next_id(EligibilityDecision)
@@ -141,6 +144,7 @@ def _assessments(council, person_ids, teams, users, versions) -> None:
                 "status": "completed",
                 "version_id": versions[item["kind"]].pk,
                 "answers": item["answers"],
+                "packed_answers": packers[item["kind"]](item["answers"]),
                 "cared_for_id": person_ids[item["cared_for"]] if "cared_for" in item else None,
                 "started_by_id": assessor,
                 "started_at": started,

@@ -18,76 +18,115 @@ def _columns(model) -> list[models.Field]:
     return list(model._meta.concrete_fields)
 
 
-def _row_maker(fields: list[models.Field]):
-    """A function turning a row dict into the column values, with each field's default,
-    its automatic timestamp and its JSON encoding worked out once, not once a cell."""
-    now = timezone.now()
+def _specs(fields: list[models.Field], now) -> list[tuple]:
+    """Each column's (attname, default, stamp, is_json): its default worked out once for the
+    whole load (a timestamp, an empty dict), the load's time for an automatic timestamp."""
     specs = []
     for field in fields:
         automatic = getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
         specs.append(
             (
                 field.attname,
-                field.get_default(),  # one value for the whole load (a timestamp, an empty dict)
+                field.get_default(),
                 now if automatic else None,
                 isinstance(field, models.JSONField),
             )
         )
-
-    def values(row: dict) -> list:
-        out = []
-        for attname, default, stamp, is_json in specs:
-            value = row.get(attname, default)
-            if value is None:
-                value = stamp
-            elif is_json:
-                value = json.dumps(value)
-            out.append(value)
-        return out
-
-    return values
+    return specs
 
 
-def write(model, rows: list[dict], *, include_pk: bool = True) -> None:
-    """Insert rows (dicts keyed by attname) into the model's table, in one go."""
+def _row_maker(fields: list[models.Field], *, now=None, extra=None, reuse=None):
+    """A function turning a row dict into the column values: a missing value takes its
+    default, a missing automatic timestamp the load's time, JSON is encoded.
+
+    The function is compiled once a table (a loop over the columns for each of a million
+    cells costs more than writing them). `extra` gives columns a constant value; `reuse`
+    ((specs, ...) of another table's columns, made from the same row) lets a column whose
+    value would be worked out the same way take it from that table's values instead of
+    encoding its JSON again: the function then takes (row, other_values)."""
+    now = now or timezone.now()
+    names = {"json_dumps": json.dumps}
+    mine = _specs(fields, now)
+    theirs = {spec[0]: (i, spec) for i, spec in enumerate(reuse or ())}
+    parts = []
+    for i, (attname, default, stamp, is_json) in enumerate(mine):
+        names[f"d{i}"], names[f"s{i}"] = default, stamp
+        if extra is not None and attname in extra:
+            names[f"x{i}"] = extra[attname]
+            parts.append(f"x{i}")
+            continue
+        other = theirs.get(attname)
+        if other is not None and other[1] == (attname, default, stamp, is_json):
+            parts.append(f"other[{other[0]}]")
+            continue
+        value = f"row.get({attname!r}, d{i})"
+        if is_json:
+            parts.append(f"(s{i} if (v{i} := {value}) is None else json_dumps(v{i}))")
+        else:
+            parts.append(f"(s{i} if (v{i} := {value}) is None else v{i})")
+    arguments = "row, other" if reuse is not None else "row"
+    source = f"lambda {arguments}: ({', '.join(parts)},)"
+    return eval(source, names), mine  # noqa: S307 - the source is made here, from field names
+
+
+def write(model, rows: list[dict], *, include_pk: bool = True) -> list[tuple]:
+    """Insert rows (dicts keyed by attname) into the model's table, in one go; returns the
+    values written."""
     if not rows:
-        return
+        return []
     fields = [f for f in _columns(model) if include_pk or not f.primary_key]
+    values, _specs_ = _row_maker(fields)
+    table_rows = [values(row) for row in rows]
+    _copy(model, fields, table_rows)
+    return table_rows
+
+
+def _copy(model, fields: list[models.Field], table_rows: list[tuple]) -> None:
     table = connection.ops.quote_name(model._meta.db_table)
     names = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    values = _row_maker(fields)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(values(row))
+                write_row = copy.write_row
+                for row in table_rows:
+                    write_row(row)
         else:
             marks = ", ".join(["%s"] * len(fields))
             cursor.executemany(
                 f"INSERT INTO {table} ({names}) VALUES ({marks})",  # noqa: S608 - names are ours
-                [values(row) for row in rows],
+                table_rows,
             )
 
 
 def write_with_history(model, rows: list[dict], *, reason: str, when=None) -> None:
     """Insert rows and, when the model keeps history, their creation history rows."""
-    write(model, rows)
+    if not rows:
+        return
+    now = timezone.now()
+    fields = _columns(model)
+    values, specs = _row_maker(fields, now=now)
+    table_rows = [values(row) for row in rows]
+    _copy(model, fields, table_rows)
     history = getattr(model, "history", None)
     if history is None:
         return
     historical = history.model
-    stamp = when or timezone.now()
-    history_rows = [
-        {
-            **row,
-            "history_date": stamp,
+    history_fields = [f for f in _columns(historical) if not f.primary_key]
+    history_values, _history_specs = _row_maker(
+        history_fields,
+        extra={
+            "history_date": when or now,
             "history_type": "+",
             "history_change_reason": reason,
             "history_user_id": None,
-        }
-        for row in rows
-    ]
-    write(historical, history_rows, include_pk=False)
+        },
+        reuse=specs,
+    )
+    _copy(
+        historical,
+        history_fields,
+        [history_values(row, done) for row, done in zip(rows, table_rows, strict=True)],
+    )
 
 
 def reset_sequences(*models_: type[models.Model]) -> None:

@@ -136,11 +136,12 @@ def breakdown(
 
     change = proposed - current
     from_zero = current == 0
-    # Percent change; people with nothing now divide by 1, which lands them in the right bin.
-    percent = change * 100 / (current + from_zero)
-    bins = _bins(percent)
     outcome = _outcomes(change)
     weights = _Weights(current, proposed)
+    # Percent change; people with nothing now divide by 1, which lands them in the right bin.
+    percent = _percent_change(change, current, from_zero, weights)
+    whole = _whole_percents(percent)
+    fine = np.bincount(whole, minlength=_WHOLE_SIZE)
 
     names = list(checked)
     totals: dict[str, list[_Totals]] = {}
@@ -163,14 +164,16 @@ def breakdown(
         proposed_total=int(proposed.sum()),
     )
     rows = {name: _rows(checked[name][1], totals[name], everyone, margin) for name in names}
-    distribution = np.bincount(bins, minlength=len(DISTRIBUTION_LABELS))
-    # The same spread without people who have nothing now (within 2% or rising > 50%).
+    distribution = np.bincount(_WHOLE_BIN, weights=fine, minlength=len(DISTRIBUTION_LABELS)).astype(
+        np.int64
+    )
+    # The same spread without people who have nothing now (exactly 0%, or rising > 51%).
     from_nothing = int(np.count_nonzero(from_zero))
     still_nothing = int(np.count_nonzero(proposed[from_zero] == 0)) if from_nothing else 0
-    with_budget = distribution.copy()
-    with_budget[4] -= still_nothing
-    with_budget[8] -= from_nothing - still_nothing
-    median = _median(percent, bins, with_budget, from_zero if with_budget.sum() < people else None)
+    with_budget = fine.copy()
+    with_budget[_WHOLE_OFFSET] -= still_nothing
+    with_budget[-1] -= from_nothing - still_nothing
+    median = _median(percent, whole, with_budget, from_zero if from_nothing else None)
     return Breakdown(
         overall=Overall(
             people=people,
@@ -201,6 +204,39 @@ def _bins(percent: np.ndarray) -> np.ndarray:
     return bins
 
 
+# Each percent change rounded away from zero to a whole percent (a fall down, a rise up),
+# and held between -51 and 51: a fall counts against an edge e exactly when its rounding
+# does (x >= e iff floor(x) >= e, for a whole e), and a rise likewise (x > b iff ceil(x) > b),
+# so these 103 whole percents decide the distribution bins, and narrow the median's search.
+_WHOLE_LIMIT = 51
+_WHOLE_OFFSET = _WHOLE_LIMIT  # the index of exactly 0%
+_WHOLE_SIZE = 2 * _WHOLE_LIMIT + 1
+_WHOLE_BIN = _bins(np.arange(-_WHOLE_LIMIT, _WHOLE_LIMIT + 1, dtype=np.float64)).astype(np.intp)
+
+
+def _percent_change(change, current, from_zero, weights: _Weights) -> np.ndarray:
+    """(proposed - current) * 100 / current, people with nothing now divided by 1: the same
+    correctly rounded floats as the integer division, from the float copies when they are
+    exact (whole numbers below 2**53), which saves converting twice."""
+    if weights.exact_in_floats and weights.largest * 100 < _FLOAT_EXACT:
+        now, then = weights.floats
+        percent = np.subtract(then, now)
+        percent *= 100
+        percent /= now + from_zero
+        return percent
+    return change * 100 / (current + from_zero)
+
+
+def _whole_percents(percent: np.ndarray) -> np.ndarray:
+    """Each person's whole percent (see _WHOLE_BIN) as an index from 0 to 102."""
+    whole = np.abs(percent)
+    np.ceil(whole, out=whole)
+    np.minimum(whole, _WHOLE_LIMIT, out=whole)
+    np.copysign(whole, percent, out=whole)
+    whole += _WHOLE_OFFSET
+    return whole.astype(np.intp)
+
+
 def _outcomes(change: np.ndarray) -> np.ndarray:
     """Each person's outcome code: same 0, gain 1, loss 2."""
     outcome = (change > 0).astype(np.uint8)
@@ -211,29 +247,24 @@ def _outcomes(change: np.ndarray) -> np.ndarray:
 
 
 def _median(
-    percent: np.ndarray, bins: np.ndarray, counts: np.ndarray, from_zero: np.ndarray | None
+    percent: np.ndarray, whole: np.ndarray, counts: np.ndarray, from_zero: np.ndarray | None
 ) -> float | None:
-    """numpy's median of the people with a current budget, partitioning only the bin needed.
-
-    When the middle falls in a bin holding most people, partitioning everything is cheaper.
-    """
+    """numpy's median of the people with a current budget, partitioning only the people in
+    the whole percents where the two middle ranks fall."""
     size = int(counts.sum())
     if not size:
         return None
     ranks = [(size - 1) // 2, size // 2]
     ends = np.cumsum(counts)
-    where = [int(np.searchsorted(ends, rank, side="right")) for rank in ranks]
-    if where[0] == where[1] and (from_zero is not None or counts[where[0]] * 2 < size):
-        b = where[0]
-        chosen = bins == b
-        if from_zero is not None:
-            chosen &= ~from_zero
-        before = int(ends[b - 1]) if b else 0
-        values = np.partition(percent[chosen], [r - before for r in ranks])
-        middle = [values[r - before] for r in ranks]
-    else:
-        values = np.partition(percent if from_zero is None else percent[~from_zero], ranks)
-        middle = [values[r] for r in ranks]
+    where = sorted({int(np.searchsorted(ends, rank, side="right")) for rank in ranks})
+    chosen = whole == where[0]
+    for w in where[1:]:
+        chosen |= whole == w
+    if from_zero is not None:
+        chosen &= ~from_zero
+    before = int(ends[where[0] - 1]) if where[0] else 0
+    values = np.partition(percent[chosen], [r - before for r in ranks])
+    middle = [values[r - before] for r in ranks]
     return float((middle[0] + middle[1]) / 2)
 
 
@@ -282,6 +313,7 @@ class _Weights:
     def __init__(self, current: np.ndarray, proposed: np.ndarray):
         self.current, self.proposed = current, proposed
         largest = max(int(current.max()), int(proposed.max())) if current.size else 0
+        self.largest = largest
         self.exact_in_floats = largest * max(current.size, 1) < _FLOAT_EXACT
         if self.exact_in_floats:
             self.floats = (current.astype(np.float64), proposed.astype(np.float64))
