@@ -1,6 +1,9 @@
 """The scheme editor in a real browser (issue 10): a commissioner copies the live scheme to a
-draft and builds two money tables, a domain cap and a conditional question, with axe-core
+draft and builds two money tables, a domain cap and a conditional question, then a question
+with several answers, an answer with hours of support and family support by domain, with axe-core
 (at 1280 and 320 pixels, with the reflow check) on every page visited."""
+
+from decimal import Decimal
 
 import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -9,7 +12,9 @@ from playwright.sync_api import expect
 from accounts.roles import Role
 from accounts.tests.factories import UserFactory
 from allocation import actions as ras_actions
+from allocation.domain import engine
 from allocation.models import RasVersion
+from allocation.tests.factories import DraftVersionFactory
 
 from .conftest import advance, assert_accessible, code_for, sign_in
 
@@ -137,3 +142,79 @@ def test_a_commissioner_builds_money_tables_a_domain_cap_and_a_conditional_quest
         page.goto(f"/ras/versions/{draft.pk}/{path}")
         expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible()
         assert_accessible(page)
+
+
+def test_a_commissioner_builds_several_answers_hours_of_support_and_family_support_by_domain(
+    page,
+    commissioner,
+):
+    user, device = commissioner
+    draft = DraftVersionFactory(label="Hours and choices", acting_user=user)
+    sign_in(page, user.username)
+    page.get_by_label("Security code").fill(code_for(device))
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_load_state()
+
+    # A question that takes several answers, their points (two decimals) capped.
+    page.goto(f"/ras/versions/{draft.pk}/questions/")
+    assert_accessible(page)
+    page.get_by_role("link", name="Add a question to Home and living").click()
+    assert_accessible(page)
+    page.get_by_label("Code", exact=True).fill("home_jobs")
+    page.get_by_label("Question", exact=True).fill("Which jobs in the home do you need help with?")
+    page.get_by_label("Several answers: the person ticks all that apply").check()
+    page.get_by_label("Maintaining a habitable home environment").check()
+    page.get_by_label("Most points the answers can add up to").fill("3")
+    page.get_by_label("Words for choosing none of the answers").fill("None of these")
+    for row, (code, label, points) in enumerate(
+        [("laundry", "Laundry", "1.5"), ("bins", "Bins", "0.75"), ("repairs", "Repairs", "2.25")]
+    ):
+        page.get_by_label(f"Option {row + 1} code").fill(code)
+        page.get_by_label(f"Option {row + 1} answer").fill(label)
+        page.get_by_label(f"Option {row + 1} points").fill(points)
+    advance(page, "Save question")
+    assert_accessible(page)
+
+    # A question whose answer carries hours of home care at the reference rate.
+    page.get_by_role("link", name="Add a question to Home and living").click()
+    page.get_by_label("Code", exact=True).fill("home_evening")
+    page.get_by_label("Question", exact=True).fill("Do you need help in the evening?")
+    page.get_by_label("One answer: the person chooses one").check()
+    page.get_by_label("Maintaining a habitable home environment").check()
+    for row, (code, label) in enumerate([("no", "No"), ("daily", "Every evening")]):
+        page.get_by_label(f"Option {row + 1} code").fill(code)
+        page.get_by_label(f"Option {row + 1} answer").fill(label)
+        page.get_by_label(f"Option {row + 1} points").fill("0")
+    page.get_by_label("Option 2 service at reference rates").select_option("home_care")
+    page.get_by_label("Option 2 hours, days, nights").fill("7")
+    advance(page, "Save question")
+    assert_accessible(page)
+
+    # Support from family and friends, domain by domain.
+    page.goto(f"/ras/versions/{draft.pk}/family-support/")
+    assert_accessible(page)
+    page.get_by_label("Domain by domain").check()
+    page.get_by_label(
+        "Support from family and friends: support from family and friends takes off"
+    ).select_option("percent")
+    page.get_by_label("Support from family and friends: the most it takes off").fill("30")
+    advance(page, "Save")
+    assert_accessible(page)
+
+    draft.refresh_from_db()
+    parsed = draft.parsed
+    jobs = parsed.question("home_jobs")
+    assert jobs.multiple and jobs.cap == 3 and jobs.none_label == "None of these"
+    assert [o.points for o in jobs.options] == [Decimal("1.5"), Decimal("0.75"), Decimal("2.25")]
+    evening = parsed.question("home_evening").option("daily")
+    assert [(s.service, s.units) for s in evening.support] == [("home_care", 7)]
+    assert parsed.informal_method == "by_domain"
+    # Every answer at its lowest but these: laundry and repairs 1.5 + 2.25 = 3.75, capped at
+    # 3 points; every evening: 7 hours of home care at the shipped £28.00 an hour = £196.00.
+    answers = {q.code: ([] if q.multiple else q.options[0].code) for q in parsed.questions} | {
+        "home_jobs": ["laundry", "repairs"],
+        "home_evening": "daily",
+    }
+    explained = engine.explain(draft.compiled, answers)
+    assert explained.need_points == 3
+    assert explained.support_amount == Decimal("196.00")
