@@ -56,7 +56,9 @@ def open_person(user, pk, *, via: str, action=Action.VIEW, queryset=None) -> Per
         if queryset is not None
         else Person.objects.select_related("team", "representative")
     )
-    person = qs.visible_to(user).filter(pk=pk).first() if is_record_id(pk) else None
+    # By primary key, so no ORDER BY (the model's ordering cost ~0.3 ms of Python to compile).
+    found = list(qs.visible_to(user).filter(pk=pk).order_by()[:1]) if is_record_id(pk) else []
+    person = found[0] if found else None
     if person is None:
         log_denied(user, pk, via=via)
         raise NotVisible(pk)

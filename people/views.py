@@ -81,8 +81,11 @@ def caseload(request):
     Paged by keyset (`?after=<id>` / `?before=<id>`), so a deep page is as fast as the first;
     the count is exact for the whole caseload and capped at 1,000 for a search.
     """
-    form = CaseloadFilterForm(request.GET or None)
-    filters = form.filters() if request.GET else {}
+    # Only the filters' own fields make a search: a page cursor alone (?after=…) is the whole
+    # caseload, with nothing to validate.
+    searching = any(name in request.GET for name in CaseloadFilterForm.base_fields)
+    form = CaseloadFilterForm(request.GET if searching else None)
+    filters = form.filters() if searching else {}
     people = Person.objects.visible_to(request.user).matching(**filters)
     page = paging.keyset_page(
         people.only(*CASELOAD_COLUMNS),
@@ -130,7 +133,11 @@ def _team_name(team_id) -> str:
 
 @staff_only
 def person_detail(request, pk):
-    person, may_change, refusal = open_or_refuse(request, pk)
+    # The team is shown by name; a representative (about one person in ten has one) is
+    # read when shown, rather than joined with every column of their account each time.
+    person, may_change, refusal = open_or_refuse(
+        request, pk, queryset=Person.objects.select_related("team")
+    )
     if refusal:
         return refusal
     # Only what "Support now" shows: the answers and explanation lines stay in the database.
