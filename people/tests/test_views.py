@@ -159,6 +159,7 @@ class TestCaseload:
 
     def test_a_search_is_counted_up_to_a_cap(self, practitioner_client, team, monkeypatch):
         monkeypatch.setattr("people.paging.COUNT_CAP", 3)
+        monkeypatch.setattr("people.views.PAGE_SIZE", 2)  # more than one page: counted
         for i in range(5):
             PersonFactory(team=team, first_name="Pat", last_name=f"Surname{i}")
         body = practitioner_client.get("/people/?name=pat").content.decode()
@@ -168,12 +169,13 @@ class TestCaseload:
     def test_query_count_does_not_grow_with_the_page(self, practitioner_client, team):
         from django.core.cache import cache
 
-        PersonFactory(team=team)
+        for _ in range(PAGE_SIZE + 1):
+            PersonFactory(team=team)
         practitioner_client.get("/people/")  # a session's first visit also starts its idle clock
         cache.clear()
         with CaptureQueriesContext(connection) as one:
             practitioner_client.get("/people/")
-        for _ in range(PAGE_SIZE + 3):
+        for _ in range(PAGE_SIZE * 3):
             PersonFactory(team=team)
         cache.clear()
         with CaptureQueriesContext(connection) as full:
@@ -185,6 +187,22 @@ class TestCaseload:
             response = practitioner_client.get(f"/people/?after={first.pk}")
         assert len(deep) < len(full)  # the count is remembered for a minute
         assert len(names_on(response)) == PAGE_SIZE
+
+    def test_a_list_that_fits_on_one_page_is_counted_without_a_count_query(
+        self, practitioner_client, team
+    ):
+        from django.core.cache import cache
+
+        for i in range(3):
+            PersonFactory(team=team, first_name="Pat", last_name=f"Surname{i}")
+        PersonFactory(team=team, first_name="Sam", last_name="Other")
+        practitioner_client.get("/people/")
+        cache.clear()
+        with CaptureQueriesContext(connection) as queries:
+            body = practitioner_client.get("/people/?name=pat").content.decode()
+        assert "3 people match your filters" in body
+        assert not [q for q in queries if "COUNT(" in q["sql"].upper()]
+        assert "4 people" in practitioner_client.get("/people/").content.decode()
 
     def test_each_row_shows_the_person_s_details_escaped(self, practitioner_client, team):
         born = dt.date(1940, 5, 17)
