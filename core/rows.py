@@ -48,3 +48,45 @@ def get_row(model, *, equal: dict, greater: dict | None = None):
         cursor.execute(sql, [*equal.values(), *greater.values()])
         row = cursor.fetchone()
     return model.from_db(connection.alias, names, row) if row is not None else None
+
+
+@functools.cache
+def _first_plan(model, fields: tuple[str, ...], equal: tuple[str, ...], order: tuple[str, ...]):
+    # In the model's own field order: from_db fills the fields it is not given as deferred,
+    # walking the model's fields and taking the values in turn.
+    wanted = {model._meta.get_field(name).attname for name in fields}
+    chosen = [field for field in model._meta.concrete_fields if field.attname in wanted]
+    if any(field.get_db_converters(connection) for field in chosen):
+        return None
+    quote = connection.ops.quote_name
+    column = {field.name: quote(field.column) for field in model._meta.concrete_fields}
+    where = " AND ".join(f"{column[name]} = %s" for name in equal)
+    ordering = ", ".join(
+        f"{column[name.lstrip('-')]} {'DESC' if name.startswith('-') else 'ASC'}" for name in order
+    )
+    sql = (
+        f"SELECT {', '.join(column[field.name] for field in chosen)} "  # noqa: S608 - quoted names only
+        f"FROM {quote(model._meta.db_table)} WHERE {where}"
+        + (f" ORDER BY {ordering}" if ordering else "")
+        + " LIMIT 1"
+    )
+    return sql, [field.attname for field in chosen]
+
+
+def first_row(model, *, fields: tuple[str, ...], equal: dict, order: tuple[str, ...] = ()):
+    """The first row in `order` where each `equal` field (by name, e.g. "person") equals its
+    value, with only `fields` read (the primary key among them; the rest are deferred, as
+    .only() leaves them), or None."""
+    plan = (
+        _first_plan(model, tuple(fields), tuple(equal), tuple(order))
+        if connection.vendor == "postgresql"
+        else None
+    )
+    if plan is None:
+        queryset = model._base_manager.filter(**equal).only(*fields)
+        return (queryset.order_by(*order) if order else queryset).first()
+    sql, names = plan
+    with connection.cursor() as cursor:
+        cursor.execute(sql, list(equal.values()))
+        row = cursor.fetchone()
+    return model.from_db(connection.alias, names, row) if row is not None else None

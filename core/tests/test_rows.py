@@ -51,3 +51,27 @@ def test_a_session_past_its_expiry_is_not_read():
     assert get_row(Session, equal={"session_key": "a" * 32}, greater=later) is None
     live = get_row(Session, equal={"session_key": "b" * 32}, greater=later)
     assert (live.session_key, live.session_data) == ("b" * 32, "y")
+
+
+def test_the_first_row_in_order_reads_only_the_fields_asked_for_in_any_order(team):
+    from core.rows import first_row
+
+    older = UserFactory(role=Role.PRACTITIONER, team=team, job_title="Older")
+    newer = UserFactory(role=Role.PRACTITIONER, team=team, job_title="Newer")
+    UserFactory(role=Role.APPROVER, team=team, job_title="Approver")
+    read = first_row(
+        User,
+        fields=("job_title", "team", "id", "role"),
+        equal={"team": team.pk, "role": Role.PRACTITIONER.value},
+        order=("-id",),
+    )
+    assert (read.pk, read.job_title, read.team_id, read.role) == (
+        newer.pk,
+        "Newer",
+        team.pk,
+        Role.PRACTITIONER,
+    )
+    assert read.get_deferred_fields() >= {"username", "password", "email"}
+    first = first_row(User, fields=("id",), equal={"team": team.pk}, order=("id",))
+    assert first.pk == older.pk
+    assert first_row(User, fields=("id",), equal={"team": team.pk + 1000}) is None

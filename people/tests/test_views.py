@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from accounts.models import AccessEvent
 from accounts.roles import Role
 from accounts.tests.factories import UserFactory
+from core.money import from_pence
 from people.models import Person
 from people.tests.factories import CaringRelationshipFactory, PersonFactory
 from people.views import PAGE_SIZE
@@ -257,6 +258,41 @@ class TestPersonPage:
         # The caring relationships, however many, are one query.
         with django_assert_max_num_queries(9):
             practitioner_client.get(f"/people/{person.pk}/")
+
+
+class TestSupportNow:
+    """The person page's "Support now": the active budget and the latest assessment."""
+
+    def test_no_budget_and_no_assessment_say_so(self, practitioner_client, team):
+        person = PersonFactory(team=team)
+        body = practitioner_client.get(f"/people/{person.pk}/").content.decode()
+        assert "No current personal budget" in body and "No assessment yet" in body
+
+    def test_the_active_budget_and_the_latest_assessment_s_amount_are_shown(
+        self, practitioner_client, team
+    ):
+        from assessment.tests.factories import CompletedAssessmentFactory
+        from budgets.tests.factories import ActiveBudgetFactory, EndedBudgetFactory
+        from ui.templatetags.ui import money
+
+        person = PersonFactory(team=team)
+        EndedBudgetFactory(person=person, amount_pence=99_900, start_date=dt.date(2024, 1, 1))
+        budget = ActiveBudgetFactory(person=person, amount_pence=35_000)
+        assessment = CompletedAssessmentFactory(person=person)
+        body = practitioner_client.get(f"/people/{person.pk}/").content.decode()
+        assert f"Personal budget <strong>{money(budget.amount)} a week</strong>" in body
+        assert money(from_pence(99_900)) not in body
+        allocation = assessment.allocation
+        assert f'href="/assessments/{assessment.pk}/"' in body
+        assert f"indicative {money(allocation.amount)} a {allocation.period}" in body
+
+    def test_needs_found_not_eligible_show_no_amount(self, practitioner_client, team):
+        from assessment.tests.factories import NotEligibleAssessmentFactory
+
+        person = PersonFactory(team=team)
+        NotEligibleAssessmentFactory(person=person)
+        body = practitioner_client.get(f"/people/{person.pk}/").content.decode()
+        assert "not eligible: no budget" in body
 
 
 class TestEditing:
