@@ -3,6 +3,9 @@
 from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse
+from django_otp.middleware import OTPMiddleware as DjangoOTPMiddleware
+
+from core.rows import get_row
 
 ALWAYS_ALLOWED = ("/static/", "/api/", "/accessibility/", "/privacy/", "/feedback/")
 
@@ -39,3 +42,17 @@ class StaffSecondFactorMiddleware:
             reverse("accounts:logout"),
             reverse("accounts:login"),
         }
+
+
+class OTPMiddleware(DjangoOTPMiddleware):
+    """django-otp's middleware, with the session's authenticator app read by plain SQL
+    (core.rows): every staff request reads it again, so a removed or unconfirmed device stops
+    counting at once. Other kinds of device are read as django-otp reads them."""
+
+    def _device_from_persistent_id(self, persistent_id: str):
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        label, _, device_id = self._normalize_persistent_id(persistent_id).rpartition("/")
+        if label != TOTPDevice._meta.label_lower or not device_id.isdigit():
+            return super()._device_from_persistent_id(persistent_id)
+        return get_row(TOTPDevice, equal={"pk": int(device_id)})

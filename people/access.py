@@ -12,6 +12,9 @@ which only staff see: a reason such as "safeguarding concern about the represent
 must never reach the person or their representative.
 """
 
+import functools
+
+from django.db import connection
 from django.utils import timezone
 
 from accounts.models import AccessEvent, AccessGrant
@@ -53,14 +56,14 @@ def open_person(user, pk, *, via: str, action=Action.VIEW, queryset=None) -> Per
         if queryset is not None
         else Person.objects.select_related("team", "representative")
     )
-    person = qs.visible_to(user).filter(pk=pk).first() if is_record_id(pk) else None
+    # By primary key, so no ORDER BY (the model's ordering cost ~0.3 ms of Python to compile).
+    found = list(qs.visible_to(user).filter(pk=pk).order_by()[:1]) if is_record_id(pk) else []
+    person = found[0] if found else None
     if person is None:
         log_denied(user, pk, via=via)
         raise NotVisible(pk)
     purpose, reason = _purpose_and_reason(user, person)
-    AccessEvent.objects.create(
-        user=user, person=person, action=action, purpose=purpose, reason=reason, via=via[:300]
-    )
+    _write(user, [person.pk], action=action, purpose=purpose, reason=reason, via=via)
     return person
 
 
@@ -90,18 +93,55 @@ def log_listing(
             purpose = Purpose.OWN_LIST
         else:
             purpose = Purpose.CASELOAD_LIST
+    _write(user, people, action=action, purpose=purpose, reason=reason, via=via)
+
+
+_COLUMNS = ("occurred_at", "user", "person", "requested_ref", "action", "purpose", "reason", "via")
+
+
+@functools.cache
+def _insert_sql() -> str:
+    """One INSERT for any number of people: each column but the person's is a single value,
+    the people are one array, unnested. The statement's text never changes, so PostgreSQL
+    prepares it once per connection (DATABASE_PREPARED_STATEMENTS)."""
+    quote = connection.ops.quote_name
+    fields = {f.name: f.column for f in AccessEvent._meta.concrete_fields}
+    columns = ", ".join(quote(fields[name]) for name in _COLUMNS)
+    table = quote(AccessEvent._meta.db_table)
+    return (
+        f"INSERT INTO {table} ({columns}) "  # noqa: S608 - quoted names only; values are parameters
+        "SELECT %s, %s, person_id, '', %s, %s, %s, %s FROM unnest(%s::bigint[]) AS person_id"
+    )
+
+
+def _write(user, people, *, action: str, purpose: str, reason: str, via: str) -> None:
+    """The access log's rows for these people (people, or their ids), in one statement.
+
+    It runs on the request's connection, so it belongs to whatever transaction the caller is
+    in. On PostgreSQL the ids go as one array (INSERT … SELECT unnest): the statement costs
+    the same to build and send for 1 or 25 people, far less than the ORM's bulk_create;
+    SQLite has no arrays and uses bulk_create, still one INSERT.
+    """
+    ids = [person if isinstance(person, int) else person.pk for person in people]
+    if not ids:
+        return
     now = timezone.now()
+    reason, via = reason[:500], via[:300]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(_insert_sql(), [now, user.pk, action, purpose, reason, via, ids])
+        return
     AccessEvent.objects.bulk_create(
         [
             AccessEvent(
                 occurred_at=now,
-                user=user,
-                person_id=person if isinstance(person, int) else person.pk,
+                user_id=user.pk,
+                person_id=person_id,
                 action=action,
                 purpose=purpose,
-                reason=reason[:500],
-                via=via[:300],
+                reason=reason,
+                via=via,
             )
-            for person in people
+            for person_id in ids
         ]
     )

@@ -1,11 +1,12 @@
 """The person record (DESIGN.md §4) and the one rule for who may see it."""
 
 import datetime as dt
+import functools
 import re
 from functools import cached_property
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models import Q, Value
 from django.db.models.functions import Replace
 from django.utils import timezone
@@ -34,15 +35,9 @@ class PersonQuerySet(models.QuerySet):
             return self.filter(representative=user)
         if user.role not in STAFF_ROLES:
             return self.none()
-        from accounts.models import AccessGrant
-
         # The grants are read first (a few rows at most) so that the caseload query stays a
         # plain `team_id = …` the planner can answer from the caseload index.
-        granted = list(
-            AccessGrant.objects.filter(user=user, expires_at__gt=timezone.now())
-            .values_list("person_id", flat=True)
-            .distinct()
-        )
+        granted = _granted_person_ids(user.pk)
         rule = Q(pk__in=granted) if granted else None
         if user.role in CASELOAD_ROLES and user.team_id:
             rule = Q(team_id=user.team_id) | rule if rule else Q(team_id=user.team_id)
@@ -92,6 +87,30 @@ class PersonQuerySet(models.QuerySet):
             if earliest:
                 qs = qs.filter(date_of_birth__gte=earliest)
         return qs
+
+
+def _granted_person_ids(user_id: int) -> list[int]:
+    """The people this user opened with a break-glass reason that has not expired yet.
+
+    Every staff page asks this, so it is one plain statement: built by the ORM it cost
+    ~0.4 ms of Python a request (most of it compiling the query), as text ~0.06 ms.
+    """
+    from accounts.models import AccessGrant
+
+    with connection.cursor() as cursor:
+        now = connection.ops.adapt_datetimefield_value(timezone.now())
+        cursor.execute(_grants_sql(AccessGrant), [user_id, now])
+        return [row[0] for row in cursor.fetchall()]
+
+
+@functools.cache
+def _grants_sql(model) -> str:
+    quote = connection.ops.quote_name
+    column = {f.name: quote(f.column) for f in model._meta.concrete_fields}
+    return (
+        f"SELECT DISTINCT {column['person']} FROM {quote(model._meta.db_table)} "  # noqa: S608 - quoted names only
+        f"WHERE {column['user']} = %s AND {column['expires_at']} > %s"
+    )
 
 
 class Person(EditVersioned, models.Model):
@@ -280,8 +299,18 @@ class Person(EditVersioned, models.Model):
     @cached_property
     def caring_links(self) -> list["CaringRelationship"]:
         """Every caring relationship either way (one query), current ones first."""
-        links = CaringRelationship.objects.filter(Q(carer=self) | Q(cared_for=self)).select_related(
-            "carer", "cared_for"
+        ends = ("id", "first_name", "last_name", "council_person_id")  # what the record shows
+        links = (
+            CaringRelationship.objects.filter(Q(carer=self) | Q(cared_for=self))
+            .select_related("carer", "cared_for")
+            .only(
+                "carer_id",
+                "cared_for_id",
+                "started",
+                "ended",
+                *(f"{end}__{field}" for end in ("carer", "cared_for") for field in ends),
+            )
+            .order_by()
         )
         links = sorted(links, key=lambda link: (link.ended is not None, -link.started.toordinal()))
         for link in links:  # seen from this record: the other person, and who cares for whom

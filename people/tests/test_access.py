@@ -222,3 +222,73 @@ def test_the_database_itself_refuses_changes_to_the_access_log(caseload):
         cursor.execute("UPDATE accounts_accessevent SET purpose = 'x' WHERE id = %s", [event.pk])
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("DELETE FROM accounts_accessevent WHERE id = %s", [event.pk])
+
+
+def test_a_listing_logs_each_person_shown_in_one_statement(team, practitioner):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from people import access
+
+    people = [PersonFactory(team=team) for _ in range(25)]
+    with CaptureQueriesContext(connection) as queries:
+        access.log_listing(practitioner, people[:20] + [p.pk for p in people[20:]], via="test")
+    assert len(queries) == 1
+    rows = AccessEvent.objects.filter(user=practitioner)
+    assert sorted(rows.values_list("person_id", flat=True)) == sorted(p.pk for p in people)
+    assert set(rows.values_list("action", "purpose", "reason", "via", "requested_ref")) == {
+        ("list", AccessEvent.Purpose.CASELOAD_LIST, "", "test", "")
+    }
+    assert len(set(rows.values_list("occurred_at", flat=True))) == 1
+
+
+def test_an_empty_listing_writes_nothing(practitioner):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from people import access
+
+    with CaptureQueriesContext(connection) as queries:
+        access.log_listing(practitioner, [], via="test")
+    assert len(queries) == 0
+    assert not AccessEvent.objects.exists()
+
+
+def test_the_access_log_write_belongs_to_the_caller_s_transaction(team, practitioner):
+    from django.db import transaction
+
+    from people import access
+
+    person = PersonFactory(team=team)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        access.open_person(practitioner, person.pk, via="test")
+        access.log_listing(practitioner, [person], via="test")
+        raise RuntimeError("the request failed")
+    assert not AccessEvent.objects.exists()
+
+
+def test_opening_a_record_logs_one_view_with_its_purpose_and_the_stated_reason(
+    team, other_team, practitioner
+):
+    from people import access
+
+    mine = PersonFactory(team=team)
+    theirs = PersonFactory(team=other_team)
+    AccessGrant.objects.create(
+        user=practitioner,
+        person=theirs,
+        reason="Safeguarding concern raised by the GP",
+        expires_at=timezone.now() + dt.timedelta(hours=1),
+    )
+    access.open_person(practitioner, mine.pk, via="people:detail")
+    access.open_person(practitioner, theirs.pk, via="x" * 400)
+    rows = {e.person_id: e for e in AccessEvent.objects.filter(user=practitioner)}
+    assert (rows[mine.pk].action, rows[mine.pk].purpose, rows[mine.pk].reason) == (
+        "view",
+        AccessEvent.Purpose.CASELOAD,
+        "",
+    )
+    assert rows[mine.pk].via == "people:detail"
+    assert rows[theirs.pk].purpose == AccessEvent.Purpose.OUTSIDE_CASELOAD
+    assert rows[theirs.pk].reason == "Safeguarding concern raised by the GP"
+    assert rows[theirs.pk].via == "x" * 300

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from accounts.models import AccessEvent
 from accounts.roles import Role
 from accounts.tests.factories import UserFactory
+from core.money import from_pence
 from people.models import Person
 from people.tests.factories import CaringRelationshipFactory, PersonFactory
 from people.views import PAGE_SIZE
@@ -159,6 +160,7 @@ class TestCaseload:
 
     def test_a_search_is_counted_up_to_a_cap(self, practitioner_client, team, monkeypatch):
         monkeypatch.setattr("people.paging.COUNT_CAP", 3)
+        monkeypatch.setattr("people.views.PAGE_SIZE", 2)  # more than one page: counted
         for i in range(5):
             PersonFactory(team=team, first_name="Pat", last_name=f"Surname{i}")
         body = practitioner_client.get("/people/?name=pat").content.decode()
@@ -168,12 +170,13 @@ class TestCaseload:
     def test_query_count_does_not_grow_with_the_page(self, practitioner_client, team):
         from django.core.cache import cache
 
-        PersonFactory(team=team)
+        for _ in range(PAGE_SIZE + 1):
+            PersonFactory(team=team)
         practitioner_client.get("/people/")  # a session's first visit also starts its idle clock
         cache.clear()
         with CaptureQueriesContext(connection) as one:
             practitioner_client.get("/people/")
-        for _ in range(PAGE_SIZE + 3):
+        for _ in range(PAGE_SIZE * 3):
             PersonFactory(team=team)
         cache.clear()
         with CaptureQueriesContext(connection) as full:
@@ -185,6 +188,22 @@ class TestCaseload:
             response = practitioner_client.get(f"/people/?after={first.pk}")
         assert len(deep) < len(full)  # the count is remembered for a minute
         assert len(names_on(response)) == PAGE_SIZE
+
+    def test_a_list_that_fits_on_one_page_is_counted_without_a_count_query(
+        self, practitioner_client, team
+    ):
+        from django.core.cache import cache
+
+        for i in range(3):
+            PersonFactory(team=team, first_name="Pat", last_name=f"Surname{i}")
+        PersonFactory(team=team, first_name="Sam", last_name="Other")
+        practitioner_client.get("/people/")
+        cache.clear()
+        with CaptureQueriesContext(connection) as queries:
+            body = practitioner_client.get("/people/?name=pat").content.decode()
+        assert "3 people match your filters" in body
+        assert not [q for q in queries if "COUNT(" in q["sql"].upper()]
+        assert "4 people" in practitioner_client.get("/people/").content.decode()
 
     def test_each_row_shows_the_person_s_details_escaped(self, practitioner_client, team):
         born = dt.date(1940, 5, 17)
@@ -239,6 +258,41 @@ class TestPersonPage:
         # The caring relationships, however many, are one query.
         with django_assert_max_num_queries(9):
             practitioner_client.get(f"/people/{person.pk}/")
+
+
+class TestSupportNow:
+    """The person page's "Support now": the active budget and the latest assessment."""
+
+    def test_no_budget_and_no_assessment_say_so(self, practitioner_client, team):
+        person = PersonFactory(team=team)
+        body = practitioner_client.get(f"/people/{person.pk}/").content.decode()
+        assert "No current personal budget" in body and "No assessment yet" in body
+
+    def test_the_active_budget_and_the_latest_assessment_s_amount_are_shown(
+        self, practitioner_client, team
+    ):
+        from assessment.tests.factories import CompletedAssessmentFactory
+        from budgets.tests.factories import ActiveBudgetFactory, EndedBudgetFactory
+        from ui.templatetags.ui import money
+
+        person = PersonFactory(team=team)
+        EndedBudgetFactory(person=person, amount_pence=99_900, start_date=dt.date(2024, 1, 1))
+        budget = ActiveBudgetFactory(person=person, amount_pence=35_000)
+        assessment = CompletedAssessmentFactory(person=person)
+        body = practitioner_client.get(f"/people/{person.pk}/").content.decode()
+        assert f"Personal budget <strong>{money(budget.amount)} a week</strong>" in body
+        assert money(from_pence(99_900)) not in body
+        allocation = assessment.allocation
+        assert f'href="/assessments/{assessment.pk}/"' in body
+        assert f"indicative {money(allocation.amount)} a {allocation.period}" in body
+
+    def test_needs_found_not_eligible_show_no_amount(self, practitioner_client, team):
+        from assessment.tests.factories import NotEligibleAssessmentFactory
+
+        person = PersonFactory(team=team)
+        NotEligibleAssessmentFactory(person=person)
+        body = practitioner_client.get(f"/people/{person.pk}/").content.decode()
+        assert "not eligible: no budget" in body
 
 
 class TestEditing:
