@@ -70,7 +70,7 @@ def test_a_commissioner_adds_a_reference_rate_and_reads_a_calibration_at_320px(
     assert_accessible(page)
 
     page.goto("/ras/")
-    page.get_by_role("link", name=re.compile(r"Version 1: ")).first.click()
+    page.get_by_role("link", name=re.compile(r"Version 1: Shipped default")).first.click()
     page.get_by_role("button", name="Calibrate").click()
     page.wait_for_url("**/calibrate/")
     page.get_by_label("Robust fit (least absolute deviation)").check()
