@@ -175,8 +175,8 @@ class CompiledScheme:
     # decimal places. Every points array (tables, Scores, max_net_points, the index of
     # money_pence) counts in steps; `points_of` turns steps back into points.
     points_scale: int = 1
-    # Conditional questions: (question, parent, allowed by parent choice + 1), in order (pack
-    # sets the choices of questions not asked to -1); () when there are none.
+    # Conditional questions: (question, parent, skip table, asked run), in order (`_conditions`;
+    # pack sets the choices of questions not asked to -1); () when there are none.
     conditions: tuple = ()
 
     @property
@@ -801,15 +801,21 @@ def _not_asked(scheme: CompiledScheme, block: np.ndarray) -> np.ndarray:
     -1 (no answer): one lookup per condition, in questionnaire order, so a question whose
     parent was not asked is not asked either."""
     block = np.array(block, order="F", copy=True)
-    for position, parent, allowed in scheme.conditions:
-        asked = np.take(allowed, block[:, parent].astype(np.intp) + 1)
-        block[~asked, position] = -1
+    for position, parent, skip, asked in scheme.conditions:
+        choice = block[:, parent]
+        if asked is not None:  # asked for a run of choices: two comparisons, no lookup
+            not_asked = (choice < asked[0]) | (choice > asked[1])
+        else:  # any other set: the parent's choices read as bytes (-1 is 255) index the table
+            not_asked = skip[choice.view(np.uint8)]
+        np.copyto(block[:, position], -1, where=not_asked)
     return block
 
 
 def _conditions(definition: Definition, index: dict[str, int]) -> tuple:
-    """(question, parent question, allowed) for each conditional question, in order: allowed[c + 1]
-    is True when the parent's choice c (-1: none) asks the question."""
+    """(question, parent question, skip, asked) for each conditional question, in order:
+    skip[c] is True when the parent's choice c, read as a byte (-1, no answer, is 255), does
+    not ask the question; asked is (first, last) when the choices that ask it are a run
+    (as "some need or more" is), else None."""
     found = []
     for position, question in enumerate(definition.questions):
         condition = question.asked_when
@@ -820,7 +826,15 @@ def _conditions(definition: Definition, index: dict[str, int]) -> tuple:
         allowed = np.zeros(len(parent_choices) + 1, dtype=bool)
         for j, option in enumerate(parent_choices):  # a set of options: any of them
             allowed[j + 1] = any(code in condition.answers for code in option.code.split(","))
-        found.append((position, index[parent.code], allowed))
+        # By the parent's choice as a byte (0..126, and 255 for -1, no answer): True where
+        # the question is not asked.
+        skip = np.ones(256, dtype=bool)
+        skip[: len(parent_choices)] = ~allowed[1:]
+        skip[255] = not allowed[0]
+        choices = [c for c in range(len(parent_choices)) if allowed[c + 1]]
+        run = choices and choices == list(range(choices[0], choices[-1] + 1))
+        asked = (choices[0], choices[-1]) if run else None
+        found.append((position, index[parent.code], skip, asked))
     return tuple(found)
 
 
