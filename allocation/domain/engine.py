@@ -747,23 +747,6 @@ def unable_masks(scheme: CompiledScheme, decisions: Iterable[Iterable[str]]) -> 
 # --- scoring -----------------------------------------------------------------------------
 
 
-def _checked_masks(scheme: CompiledScheme, unable_masks, rows: int) -> np.ndarray | None:
-    if unable_masks is None:
-        return None
-    masks = np.asarray(unable_masks)
-    if masks.shape != (rows,):
-        raise ValueError(f"Expected unable masks of shape ({rows},), got {masks.shape}")
-    if masks.size and not np.issubdtype(masks.dtype, np.integer):
-        raise ValueError("Unable masks must be integers (bit i = outcome_codes[i])")
-    if len(scheme.outcome_codes) > 30:
-        raise ValueError("More than 30 outcomes do not fit an int32 mask")
-    if masks.size and (masks.min() < 0 or masks.max() >= 1 << len(scheme.outcome_codes)):
-        raise ValueError(
-            f"Unable masks must be between 0 and {(1 << len(scheme.outcome_codes)) - 1}"
-        )
-    return masks.astype(np.int32, copy=False)
-
-
 def pack(scheme: CompiledScheme, choices: np.ndarray) -> PackedChoices:
     """Pack a choice matrix into per-group words (layout in the module docstring)."""
     choices = np.asarray(choices)
@@ -1515,11 +1498,18 @@ def _band_text(allocation: Allocation, net: int, period: str) -> str:
     index = max(i for i, b in enumerate(bands) if b.min_points <= net)
     band = bands[index]
     amount = f"{format_pounds(round_pence(band.amount))} {_per(period)}"
+    return f"{_band_span(bands, index, 'points')}: {amount}"
+
+
+def _band_span(bands, index: int, noun: str) -> str:
+    """'10 to 19 points', '2.5 to 4.99 points' or '20 points or more': the points of band
+    `index` (a whole point below the next band, or a hundredth when it starts at one)."""
+    band = bands[index]
     if index + 1 < len(bands):
-        step = Decimal(1) if _number(bands[index + 1].min_points).isdigit() else PENNY
-        upper = _number(bands[index + 1].min_points - step)
-        return f"{_number(band.min_points)} to {upper} points: {amount}"
-    return f"{_number(band.min_points)} points or more: {amount}"
+        following = bands[index + 1].min_points
+        step = Decimal(1) if _number(following).isdigit() else PENNY
+        return f"{_number(band.min_points)} to {_number(following - step)} {noun}"
+    return f"{_number(band.min_points)} {noun} or more"
 
 
 def _tidy(points, scale: int):
@@ -2152,11 +2142,7 @@ def _carer_band_text(rule: Allocation, points: int, period: str) -> str:
         if band.amount is None
         else f"{format_pounds(round_pence(band.amount))} {_carer_per(period)}"
     )
-    if index + 1 < len(bands):
-        following = bands[index + 1].min_points
-        step = Decimal(1) if _number(following).isdigit() else PENNY
-        return f"{_number(band.min_points)} to {_number(following - step)} carer points: {amount}"
-    return f"{_number(band.min_points)} carer points or more: {amount}"
+    return f"{_band_span(bands, index, 'carer points')}: {amount}"
 
 
 def _carer_per(period: str) -> str:

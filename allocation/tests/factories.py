@@ -105,3 +105,18 @@ class LiveVersionFactory(DraftVersionFactory):
         when = effective_from or timezone.localdate()
         assert isinstance(when, dt.date)
         return actions.publish_version(draft, when, acting_user=publisher)
+
+
+def saved_on_the_limits_page(client, commissioner, definition, *, maximum: str) -> RasVersion:
+    """A draft of `definition` (parsed) saved once through the editor's period and limits
+    page with a new maximum and nothing else changed: the draft, as stored afterwards."""
+    from allocation.domain.definition import to_dict
+
+    draft = DraftVersionFactory(definition=to_dict(definition), acting_user=commissioner)
+    response = client.post(
+        f"/ras/versions/{draft.pk}/limits/",
+        {"period": definition.period, "minimum": definition.minimum or "", "maximum": maximum},
+    )
+    assert response.status_code == 302, response.content
+    draft.refresh_from_db()
+    return draft

@@ -17,9 +17,13 @@ from accounts.tests.factories import CommissionerFactory
 from allocation import actions
 from allocation.domain import engine, reference
 from allocation.domain import rates as catalogue
-from allocation.domain.definition import parse, publication_problems, to_dict
+from allocation.domain.definition import parse, publication_problems
 from allocation.models import ReferenceRate
-from allocation.tests.factories import CompletedModelRunFactory, DraftVersionFactory
+from allocation.tests.factories import (
+    CompletedModelRunFactory,
+    DraftVersionFactory,
+    saved_on_the_limits_page,
+)
 from allocation.tests.test_engine import (
     SETTINGS,
     SUPPORT_SERVICES,
@@ -134,17 +138,9 @@ def test_editing_a_cost_rate_version_on_the_pages_keeps_its_hours(client_for):
     this part (here the period and limits page) keeps it when it saves."""
     commissioner = CommissionerFactory()
     definition = parse(COST_RATE)
-    draft = DraftVersionFactory(definition=to_dict(definition), acting_user=commissioner)
-    response = client_for(commissioner).post(
-        f"/ras/versions/{draft.pk}/limits/",
-        {
-            "period": definition.period,
-            "minimum": definition.minimum or "",
-            "maximum": "9999.00",
-        },
+    draft = saved_on_the_limits_page(
+        client_for(commissioner), commissioner, definition, maximum="9999.00"
     )
-    assert response.status_code == 302, response.content
-    draft.refresh_from_db()
     assert draft.parsed == dataclasses.replace(definition, maximum=Decimal("9999.00"))
 
 

@@ -12,8 +12,12 @@ from hypothesis import strategies as st
 from accounts.models import ApiToken
 from accounts.tests.factories import CommissionerFactory
 from allocation.domain import engine, reference
-from allocation.domain.definition import parse, publication_problems, to_dict
-from allocation.tests.factories import CompletedModelRunFactory, DraftVersionFactory
+from allocation.domain.definition import parse, publication_problems
+from allocation.tests.factories import (
+    CompletedModelRunFactory,
+    DraftVersionFactory,
+    saved_on_the_limits_page,
+)
 from allocation.tests.test_engine import SETTINGS, definitions, loose_answers, unable_sets
 
 
@@ -225,17 +229,9 @@ def test_editing_a_by_domain_version_on_the_pages_keeps_its_method(client_for):
     this part (here the period and limits page) keeps it when it saves."""
     commissioner = CommissionerFactory()
     definition = parse(BY_DOMAIN)
-    draft = DraftVersionFactory(definition=to_dict(definition), acting_user=commissioner)
-    response = client_for(commissioner).post(
-        f"/ras/versions/{draft.pk}/limits/",
-        {
-            "period": definition.period,
-            "minimum": definition.minimum or "",
-            "maximum": "9999.00",
-        },
+    draft = saved_on_the_limits_page(
+        client_for(commissioner), commissioner, definition, maximum="9999.00"
     )
-    assert response.status_code == 302, response.content
-    draft.refresh_from_db()
     assert draft.parsed == dataclasses.replace(definition, maximum=Decimal("9999.00"))
 
 
