@@ -34,6 +34,8 @@ from fractions import Fraction
 
 import numpy as np
 
+from allocation.domain import kernels
+
 DISTRIBUTION_LABELS = (
     "fall of more than 50%",
     "fall of 25–50%",
@@ -55,6 +57,11 @@ _SAME, _GAIN, _LOSS = range(3)
 _OUTCOMES = 3
 _MAX_CELLS = 1 << 19  # cells per combined code (with the outcome); more groups make more blocks
 _FLOAT_EXACT = 1 << 53
+
+# The compiled pass (from kernels.WORTH_IT people) keeps every block's cells, five figures
+# each, in cache, a copy for each slice of the caseload, so its blocks are smaller.
+_COMPILED_CELLS = 1 << 10
+_NEGATIVE = "Amounts must not be negative"
 
 SMALL_GROUP = 10  # fewer people than this: the group's figures are not shown
 DEFAULT_FLAG_MARGIN = Decimal("5")  # percentage points
@@ -126,14 +133,19 @@ def breakdown(
     if current.shape != proposed.shape or current.ndim != 1:
         raise ValueError("Current and proposed amounts must be two lists of the same length")
     people = current.size
-    if people and (current.min() < 0 or proposed.min() < 0):
-        raise ValueError("Amounts must not be negative")
+    small = 0 < people < kernels.WORTH_IT  # the compiled pass checks as it goes
+    if small and (current.min() < 0 or proposed.min() < 0):
+        raise ValueError(_NEGATIVE)
     threshold = _percent(review_fall_percent, "The review threshold")
     margin = _percent(flag_margin, "The margin")
     checked = {
         name: _codes(name, codes, labels, people) for name, (codes, labels) in groups.items()
     }
 
+    if people >= kernels.WORTH_IT:
+        result = _compiled(current, proposed, checked, threshold, margin)
+        if result is not None:
+            return result
     change = proposed - current
     from_zero = current == 0
     outcome = _outcomes(change)
@@ -188,7 +200,75 @@ def breakdown(
         ),
         distribution=list(zip(DISTRIBUTION_LABELS, distribution.tolist(), strict=True)),
         groups=rows,
-        review_indices=_review(current, change, percent, threshold),
+        review_indices=_review(current, proposed, percent, threshold),
+        review_fall_percent=threshold,
+        flag_margin=margin,
+    )
+
+
+def _compiled(current, proposed, checked, threshold: Decimal, margin: Decimal) -> Breakdown | None:
+    """The same breakdown from one compiled pass over everyone (kernels.breakdown_pass), or
+    None when the amounts are too large for its 64-bit totals (the numpy way then sums them)."""
+    people = current.size
+    names = list(checked)
+    sizes = [len(checked[name][1]) for name in names]
+    codes = [checked[name][0] for name in names]
+    blocks = _blocks(sizes, _COMPILED_CELLS * _OUTCOMES)
+    whole, percent, tables, overall, fine, extras, candidates = kernels.breakdown_pass(
+        current,
+        proposed,
+        codes or [np.zeros(people, dtype=np.int8)],
+        blocks,
+        sizes,
+        -float(threshold) + 1e-6,
+    )
+    from_nothing, still_nothing, negatives, largest = extras
+    if negatives:
+        raise ValueError(_NEGATIVE)
+    if largest * max(people, 1) * 100 >= 2**62:
+        return None
+    in_floats = largest * max(people, 1) < _FLOAT_EXACT
+    totals: dict[str, list[_Totals]] = {}
+    for block, cells in zip(blocks, tables, strict=True):
+        shape = [sizes[g] for g in block]
+        if in_floats:
+            cells = cells.astype(np.float64)
+        table = _Table(
+            counts=cells[:, :_OUTCOMES].T.reshape(_OUTCOMES, *shape),
+            current=cells[:, 3].reshape(shape),
+            proposed=cells[:, 4].reshape(shape),
+            in_floats=in_floats,
+        )
+        for axis, g in enumerate(block):
+            totals[names[g]] = table.marginals(axis)
+    everyone = _Totals(
+        counts=overall[:_OUTCOMES].tolist(),
+        current_total=int(overall[3]),
+        proposed_total=int(overall[4]),
+    )
+    rows = {name: _rows(checked[name][1], totals[name], everyone, margin) for name in names}
+    distribution = np.bincount(_WHOLE_BIN, weights=fine, minlength=len(DISTRIBUTION_LABELS)).astype(
+        np.int64
+    )
+    with_budget = fine.copy()
+    with_budget[_WHOLE_OFFSET] -= still_nothing
+    with_budget[-1] -= from_nothing - still_nothing
+    median = _median(percent, whole, with_budget, None)
+    return Breakdown(
+        overall=Overall(
+            people=people,
+            current_total_pence=everyone.current_total,
+            proposed_total_pence=everyone.proposed_total,
+            gainers=everyone.gainers,
+            losers=everyone.losers,
+            unchanged=everyone.unchanged,
+            mean_change_pence=everyone.mean_change,
+            total_change_percent=everyone.total_change_percent,
+            median_percent_change=median,
+        ),
+        distribution=list(zip(DISTRIBUTION_LABELS, distribution.tolist(), strict=True)),
+        groups=rows,
+        review_indices=_review(current, proposed, percent, threshold, candidates),
         review_fall_percent=threshold,
         flag_margin=margin,
     )
@@ -290,10 +370,10 @@ def _codes(name: str, codes, labels, people: int) -> tuple[np.ndarray, list[str]
     return codes, labels
 
 
-def _blocks(sizes: list[int]) -> list[list[int]]:
+def _blocks(sizes: list[int], cells: int | None = None) -> list[list[int]]:
     """Groups combined into cell codes small enough to count in one pass each: as few blocks
     as first-fit (largest groups first) finds, since each block is a pass over everyone."""
-    capacity = max(1, _MAX_CELLS // _OUTCOMES)
+    capacity = max(1, (cells or _MAX_CELLS) // _OUTCOMES)
     blocks: list[list] = []  # [cells, group indexes]
     for g in sorted(range(len(sizes)), key=lambda g: (-sizes[g], g)):
         for block in blocks:
@@ -488,13 +568,18 @@ def _rows(
 
 
 def _review(
-    current: np.ndarray, change: np.ndarray, percent: np.ndarray, threshold: Decimal
+    current: np.ndarray,
+    proposed: np.ndarray,
+    percent: np.ndarray,
+    threshold: Decimal,
+    candidates: np.ndarray | None = None,
 ) -> np.ndarray:
     """Rows whose fall is more than the threshold, decided exactly in integers."""
     # Floats first, with a margin, to find the few candidates; then the exact test.
-    candidates = np.flatnonzero(percent < -float(threshold) + 1e-6)
+    if candidates is None:
+        candidates = np.flatnonzero(percent < -float(threshold) + 1e-6)
     numerator, denominator = threshold.as_integer_ratio()
-    fall = -change[candidates]
+    fall = current[candidates] - proposed[candidates]
     base = current[candidates]
     if candidates.size and (
         int(np.abs(fall).max()) * 100 * denominator >= 2**62 or int(base.max()) * numerator >= 2**62
@@ -518,5 +603,5 @@ def _review(
         members = np.unique(np.concatenate((tied, tied + 1)))
         run = np.cumsum(np.concatenate(([0], values[1:] != values[:-1])))[members]
         rows = order[members]
-        order[members] = rows[np.lexsort((rows, change[rows], run))]
+        order[members] = rows[np.lexsort((rows, proposed[rows] - current[rows], run))]
     return order

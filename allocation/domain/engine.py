@@ -59,6 +59,7 @@ from functools import partial
 
 import numpy as np
 
+from allocation.domain import kernels
 from allocation.domain import rates as rate_catalogue
 from allocation.domain.definition import (
     CLIENT_TYPE_LABELS,
@@ -906,6 +907,8 @@ def score(
     achieve `scheme.outcome_codes[i]`) counts eligible needs only; None counts every need
     (provisional). Each need group looks its points up in the table for the person's
     pattern of unmet outcomes: two more array operations a group than a provisional score."""
+    if not isinstance(choices, PackedChoices) and len(choices) >= kernels.WORTH_IT:
+        return _score_compiled(scheme, choices, unable_masks)
     packed = choices if isinstance(choices, PackedChoices) else pack(scheme, choices)
     if len(packed.need_words) != len(scheme.need_groups) or len(packed.support_words) != len(
         scheme.support_groups
@@ -913,7 +916,6 @@ def score(
         raise ValueError("These packed choices were made for a different version")
     rows = len(packed)
     masks = _checked_masks(scheme, unable_masks, rows)
-    big = scheme.max_net_points * 100 >= 2**31  # need * percent must not overflow int32
     reducible = np.zeros(rows, dtype=np.int32)
     fixed_groups = any(not g.reducible for g in scheme.need_groups)
     fixed = np.zeros(rows, dtype=np.int32) if fixed_groups else None
@@ -968,6 +970,46 @@ def score(
         for g, group in enumerate(scheme.support_groups):
             np.take(group.table, packed.support_words[g, start:stop], out=tmp, mode="clip")
             part += tmp
+    scores = _scores_from(scheme, reducible, fixed, percent)
+    return _with_part_scores(scheme, packed, masks, scores)
+
+
+def _score_compiled(scheme: CompiledScheme, choices, unable_masks) -> Scores:
+    """`score` for a large caseload: packing and every need and support lookup in one
+    compiled pass (kernels.score_pass), which gives the same points; the packed words are
+    kept only when a part beside the points reads them again."""
+    choices = np.asarray(choices)
+    if choices.ndim != 2 or choices.shape[1] != len(scheme.question_codes):
+        raise ValueError(
+            f"Expected choices of shape (N, {len(scheme.question_codes)}), got {choices.shape}"
+        )
+    if choices.dtype != np.int8:
+        raise ValueError("Choices must be int8 option indexes (-1 for no answer)")
+    rows = choices.shape[0]
+    masks = _checked_masks(scheme, unable_masks, rows)
+    if scheme.has_support:
+        _require_rates(scheme)
+    words = bool(scheme.domain_reductions) or scheme.carer_pence is not None
+    reducible, fixed, percent, pence, need_words, support_words, bad = kernels.score_pass(
+        scheme, choices, masks, words
+    )
+    for q in np.flatnonzero(bad):
+        raise ValueError(
+            f"Choices for question {scheme.question_codes[q]!r} must be -1 to "
+            f"{scheme.option_counts[q] - 1}"
+        )
+    if not any(not g.reducible for g in scheme.need_groups):
+        fixed = None
+    scores = _scores_from(scheme, reducible, fixed, percent)
+    packed = PackedChoices(need_words=need_words, support_words=support_words)
+    return _with_part_scores(scheme, packed, masks, scores, support_pence=pence)
+
+
+def _scores_from(scheme: CompiledScheme, reducible, fixed, percent) -> Scores:
+    """Need, reduction and net points from the folded sums of the need and support
+    lookups (module docstring: folded counts)."""
+    rows = reducible.shape[0]
+    big = scheme.max_net_points * 100 >= 2**31  # need * percent must not overflow int32
     if scheme.has_complex:
         low = (1 << _COMPLEX_SHIFT) - 1
         complex_count = reducible >> _COMPLEX_SHIFT
@@ -989,7 +1031,7 @@ def score(
     else:
         reduction = reducible * percent
         reduction //= 100
-    scores = Scores(
+    return Scores(
         need=need,
         reduction_percent=percent,
         reduction=reduction,
@@ -997,7 +1039,6 @@ def score(
         reducible=reducible,
         costed_plan=costed,
     )
-    return _with_part_scores(scheme, packed, masks, scores)
 
 
 def table_indexes(scheme: CompiledScheme | Definition, people: Iterable[dict | None]) -> np.ndarray:
@@ -1671,12 +1712,21 @@ def _support_pence(
 
 
 def _with_part_scores(
-    scheme: CompiledScheme, packed: PackedChoices, masks: np.ndarray | None, scores: Scores
+    scheme: CompiledScheme,
+    packed: PackedChoices,
+    masks: np.ndarray | None,
+    scores: Scores,
+    *,
+    support_pence: np.ndarray | None = None,
 ) -> Scores:
     """The scores with the parts that sit beside the points: nothing to do (and nothing
-    spent) for a version that has none."""
+    spent) for a version that has none. `support_pence` is the cost-rate support when the
+    caller has already added it up."""
     if scheme.has_support:
-        scores = replace(scores, support_pence=_support_pence(scheme, packed, masks))
+        _require_rates(scheme)
+        if support_pence is None:
+            support_pence = _support_pence(scheme, packed, masks)
+        scores = replace(scores, support_pence=support_pence)
     if scheme.domain_reductions:
         reduction = _domain_reduction(scheme, packed, masks)
         scores = replace(scores, reduction=reduction, net=scores.need - reduction)
