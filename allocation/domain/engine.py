@@ -990,7 +990,7 @@ def _score_compiled(scheme: CompiledScheme, choices, unable_masks) -> Scores:
     if scheme.has_support:
         _require_rates(scheme)
     words = bool(scheme.domain_reductions) or scheme.carer_pence is not None
-    reducible, fixed, percent, pence, need_words, support_words, bad = kernels.score_pass(
+    points, pence, need_words, support_words, bad = kernels.score_pass(
         scheme, choices, masks, words
     )
     for q in np.flatnonzero(bad):
@@ -998,9 +998,15 @@ def _score_compiled(scheme: CompiledScheme, choices, unable_masks) -> Scores:
             f"Choices for question {scheme.question_codes[q]!r} must be -1 to "
             f"{scheme.option_counts[q] - 1}"
         )
-    if not any(not g.reducible for g in scheme.need_groups):
-        fixed = None
-    scores = _scores_from(scheme, reducible, fixed, percent)
+    need, percent, reduction, net, reducible, costed = points
+    scores = Scores(
+        need=need,
+        reduction_percent=percent,
+        reduction=reduction,
+        net=net,
+        reducible=reducible,
+        costed_plan=costed,
+    )
     packed = PackedChoices(need_words=need_words, support_words=support_words)
     return _with_part_scores(scheme, packed, masks, scores, support_pence=pence)
 

@@ -267,12 +267,18 @@ def _score_part(
     support_starts,
     support_table,
     support_base,
+    folded,
+    informal_cap,
     start,
     stop,
     reducible,
     fixed,
     percent,
     pence,
+    need,
+    reduction,
+    net,
+    costed,
     need_words,
     support_words,
     bad,
@@ -375,6 +381,26 @@ def _score_part(
             if emit_words:
                 for i in range(rows):
                     support_words[g, first + i] = keys[i]
+        # Unfold the sums (engine._scores_from does the same in numpy): complex answers and
+        # "cannot go on" answers, the cap on the reduction, then need, reduction and net.
+        for i in range(first, first + rows):
+            kept = reducible[i]
+            never = fixed[i]
+            share = percent[i]
+            if folded[0]:
+                costed[i] = (kept >> 24) + (never >> 24) > 0
+                kept &= low
+                never &= low
+            if folded[1]:
+                share = share & ((1 << 20) - 1) if share >> 20 == 0 else 0
+            share = min(share, informal_cap)
+            taken = np.int32((np.int64(kept) * share) // 100)
+            reducible[i] = kept
+            fixed[i] = never
+            percent[i] = share
+            need[i] = kept + never
+            reduction[i] = taken
+            net[i] = kept + never - taken
 
 
 def _flat(tables):
@@ -445,10 +471,11 @@ _LAYOUTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def score_pass(scheme, choices, masks, emit_words: bool):
-    """Points for everyone in one compiled pass (engine.score's packing and lookups): the
-    reducible and never-reduced need sums and the support percent, folded as the engine's
-    tables hold them, each person's cost-rate support in pence, the packed words when
-    `emit_words` (else empty), and how many choices of each question were out of range."""
+    """Points for everyone in one compiled pass (engine.score's packing, lookups and
+    unfolding): (need, reduction percent, reduction, net, reducible, costed plan) as
+    engine.Scores holds them, each person's cost-rate support in pence, the packed words
+    when `emit_words` (else empty), and how many choices of each question were out of
+    range."""
     layout = _LAYOUTS.get(scheme)
     if layout is None:
         layout = _LAYOUTS[scheme] = score_layout(scheme)
@@ -463,6 +490,11 @@ def score_pass(scheme, choices, masks, emit_words: bool):
     fixed = np.zeros(people, dtype=np.int32)
     percent = np.zeros(people, dtype=np.int32)
     pence = np.zeros(people, dtype=np.int64)
+    need = np.empty(people, dtype=np.int32)
+    reduction = np.empty(people, dtype=np.int32)
+    net = np.empty(people, dtype=np.int32)
+    costed = np.zeros(people, dtype=np.bool_)
+    folded = np.array([scheme.has_complex, scheme.has_stops], dtype=np.bool_)
     need_words = np.empty((need_groups if words else 0, people), dtype=np.uint16)
     support_words = np.empty((support_groups if words else 0, people), dtype=np.uint16)
     parts = slices(people)
@@ -491,12 +523,18 @@ def score_pass(scheme, choices, masks, emit_words: bool):
             layout["support_starts"],
             layout["support_table"],
             layout["support_base"],
+            folded,
+            scheme.informal_cap,
             start,
             stop,
             reducible,
             fixed,
             percent,
             pence,
+            need,
+            reduction,
+            net,
+            costed,
             need_words,
             support_words,
             bad[part],
@@ -504,4 +542,10 @@ def score_pass(scheme, choices, masks, emit_words: bool):
         people,
         parts,
     )
-    return reducible, fixed, percent, pence, need_words, support_words, bad.sum(axis=0)
+    return (
+        (need, percent, reduction, net, reducible, costed),
+        pence,
+        need_words,
+        support_words,
+        bad.sum(axis=0),
+    )
