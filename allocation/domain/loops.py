@@ -1,0 +1,284 @@
+"""The compiled loops behind allocation/domain/kernels.py, one slice of a caseload at a
+time (numba, compiled on first use and cached on disk). Imported only when a caseload is
+large enough (kernels.WORTH_IT), so that pages and commands never load numba."""
+
+import math
+
+import numpy as np
+from numba import njit
+from numba.typed import List
+
+__all__ = ["List", "breakdown_part", "score_part"]
+
+from allocation.domain.kernels import CHUNK as _CHUNK
+from allocation.domain.kernels import FIELDS, FROM_NOTHING
+from allocation.domain.kernels import WHOLE_LIMIT as _WHOLE_LIMIT
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def breakdown_part(
+    current,
+    proposed,
+    codes,
+    members,
+    block_starts,
+    sizes,
+    offsets,
+    review_below,
+    start,
+    stop,
+    whole,
+    percent,
+    candidates,
+    mine,
+    outcomes,
+    counts,
+    extras,
+):
+    """One slice [start, stop) of the breakdown pass, into its own totals (`mine`, `outcomes`,
+    `counts`, `extras`) and its own stretch of the per-person arrays."""
+    blocks = block_starts.shape[0] - 1
+    outcome = np.empty(_CHUNK, dtype=np.int64)
+    keys = np.empty(_CHUNK, dtype=np.int64)
+    from_nothing = 0
+    still_nothing = 0
+    negatives = 0
+    largest = 0
+    count = 0
+    for first in range(start, stop, _CHUNK):
+        last = min(stop, first + _CHUNK)
+        # Each person's own figures: their outcome, percent change and its whole percent.
+        for i in range(first, last):
+            now = current[i]
+            then = proposed[i]
+            change = then - now
+            result = 0 if change == 0 else (1 if change > 0 else 2)
+            outcome[i - first] = result
+            if now < 0 or then < 0:
+                negatives += 1
+            largest = max(largest, now, then)
+            nothing = now == 0
+            pct = (change * 100) / (now + (1 if nothing else 0))
+            percent[i] = pct
+            size = abs(pct)
+            rounded = _WHOLE_LIMIT if size > _WHOLE_LIMIT else int(math.ceil(size))
+            code = (rounded if pct >= 0 else -rounded) + _WHOLE_LIMIT
+            counts[code] += 1
+            if nothing:
+                whole[i] = FROM_NOTHING
+                from_nothing += 1
+                if then == 0:
+                    still_nothing += 1
+            else:
+                whole[i] = code
+            if pct < review_below:
+                candidates[start + count] = i
+                count += 1
+            outcomes[result] += 1
+            outcomes[3] += now
+            outcomes[4] += then
+        # Then each block of groups: the cell of every person in this chunk, and its sums.
+        for b in range(blocks):
+            keys[:] = 0
+            for m in range(block_starts[b], block_starts[b + 1]):
+                column = codes[members[m]]
+                size = sizes[m]
+                for i in range(first, last):
+                    keys[i - first] = keys[i - first] * size + column[i]
+            base = offsets[b]
+            for i in range(first, last):
+                at = (base + keys[i - first]) * FIELDS
+                mine[at + outcome[i - first]] += 1
+                mine[at + 3] += current[i]
+                mine[at + 4] += proposed[i]
+    extras[0] = from_nothing
+    extras[1] = still_nothing
+    extras[2] = negatives
+    extras[3] = largest
+    extras[4] = count
+
+
+@njit(cache=True, inline="always")
+def _keys(buf, questions, radices, start, stop, keys, rows):
+    """Each person's key in a group (engine's packed layout): Horner's rule on the digits
+    (choice + 1), the group's first question the least significant."""
+    last = stop - 1
+    column = buf[questions[last]]
+    for i in range(rows):
+        keys[i] = column[i] + 1
+    for j in range(last - 1, start - 1, -1):
+        column = buf[questions[j]]
+        radix = radices[j]
+        for i in range(rows):
+            keys[i] = keys[i] * radix + column[i] + 1
+
+
+@njit(cache=True, inline="always")
+def _local(keys, masks, has_masks, index, rows, offsets, offset_base, provisional):
+    """Where each person's entry is in a group's tables: in the table for their pattern of
+    unmet outcomes when the group has patterns (`offset_base` >= 0), else the provisional."""
+    if has_masks and offset_base >= 0:
+        for i in range(rows):
+            index[i] = offsets[offset_base + masks[i]] + keys[i]
+    else:
+        for i in range(rows):
+            index[i] = provisional + keys[i]
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def score_part(
+    choices,
+    counts,
+    masks,
+    has_masks,
+    conditions,
+    skip,
+    questions,
+    radices,
+    need_starts,
+    need_table,
+    need_base,
+    need_provisional,
+    need_offsets,
+    need_offset_base,
+    need_fixed,
+    need_pence,
+    pence_base,
+    capped,
+    support_starts,
+    support_table,
+    support_base,
+    folded,
+    informal_cap,
+    start,
+    stop,
+    reducible,
+    fixed,
+    percent,
+    pence,
+    need,
+    reduction,
+    net,
+    costed,
+    need_words,
+    support_words,
+    bad,
+):
+    """One slice [start, stop) of the scoring pass, into its stretch of the outputs; `bad`
+    counts this slice's out-of-range choices by question."""
+    question_count = choices.shape[1]
+    need_groups = need_starts.shape[0] - 1
+    support_groups = support_starts.shape[0] - 1
+    emit_words = need_words.shape[0] > 0 or support_words.shape[0] > 0
+    uncapped = capped[0, 1] if capped.shape[0] else need_groups
+    low = (1 << 24) - 1
+    buf = np.empty((question_count, _CHUNK), dtype=np.int8)
+    keys = np.empty(_CHUNK, dtype=np.int32)
+    value = np.empty(_CHUNK, dtype=np.int32)
+    index = np.empty(_CHUNK, dtype=np.int32)
+    mask = np.zeros(_CHUNK, dtype=np.int32)
+    domain_r = np.empty(_CHUNK, dtype=np.int32)
+    domain_f = np.empty(_CHUNK, dtype=np.int32)
+    for first in range(start, stop, _CHUNK):
+        rows = min(stop, first + _CHUNK) - first
+        # This chunk's answers, a question at a time, checked against its options.
+        for q in range(question_count):
+            row = buf[q]
+            row[:rows] = choices[first : first + rows, q]
+            lowest = 0
+            highest = 0
+            for i in range(rows):
+                lowest = min(lowest, row[i])
+                highest = max(highest, row[i])
+            if lowest < -1 or highest >= counts[q]:
+                for i in range(rows):
+                    if row[i] < -1 or row[i] >= counts[q]:
+                        bad[q] += 1
+        # Conditional questions not asked count as not answered, in questionnaire order.
+        for c in range(conditions.shape[0]):
+            position = conditions[c, 0]
+            parent = conditions[c, 1]
+            for i in range(rows):
+                if skip[c, buf[parent, i] & 0xFF]:
+                    buf[position, i] = -1
+        if has_masks:
+            for i in range(rows):
+                mask[i] = masks[first + i]
+        r = reducible[first : first + rows]
+        f = fixed[first : first + rows]
+        p = pence[first : first + rows]
+        for g in range(need_groups):
+            _keys(buf, questions, radices, need_starts[g], need_starts[g + 1], keys, rows)
+            if emit_words:
+                for i in range(rows):
+                    need_words[g, first + i] = keys[i]
+            _local(
+                keys,
+                mask,
+                has_masks,
+                index,
+                rows,
+                need_offsets,
+                need_offset_base[g],
+                need_provisional[g],
+            )
+            base = need_base[g]
+            for i in range(rows):
+                value[i] = need_table[base + index[i]]
+            if pence_base[g] >= 0:
+                base = pence_base[g]
+                for i in range(rows):
+                    p[i] += need_pence[base + index[i]]
+            if g < uncapped:
+                target = f if need_fixed[g] else r
+                for i in range(rows):
+                    target[i] += value[i]
+                continue
+            # A capped domain's groups (capped: cap, first, middle, end), summed apart.
+            for d in range(capped.shape[0]):
+                if capped[d, 1] <= g < capped[d, 3]:
+                    if g == capped[d, 1]:
+                        domain_r[:rows] = 0
+                        domain_f[:rows] = 0
+                    if g < capped[d, 2]:
+                        for i in range(rows):
+                            domain_r[i] += value[i]
+                    else:
+                        for i in range(rows):
+                            domain_f[i] += value[i]
+                    if g == capped[d, 3] - 1:
+                        cap = capped[d, 0]
+                        for i in range(rows):
+                            complex_count = (domain_r[i] >> 24) + (domain_f[i] >> 24)
+                            kept_f = min(domain_f[i] & low, cap)
+                            kept_r = min(domain_r[i] & low, cap - kept_f)
+                            r[i] += kept_r + (complex_count << 24)
+                            f[i] += kept_f
+        for g in range(support_groups):
+            _keys(buf, questions, radices, support_starts[g], support_starts[g + 1], keys, rows)
+            base = support_base[g]
+            for i in range(rows):
+                percent[first + i] += support_table[base + keys[i]]
+            if emit_words:
+                for i in range(rows):
+                    support_words[g, first + i] = keys[i]
+        # Unfold the sums (engine._scores_from does the same in numpy): complex answers and
+        # "cannot go on" answers, the cap on the reduction, then need, reduction and net.
+        for i in range(first, first + rows):
+            kept = reducible[i]
+            never = fixed[i]
+            share = percent[i]
+            if folded[0]:
+                costed[i] = (kept >> 24) + (never >> 24) > 0
+                kept &= low
+                never &= low
+            if folded[1]:
+                share = share & ((1 << 20) - 1) if share >> 20 == 0 else 0
+            share = min(share, informal_cap)
+            taken = np.int32((np.int64(kept) * share) // 100)
+            reducible[i] = kept
+            fixed[i] = never
+            percent[i] = share
+            need[i] = kept + never
+            reduction[i] = taken
+            net[i] = kept + never - taken
