@@ -197,6 +197,18 @@ class Support:
     units: Decimal
 
 
+def added_support(options) -> tuple[Support, ...]:
+    """The support of several answers chosen together (a multiple-choice question): each
+    service's units added up, in the order the services first appear, so each service is
+    priced once, as one line. A question's cap limits its points, not its hours: the hours
+    are the support the person needs."""
+    units: dict[str, Decimal] = {}
+    for option in options:
+        for item in option.support:
+            units[item.service] = units.get(item.service, Decimal(0)) + Decimal(item.units)
+    return tuple(Support(service, total) for service, total in units.items())
+
+
 @dataclass(frozen=True)
 class Option:
     code: str
@@ -981,13 +993,6 @@ def not_scored_yet(definition: Definition) -> list[dict]:
                     add(
                         f"{q_where}.options[{o_index}].excludes",
                         "answers that exclude each other with a multiple-choice question",
-                    )
-            for o_index, option in enumerate(question.options):
-                o_where = f"{q_where}.options[{o_index}]"
-                if option.support and question.multiple:
-                    add(
-                        f"{o_where}.support",
-                        "hours of support on an answer of a multiple-choice question",
                     )
     if definition.services:
         for t_index, table in enumerate(definition.tables):

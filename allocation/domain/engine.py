@@ -68,6 +68,7 @@ from allocation.domain.definition import (
     MoneyTable,
     Option,
     Question,
+    added_support,
     outcome_labels,
     plain_psr,
 )
@@ -399,7 +400,8 @@ def choice_options(question: Question) -> tuple[Option, ...]:
     """What the choice matrix can hold for a question: its options, or for a multiple-choice
     question every set of its (up to 7) options as one option, by bitmask (bit j: option j
     chosen; 0: none of them), whose points are the chosen options' points added up and
-    capped at the question's cap, and which is complex when any chosen option is."""
+    capped at the question's cap, which is complex when any chosen option is, and whose
+    hours of support are the chosen options' added up (definition.added_support)."""
     if not question.multiple:
         return question.options
     found = []
@@ -414,6 +416,7 @@ def choice_options(question: Question) -> tuple[Option, ...]:
                 label=_and([o.label for o in chosen]) or question.none_label or "None of these",
                 points=int(total) if total == int(total) else total,
                 complex=any(o.complex for o in chosen),
+                support=added_support(chosen),
             )
         )
     return tuple(found)
@@ -1630,7 +1633,7 @@ def _with_support(scheme: CompiledScheme, rates: dict[str, int] | None) -> Compi
     for i, question in enumerate(definition.questions):
         if question.informal_support:
             continue
-        for j, option in enumerate(question.options):
+        for j, option in enumerate(choice_options(question)):
             pence[i, j] = sum(
                 rate_catalogue.weekly_cost_pence(s.units, rates[s.service]) for s in option.support
             )
@@ -1812,10 +1815,9 @@ def _support_lines(
     definition = scheme.definition
     lines, total = [], Decimal("0.00")
     for position, question in enumerate(definition.questions):
-        # hours on a multiple-choice answer are refused (definition.not_scored_yet)
-        if question.informal_support or question.multiple or int(choices[position]) < 0:
+        if question.informal_support or int(choices[position]) < 0:
             continue
-        option = question.options[int(choices[position])]
+        option = choice_options(question)[int(choices[position])]
         if not option.support:
             continue
         counts = (

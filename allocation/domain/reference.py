@@ -64,9 +64,15 @@ def _chosen(question, answers, definition=None):
     return chosen
 
 
+class _Units:
+    def __init__(self, service, units):
+        self.service = service
+        self.units = units
+
+
 class _Several:
     """A multiple-choice answer: the chosen options' points added up, capped; complex when
-    any chosen option is."""
+    any chosen option is; each service's hours added up (the cap limits points only)."""
 
     def __init__(self, options, cap):
         total = sum(Fraction(o.points) for o in options)
@@ -76,7 +82,12 @@ class _Several:
         self.excludes = ()
         self.reduction_percent = 0
         self.no_reduction = False
-        self.support = ()  # refused on multiple-choice answers (definition.not_scored_yet)
+        # each service's hours added up, then priced once (definition.added_support)
+        units = {}
+        for option in options:
+            for item in option.support:
+                units[item.service] = units.get(item.service, 0) + Fraction(item.units)
+        self.support = tuple(_Units(service, total) for service, total in units.items())
 
 
 def _several(question, value):

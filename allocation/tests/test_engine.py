@@ -356,8 +356,6 @@ def _multiple(data: dict, draw) -> dict:
     for question in questions:
         if question["type"] == "informal_support" or len(question["options"]) > 7:
             continue
-        if any("support" in o for o in question["options"]):
-            continue  # hours of support on several answers are not scored yet
         if question["code"] in capped:  # the domain's cap stays below its highest points
             continue
         if draw(st.booleans()):

@@ -88,6 +88,42 @@ def test_the_points_of_every_answer_chosen_are_added_up_and_capped():
     assert engine.score(scheme, choices).net.tolist() == [900]  # hundredths
 
 
+def test_hours_of_several_answers_are_added_up_by_service_and_priced_once():
+    data = multiple_dict()
+    options = data["domains"][0]["questions"][0]["options"]
+    options[0]["support"] = [{"service": "home_care", "units": Decimal("2.5")}]
+    options[1]["support"] = [{"service": "personal_assistant", "units": 1}]
+    options[2]["support"] = [
+        {"service": "home_care", "units": Decimal("3.25")},
+        {"service": "personal_assistant", "units": 2},
+    ]
+    definition = ras.parse(data)
+    rates = {"home_care": 2803, "personal_assistant": 1650}
+    scheme = engine.compile_scheme(definition, rates=rates)
+    answers = {"conditions": ["sight", "memory"], "night": "no"}
+    result = engine.explain(scheme, answers)
+    support = [line for line in result.lines if line.kind == "support"]
+    # Home care 2.5 + 3.25 = 5.75 hours at £28.03 = £161.1725, £161.17 (priced apart it would
+    # be £70.08 + £91.10 = £161.18); a personal assistant 2 hours at £16.50 = £33.00.
+    assert [(line.service, line.units, line.amount) for line in support] == [
+        ("home_care", Decimal("5.75"), Decimal("161.17")),
+        ("personal_assistant", Decimal("2"), Decimal("33.00")),
+    ]
+    # Points: 2 + 4 = 6 (at the cap): £5.00 + 6 × £10.00 = £65.00; with the support £259.17.
+    assert result.amount == Decimal("259.17")
+    choices, _ = engine.encode_many(scheme, [answers])
+    scores = engine.score(scheme, choices)
+    assert scores.support_pence.tolist() == [16117 + 3300]
+    assert engine.amounts_pence(
+        scheme, scores.net, support_pence=scores.support_pence
+    ).tolist() == [25917]
+    assert reference.support_pence_one(definition, answers, rates) == 16117 + 3300
+    # The cap limits points, not hours: all three add every hour (2.5 + 3.25 home care,
+    # 1 + 2 personal assistant): £161.17 + £49.50 = £210.67, plus £65.00 (capped at 6 points).
+    every = engine.explain(scheme, {"conditions": ["sight", "hearing", "memory"], "night": "no"})
+    assert every.amount == Decimal("275.67")
+
+
 def test_a_multiple_choice_answer_must_be_a_list_of_its_answers():
     scheme = engine.compile_scheme(ras.parse(multiple_dict()))
     for wrong in ("sight", ["sight", "sight"], ["taste"]):
