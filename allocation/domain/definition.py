@@ -982,18 +982,6 @@ def not_scored_yet(definition: Definition) -> list[dict]:
     def add(path: str, what: str) -> None:
         found.append({"path": path, "message": f"{what}: {NOT_SCORED_YET}"})
 
-    for d_index, domain in enumerate(definition.domains):
-        where = f"$.domains[{d_index}]"
-        for q_index, question in enumerate(domain.questions):
-            q_where = f"{where}.questions[{q_index}]"
-            for o_index, option in enumerate(question.options):
-                others = [definition.question(code) for code, _codes in option.excludes]
-                multiple = question.multiple or any(q is not None and q.multiple for q in others)
-                if multiple and option.excludes:
-                    add(
-                        f"{q_where}.options[{o_index}].excludes",
-                        "answers that exclude each other with a multiple-choice question",
-                    )
     if definition.services:
         for t_index, table in enumerate(definition.tables):
             for b_index, band in enumerate(table.rule.bands):

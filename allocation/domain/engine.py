@@ -653,7 +653,8 @@ def encode(scheme: CompiledScheme, answers: dict[str, str]) -> np.ndarray:
 
 
 def contradictions(scheme: CompiledScheme | Definition, answers: dict) -> list[dict]:
-    """Answers that cannot both be true (an option's `excludes`), each once, in plain words.
+    """Answers that cannot both be true (an option's `excludes`), each once, in plain words;
+    on a multiple-choice question, each answer chosen is compared on its own.
 
     Works on partial answers too (only questions answered on both sides are compared), so
     the answer-recording path can refuse a contradiction as soon as it is made. Each item
@@ -663,32 +664,34 @@ def contradictions(scheme: CompiledScheme | Definition, answers: dict) -> list[d
     answers = asked_answers(definition, answers)  # an answer not asked contradicts nothing
     found, seen = [], set()
     for question in definition.questions:
-        option = question.option(answers.get(question.code) or "")
-        if option is None:
-            continue
-        for other_code, excluded in option.excludes:
-            other = definition.question(other_code)
-            chosen = answers.get(other_code)
-            if other is None or chosen not in excluded:
-                continue
-            pair = frozenset({(question.code, option.code), (other_code, chosen)})
-            if pair in seen:
-                continue
-            seen.add(pair)
-            other_option = other.option(chosen)
-            found.append(
-                {
-                    "type": "contradictory_answers",
-                    "question": question.code,
-                    "code": option.code,
-                    "other_question": other_code,
-                    "other_code": chosen,
-                    "message": (
-                        f"The answer “{option.label}” to “{question.text}” does not fit the answer "
-                        f"“{other_option.label}” to “{other.text}”. Change one of them."
-                    ),
-                }
-            )
+        for option in question.chosen(answers.get(question.code)) or ():
+            for other_code, excluded in option.excludes:
+                other = definition.question(other_code)
+                if other is None:
+                    continue
+                for other_option in other.chosen(answers.get(other_code)) or ():
+                    if other_option.code not in excluded:
+                        continue
+                    pair = frozenset(
+                        {(question.code, option.code), (other_code, other_option.code)}
+                    )
+                    if pair in seen:
+                        continue
+                    seen.add(pair)
+                    found.append(
+                        {
+                            "type": "contradictory_answers",
+                            "question": question.code,
+                            "code": option.code,
+                            "other_question": other_code,
+                            "other_code": other_option.code,
+                            "message": (
+                                f"The answer “{option.label}” to “{question.text}” does not fit "
+                                f"the answer “{other_option.label}” to “{other.text}”. Change "
+                                "one of them."
+                            ),
+                        }
+                    )
     return found
 
 

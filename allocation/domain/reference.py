@@ -75,6 +75,7 @@ class _Several:
     any chosen option is; each service's hours added up (the cap limits points only)."""
 
     def __init__(self, options, cap):
+        self.options = tuple(options)
         total = sum(Fraction(o.points) for o in options)
         self.points = total if cap is None else min(total, Fraction(cap))
         self.complex = any(o.complex for o in options)
@@ -217,18 +218,25 @@ def contradictions_one(definition: Definition, answers: dict[str, str]) -> set[f
     pairs = set()
     for domain in definition.domains:
         for question in domain.questions:
-            chosen = _chosen(question, answers, definition)
-            if chosen is None:
-                continue
-            for other, excluded in chosen.excludes:
-                other_question = next(
-                    q for d in definition.domains for q in d.questions if q.code == other
-                )
-                if _chosen(other_question, answers, definition) is None:
-                    continue
-                if answers.get(other) in excluded:
-                    pairs.add(frozenset([(question.code, chosen.code), (other, answers[other])]))
+            for option in _each_chosen(question, answers, definition):
+                for other, excluded in option.excludes:
+                    other_question = next(
+                        q for d in definition.domains for q in d.questions if q.code == other
+                    )
+                    for theirs in _each_chosen(other_question, answers, definition):
+                        if theirs.code in excluded:
+                            pairs.add(
+                                frozenset([(question.code, option.code), (other, theirs.code)])
+                            )
     return pairs
+
+
+def _each_chosen(question, answers, definition) -> list:
+    """The options an answer picks, one by one (several for a multiple-choice question)."""
+    chosen = _chosen(question, answers, definition)
+    if chosen is None:
+        return []
+    return list(chosen.options) if question.multiple else [chosen]
 
 
 def table_one(definition: Definition, person: dict | None = None):

@@ -124,6 +124,29 @@ def test_hours_of_several_answers_are_added_up_by_service_and_priced_once():
     assert every.amount == Decimal("275.67")
 
 
+def test_an_answer_among_several_that_excludes_another_answer_is_a_contradiction():
+    data = multiple_dict()
+    data["domains"][0]["questions"][0]["options"][2]["excludes"] = {"night": ["no"]}
+    definition = ras.parse(data)
+    clash = {"conditions": ["sight", "memory"], "night": "no"}
+    (found,) = engine.contradictions(definition, clash)
+    assert (found["question"], found["code"], found["other_question"], found["other_code"]) == (
+        "conditions",
+        "memory",
+        "night",
+        "no",
+    )
+    assert "“Memory problems”" in found["message"] and "“No”" in found["message"]
+    assert reference.contradictions_one(definition, clash) == {
+        frozenset([("conditions", "memory"), ("night", "no")])
+    }
+    with pytest.raises(engine.AnswerError):
+        engine.explain(engine.compile_scheme(definition), clash)
+    assert engine.contradictions(definition, {"conditions": ["memory"], "night": "yes"}) == []
+    # Without "memory" the night question is not asked, so its answer contradicts nothing.
+    assert engine.contradictions(definition, {"conditions": ["sight"], "night": "no"}) == []
+
+
 def test_a_multiple_choice_answer_must_be_a_list_of_its_answers():
     scheme = engine.compile_scheme(ras.parse(multiple_dict()))
     for wrong in ("sight", ["sight", "sight"], ["taste"]):
