@@ -339,28 +339,37 @@ def compile_scheme(
         i for i in range(q_count) if not informal[i] and not reducible[i] and i in uncapped
     ]
     support_positions = [i for i in range(q_count) if informal[i]]
-    need_kwargs = {"linked": linked, "outcome_count": len(codes)}
-    need_groups = _groups(reducible_positions, counts, need_tables, **need_kwargs) + _groups(
-        fixed_positions, counts, need_tables, reducible=False, **need_kwargs
-    )
-    capped = []
-    for domain in definition.domains:
-        if domain.cap is None:
-            continue
-        here = [position_of[id(q)] for q in domain.questions if not q.informal_support]
-        start = len(need_groups)
-        need_groups += _groups(
-            [i for i in here if reducible[i]], counts, need_tables, **need_kwargs
+    key = (definition.kind, scale)
+    known = _LAST_GROUPS
+    if known is not None and known[0] is definition.domains and known[1] == key:
+        # The same questions as the last scheme compiled (a calibrated or modelled copy of a
+        # version differs only in its money): its tables are reused, not built again.
+        need_groups, support_groups, capped = known[2]
+    else:
+        need_kwargs = {"linked": linked, "outcome_count": len(codes)}
+        need_groups = _groups(reducible_positions, counts, need_tables, **need_kwargs) + _groups(
+            fixed_positions, counts, need_tables, reducible=False, **need_kwargs
         )
-        middle = len(need_groups)
-        need_groups += _groups(
-            [i for i in here if not reducible[i]],
-            counts,
-            need_tables,
-            reducible=False,
-            **need_kwargs,
-        )
-        capped.append((_steps(domain.cap, scale), start, middle, len(need_groups)))
+        capped = []
+        for domain in definition.domains:
+            if domain.cap is None:
+                continue
+            here = [position_of[id(q)] for q in domain.questions if not q.informal_support]
+            start = len(need_groups)
+            need_groups += _groups(
+                [i for i in here if reducible[i]], counts, need_tables, **need_kwargs
+            )
+            middle = len(need_groups)
+            need_groups += _groups(
+                [i for i in here if not reducible[i]],
+                counts,
+                need_tables,
+                reducible=False,
+                **need_kwargs,
+            )
+            capped.append((_steps(domain.cap, scale), start, middle, len(need_groups)))
+        support_groups = _groups(support_positions, counts, support_tables)
+        _remember_groups(definition.domains, key, (need_groups, support_groups, tuple(capped)))
     money_tables = [
         issued_pence_table(
             per_step(table.rule, scale), definition.minimum, definition.maximum, max_net
@@ -382,7 +391,7 @@ def compile_scheme(
         money_pence=money_tables[0],
         money_tables_pence=np.stack(money_tables) if len(money_tables) > 1 else None,
         need_groups=need_groups,
-        support_groups=_groups(support_positions, counts, support_tables),
+        support_groups=support_groups,
         outcome_codes=codes,
         question_outcomes=linked,
         reducible_mask=reducible,
@@ -394,6 +403,16 @@ def compile_scheme(
         conditions=_conditions(definition, {q.code: i for i, q in enumerate(questions)}),
     )
     return _with_parts(scheme, rates)
+
+
+# The question groups of the last scheme compiled: (domains, (kind, scale), groups). Domains
+# are frozen, so the same object always means the same questions.
+_LAST_GROUPS: tuple | None = None
+
+
+def _remember_groups(domains, key, groups) -> None:
+    global _LAST_GROUPS
+    _LAST_GROUPS = (domains, key, groups)
 
 
 def choice_options(question: Question) -> tuple[Option, ...]:
