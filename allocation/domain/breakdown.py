@@ -206,6 +206,19 @@ def breakdown(
     )
 
 
+class _Percents:
+    """Percent changes worked out only for the people asked for (`percents[rows]`), as the
+    compiled pass and `_percent_change` work them out: the same floats, never a whole
+    caseload's array. People with nothing now are never asked for."""
+
+    def __init__(self, current: np.ndarray, proposed: np.ndarray):
+        self.current, self.proposed = current, proposed
+
+    def __getitem__(self, rows) -> np.ndarray:
+        now = self.current[rows]
+        return (self.proposed[rows] - now) * 100 / (now + (now == 0))
+
+
 def _compiled(current, proposed, checked, threshold: Decimal, margin: Decimal) -> Breakdown | None:
     """The same breakdown from one compiled pass over everyone (kernels.breakdown_pass), or
     None when the amounts are too large for its 64-bit totals (the numpy way then sums them)."""
@@ -214,7 +227,7 @@ def _compiled(current, proposed, checked, threshold: Decimal, margin: Decimal) -
     sizes = [len(checked[name][1]) for name in names]
     codes = [checked[name][0] for name in names]
     blocks = _blocks(sizes, _COMPILED_CELLS * _OUTCOMES)
-    whole, percent, tables, overall, fine, extras, candidates = kernels.breakdown_pass(
+    whole, tables, overall, fine, extras, candidates = kernels.breakdown_pass(
         current,
         proposed,
         codes or [np.zeros(people, dtype=np.int8)],
@@ -253,7 +266,7 @@ def _compiled(current, proposed, checked, threshold: Decimal, margin: Decimal) -
     with_budget = fine.copy()
     with_budget[_WHOLE_OFFSET] -= still_nothing
     with_budget[-1] -= from_nothing - still_nothing
-    median = _median(percent, whole, with_budget, None)
+    median = _median(_Percents(current, proposed), whole, with_budget, None)
     return Breakdown(
         overall=Overall(
             people=people,
@@ -268,7 +281,9 @@ def _compiled(current, proposed, checked, threshold: Decimal, margin: Decimal) -
         ),
         distribution=list(zip(DISTRIBUTION_LABELS, distribution.tolist(), strict=True)),
         groups=rows,
-        review_indices=_review(current, proposed, percent, threshold, candidates),
+        review_indices=_review(
+            current, proposed, _Percents(current, proposed), threshold, candidates
+        ),
         review_fall_percent=threshold,
         flag_margin=margin,
     )

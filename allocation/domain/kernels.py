@@ -69,7 +69,7 @@ def breakdown_pass(current, proposed, codes, blocks, sizes, review_below):
     means). `codes` lists each group's codes, `blocks` lists the groups
     combined into each cell table, `review_below` the percent below which a person is a
     candidate for review. Returns the whole-percent code of each person (FROM_NOTHING for
-    those with nothing now), each percent change, each block's cell table as
+    those with nothing now), each block's cell table as
     (cells, 5) int64 [same, gain, loss, current, proposed], the same for everyone, the
     whole-percent histogram, (from nothing, still nothing, negatives, largest), and the
     review candidates in row order."""
@@ -87,7 +87,6 @@ def breakdown_pass(current, proposed, codes, blocks, sizes, review_below):
     parts = slices(people)
     cells = int(offsets[-1])
     whole = np.empty(people, dtype=np.uint8)
-    percent = np.empty(people, dtype=np.float64)
     candidates = np.empty(people, dtype=np.int64)
     totals = np.zeros((parts, cells * FIELDS), dtype=np.int64)
     overall = np.zeros((parts, FIELDS), dtype=np.int64)
@@ -107,7 +106,6 @@ def breakdown_pass(current, proposed, codes, blocks, sizes, review_below):
             start,
             stop,
             whole,
-            percent,
             candidates,
             totals[part],
             overall[part],
@@ -124,7 +122,6 @@ def breakdown_pass(current, proposed, codes, blocks, sizes, review_below):
     table = totals.sum(axis=0).reshape(-1, FIELDS)
     return (
         whole,
-        percent,
         [table[offsets[b] : offsets[b + 1]] for b in range(len(blocks))],
         overall.sum(axis=0),
         histogram.sum(axis=0),

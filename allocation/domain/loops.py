@@ -28,7 +28,6 @@ def breakdown_part(
     start,
     stop,
     whole,
-    percent,
     candidates,
     mine,
     outcomes,
@@ -59,7 +58,6 @@ def breakdown_part(
             largest = max(largest, now, then)
             nothing = now == 0
             pct = (change * 100) / (now + (1 if nothing else 0))
-            percent[i] = pct
             size = abs(pct)
             rounded = _WHOLE_LIMIT if size > _WHOLE_LIMIT else int(math.ceil(size))
             code = (rounded if pct >= 0 else -rounded) + _WHOLE_LIMIT
