@@ -227,7 +227,7 @@ def _compiled(current, proposed, checked, threshold: Decimal, margin: Decimal) -
     sizes = [len(checked[name][1]) for name in names]
     codes = [checked[name][0] for name in names]
     blocks = _blocks(sizes, _COMPILED_CELLS * _OUTCOMES)
-    whole, tables, overall, fine, extras, candidates = kernels.breakdown_pass(
+    whole, tables, overall, fine, extras, candidates, outside = kernels.breakdown_pass(
         current,
         proposed,
         codes or [np.zeros(people, dtype=np.int8)],
@@ -236,6 +236,8 @@ def _compiled(current, proposed, checked, threshold: Decimal, margin: Decimal) -
         -float(threshold) + 1e-6,
     )
     from_nothing, still_nothing, negatives, largest = extras
+    for g in outside:
+        raise ValueError(_outside(names[g], checked[names[g]][1]))
     if negatives:
         raise ValueError(_NEGATIVE)
     if largest * max(people, 1) * 100 >= 2**62:
@@ -375,14 +377,21 @@ def _percent(value: float | Decimal, what: str) -> Decimal:
 
 def _codes(name: str, codes, labels, people: int) -> tuple[np.ndarray, list[str]]:
     codes = np.asarray(codes)
+    # The compiled pass checks the range of byte codes as it reads them; wider codes are
+    # checked here, before it narrows them.
+    in_range = people < kernels.WORTH_IT or codes.dtype != np.int8 or not codes.flags.c_contiguous
     labels = list(labels)
     if codes.shape != (people,) or not np.issubdtype(codes.dtype, np.integer):
         raise ValueError(f"Group {name!r} needs one whole-number code per person")
     if not labels:
         raise ValueError(f"Group {name!r} needs at least one label")
-    if people and (codes.min() < 0 or codes.max() >= len(labels)):
-        raise ValueError(f"Group {name!r} has codes outside its {len(labels)} labels")
+    if in_range and people and (codes.min() < 0 or codes.max() >= len(labels)):
+        raise ValueError(_outside(name, labels))
     return codes, labels
+
+
+def _outside(name: str, labels) -> str:
+    return f"Group {name!r} has codes outside its {len(labels)} labels"
 
 
 def _blocks(sizes: list[int], cells: int | None = None) -> list[list[int]]:

@@ -71,8 +71,8 @@ def breakdown_pass(current, proposed, codes, blocks, sizes, review_below):
     candidate for review. Returns the whole-percent code of each person (FROM_NOTHING for
     those with nothing now), each block's cell table as
     (cells, 5) int64 [same, gain, loss, current, proposed], the same for everyone, the
-    whole-percent histogram, (from nothing, still nothing, negatives, largest), and the
-    review candidates in row order."""
+    whole-percent histogram, (from nothing, still nothing, negatives, largest), the
+    review candidates in row order, and the groups with codes outside their labels."""
     from allocation.domain import loops  # numba: imported by the first large caseload
 
     if all(c.dtype == np.int8 and c.flags.c_contiguous for c in codes):
@@ -91,7 +91,8 @@ def breakdown_pass(current, proposed, codes, blocks, sizes, review_below):
     totals = np.zeros((parts, cells * FIELDS), dtype=np.int64)
     overall = np.zeros((parts, FIELDS), dtype=np.int64)
     histogram = np.zeros((parts, WHOLE_SIZE), dtype=np.int64)
-    extras = np.zeros((parts, 5), dtype=np.int64)  # see _breakdown_part's end
+    extras = np.zeros((parts, 5), dtype=np.int64)  # see loops.breakdown_part's end
+    bad = np.zeros((parts, max(len(codes), 1)), dtype=np.int64)
     block_sizes = np.array([sizes[g] for g in members], dtype=np.int64)
     _in_parallel(
         lambda part, start, stop: loops.breakdown_part(
@@ -111,6 +112,7 @@ def breakdown_pass(current, proposed, codes, blocks, sizes, review_below):
             overall[part],
             histogram[part],
             extras[part],
+            bad[part],
         ),
         people,
         parts,
@@ -127,6 +129,7 @@ def breakdown_pass(current, proposed, codes, blocks, sizes, review_below):
         histogram.sum(axis=0),
         extras[:, :3].sum(axis=0).tolist() + [int(extras[:, 3].max(initial=0))],
         np.concatenate(picked) if picked else np.empty(0, dtype=np.int64),
+        np.flatnonzero(bad.sum(axis=0)).tolist(),
     )
 
 

@@ -33,9 +33,11 @@ def breakdown_part(
     outcomes,
     counts,
     extras,
+    bad,
 ):
     """One slice [start, stop) of the breakdown pass, into its own totals (`mine`, `outcomes`,
-    `counts`, `extras`) and its own stretch of the per-person arrays."""
+    `counts`, `extras`, and `bad`, chunks with codes outside their group's labels, by group)
+    and its own stretch of the per-person arrays."""
     blocks = block_starts.shape[0] - 1
     outcome = np.empty(_CHUNK, dtype=np.int64)
     keys = np.empty(_CHUNK, dtype=np.int64)
@@ -78,11 +80,22 @@ def breakdown_part(
         # Then each block of groups: the cell of every person in this chunk, and its sums.
         for b in range(blocks):
             keys[:] = 0
+            wrong = False
             for m in range(block_starts[b], block_starts[b + 1]):
                 column = codes[members[m]]
                 size = sizes[m]
+                lowest = 0
+                highest = 0
                 for i in range(first, last):
-                    keys[i - first] = keys[i - first] * size + column[i]
+                    code = column[i]
+                    lowest = min(lowest, code)
+                    highest = max(highest, code)
+                    keys[i - first] = keys[i - first] * size + code
+                if lowest < 0 or highest >= size:
+                    bad[members[m]] += 1
+                    wrong = True
+            if wrong:  # the caller refuses the codes: count nothing outside the cells
+                continue
             base = offsets[b]
             for i in range(first, last):
                 at = (base + keys[i - first]) * FIELDS

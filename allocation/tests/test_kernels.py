@@ -118,3 +118,15 @@ def test_compiled_breakdown_gives_the_same_whatever_the_codes_types():
     )
     assert one.groups == other.groups
     assert one.overall == other.overall
+
+
+def test_compiled_breakdown_refuses_codes_outside_a_group_s_labels_naming_the_group():
+    current = np.array([100, 200, 300])
+    for wrong in ([0, 2, 1], [0, -1, 1]):
+        groups = {"sex": (np.array([0, 1, 0], dtype=np.int8), ["a", "b"])}
+        groups["age"] = (np.array(wrong, dtype=np.int8), ["young", "old"])
+        with pytest.raises(ValueError, match="'age' has codes outside its 2 labels"):
+            bd.breakdown(current, current, groups, 10)
+    wide = {"age": (np.array([0, 2**33, 1]), ["young", "old"])}  # would wrap if narrowed first
+    with pytest.raises(ValueError, match="'age' has codes outside its 2 labels"):
+        bd.breakdown(current, current, wide, 10)
