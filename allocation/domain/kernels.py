@@ -28,7 +28,7 @@ import numpy as np
 WORTH_IT = 200_000  # people: from here on the compiled loops pay for themselves
 _CORES = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 _LOCK = threading.Lock()
-_POOL: ThreadPoolExecutor | None = None
+_POOL: tuple[int, ThreadPoolExecutor] | None = None
 
 # Cell layout in the breakdown totals: three outcome counts, then the current and the
 # proposed pence.
@@ -57,11 +57,12 @@ def _in_parallel(work, people: int, parts: int) -> None:
 
 
 def _pool() -> ThreadPoolExecutor:
+    """The threads, made on first use in each process (a forked worker makes its own)."""
     global _POOL
     with _LOCK:
-        if _POOL is None:
-            _POOL = ThreadPoolExecutor(max_workers=_CORES, thread_name_prefix="kernels")
-        return _POOL
+        if _POOL is None or _POOL[0] != os.getpid():
+            _POOL = (os.getpid(), ThreadPoolExecutor(_CORES, thread_name_prefix="kernels"))
+        return _POOL[1]
 
 
 def breakdown_pass(current, proposed, codes, blocks, sizes, review_below):
