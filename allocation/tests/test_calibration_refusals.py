@@ -203,3 +203,20 @@ def test_the_command_refuses_a_version_with_tables_by_group_instead_of_dropping_
             f"--version={draft.pk}",
         )
     assert RasVersion.objects.filter(origin=RasVersion.Origin.CALIBRATED).count() == 0
+
+
+def test_the_command_says_a_one_off_version_is_one_off_when_it_cannot_fit_weekly_budgets():
+    data = _grouped_live_copy()
+    data["money_tables"] = data["money_tables"][-1:]  # one table: calibration could fit it
+    data["period"] = "once"
+    draft = DraftVersionFactory(definition=data)
+    assert _codes(draft) == []
+    with pytest.raises(CommandError, match="this version is one-off"):
+        call_command(
+            "ras_calibrate",
+            "--from-database",
+            "--method=ols",
+            "--envelope=1000000",
+            "--reserve=5",
+            f"--version={draft.pk}",
+        )

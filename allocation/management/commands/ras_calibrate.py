@@ -90,7 +90,8 @@ class Command(VersionCommand):
         population_net = scores.net
         if from_database:
             if scheme.definition.period != "week":
-                raise CommandError("--from-database fits weekly budgets: this version is yearly")
+                words = "one-off" if scheme.definition.period == "once" else "yearly"
+                raise CommandError(f"--from-database fits weekly budgets: this version is {words}")
             keep, left_out = services.calibration_sample(scores, pop)
             sample_net, costs = population_net[keep], pop.current_pence[keep]
             source = {"database": "current weekly budgets", "packages": int(pop.has_budget.sum())}
