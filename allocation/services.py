@@ -191,8 +191,25 @@ def execute_model_run(run: ModelRun) -> dict:
         "people_at_maximum": _at_limit(scheme, proposed, "maximum"),
         "people_costed_plan": int(scores.costed_plan.sum()),
         "people_no_amount": 0 if priced is None else pop.size - len(priced),
+        **_carer_totals(scheme, scores),
     }
     return {"result": {"summary": summary, **breakdown_json(result)}, "review": review}
+
+
+def _carer_totals(scheme, scores) -> dict:
+    """A version with a carer allocation: what the carers' own amounts would cost a year,
+    apart from the people's budgets (never in their total, nor set against the envelope,
+    which is for the people's budgets: a carer's support is the carer's own, Care Act 2014
+    s20); nothing for another version."""
+    if scores.carer_points is None or scheme.carer_pence is None:
+        return {}
+    amounts = engine.carer_amounts_pence(scheme, scores.carer_points)
+    period = scheme.definition.carer_money.period
+    return {
+        "carer_period": period,
+        "carers_with_amount": int(np.count_nonzero(amounts > 0)),
+        "carer_annual_total": _pounds(int(amounts.sum()) * annual_factor(period)),
+    }
 
 
 def _with_amount(proposed: np.ndarray, groups: dict) -> tuple[np.ndarray | None, dict]:

@@ -100,3 +100,43 @@ def test_the_budget_api_has_no_carer_amount_for_a_version_without_one(team, prac
         f"/api/v1/people/{person.pk}/budget", HTTP_AUTHORIZATION=f"Bearer {raw}"
     ).json()
     assert body["carer_amount"] is None
+
+
+def test_a_model_run_counts_the_carers_own_amounts_apart_from_the_people_s(
+    carer_live, team, practitioner, client_for
+):
+    from accounts.roles import Role
+    from accounts.tests.factories import UserFactory
+    from allocation.tests.factories import CompletedModelRunFactory
+    from core.money import annual_multiplier
+
+    answer_sets = [
+        HIGH,
+        {**HIGH, "family": "cannot"},
+        {**HIGH, "family": "some", "nights": "none"},
+        {**HIGH, "family": "none", "nights": "none"},
+    ]
+    for answers in answer_sets:
+        _assessed(team, practitioner, answers)
+    run = CompletedModelRunFactory(version=carer_live)
+    assert run.status == "done", run.error
+    summary = run.result["summary"]
+    carers = [reference.carer_one(parse(CARER), a)[1] for a in answer_sets]
+    paid = [pence for pence in carers if pence]
+    assert summary["carer_period"] == "year"
+    assert summary["carers_with_amount"] == len(paid) == 2
+    assert summary["carer_annual_total"] == pounds_text(sum(paid) * annual_multiplier("year"))
+    # The people's own total leaves the carers' amounts out.
+    people = sum(a.amount_pence for a in carer_live.allocations.all() if a.amount_pence is not None)
+    assert summary["proposed_issued_annual_total"] == pounds_text(people * 52)
+    page = client_for(UserFactory(role=Role.COMMISSIONER)).get(f"/ras/model-runs/{run.pk}/")
+    text = page.content.decode()
+    assert 'id="carer-total"' in text
+    assert f"{format_pence(sum(paid))} a year for 2 carers" in text
+
+
+def test_a_model_run_of_a_version_without_a_carer_part_says_nothing_of_carers():
+    from allocation.tests.factories import CompletedModelRunFactory
+
+    run = CompletedModelRunFactory()
+    assert "carer_annual_total" not in run.result["summary"]
