@@ -98,3 +98,16 @@ def test_the_model_page_starts_a_one_off_version_from_one_off_budgets(live, case
     assert 'name="envelope" value="300"' in one_off
     expected_weekly = (150 + Decimal("220.50") + 90 + 310) * 52
     assert f'name="envelope" value="{expected_weekly:.0f}"' in weekly
+
+
+def test_the_run_page_of_a_one_off_version_says_what_it_is_compared_with(
+    live, caseload, client_for
+):
+    people, _answers = caseload
+    ActiveBudgetFactory(person=people[4], amount_pence=30_000, period="once")
+    run = CompletedModelRunFactory(version=_copy_for(live, "once"))
+    page = client_for(UserFactory(role=Role.COMMISSIONER)).get(f"/ras/model-runs/{run.pk}/")
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "£300.00 a year now (current one-off personal budgets" in text
+    assert "in one-off amounts, each counted once" in text
