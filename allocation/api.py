@@ -31,7 +31,7 @@ router = Router()
 MAX_ID = 2**63 - 1  # ids are bigints: larger numbers name nothing
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 POUNDS = r"^[0-9]{1,10}(\.[0-9]{1,2})?$"
-PERCENT = r"^[0-9]{1,2}(\.[0-9]{1,2})?$"
+RESERVE = r"^(50(\.0{1,2})?|[1-4]?[0-9](\.[0-9]{1,2})?)$"  # 0 to 50, up to 2 places
 
 
 class VersionOut(Schema):
@@ -453,7 +453,7 @@ class CalibrationIn(Schema):
         description="What the council can spend a year on these budgets, in pounds",
     )
     reserve_percent: str = Field(
-        "5", pattern=PERCENT, description="Held back from the envelope, 0 to 50 per cent"
+        "5", pattern=RESERVE, description="Held back from the envelope, 0 to 50 per cent"
     )
 
 
@@ -485,12 +485,6 @@ def start_calibration(request, body: CalibrationIn, version_id: int = Path(..., 
     version = _get(request, version_id)
     if not user.has_perm("allocation.model_rasversion"):
         raise HttpError(403, "Only commissioners and administrators calibrate RAS versions")
-    reserve = Decimal(body.reserve_percent)
-    if reserve > 50:
-        return Status(
-            422,
-            {"detail": [_rule_item("reserve_percent", "The reserve must be 50% or less")]},
-        )
     try:
         run = actions.start_calibration(
             version,
@@ -499,7 +493,7 @@ def start_calibration(request, body: CalibrationIn, version_id: int = Path(..., 
             method=body.method,
             band_count=body.band_count,
             envelope=Decimal(body.envelope),
-            reserve_percent=reserve,
+            reserve_percent=Decimal(body.reserve_percent),
         )
     except BusinessRuleViolation as error:
         return Status(422, {"detail": [_rule_item(p.code, p.message) for p in error.problems]})

@@ -67,11 +67,8 @@ def calibrate(request, pk):
     refusals = rules.calibration_problems(version)
     if refusals:
         # Nothing to fill in: say why calibration cannot fit this version (no form, no button).
-        runs = version.calibration_runs.order_by("-created_at")[:10]
         return render(
-            request,
-            "allocation/calibrate.html",
-            {"version": version, "refusals": refusals, "runs": runs},
+            request, "allocation/calibrate.html", {"version": version, "refusals": refusals}
         )
     initial = {
         "envelope": _default_envelope(version.parsed.period),
