@@ -12,6 +12,7 @@ from accounts.models import ApiToken
 from accounts.roles import Role
 from accounts.tests.factories import UserFactory
 from allocation import actions, rules
+from allocation.domain.definition import to_dict
 from allocation.models import CalibrationRun, RasVersion
 from allocation.tests.factories import DraftVersionFactory
 from allocation.tests.test_cost_rate import COST_RATE
@@ -220,3 +221,17 @@ def test_the_command_says_a_one_off_version_is_one_off_when_it_cannot_fit_weekly
             "--reserve=5",
             f"--version={draft.pk}",
         )
+
+
+def test_the_money_tables_page_offers_calibration_only_where_it_fits(
+    live, commissioner, client_for
+):
+    client = client_for(commissioner)
+    grouped = DraftVersionFactory(definition=_grouped_live_copy())
+    one_table = DraftVersionFactory(definition=to_dict(live.parsed))
+    refused = client.get(f"/ras/versions/{grouped.pk}/money-tables/").content.decode()
+    offered = client.get(f"/ras/versions/{one_table.pk}/money-tables/").content.decode()
+    assert 'data-code="RAS-CALIBRATE-TABLES"' in refused
+    assert f"/ras/versions/{grouped.pk}/calibrate/" not in refused
+    assert f"/ras/versions/{one_table.pk}/calibrate/" in offered
+    assert "Calibration cannot set these amounts" not in offered
