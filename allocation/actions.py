@@ -246,7 +246,11 @@ def start_calibration(
     sample=None,
     sample_name: str = "",
 ) -> CalibrationRun:
-    """Queue a calibration of a version: fit, then scale to the envelope less the reserve."""
+    """Queue a calibration of a version: fit, then scale to the envelope less the reserve.
+
+    Refused (rules.CALIBRATION_RULES) when the fit cannot describe the version: several money
+    tables, hours of support at reference rates, or points with decimal places."""
+    check_all(rules.CALIBRATION_RULES, version)
     run = CalibrationRun.objects.create(
         version=version,
         created_by=acting_user,

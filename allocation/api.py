@@ -4,7 +4,8 @@ of the format, and read the council's reference rates."""
 
 import datetime as dt
 import re
-from typing import Any
+from decimal import Decimal
+from typing import Any, Literal
 
 from django.http import HttpResponse
 from ninja import Field, Path, Query, Router, Schema, Status
@@ -14,6 +15,7 @@ from pydantic import field_validator
 from config.api_errors import READ_ERRORS, WRITE_ERRORS, Message
 from core.actions import ActionError
 from core.money import pounds_text
+from core.rules import BusinessRuleViolation
 
 from . import actions
 from .domain import definition as ras
@@ -28,6 +30,8 @@ from .views.common import manages_ras
 router = Router()
 MAX_ID = 2**63 - 1  # ids are bigints: larger numbers name nothing
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+POUNDS = r"^[0-9]{1,10}(\.[0-9]{1,2})?$"
+RESERVE = r"^(50(\.0{1,2})?|[1-4]?[0-9](\.[0-9]{1,2})?)$"  # 0 to 50, up to 2 places
 
 
 class VersionOut(Schema):
@@ -434,6 +438,81 @@ def create_version(request, body: NewVersionIn, scheme_id: int = Path(..., ge=1,
             "conversion": list(parsed.conversion),
         },
     )
+
+
+class CalibrationIn(Schema):
+    method: Literal["ols", "ols0", "lad", "bands"] = Field(
+        ...,
+        description="ols: least squares with a fixed amount; ols0: least squares, no fixed "
+        "amount; lad: least absolute deviation; bands: bands fitted from the data",
+    )
+    band_count: int = Field(10, ge=2, le=30, description="Number of bands, for `bands`")
+    envelope: str = Field(
+        ...,
+        pattern=POUNDS,
+        description="What the council can spend a year on these budgets, in pounds",
+    )
+    reserve_percent: str = Field(
+        "5", pattern=RESERVE, description="Held back from the envelope, 0 to 50 per cent"
+    )
+
+
+class CalibrationOut(Schema):
+    id: int
+    version_id: int
+    status: str
+    method: str
+    source: str
+    envelope: str  # pounds, "1250000.00"
+    reserve_percent: str
+
+
+@router.post(
+    "/versions/{version_id}/calibrations",
+    response={202: CalibrationOut, 403: Message, **WRITE_ERRORS},
+    summary="Start a calibration of a version",
+)
+def start_calibration(request, body: CalibrationIn, version_id: int = Path(..., ge=1, le=MAX_ID)):
+    """Queue a calibration of the version against the current people's budgets
+    (commissioners and administrators): fit the points-to-money rule to what the packages
+    cost, then scale it to the envelope less the reserve; the result is saved as a new
+    draft. 202 with the queued run. 422 when calibration cannot fit this version (several
+    money tables, hours of support at reference rates, or points with decimal places): each
+    item of `detail` has `type` `rule`, the rule's `code` (RAS-CALIBRATE-TABLES,
+    RAS-CALIBRATE-HOURS, RAS-CALIBRATE-HUNDREDTHS) and a plain-English `message`; nothing is
+    queued."""
+    user = request.auth
+    version = _get(request, version_id)
+    if not user.has_perm("allocation.model_rasversion"):
+        raise HttpError(403, "Only commissioners and administrators calibrate RAS versions")
+    try:
+        run = actions.start_calibration(
+            version,
+            acting_user=user,
+            source="database",
+            method=body.method,
+            band_count=body.band_count,
+            envelope=Decimal(body.envelope),
+            reserve_percent=Decimal(body.reserve_percent),
+        )
+    except BusinessRuleViolation as error:
+        return Status(422, {"detail": [_rule_item(p.code, p.message) for p in error.problems]})
+    return Status(
+        202,
+        {
+            "id": run.pk,
+            "version_id": version.pk,
+            "status": run.status,
+            "method": run.method,
+            "source": run.source,
+            "envelope": pounds_text(run.envelope_pence),
+            "reserve_percent": str(run.reserve_percent),
+        },
+    )
+
+
+def _rule_item(code: str, message: str) -> dict:
+    return {"type": "rule", "code": code, "message": message}
 
 
 def _item_at(path: str, message: str) -> dict:

@@ -203,6 +203,58 @@ def publication_problems(version, effective_from=None, publisher=None) -> list[P
     )
 
 
+# --- What calibration can fit --------------------------------------------------------------
+#
+# Calibration (allocation/domain/calibration.py) fits one points-to-money rule to what real
+# packages cost, in whole points, and scales it so the caseload costs the envelope less the
+# reserve: the council must be able to show the amounts are enough to meet needs and that
+# the method is transparent (Care and Support Statutory Guidance 11.22-11.28). A version the
+# fit cannot describe is refused before a run starts, so nobody waits for a run that fails
+# or, from the command line, gets a draft that silently drops a table.
+
+
+class CalibrationFitsOneTable(BusinessRule):
+    """Calibration fits one points-to-money rule, and this version has money tables by
+    group: set each table's amounts by hand and model the version, or calibrate a version
+    with one table"""
+
+    code = "RAS-CALIBRATE-TABLES"
+
+    def broken_by(self, version, **context) -> bool:
+        return len(version.parsed.tables) > 1
+
+
+class CalibrationFitsPointsOnly(BusinessRule):
+    """Calibration fits only the points-to-money rule, and this version's answers give hours
+    of support priced at the council's reference rates: set the rates and the points' prices
+    by hand and model the version"""
+
+    code = "RAS-CALIBRATE-HOURS"
+
+    def broken_by(self, version, **context) -> bool:
+        return bool(version.parsed.services)
+
+
+class CalibrationFitsWholePoints(BusinessRule):
+    """Calibration fits whole points, and this version has points with decimal places: set
+    the money rule by hand and model the version"""
+
+    code = "RAS-CALIBRATE-HUNDREDTHS"
+
+    def broken_by(self, version, **context) -> bool:
+        return version.parsed.points_scale != 1
+
+
+CALIBRATION_RULES = (CalibrationFitsOneTable, CalibrationFitsPointsOnly, CalibrationFitsWholePoints)
+
+
+def calibration_problems(version) -> list[Problem]:
+    """Every reason calibration cannot fit this version (empty when it can)."""
+    from core.rules import problems
+
+    return problems(CALIBRATION_RULES, version)
+
+
 # --- A model run's equality record ------------------------------------------------------------
 
 

@@ -43,12 +43,28 @@ def _pence_text(pence: int) -> str:
 
 
 def _baseline(pop: population.Population, version: RasVersion) -> tuple[np.ndarray, str]:
-    """Current cost: the person's budget, or, without one, what the live version gives them."""
+    """Current cost: the person's budget, or, without one, what the live version gives them.
+
+    Like with like: a version is compared only with amounts for its own period. The budgets
+    are already read for the version's period (population._budgets), and the live version
+    stands in for a missing budget only when it pays for the same period: a one-off
+    version's amounts (definition period "once", issue 10) are never set against weekly
+    amounts, which would show everyone's setting-up costs as a rise on their weekly support
+    (Care Act 2014 s26: the personal budget states the cost of meeting the needs, and a
+    one-off cost is not a weekly one). People with no current one-off budget then count as
+    £0 one-off now, so the run shows what the one-off scheme adds.
+    """
     current = pop.current_pence.copy()
     if pop.has_budget.all():
         return current, "Each person’s current personal budget"
     live = RasVersion.objects.live_on(version.scheme.kind)
+    period = version.parsed.period
+    if live is not None and live.parsed.period != period:
+        live = None  # a live version for another period is not a like-for-like baseline
     if live is None:
+        if period != "week":
+            words = "one-off" if period == "once" else "yearly"
+            return current, f"Current {words} personal budgets (people without one count as £0)"
         return current, "Current personal budgets (people without one count as £0)"
     live_scheme = live.compiled
     live_choices, _missing = engine.encode_many(live_scheme, pop.answers)
@@ -175,8 +191,25 @@ def execute_model_run(run: ModelRun) -> dict:
         "people_at_maximum": _at_limit(scheme, proposed, "maximum"),
         "people_costed_plan": int(scores.costed_plan.sum()),
         "people_no_amount": 0 if priced is None else pop.size - len(priced),
+        **_carer_totals(scheme, scores),
     }
     return {"result": {"summary": summary, **breakdown_json(result)}, "review": review}
+
+
+def _carer_totals(scheme, scores) -> dict:
+    """A version with a carer allocation: what the carers' own amounts would cost a year,
+    apart from the people's budgets (never in their total, nor set against the envelope,
+    which is for the people's budgets: a carer's support is the carer's own, Care Act 2014
+    s20); nothing for another version."""
+    if scores.carer_points is None or scheme.carer_pence is None:
+        return {}
+    amounts = engine.carer_amounts_pence(scheme, scores.carer_points)
+    period = scheme.definition.carer_money.period
+    return {
+        "carer_period": period,
+        "carers_with_amount": int(np.count_nonzero(amounts > 0)),
+        "carer_annual_total": _pounds(int(amounts.sum()) * annual_factor(period)),
+    }
 
 
 def _with_amount(proposed: np.ndarray, groups: dict) -> tuple[np.ndarray | None, dict]:

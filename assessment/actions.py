@@ -255,6 +255,11 @@ def _score(assessment: Assessment, unable_outcomes: frozenset[str] | None = None
         "amount_pence": None if explanation.amount is None else to_pence(explanation.amount),
         "no_amount_words": explanation.no_amount_words,
         "period": explanation.period,
+        # The carer's own amount (carer_allocation), kept beside the person's, never in it.
+        "carer_amount_pence": None
+        if explanation.carer is None or explanation.carer.amount is None
+        else to_pence(explanation.carer.amount),
+        "carer_period": "" if explanation.carer is None else explanation.carer.period,
         "limit": explanation.limit or "",
         "rule_text": explanation.rule_text,
         "lines": [line_json(line) for line in explanation.lines],

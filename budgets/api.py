@@ -24,6 +24,14 @@ class BudgetLineOut(Schema):
     amount: str | None
 
 
+class CarerPartOut(Schema):
+    amount: str | None = Field(
+        description="The carer's own amount in pounds, or null for none (the band gives none, "
+        "or the person helping cannot or will not go on)"
+    )
+    period: str
+
+
 class BudgetOut(Schema):
     id: int
     person: int
@@ -37,6 +45,11 @@ class BudgetOut(Schema):
     )
     costed_plan: bool
     version: str | None
+    carer_amount: CarerPartOut | None = Field(
+        description="For a RAS version whose family-support answers give the person helping an "
+        "amount of their own (carer_allocation): that amount, apart from this budget and never "
+        "taken from it; null otherwise"
+    )
     lines: list[BudgetLineOut]
 
 
@@ -70,6 +83,7 @@ def get_budget(request, person_id: int):
         "one_off_amount": pounds_text(budget.one_off_pence),
         "costed_plan": budget.costed_plan,
         "version": str(budget.allocation.version) if budget.allocation_id else None,
+        "carer_amount": _carer_part(budget.allocation) if budget.allocation_id else None,
         "lines": [
             {
                 "kind": line.kind,
@@ -81,3 +95,9 @@ def get_budget(request, person_id: int):
             for line in x.lines
         ],
     }
+
+
+def _carer_part(allocation) -> dict | None:
+    if not allocation.has_carer_part or not allocation.shows_money:
+        return None
+    return {"amount": pounds_text(allocation.carer_amount_pence), "period": allocation.carer_period}

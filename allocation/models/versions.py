@@ -244,6 +244,17 @@ class Allocation(ConcurrentTransitionMixin, models.Model):
         blank=True, help_text="A band with no indicative amount: its words for the person"
     )
     period = models.CharField(max_length=5, default="week")
+    carer_amount_pence = PenceField(
+        null=True,
+        blank=True,
+        help_text="The carer's own amount (carer_allocation); None: none, or no carer part",
+    )
+    carer_period = models.CharField(
+        max_length=5,
+        blank=True,
+        help_text="The carer's amount's period; blank when the version gives the carer no "
+        "amount of their own, or nobody helps",
+    )
     limit = models.CharField(max_length=10, blank=True)
     rule_text = models.CharField(max_length=300)
     lines = models.JSONField()
@@ -272,6 +283,21 @@ class Allocation(ConcurrentTransitionMixin, models.Model):
     @property
     def period_words(self) -> str:
         return period_words(self.period)
+
+    @property
+    def has_carer_part(self) -> bool:
+        """The version gives the person helping an amount of their own (informal support
+        method carer_allocation) and someone helps, whether or not it comes to an amount
+        (a band may give none, or the person helping cannot go on)."""
+        return bool(self.carer_period)
+
+    @property
+    def carer_amount(self) -> Decimal | None:
+        return None if self.carer_amount_pence is None else from_pence(self.carer_amount_pence)
+
+    @property
+    def carer_period_words(self) -> str:
+        return period_words(self.carer_period)
 
     @property
     def has_amount(self) -> bool:

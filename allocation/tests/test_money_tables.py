@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from accounts.models import ApiToken
 from accounts.roles import Role
 from accounts.tests.factories import UserFactory
-from allocation import actions, services
+from allocation import actions
 from allocation.domain import definition as ras
 from allocation.domain import engine, reference
 from allocation.models import CalibrationRun, RasScheme, RasVersion
@@ -23,7 +23,6 @@ from allocation.tests.factories import CompletedModelRunFactory, DraftVersionFac
 from allocation.tests.test_engine import SETTINGS, decimals, definitions, full_answers, unable_sets
 from assessment import actions as assessment_actions
 from assessment.tests.factories import answers_for, eligible_caseload
-from core import jobs
 from core.actions import action
 from core.money import pounds_text
 
@@ -421,20 +420,21 @@ def test_a_model_run_prices_each_person_by_the_table_their_record_chooses(team, 
 
 @pytest.mark.django_db
 def test_calibration_refuses_a_version_with_tables_by_group_and_says_why():
+    from core.rules import BusinessRuleViolation
+
     draft = DraftVersionFactory(definition=_grouped_live_copy())
-    run = actions.start_calibration(
-        draft,
-        acting_user=UserFactory(role=Role.COMMISSIONER),
-        source="database",
-        method="ols",
-        band_count=10,
-        envelope=Decimal("1000000"),
-        reserve_percent=Decimal("5"),
-    )
-    jobs.execute(CalibrationRun, run.pk, services.execute_calibration)
-    run.refresh_from_db()
-    assert run.status == "failed"
-    assert "money tables by group" in run.error
+    with pytest.raises(BusinessRuleViolation, match="money tables by group") as refused:
+        actions.start_calibration(
+            draft,
+            acting_user=UserFactory(role=Role.COMMISSIONER),
+            source="database",
+            method="ols",
+            band_count=10,
+            envelope=Decimal("1000000"),
+            reserve_percent=Decimal("5"),
+        )
+    assert refused.value.codes == ["RAS-CALIBRATE-TABLES"]
+    assert not CalibrationRun.objects.exists()
 
 
 @action

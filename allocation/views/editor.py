@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from core.concurrency import EditConflict
 from core.rules import BusinessRuleViolation
 
-from .. import actions
+from .. import actions, rules
 from ..domain import definition as ras
 from ..forms import (
     REDUCTION_KEYS,
@@ -313,6 +313,7 @@ def money_tables(request, pk):
                 for code, message in ras.publication_problems(definition)
                 if code in ("RAS-NO-PRICE", "RAS-TABLES-GAP")
             ],
+            "calibration_refusals": rules.calibration_problems(version),
         },
     )
 

@@ -14,10 +14,10 @@ from django.urls import reverse
 from accounts.models import AccessEvent
 from budgets.models import PersonalBudget
 from core.csv import csv_response
-from core.money import WEEKS_PER_YEAR, from_pence
+from core.money import annual_multiplier, from_pence
 from people import access
 
-from .. import actions, charts, services
+from .. import actions, charts, rules, services
 from ..forms import CalibrationForm, ModelRunForm
 from ..models import CalibrationRun, ModelRun
 from . import equality
@@ -26,15 +26,19 @@ from .common import get_run, get_version, manager_view
 DEFAULT_RESERVE = Decimal("5")
 
 
-def _default_envelope() -> Decimal:
-    """Today's annual spend on weekly budgets, as a starting point for the envelope."""
-    weekly = (
+def _default_envelope(period: str = "week") -> Decimal:
+    """Today's annual spend on budgets for the version's period (weekly ones × 52, yearly
+    and one-off ones as they are), as a starting point for the envelope: like with like, as
+    the model run compares (services._baseline)."""
+    total = (
         PersonalBudget.objects.current()
-        .filter(period="week")
+        .filter(period=period)
         .aggregate(total=Sum("amount_pence"))["total"]
         or 0
     )
-    return (from_pence(weekly) * WEEKS_PER_YEAR).quantize(Decimal("1"), rounding=ROUND_HALF_UP)
+    return (from_pence(total) * annual_multiplier(period)).quantize(
+        Decimal("1"), rounding=ROUND_HALF_UP
+    )
 
 
 @manager_view
@@ -42,7 +46,7 @@ def model(request, pk):
     version, _ = get_version(request, pk)
     last = version.model_runs.order_by("-created_at").first()
     initial = {
-        "envelope": last.envelope if last else _default_envelope(),
+        "envelope": last.envelope if last else _default_envelope(version.parsed.period),
         "reserve_percent": last.reserve_percent if last else DEFAULT_RESERVE,
         "review_fall_percent": last.review_fall_percent if last else Decimal("10"),
         "flag_margin_percent": last.flag_margin_percent if last else Decimal("5"),
@@ -60,8 +64,14 @@ def model(request, pk):
 @manager_view
 def calibrate(request, pk):
     version, _ = get_version(request, pk)
+    refusals = rules.calibration_problems(version)
+    if refusals:
+        # Nothing to fill in: say why calibration cannot fit this version (no form, no button).
+        return render(
+            request, "allocation/calibrate.html", {"version": version, "refusals": refusals}
+        )
     initial = {
-        "envelope": _default_envelope(),
+        "envelope": _default_envelope(version.parsed.period),
         "reserve_percent": DEFAULT_RESERVE,
         "method": "ols",
         "source": "database",

@@ -88,6 +88,7 @@ def version_detail(request, pk):
             "problems": rules.definition_problems(version),
             "model_run": version.latest_model_run(completed=False),
             "calibrations": version.calibration_runs.order_by("-created_at")[:5],
+            "calibration_refusals": rules.calibration_problems(version),
             "question_count": len(definition.questions),
             "max_points": version.compiled.max_net_points,  # domain caps included
         },

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 from django.core.management.base import CommandError
 
-from allocation import actions, population, services
+from allocation import actions, population, rules, services
 from allocation.domain import calibration, engine
 from allocation.domain import sample as sample_rules
 from allocation.domain.definition import to_dict, with_rule
@@ -81,17 +81,17 @@ class Command(VersionCommand):
         reserve_percent = _decimal(reserve, "reserve")
         if reserve_percent >= 100:
             raise CommandError("--reserve must be less than 100")
+        refusals = rules.calibration_problems(found)
+        if refusals:  # the same rules the calibration page and action keep
+            raise CommandError("; ".join(p.message for p in refusals))
         scheme = found.compiled
-        if scheme.has_support:
-            raise CommandError(services.WITH_SUPPORT)
-        if scheme.points_scale != 1:
-            raise CommandError(services.HUNDREDTHS)
         pop = population.load(found)
         scores = engine.score(scheme, pop.choices, unable_masks=pop.unable_masks)
         population_net = scores.net
         if from_database:
             if scheme.definition.period != "week":
-                raise CommandError("--from-database fits weekly budgets: this version is yearly")
+                words = "one-off" if scheme.definition.period == "once" else "yearly"
+                raise CommandError(f"--from-database fits weekly budgets: this version is {words}")
             keep, left_out = services.calibration_sample(scores, pop)
             sample_net, costs = population_net[keep], pop.current_pence[keep]
             source = {"database": "current weekly budgets", "packages": int(pop.has_budget.sum())}
