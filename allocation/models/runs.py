@@ -85,8 +85,9 @@ class ModelRun(TrackedRun):
         help_text="Percentage points between the change in a group’s total and everyone’s",
     )
     result = models.JSONField(null=True, blank=True)
-    review = models.JSONField(
-        null=True, blank=True, help_text="People whose budget would fall most"
+    # Stored by column (`ReviewList`): a review list can name tens of thousands of people.
+    review_columns = models.JSONField(
+        null=True, blank=True, db_column="review", help_text="People whose budget would fall most"
     )
 
     objects = RunQuerySet.as_manager()
@@ -97,6 +98,15 @@ class ModelRun(TrackedRun):
     @property
     def envelope(self):
         return from_pence(self.envelope_pence)
+
+    @property
+    def review(self) -> "ReviewList | list":
+        """The people whose budget would fall most, worst first, each a dict
+        {"person_id", "ref", "team", "current", "proposed", "change_percent"}."""
+        stored = self.review_columns
+        if isinstance(stored, dict):
+            return ReviewList(stored)
+        return stored or []  # a run stored before the review list was kept by column
 
     @property
     def flags(self) -> list[dict]:
@@ -110,6 +120,65 @@ class ModelRun(TrackedRun):
         """Flagged groups with no written justification yet (publishing waits for them)."""
         written = {(j.group, j.label) for j in self.justifications.all() if j.justification.strip()}
         return [f for f in self.flags if (f["group"], f["label"]) not in written]
+
+
+def pence_text(pence: int) -> str:
+    """Whole pence as an API amount, without going through Decimal: 125050 -> '1250.50',
+    -5 -> '-0.05'."""
+    whole, part = divmod(abs(pence), 100)
+    return f"{'-' if pence < 0 else ''}{whole}.{part:02d}"
+
+
+class ReviewList:
+    """A model run's review list, stored by column: {"person_id": [...], "ref": [...],
+    "team": [...], "current_pence": [...], "proposed_pence": [...]}, each row one person.
+    Read as a list of dicts, made when a row is asked for (a page shows 200 of them)."""
+
+    COLUMNS = ("person_id", "ref", "team", "current_pence", "proposed_pence")
+
+    def __init__(self, columns: dict):
+        self.columns = columns
+
+    @classmethod
+    def encode(cls, person_ids, refs, teams, current_pence, proposed_pence) -> dict:
+        """The stored form (JSON) of these rows, each argument a list in the rows' order."""
+        return dict(
+            zip(
+                cls.COLUMNS,
+                (person_ids, refs, teams, current_pence, proposed_pence),
+                strict=True,
+            )
+        )
+
+    def __len__(self) -> int:
+        return len(self.columns["person_id"])
+
+    def __bool__(self) -> bool:
+        return len(self) > 0
+
+    def _row(self, i: int) -> dict:
+        c = self.columns
+        now, then = c["current_pence"][i], c["proposed_pence"][i]
+        return {
+            "person_id": c["person_id"][i],
+            "ref": c["ref"][i],
+            "team": c["team"][i],
+            "current": pence_text(now),
+            "proposed": pence_text(then),
+            "change_percent": round((then - now) * 100 / now, 1) if now else None,
+        }
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self._row(i) for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        return self._row(index)
+
+    def __iter__(self):
+        return (self._row(i) for i in range(len(self)))
 
 
 class EqualityAssessment(models.Model):
