@@ -4,7 +4,8 @@ It is the test database (test_<name>), never the one DATABASE_URL names, and it 
 dropped at the end. With BENCH_KEEP_DB=1 it is kept instead, and a later run with the same
 switch reuses it without seeding again when it already holds the seeded council (for working
 on one benchmark; the seed_demo line is then not printed, and a kept database carries what
-earlier benchmark runs wrote, such as model runs).
+earlier benchmark runs wrote, such as model runs). pytest uses the same test_<name> for the
+same DATABASE_URL and drops it: give a kept bench database a name of its own.
 """
 
 import contextlib
