@@ -211,7 +211,7 @@ class _Groups:
             ("Dementia", "Autism", "Visual impairment", "Hearing impairment", "Unpaid carer")
         ):
             column[name].set_codes([False, True], (flags >> bit) & 1)
-        unique, inverse = values["postcode"]  # locality keys (_locality_key)
+        unique, inverse = values["postcode"]
         districts = _districts(unique)
         seen: dict[str, int] = {}
         district_of = np.fromiter(
@@ -236,39 +236,19 @@ class _Groups:
         return {name: column.array() for name, column in self.columns.items()}
 
 
-def _districts(keys) -> list[str]:
-    """domain.postcode_district of each locality key (`_locality_key`)."""
-    district = domain.postcode_district
-    return [district(key[1:]) if key[:1] == _AS_WRITTEN else key for key in keys]
+def _districts(postcodes) -> list[str]:
+    """domain.postcode_district of each postcode; one already written the standard way
+    ('WX1 4DQ') is read with one match, anything else through the full rule."""
+    standard = _STANDARD_POSTCODE.fullmatch
+    out = []
+    for postcode in postcodes:
+        match = standard(postcode)
+        out.append(match.group(1) if match else domain.postcode_district(postcode))
+    return out
 
 
 # A valid postcode as normalise_postcode writes it: the district is its first part.
 _STANDARD_POSTCODE = re.compile(r"([A-Z]{1,2}[0-9][A-Z0-9]?) [0-9][ABD-HJLNP-UW-Z]{2}")
-# The same test in PostgreSQL's regular expressions (substring() returns the district).
-_STANDARD_POSTCODE_SQL = "^([A-Z]{1,2}[0-9][A-Z0-9]?) [0-9][ABD-HJLNP-UW-Z]{2}$"
-# Before a postcode not written the standard way, in a locality key.
-_AS_WRITTEN = "\x1e"
-
-
-def _locality_key(postcode: str) -> str:
-    """What the readers return for a person's postcode: its district, for one written the
-    standard way ('WX1 4DQ' -> 'WX1': most of them, and a council has a few hundred
-    districts against tens of thousands of postcodes), or the postcode as written behind
-    _AS_WRITTEN, for domain.postcode_district to read in full."""
-    match = _STANDARD_POSTCODE.fullmatch(postcode)
-    return match.group(1) if match else _AS_WRITTEN + postcode
-
-
-def _locality_keys(unique: list, inverse: np.ndarray) -> tuple[list, np.ndarray]:
-    """A factorized postcode column as a factorized column of locality keys (in the order
-    first met, as `_factorize` numbers them)."""
-    seen: dict[str, int] = {}
-    key_of = np.fromiter(
-        (seen.setdefault(_locality_key(v), len(seen)) for v in unique),
-        dtype=np.int32,
-        count=len(unique),
-    )
-    return list(seen), (key_of[inverse] if len(inverse) else inverse)
 
 
 @dataclass(eq=False)
@@ -476,7 +456,7 @@ class _Extract:
     has_budget: np.ndarray  # bool
     amounts: np.ndarray  # int64 pence, 0 without a budget
     refs: list[str]
-    text: dict[str, tuple[list, np.ndarray]]  # _TEXT_FIELDS; the postcode as _locality_key
+    text: dict[str, tuple[list, np.ndarray]]  # _TEXT_FIELDS
 
     def ordered(self) -> "_Extract":
         """By person id, as the reference read orders them (ties in the review list follow
@@ -569,17 +549,7 @@ def _read_postgresql(scheme, kind: str, period: str) -> _Extract:
     mask = " + ".join(bits) or "0"
     flags = " + ".join(f"(s.v_{name}::int << {bit})" for bit, name in enumerate(_FLAG_FIELDS))
     names = ["ref", *(name for name, _path in _TEXT_FIELDS)]
-    # The postcode as its locality key (_locality_key), worked out here, once a person.
-    postcode = "coalesce(substring(s.v_postcode from %s), %s || s.v_postcode)"
-    postcode_params = [_STANDARD_POSTCODE_SQL, _AS_WRITTEN]
-    text = ", ".join(
-        f"string_agg({postcode if name == 'postcode' else f's.v_{name}'}, %s)" for name in names
-    )
-    text_params = [
-        param
-        for name in names
-        for param in [*(postcode_params if name == "postcode" else []), _SEPARATOR]
-    ]
+    text = ", ".join(f"string_agg(s.v_{name}, %s)" for name in names)
     sql = f"""
         SELECT count(*),
             string_agg(int8send(s.v_pid), ''),
@@ -594,7 +564,7 @@ def _read_postgresql(scheme, kind: str, period: str) -> _Extract:
         FROM ({inner}) s
     """  # noqa: S608 - every name here is ours; values are parameters
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*bit_params, *text_params, *inner_params])
+        cursor.execute(sql, [*bit_params, *[_SEPARATOR] * len(names), *inner_params])
         row = cursor.fetchone()
         budget_ids, budget_amounts = _budgets_postgresql(cursor, period)
     count = row[0]
@@ -605,8 +575,6 @@ def _read_postgresql(scheme, kind: str, period: str) -> _Extract:
         if len(values) != count:  # a value holding the separator: read this column plainly
             found = dict(people.values_list("v_pid", f"v_{name}"))
             values = [found[pid] for pid in person_ids.tolist()]
-            if name == "postcode":
-                values = [_locality_key(v) for v in values]
         columns[name] = values
     where = np.minimum(np.searchsorted(budget_ids, person_ids), max(len(budget_ids) - 1, 0))
     if len(budget_ids):
@@ -697,12 +665,7 @@ def _read_rows(scheme, kind: str, period: str) -> _Extract:
         has_budget=np.asarray([pid in budgets for pid in pids], dtype=bool),
         amounts=np.asarray([budgets.get(pid, 0) for pid in pids], dtype=np.int64),
         refs=list(column["v_ref"]),
-        text={
-            name: _locality_keys(*_factorize(list(column[f"v_{name}"])))
-            if name == "postcode"
-            else _factorize(list(column[f"v_{name}"]))
-            for name, _path in _TEXT_FIELDS
-        },
+        text={name: _factorize(list(column[f"v_{name}"])) for name, _path in _TEXT_FIELDS},
     )
 
 
