@@ -104,9 +104,12 @@ class ModelRun(TrackedRun):
         """The people whose budget would fall most, worst first, each a dict
         {"person_id", "ref", "team", "current", "proposed", "change_percent"}."""
         stored = self.review_columns
-        if isinstance(stored, dict):
-            return ReviewList(stored)
-        return stored or []  # a run stored before the review list was kept by column
+        if not isinstance(stored, dict):
+            return stored or []  # a run stored before the review list was kept by column
+        cached = getattr(self, "_review", None)
+        if cached is None or cached.stored is not stored:
+            cached = self._review = ReviewList(stored)
+        return cached
 
     @property
     def flags(self) -> list[dict]:
@@ -130,28 +133,55 @@ def pence_text(pence: int) -> str:
 
 
 class ReviewList:
-    """A model run's review list, stored by column: {"person_id": [...], "ref": [...],
-    "team": [...], "current_pence": [...], "proposed_pence": [...]}, each row one person.
-    Read as a list of dicts, made when a row is asked for (a page shows 200 of them)."""
+    """A model run's review list, stored by column, each row one person:
 
-    COLUMNS = ("person_id", "ref", "team", "current_pence", "proposed_pence")
+        {"person_id": "4,9,…", "ref": ["P0000004", …], "team": "0,1,…", "teams": [names],
+         "current_pence": "12500,…", "proposed_pence": "9900,…"}
 
-    def __init__(self, columns: dict):
-        self.columns = columns
+    Whole numbers are written as one comma-separated string a column, and each team as its
+    place in "teams": saving a run with 30,000 people to review is then a small write, not
+    a JSON value of 150,000 items. Read as a list of dicts, made when a row is asked for (a
+    page shows 200 of them)."""
+
+    NUMBERS = ("person_id", "team", "current_pence", "proposed_pence")
+
+    def __init__(self, stored: dict):
+        self.stored = stored
+        self._columns: dict | None = None
 
     @classmethod
     def encode(cls, person_ids, refs, teams, current_pence, proposed_pence) -> dict:
         """The stored form (JSON) of these rows, each argument a list in the rows' order."""
-        return dict(
-            zip(
-                cls.COLUMNS,
-                (person_ids, refs, teams, current_pence, proposed_pence),
-                strict=True,
-            )
-        )
+        names = list(dict.fromkeys(teams))
+        index = {name: i for i, name in enumerate(names)}
+        numbers = {
+            "person_id": person_ids,
+            "team": [index[name] for name in teams],
+            "current_pence": current_pence,
+            "proposed_pence": proposed_pence,
+        }
+        return {
+            **{name: ",".join(map(str, values)) for name, values in numbers.items()},
+            "ref": list(refs),
+            "teams": names,
+        }
+
+    @property
+    def columns(self) -> dict:
+        if self._columns is None:
+            stored = self.stored
+            columns = {
+                name: [int(v) for v in stored[name].split(",")] if stored[name] else []
+                for name in self.NUMBERS
+            }
+            teams = stored["teams"]
+            columns["team"] = [teams[i] for i in columns["team"]]
+            columns["ref"] = stored["ref"]
+            self._columns = columns
+        return self._columns
 
     def __len__(self) -> int:
-        return len(self.columns["person_id"])
+        return len(self.stored["ref"])
 
     def __bool__(self) -> bool:
         return len(self) > 0

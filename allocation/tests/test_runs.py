@@ -158,7 +158,8 @@ def test_each_person_to_review_shows_their_budget_the_new_amount_and_the_change(
     run = ModelRun.objects.get()
     assert run.review
     stored = run.review_columns
-    assert set(stored) == {"person_id", "ref", "team", "current_pence", "proposed_pence"}
+    assert set(stored) == {"person_id", "ref", "team", "teams", "current_pence", "proposed_pence"}
+    assert len(stored["person_id"].split(",")) == len(stored["ref"]) == len(run.review)
     index = {person.pk: i for i, person in enumerate(people)}
     for row in run.review:
         i = index[row["person_id"]]
