@@ -549,22 +549,32 @@ def _read_postgresql(scheme, kind: str, period: str) -> _Extract:
     mask = " + ".join(bits) or "0"
     flags = " + ".join(f"(s.v_{name}::int << {bit})" for bit, name in enumerate(_FLAG_FIELDS))
     names = ["ref", *(name for name, _path in _TEXT_FIELDS)]
-    text = ", ".join(f"string_agg(s.v_{name}, %s)" for name in names)
+    text = ", ".join(f"string_agg(r.{name}, %s)" for name in names)
+    # Each row's values are worked out in the inner query, which OFFSET 0 keeps apart: there
+    # the parallel workers that join the tables work them out too, and the aggregates (not
+    # parallel before PostgreSQL 16) only join the results end to end.
     sql = f"""
         SELECT count(*),
-            string_agg(int8send(s.v_pid), ''),
-            string_agg(int8send(coalesce(s.v_team, 0)), ''),
-            string_agg(int8send(s.v_version), ''),
-            string_agg(int4send(coalesce(octet_length(s.v_packed), -1)), ''),
-            string_agg(coalesce(s.v_packed, ''::bytea), ''),
-            string_agg(int4send(s.v_born - DATE '1970-01-01'), ''),
-            string_agg(int4send({flags}), ''),
-            string_agg(int4send({mask}), ''),
+            string_agg(r.pid, ''), string_agg(r.team, ''), string_agg(r.version, ''),
+            string_agg(r.packed_length, ''), string_agg(r.packed, ''), string_agg(r.born, ''),
+            string_agg(r.flags, ''), string_agg(r.mask, ''),
             {text}
-        FROM ({inner}) s
+        FROM (
+            SELECT int8send(s.v_pid) AS pid,
+                int8send(coalesce(s.v_team, 0)) AS team,
+                int8send(s.v_version) AS version,
+                int4send(coalesce(octet_length(s.v_packed), -1)) AS packed_length,
+                coalesce(s.v_packed, ''::bytea) AS packed,
+                int4send(s.v_born - DATE '1970-01-01') AS born,
+                int4send({flags}) AS flags,
+                int4send({mask}) AS mask,
+                {", ".join(f"s.v_{name} AS {name}" for name in names)}
+            FROM ({inner}) s
+            OFFSET 0
+        ) r
     """  # noqa: S608 - every name here is ours; values are parameters
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*bit_params, *[_SEPARATOR] * len(names), *inner_params])
+        cursor.execute(sql, [*[_SEPARATOR] * len(names), *bit_params, *inner_params])
         row = cursor.fetchone()
         budget_ids, budget_amounts = _budgets_postgresql(cursor, period)
     count = row[0]
@@ -719,11 +729,13 @@ def load(version, *, on_progress=None, today: dt.date | None = None) -> Populati
     ages = _ages(extract.born_days, today)
     groups = _Groups(today)
     groups.set_all({**extract.text, "flags": extract.flags}, ages)
-    team_names = {**dict(Team.objects.values_list("pk", "name")), 0: ""}
+    team_ids, team_index = np.unique(extract.team_ids, return_inverse=True)
+    team_names = dict(Team.objects.values_list("pk", "name"))
+    names = np.asarray([team_names.get(t) or "" for t in team_ids.tolist()] + [None], dtype=object)
     population = Population(
         person_ids=extract.person_ids,
         refs=extract.refs,
-        teams=[team_names.get(t) or "" for t in extract.team_ids.tolist()],
+        teams=names[:-1][team_index.reshape(-1)].tolist(),
         choices=choices,
         missing=missing,
         current_pence=extract.amounts,

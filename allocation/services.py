@@ -19,6 +19,7 @@ from .domain import calibration, engine
 from .domain.definition import to_dict, with_rule
 from .domain.sample import Sample
 from .models import CalibrationRun, ModelRun, RasVersion
+from .models.runs import ReviewList
 
 PENNY = Decimal("0.01")
 
@@ -33,13 +34,6 @@ def target_pence(envelope: Decimal, reserve_percent: Decimal) -> int:
 
 annual_factor = annual_multiplier
 _pounds = pounds_text
-
-
-def _pence_text(pence: int) -> str:
-    """pounds_text for whole pence, without going through Decimal (a review list can hold
-    tens of thousands of people): 125050 -> '1250.50', -5 -> '-0.05'."""
-    whole, part = divmod(abs(pence), 100)
-    return f"{'-' if pence < 0 else ''}{whole}.{part:02d}"
 
 
 def _baseline(pop: population.Population, version: RasVersion) -> tuple[np.ndarray, str]:
@@ -152,23 +146,13 @@ def execute_model_run(run: ModelRun) -> dict:
     target = target_pence(run.envelope, run.reserve_percent)
     # the people with an indicative amount, when a band gives some none (they are left out)
     rows = result.review_indices if priced is None else priced[result.review_indices]
-    review = [
-        {
-            "person_id": person_id,
-            "ref": pop.refs[i],
-            "team": pop.teams[i],
-            "current": _pence_text(now),
-            "proposed": _pence_text(then),
-            "change_percent": round((then - now) * 100 / now, 1) if now else None,
-        }
-        for i, person_id, now, then in zip(
-            rows.tolist(),
-            pop.person_ids[rows].tolist(),
-            current[rows].tolist(),
-            proposed[rows].tolist(),
-            strict=True,
-        )
-    ]
+    review = ReviewList.encode(
+        pop.person_ids[rows].tolist(),
+        [pop.refs[i] for i in rows.tolist()],
+        [pop.teams[i] for i in rows.tolist()],
+        current[rows].tolist(),
+        proposed[rows].tolist(),
+    )
     summary = {
         "people": pop.size,
         "period": scheme.definition.period,
@@ -193,7 +177,7 @@ def execute_model_run(run: ModelRun) -> dict:
         "people_no_amount": 0 if priced is None else pop.size - len(priced),
         **_carer_totals(scheme, scores),
     }
-    return {"result": {"summary": summary, **breakdown_json(result)}, "review": review}
+    return {"result": {"summary": summary, **breakdown_json(result)}, "review_columns": review}
 
 
 def _carer_totals(scheme, scores) -> dict:

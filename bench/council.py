@@ -1,10 +1,15 @@
 """A throwaway database holding the seeded demo council, shared by the database benchmarks.
 
 It is the test database (test_<name>), never the one DATABASE_URL names, and it is
-dropped at the end.
+dropped at the end. With BENCH_KEEP_DB=1 it is kept instead, and a later run with the same
+switch reuses it without seeding again when it already holds the seeded council (for working
+on one benchmark; the seed_demo line is then not printed, and a kept database carries what
+earlier benchmark runs wrote, such as model runs). pytest uses the same test_<name> for the
+same DATABASE_URL and drops it: give a kept bench database a name of its own.
 """
 
 import contextlib
+import os
 import time
 
 PEOPLE = 100_000
@@ -23,7 +28,16 @@ def seeded(people: int):
 
     setup_test_environment()
     old_name = connection.settings_dict["NAME"]
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+    keep = os.environ.get("BENCH_KEEP_DB") == "1"
+    connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=keep, serialize=False)
+    if keep and _holds_council(people):
+        yield connection.vendor
+        return
+    if keep and _holds_people():  # kept, but a smaller council (or a half-done seeding)
+        connection.creation.destroy_test_db(old_name, verbosity=0, keepdb=False)
+        connection.creation.create_test_db(
+            verbosity=0, autoclobber=True, keepdb=False, serialize=False
+        )
     try:
         started = time.perf_counter()
         call_command("seed_demo", people=people, seed=2026, no_progress=False)
@@ -40,4 +54,19 @@ def seeded(people: int):
                     cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
         yield connection.vendor
     finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
+        if not keep:
+            connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+def _holds_people() -> bool:
+    from people.models import Person
+
+    return Person.objects.exists()
+
+
+def _holds_council(people: int) -> bool:
+    """Whether a kept bench database already holds a seeded council of at least this size
+    (with the carers the seeder adds; run once without the switch to change the size)."""
+    from people.models import Person
+
+    return Person.objects.count() >= people

@@ -85,8 +85,9 @@ class ModelRun(TrackedRun):
         help_text="Percentage points between the change in a group’s total and everyone’s",
     )
     result = models.JSONField(null=True, blank=True)
-    review = models.JSONField(
-        null=True, blank=True, help_text="People whose budget would fall most"
+    # Stored by column (`ReviewList`): a review list can name tens of thousands of people.
+    review_columns = models.JSONField(
+        null=True, blank=True, db_column="review", help_text="People whose budget would fall most"
     )
 
     objects = RunQuerySet.as_manager()
@@ -97,6 +98,18 @@ class ModelRun(TrackedRun):
     @property
     def envelope(self):
         return from_pence(self.envelope_pence)
+
+    @property
+    def review(self) -> "ReviewList | list":
+        """The people whose budget would fall most, worst first, each a dict
+        {"person_id", "ref", "team", "current", "proposed", "change_percent"}."""
+        stored = self.review_columns
+        if not isinstance(stored, dict):
+            return stored or []  # a run stored before the review list was kept by column
+        cached = getattr(self, "_review", None)
+        if cached is None or cached.stored is not stored:
+            cached = self._review = ReviewList(stored)
+        return cached
 
     @property
     def flags(self) -> list[dict]:
@@ -110,6 +123,92 @@ class ModelRun(TrackedRun):
         """Flagged groups with no written justification yet (publishing waits for them)."""
         written = {(j.group, j.label) for j in self.justifications.all() if j.justification.strip()}
         return [f for f in self.flags if (f["group"], f["label"]) not in written]
+
+
+def pence_text(pence: int) -> str:
+    """Whole pence as an API amount, without going through Decimal: 125050 -> '1250.50',
+    -5 -> '-0.05'."""
+    whole, part = divmod(abs(pence), 100)
+    return f"{'-' if pence < 0 else ''}{whole}.{part:02d}"
+
+
+class ReviewList:
+    """A model run's review list, stored by column, each row one person:
+
+        {"person_id": "4,9,…", "ref": ["P0000004", …], "team": "0,1,…", "teams": [names],
+         "current_pence": "12500,…", "proposed_pence": "9900,…"}
+
+    Whole numbers are written as one comma-separated string a column, and each team as its
+    place in "teams": saving a run with 30,000 people to review is then a small write, not
+    a JSON value of 150,000 items. Read as a list of dicts, made when a row is asked for (a
+    page shows 200 of them)."""
+
+    NUMBERS = ("person_id", "team", "current_pence", "proposed_pence")
+
+    def __init__(self, stored: dict):
+        self.stored = stored
+        self._columns: dict | None = None
+
+    @classmethod
+    def encode(cls, person_ids, refs, teams, current_pence, proposed_pence) -> dict:
+        """The stored form (JSON) of these rows, each argument a list in the rows' order."""
+        names = list(dict.fromkeys(teams))
+        index = {name: i for i, name in enumerate(names)}
+        numbers = {
+            "person_id": person_ids,
+            "team": [index[name] for name in teams],
+            "current_pence": current_pence,
+            "proposed_pence": proposed_pence,
+        }
+        return {
+            **{name: ",".join(map(str, values)) for name, values in numbers.items()},
+            "ref": list(refs),
+            "teams": names,
+        }
+
+    @property
+    def columns(self) -> dict:
+        if self._columns is None:
+            stored = self.stored
+            columns = {
+                name: [int(v) for v in stored[name].split(",")] if stored[name] else []
+                for name in self.NUMBERS
+            }
+            teams = stored["teams"]
+            columns["team"] = [teams[i] for i in columns["team"]]
+            columns["ref"] = stored["ref"]
+            self._columns = columns
+        return self._columns
+
+    def __len__(self) -> int:
+        return len(self.stored["ref"])
+
+    def __bool__(self) -> bool:
+        return len(self) > 0
+
+    def _row(self, i: int) -> dict:
+        c = self.columns
+        now, then = c["current_pence"][i], c["proposed_pence"][i]
+        return {
+            "person_id": c["person_id"][i],
+            "ref": c["ref"][i],
+            "team": c["team"][i],
+            "current": pence_text(now),
+            "proposed": pence_text(then),
+            "change_percent": round((then - now) * 100 / now, 1) if now else None,
+        }
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self._row(i) for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        return self._row(index)
+
+    def __iter__(self):
+        return (self._row(i) for i in range(len(self)))
 
 
 class EqualityAssessment(models.Model):

@@ -147,6 +147,38 @@ def test_the_review_list_and_downloads(
     )
 
 
+def test_each_person_to_review_shows_their_budget_the_new_amount_and_the_change(
+    client_for, commissioner, caseload, live, run_tasks, django_capture_on_commit_callbacks
+):
+    people, answers, costs = caseload
+    client = client_for(commissioner)
+    with django_capture_on_commit_callbacks(execute=True):
+        start_model(client, live, review_fall_percent="5")
+    run_tasks()
+    run = ModelRun.objects.get()
+    assert run.review
+    stored = run.review_columns
+    assert set(stored) == {"person_id", "ref", "team", "teams", "current_pence", "proposed_pence"}
+    assert len(stored["person_id"].split(",")) == len(stored["ref"]) == len(run.review)
+    index = {person.pk: i for i, person in enumerate(people)}
+    for row in run.review:
+        i = index[row["person_id"]]
+        now = costs[i]
+        then = engine.explain(live.compiled, answers[i], unable_outcomes=UNABLE).amount
+        assert row["ref"] == people[i].council_person_id
+        assert row["team"] == people[i].team.name
+        assert (Decimal(row["current"]), Decimal(row["proposed"])) == (now, then)
+        assert row["change_percent"] == round(float((then - now) * 100 / now), 1)
+    assert run.review[-1] == list(run.review)[-1] and run.review[:2] == list(run.review)[:2]
+    # A run stored before the review list was kept by column reads as it did.
+    rows = list(run.review)
+    ModelRun.objects.filter(pk=run.pk).update(review_columns=rows)
+    run.refresh_from_db()
+    assert run.review == rows
+    page = client.get(f"/ras/model-runs/{run.pk}/?show=review").content.decode()
+    assert rows[0]["ref"] in page and f"{len(rows)} people’s budgets would fall" in page
+
+
 def test_a_model_run_is_idempotent_and_a_dead_one_is_requeued(
     client_for, commissioner, caseload, live, run_tasks, django_capture_on_commit_callbacks
 ):
