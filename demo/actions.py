@@ -20,6 +20,7 @@ from budgets.models import (
     PanelDecision,
     PersonalBudget,
 )
+from core import bulk
 from core.actions import action, audit_bulk
 from people.models import CaringRelationship, Person, PersonIdSequence
 from reviews.models import ReablementEpisode, Review
@@ -28,6 +29,21 @@ from . import loader
 from .passwords import demo_password
 
 REASON = "Loaded with the demo council"
+# The models loaded in bulk (with their history).
+LOADED = (
+    Person,
+    Assessment,
+    EligibilityDecision,
+    PanelDecision,
+    PersonalBudget,
+    PackageService,
+    CaringRelationship,
+    ManagementShare,
+    FundingStream,
+    DirectPaymentOffer,
+    Review,
+    ReablementEpisode,
+)
 
 
 def _at(day: dt.date, hour: int = 10) -> dt.datetime:
@@ -40,12 +56,14 @@ def load_demo_council(council, versions, *, acting_user=None, on_progress=None) 
     progress = on_progress or (lambda n: None)
     teams = _teams(council.teams)
     users = _users(council.staff + council.representatives, teams)
-    person_ids = _people(council, teams, users)
-    progress(len(council.people))
-    counts = _assessments(council, person_ids, teams, users, versions)
-    counts[CaringRelationship] = _caring(council, person_ids)
-    # Agreed support: how budgets are taken, carers' budgets, reviews, reablement.
-    counts.update(_agreed_support(council, person_ids, teams, counts[PersonalBudget]))
+    # Indexes and foreign keys are built once at the end rather than row by row (core/bulk.py).
+    with bulk.checks_at_the_end(loader.tables(*LOADED)):
+        person_ids = _people(council, teams, users)
+        progress(len(council.people))
+        counts = _assessments(council, person_ids, teams, users, versions)
+        counts[CaringRelationship] = _caring(council, person_ids)
+        # Agreed support: how budgets are taken, carers' budgets, reviews, reablement.
+        counts.update(_agreed_support(council, person_ids, teams, counts[PersonalBudget]))
     progress(len(council.people))
     PersonIdSequence.advance_to(len(council.people))
     audit_bulk(
