@@ -6,6 +6,7 @@ loaded, naming the range of ids, rather than one per row.
 """
 
 import datetime as dt
+import functools
 
 from django.contrib.auth.hashers import make_password
 
@@ -46,7 +47,9 @@ LOADED = (
 )
 
 
+@functools.cache
 def _at(day: dt.date, hour: int = 10) -> dt.datetime:
+    """A time on a day (made once per day: a council's dates repeat)."""
     return dt.datetime(day.year, day.month, day.day, hour, tzinfo=dt.UTC)
 
 
@@ -55,10 +58,12 @@ def load_demo_council(council, versions, *, acting_user=None, on_progress=None) 
     """Write a generated council (demo/generator.py) into an empty database."""
     progress = on_progress or (lambda n: None)
     teams = _teams(council.teams)
-    users = _users(council.staff + council.representatives, teams)
+    # Everyone has the demo password, hashed once: hashing is slow on purpose.
+    password = make_password(demo_password())
+    users = _users(council.staff + council.representatives, teams, password)
     # Indexes and foreign keys are built once at the end rather than row by row (core/bulk.py).
     with bulk.checks_at_the_end(loader.tables(*LOADED)):
-        person_ids = _people(council, teams, users)
+        person_ids = _people(council, teams, users, password)
         progress(len(council.people))
         counts = _assessments(council, person_ids, teams, users, versions)
         counts[CaringRelationship] = _caring(council, person_ids)
@@ -83,9 +88,8 @@ def _teams(teams: list[dict]) -> dict[str, Team]:
     return {team.code: team for team in Team.objects.all()}
 
 
-def _users(rows: list[dict], teams: dict[str, Team]) -> dict[str, User]:
-    """Staff and representatives, all with the demo password (hashed once: hashing is slow on purpose)."""
-    password = make_password(demo_password())
+def _users(rows: list[dict], teams: dict[str, Team], password: str) -> dict[str, User]:
+    """Staff and representatives, all with the demo password (`password`, hashed)."""
     taken = set(User.objects.values_list("username", flat=True))
     new = [
         User(
@@ -106,10 +110,9 @@ def _users(rows: list[dict], teams: dict[str, Team]) -> dict[str, User]:
     return {u.username: u for u in User.objects.filter(username__in=[r["username"] for r in rows])}
 
 
-def _people(council, teams, users) -> list[int]:
+def _people(council, teams, users, password: str) -> list[int]:
     first = loader.next_id(Person)
     logins = {}
-    password = make_password(demo_password())
     for row in council.people:
         if row.get("login"):
             logins[row["login"]] = User.objects.filter(

@@ -64,6 +64,8 @@ def _row_maker(fields: list[models.Field], *, now=None, extra=None, reuse=None):
         value = f"row.get({attname!r}, d{i})"
         if is_json:
             parts.append(f"(s{i} if (v{i} := {value}) is None else json_dumps(v{i}))")
+        elif stamp is None:  # None stays None: no need to look at the value
+            parts.append(value if default is not None else f"row.get({attname!r})")
         else:
             parts.append(f"(s{i} if (v{i} := {value}) is None else v{i})")
     arguments = "row, other" if reuse is not None else "row"
