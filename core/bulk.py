@@ -3,7 +3,9 @@ indexes and foreign keys built once at the end instead of row by row.
 
 For loads into an empty database (the demo council, bench/council.py), where a row-at-a-time
 index update and a foreign-key check queued for every row cost more than writing the rows.
-Measured on the 100,000-person demo council (about 1.9 million rows): see demo/actions.py.
+On the 100,000-person demo council (about 1.9 million rows, PostgreSQL 15, a shared 2-core
+machine) setting them aside took the COPYs from 55 s to 24 s and the commit, where the
+deferred foreign-key checks ran, from 22 s to 0.5 s; rebuilding them costs about 7 s.
 """
 
 import contextlib
