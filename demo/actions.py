@@ -6,6 +6,7 @@ loaded, naming the range of ids, rather than one per row.
 """
 
 import datetime as dt
+import functools
 
 from django.contrib.auth.hashers import make_password
 
@@ -20,6 +21,7 @@ from budgets.models import (
     PanelDecision,
     PersonalBudget,
 )
+from core import bulk
 from core.actions import action, audit_bulk
 from people.models import CaringRelationship, Person, PersonIdSequence
 from reviews.models import ReablementEpisode, Review
@@ -28,9 +30,26 @@ from . import loader
 from .passwords import demo_password
 
 REASON = "Loaded with the demo council"
+# The models loaded in bulk (with their history).
+LOADED = (
+    Person,
+    Assessment,
+    EligibilityDecision,
+    PanelDecision,
+    PersonalBudget,
+    PackageService,
+    CaringRelationship,
+    ManagementShare,
+    FundingStream,
+    DirectPaymentOffer,
+    Review,
+    ReablementEpisode,
+)
 
 
+@functools.cache
 def _at(day: dt.date, hour: int = 10) -> dt.datetime:
+    """A time on a day (made once per day: a council's dates repeat)."""
     return dt.datetime(day.year, day.month, day.day, hour, tzinfo=dt.UTC)
 
 
@@ -39,13 +58,17 @@ def load_demo_council(council, versions, *, acting_user=None, on_progress=None) 
     """Write a generated council (demo/generator.py) into an empty database."""
     progress = on_progress or (lambda n: None)
     teams = _teams(council.teams)
-    users = _users(council.staff + council.representatives, teams)
-    person_ids = _people(council, teams, users)
-    progress(len(council.people))
-    counts = _assessments(council, person_ids, teams, users, versions)
-    counts[CaringRelationship] = _caring(council, person_ids)
-    # Agreed support: how budgets are taken, carers' budgets, reviews, reablement.
-    counts.update(_agreed_support(council, person_ids, teams, counts[PersonalBudget]))
+    # Everyone has the demo password, hashed once: hashing is slow on purpose.
+    password = make_password(demo_password())
+    users = _users(council.staff + council.representatives, teams, password)
+    # Indexes and foreign keys are built once at the end rather than row by row (core/bulk.py).
+    with bulk.checks_at_the_end(loader.tables(*LOADED)):
+        person_ids = _people(council, teams, users, password)
+        progress(len(council.people))
+        counts = _assessments(council, person_ids, teams, users, versions)
+        counts[CaringRelationship] = _caring(council, person_ids)
+        # Agreed support: how budgets are taken, carers' budgets, reviews, reablement.
+        counts.update(_agreed_support(council, person_ids, teams, counts[PersonalBudget]))
     progress(len(council.people))
     PersonIdSequence.advance_to(len(council.people))
     audit_bulk(
@@ -65,9 +88,8 @@ def _teams(teams: list[dict]) -> dict[str, Team]:
     return {team.code: team for team in Team.objects.all()}
 
 
-def _users(rows: list[dict], teams: dict[str, Team]) -> dict[str, User]:
-    """Staff and representatives, all with the demo password (hashed once: hashing is slow on purpose)."""
-    password = make_password(demo_password())
+def _users(rows: list[dict], teams: dict[str, Team], password: str) -> dict[str, User]:
+    """Staff and representatives, all with the demo password (`password`, hashed)."""
     taken = set(User.objects.values_list("username", flat=True))
     new = [
         User(
@@ -88,10 +110,9 @@ def _users(rows: list[dict], teams: dict[str, Team]) -> dict[str, User]:
     return {u.username: u for u in User.objects.filter(username__in=[r["username"] for r in rows])}
 
 
-def _people(council, teams, users) -> list[int]:
+def _people(council, teams, users, password: str) -> list[int]:
     first = loader.next_id(Person)
     logins = {}
-    password = make_password(demo_password())
     for row in council.people:
         if row.get("login"):
             logins[row["login"]] = User.objects.filter(

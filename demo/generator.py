@@ -20,6 +20,7 @@ from allocation.domain import definition as ras
 from people.domain import age_on, nhs_check_digit
 
 from . import names, needs, support
+from .draws import pick as _pick
 
 SCHEMES = Path(__file__).resolve().parent.parent / "allocation" / "schemes"
 
@@ -43,6 +44,7 @@ COUNTY_TEAMS = [
     ("Transitions Team", "transitions", "Young people moving from children's services"),
 ]
 LOCALITY_WEIGHTS = [30, 16, 20, 10, 17, 7]
+LOCALITY_MIX = list(zip(range(len(LOCALITIES)), LOCALITY_WEIGHTS, strict=True))
 
 # Age mix of people on long-term support: (low, high, share).
 AGE_MIX = [
@@ -53,6 +55,7 @@ AGE_MIX = [
     (75, 85, 0.25),
     (85, 101, 0.25),
 ]
+AGE_BANDS = [((low, high), share) for low, high, share in AGE_MIX]
 
 PSR_WORKING_AGE = [
     ("learning_disability", 0.42),
@@ -124,6 +127,26 @@ HERITAGE = {
     "other_any": "british",
     "not_stated": "british",
 }
+CAPACITY_LEARNING_DISABILITY = [
+    ("lacks_capacity", 0.35),
+    ("has_capacity", 0.45),
+    ("fluctuating", 0.1),
+    ("not_assessed", 0.1),
+]
+CAPACITY_DEMENTIA = [
+    ("lacks_capacity", 0.45),
+    ("has_capacity", 0.25),
+    ("fluctuating", 0.2),
+    ("not_assessed", 0.1),
+]
+CAPACITY_OTHERWISE = [("has_capacity", 0.85), ("fluctuating", 0.05), ("not_assessed", 0.1)]
+GENDER_IDENTITY_MIX = [
+    ("same", 0.82),
+    ("different", 0.004),
+    ("prefer_not_to_say", 0.016),
+    ("not_asked", 0.16),
+]
+PREGNANCY_MIX = [("pregnant", 0.012), ("maternity", 0.01), ("neither", 0.978)]
 UNIT_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
 STAFF_FIRST = [
     "Alex",
@@ -183,11 +206,6 @@ def default_definition(kind: str) -> ras.Definition:
     return ras.parse(json.loads((SCHEMES / f"default_{kind}.json").read_text()))
 
 
-def _pick(rng: random.Random, weighted: list[tuple[str, float]]) -> str:
-    values, weights = zip(*weighted, strict=True)
-    return rng.choices(values, weights=weights)[0]
-
-
 def _nhs_numbers(rng: random.Random, count: int) -> list[str]:
     """Distinct test-range NHS numbers (999 then six digits then the check digit)."""
     space = 10**6
@@ -205,7 +223,7 @@ def _nhs_numbers(rng: random.Random, count: int) -> list[str]:
 
 
 def _birth_date(rng: random.Random) -> dt.date:
-    low, high, _share = rng.choices(AGE_MIX, weights=[share for *_x, share in AGE_MIX])[0]
+    low, high = _pick(rng, AGE_BANDS)
     age_days = rng.randrange(low * 365 + 1, high * 365 - 1)
     return AS_OF - dt.timedelta(days=age_days)
 
@@ -350,32 +368,14 @@ def build_person(rng: random.Random, index: int, nhs_number: str | None) -> dict
         if heritage in names.LAST_NAMES and rng.random() < 0.85
         else names.LAST_NAMES["british"]
     )
-    locality_index = rng.choices(range(len(LOCALITIES)), weights=LOCALITY_WEIGHTS)[0]
+    locality_index = _pick(rng, LOCALITY_MIX)
     locality, town, districts = LOCALITIES[locality_index]
     if psr == "learning_disability":
-        capacity = _pick(
-            rng,
-            [
-                ("lacks_capacity", 0.35),
-                ("has_capacity", 0.45),
-                ("fluctuating", 0.1),
-                ("not_assessed", 0.1),
-            ],
-        )
+        capacity = _pick(rng, CAPACITY_LEARNING_DISABILITY)
     elif dementia:
-        capacity = _pick(
-            rng,
-            [
-                ("lacks_capacity", 0.45),
-                ("has_capacity", 0.25),
-                ("fluctuating", 0.2),
-                ("not_assessed", 0.1),
-            ],
-        )
+        capacity = _pick(rng, CAPACITY_DEMENTIA)
     else:
-        capacity = _pick(
-            rng, [("has_capacity", 0.85), ("fluctuating", 0.05), ("not_assessed", 0.1)]
-        )
+        capacity = _pick(rng, CAPACITY_OTHERWISE)
     died = None
     if rng.random() < 0.02:
         died = AS_OF - dt.timedelta(days=rng.randrange(1, 300))
@@ -414,15 +414,7 @@ def build_person(rng: random.Random, index: int, nhs_number: str | None) -> dict
         "date_of_birth": born,
         "date_of_death": died,
         "sex": sex,
-        "gender_identity": _pick(
-            rng,
-            [
-                ("same", 0.82),
-                ("different", 0.004),
-                ("prefer_not_to_say", 0.016),
-                ("not_asked", 0.16),
-            ],
-        ),
+        "gender_identity": _pick(rng, GENDER_IDENTITY_MIX),
         "ethnicity": ethnicity,
         "primary_support_reason": psr,
         "client_type": "service_user",
@@ -583,6 +575,7 @@ SENSORY_BY_REASON = {
 # (visual, hearing) for anyone else with a sensory impairment: hearing loss is the commoner
 # in later life.
 SENSORY_OTHERWISE = [(True, False), (False, True), (True, True)]
+SENSORY_OTHERWISE_MIX = list(zip(SENSORY_OTHERWISE, [0.35, 0.5, 0.15], strict=True))
 
 
 def _by_age(table, age):
@@ -607,9 +600,8 @@ def _monitoring(eq: random.Random, council: DemoCouncil) -> None:
         age = age_on(person["date_of_birth"], AS_OF)
         visual = hearing = False
         if person.pop("_sensory", False):
-            visual, hearing = (
-                SENSORY_BY_REASON.get(person["primary_support_reason"])
-                or (eq.choices(SENSORY_OTHERWISE, weights=[0.35, 0.5, 0.15])[0])
+            visual, hearing = SENSORY_BY_REASON.get(person["primary_support_reason"]) or _pick(
+                eq, SENSORY_OTHERWISE_MIX
             )
         person.setdefault("has_visual_impairment", visual)
         person.setdefault("has_hearing_impairment", hearing)
@@ -629,9 +621,7 @@ def _monitoring(eq: random.Random, council: DemoCouncil) -> None:
             else _by_age(PARTNERSHIP_BY_AGE, age),
         )
         if person["sex"] == "female" and age < 50:
-            person["pregnancy_maternity"] = _answered(eq, person, 0.45) or _pick(
-                eq, [("pregnant", 0.012), ("maternity", 0.01), ("neither", 0.978)]
-            )
+            person["pregnancy_maternity"] = _answered(eq, person, 0.45) or _pick(eq, PREGNANCY_MIX)
         else:
             person["pregnancy_maternity"] = "neither" if eq.random() < 0.2 else "not_asked"
 
@@ -662,6 +652,22 @@ def unable_outcomes(definition: ras.Definition, answers: dict, positions=None) -
     ]
 
 
+def _outcome_checks(definition: ras.Definition) -> list[tuple[str, list[tuple[str, frozenset]]]]:
+    """OUTCOME_EVIDENCE as, for each outcome, the answers (question, options at or above the
+    lowest) that show it: what `unable_outcomes` works out, made once for the scheme."""
+    positions = option_positions(definition)
+    return [
+        (
+            outcome,
+            [
+                (code, frozenset(o for o, i in positions[code].items() if i >= lowest))
+                for code, lowest in evidence
+            ],
+        )
+        for outcome, evidence in OUTCOME_EVIDENCE.items()
+    ]
+
+
 def option_positions(definition: ras.Definition) -> dict[str, dict[str, int]]:
     return {q.code: {o.code: i for i, o in enumerate(q.options)} for q in definition.questions}
 
@@ -670,12 +676,16 @@ def _assess(rng: random.Random, council: DemoCouncil) -> None:
     """Everyone has a completed needs assessment; eligible people have a current budget;
     some unpaid carers are known to the council and have had a carer's assessment."""
     person_scheme, carer_scheme = default_definition("person"), default_definition("carer")
-    positions = option_positions(person_scheme)
+    checks = _outcome_checks(person_scheme)
     carers = []
     for index, person in enumerate(council.people):
         age = age_on(person["date_of_birth"], AS_OF)
         answers, profile = needs.person_answers(rng, person_scheme, person, age)
-        unable = unable_outcomes(person_scheme, answers, positions)
+        unable = [
+            outcome
+            for outcome, evidence in checks
+            if any(answers[code] in shown for code, shown in evidence)
+        ]
         eligible = len(unable) >= 2
         completed = AS_OF - dt.timedelta(days=rng.randrange(20, 540))
         council.assessments.append(

@@ -13,6 +13,8 @@ from django.core.management.color import no_style
 from django.db import connection, models
 from django.utils import timezone
 
+from core import bulk
+
 
 def _columns(model) -> list[models.Field]:
     return list(model._meta.concrete_fields)
@@ -62,6 +64,8 @@ def _row_maker(fields: list[models.Field], *, now=None, extra=None, reuse=None):
         value = f"row.get({attname!r}, d{i})"
         if is_json:
             parts.append(f"(s{i} if (v{i} := {value}) is None else json_dumps(v{i}))")
+        elif stamp is None:  # None stays None: no need to look at the value
+            parts.append(value if default is not None else f"row.get({attname!r})")
         else:
             parts.append(f"(s{i} if (v{i} := {value}) is None else v{i})")
     arguments = "row, other" if reuse is not None else "row"
@@ -82,20 +86,7 @@ def write(model, rows: list[dict], *, include_pk: bool = True) -> list[tuple]:
 
 
 def _copy(model, fields: list[models.Field], table_rows: list[tuple]) -> None:
-    table = connection.ops.quote_name(model._meta.db_table)
-    names = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                write_row = copy.write_row
-                for row in table_rows:
-                    write_row(row)
-        else:
-            marks = ", ".join(["%s"] * len(fields))
-            cursor.executemany(
-                f"INSERT INTO {table} ({names}) VALUES ({marks})",  # noqa: S608 - names are ours
-                table_rows,
-            )
+    bulk.copy_rows(model._meta.db_table, [f.column for f in fields], table_rows)
 
 
 def write_with_history(model, rows: list[dict], *, reason: str, when=None) -> None:
@@ -135,6 +126,17 @@ def reset_sequences(*models_: type[models.Model]) -> None:
     with connection.cursor() as cursor:
         for statement in statements:
             cursor.execute(statement)
+
+
+def tables(*models_: type[models.Model]) -> list[str]:
+    """The models' tables and their history tables."""
+    found = []
+    for model in models_:
+        found.append(model._meta.db_table)
+        history = getattr(model, "history", None)
+        if history is not None:
+            found.append(history.model._meta.db_table)
+    return found
 
 
 def next_id(model) -> int:

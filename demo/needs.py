@@ -26,6 +26,8 @@ from allocation.domain import rates
 from allocation.domain.definition import Definition
 from people.domain import client_group
 
+from .draws import pick
+
 # (alpha, beta) of the latent need for each group; mean = alpha / (alpha + beta).
 NEED = {
     "older": (2.2, 3.4),
@@ -187,57 +189,89 @@ def profile(rng: random.Random, person: dict, age: int) -> dict:
 def person_answers(
     rng: random.Random, definition: Definition, person: dict, age: int
 ) -> tuple[dict, dict]:
-    """Answers to every question (never contradicting each other), and the person's needs."""
+    """Answers to every question (never contradicting each other), and the person's needs.
+
+    The questions are walked from a plan made once per scheme (`_plan`): at 100,000 people
+    this loop is the demo's largest piece of Python, and looking up each question's options,
+    domain and complex answers for every person cost more than drawing the answers."""
     needs = profile(rng, person, age)
-    complex_questions = _complex_questions(definition)
+    plan, night = _plan(definition)
+    areas = needs["areas"]
+    level = needs["level"]
+    half = 0.5 * level
+    behaviour, sensory, complex_needs = needs["behaviour"], needs["sensory"], needs["complex"]
+    has_carer = person["has_unpaid_carer"]
+    draw = rng.random
+    gauss = rng.gauss
     answers = {}
-    for domain in definition.domains:
-        for question in domain.questions:
-            top = len(question.options) - 1
-            if question.informal_support:
-                index = _informal_choice(rng, question.code, top, person["has_unpaid_carer"])
+    for code, domain, top, spread, special, codes, informal, complex_plan in plan:
+        if informal:
+            index = _informal_choice(rng, code, top, has_carer)
+        else:
+            if special == 1:
+                intensity = behaviour
+            elif special == 2:
+                intensity = sensory
             else:
-                intensity = needs["areas"].get(domain.code, 0.5 * needs["level"])
-                if question.code == "safe_behaviour":
-                    intensity = needs["behaviour"]
-                elif question.code == "comm_sensory":
-                    intensity = needs["sensory"]
-                # Most people score the middle options; the last option is for the highest need.
-                expected = intensity * (top + 0.6)
-                index = max(0, min(top, int(round(expected + rng.gauss(0, ANSWER_NOISE)))))
-                if index == top and top >= 3 and rng.random() > needs["level"]:
-                    index -= 1
-                if complex_questions.get(question.code):
-                    index = _complex_answer(rng, question, index, needs["complex"])
-            answers[question.code] = question.options[index].code
+                intensity = areas.get(domain, half)
+            # Most people score the middle options; the last option is for the highest need.
+            index = round(intensity * spread + gauss(0, ANSWER_NOISE))
+            index = 0 if index < 0 else top if index > top else index
+            if index == top and top >= 3 and draw() > level:
+                index -= 1
+            if complex_plan is not None:
+                index = _complex_answer(rng, complex_plan, index, complex_needs)
+        answers[code] = codes[index]
     _caring(rng, definition, answers, needs)
-    night = definition.question("pc_night")
     if answers.get("safe_supervision") == "all" and night and answers["pc_night"] == "none":
-        answers["pc_night"] = night.options[1].code  # awake all day and night is not "no"
+        answers["pc_night"] = night  # awake all day and night is not "no"
     return answers, needs
 
 
-_CACHE: list = [None, None]  # (definition, {question code: has a complex option})
+_PLAN: list = [None, None]  # (definition, plan)
 
 
-def _complex_questions(definition: Definition) -> dict[str, bool]:
-    if _CACHE[0] is not definition:
-        _CACHE[:] = [
-            definition,
-            {q.code: any(o.complex for o in q.options) for q in definition.questions},
-        ]
-    return _CACHE[1]
+def _plan(definition: Definition) -> tuple[list[tuple], str | None]:
+    """Each question in order: (code, domain, top option's index, top + 0.6, 1 for the
+    behaviour question and 2 for the sensory one, option codes, informal support,
+    (first complex option, each option complex, the need it reports) or None); and the
+    second night-time option's code."""
+    if _PLAN[0] is not definition:
+        plan = []
+        for domain in definition.domains:
+            for question in domain.questions:
+                top = len(question.options) - 1
+                complex_at = [i for i, option in enumerate(question.options) if option.complex]
+                plan.append(
+                    (
+                        question.code,
+                        domain.code,
+                        top,
+                        top + 0.6,
+                        {"safe_behaviour": 1, "comm_sensory": 2}.get(question.code, 0),
+                        tuple(option.code for option in question.options),
+                        question.informal_support,
+                        (
+                            complex_at[0],
+                            tuple(option.complex for option in question.options),
+                            COMPLEX_ANSWERS.get(question.code),
+                        )
+                        if complex_at
+                        else None,
+                    )
+                )
+        night = definition.question("pc_night")
+        _PLAN[:] = [definition, (plan, night.options[1].code if night else None)]
+    return _PLAN[1]
 
 
-def _complex_answer(rng, question, index: int, complex_needs: dict) -> int:
+def _complex_answer(rng, complex_plan: tuple, index: int, complex_needs: dict) -> int:
     """A complex answer (two carers, waking nights, 24-hour supervision, specialist behaviour
     support) exactly for the people with that need; the answer below it otherwise."""
-    complex_at = [i for i, option in enumerate(question.options) if option.complex]
-    if not complex_at:
-        return index
-    if complex_needs.get(COMPLEX_ANSWERS.get(question.code)) and rng.random() < 0.92:
-        return complex_at[0]
-    while index and question.options[index].complex:
+    first, is_complex, need = complex_plan
+    if complex_needs.get(need) and rng.random() < 0.92:
+        return first
+    while index and is_complex[index]:
         index -= 1
     return index
 
@@ -260,16 +294,30 @@ def _caring(rng, definition, answers, needs) -> None:
             answers["care_tasks"] = scale[max(0, min(3, index))]
 
 
+# How much support from family and friends, among people with an unpaid carer.
+INFORMAL_HOW_MUCH = [5, 20, 35, 28, 12]
+INFORMAL_SUSTAINABLE = [25, 45, 30]
+INFORMAL_OTHER = [55, 30, 15]
+_INFORMAL_MIXES: dict[tuple[str, int], list] = {}
+
+
+def _informal_mix(weights: list[int], top: int) -> list[tuple[int, int]]:
+    key = (id(weights), top)
+    if key not in _INFORMAL_MIXES:
+        _INFORMAL_MIXES[key] = list(zip(range(top + 1), weights[: top + 1], strict=True))
+    return _INFORMAL_MIXES[key]
+
+
 def _informal_choice(rng: random.Random, code: str, top: int, has_carer: bool) -> int:
     if not has_carer:
         return 0 if rng.random() < 0.85 else min(top, 1)
     if code == "ff_how_much":
-        return rng.choices(range(top + 1), weights=[5, 20, 35, 28, 12][: top + 1])[0]
+        return pick(rng, _informal_mix(INFORMAL_HOW_MUCH, top))
     if code == "ff_live_with":
         return 1 if rng.random() < 0.55 else 0
     if code == "ff_sustainable":
-        return rng.choices(range(top + 1), weights=[25, 45, 30][: top + 1])[0]
-    return rng.choices(range(top + 1), weights=[55, 30, 15][: top + 1])[0]
+        return pick(rng, _informal_mix(INFORMAL_SUSTAINABLE, top))
+    return pick(rng, _informal_mix(INFORMAL_OTHER, top))
 
 
 # --- current packages ----------------------------------------------------------------------

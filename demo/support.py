@@ -16,8 +16,9 @@ rest of the council gets from the seed. No Django imports: demo/actions.py loads
 
 import datetime as dt
 import random
+from calendar import monthrange
 
-from dateutil.relativedelta import relativedelta
+from .draws import pick
 
 CARE_HOMES = {"residential", "residential_dementia", "nursing"}
 ISF_PROVIDERS = [
@@ -41,6 +42,9 @@ ASCOT_CODES = [
     "accommodation",
     "dignity",
 ]
+# An ASCOT domain's rating, 3 (no needs) to 0 (high needs), as reviews record them.
+ASCOT_MIX = [(3, 3), (2, 5), (1, 2), (0, 0.5)]
+REABLEMENT_OUTCOMES = [("no_further", 55), ("long_term", 30), ("other", 15)]
 CHANGES = [
     "Nothing changes: the support is working well",
     "An extra half hour on Sunday mornings",
@@ -51,7 +55,12 @@ CHANGES = [
 
 
 def _months(day: dt.date, months: int) -> dt.date:
-    return day + relativedelta(months=months)
+    """`day + relativedelta(months=months)`, for a date: the same day of the month that many
+    months on, or that month's last day if it is shorter (without relativedelta's cost)."""
+    year, month = divmod(day.month - 1 + months, 12)
+    year += day.year
+    month += 1
+    return day.replace(year=year, month=month, day=min(day.day, monthrange(year, month)[1]))
 
 
 def build_support(council, seed: int, as_of: dt.date) -> None:
@@ -143,10 +152,7 @@ def _reviews(rng: random.Random, budget: dict, as_of: dt.date) -> list[dict]:
                 "due_on": last,
                 "status": "completed",
                 "completed_on": completed,
-                "ascot": {
-                    code: rng.choices([3, 2, 1, 0], weights=[3, 5, 2, 0.5])[0]
-                    for code in ASCOT_CODES
-                },
+                "ascot": {code: pick(rng, ASCOT_MIX) for code in ASCOT_CODES},
                 "changes": rng.choice(CHANGES),
             }
         )
@@ -183,7 +189,7 @@ def _reablement(rng: random.Random, person: int, as_of: dt.date) -> dict:
     after_hospital = rng.random() < 0.7
     length = rng.randrange(14, 43)
     end = start + dt.timedelta(days=length - 1)
-    outcome = rng.choices(["no_further", "long_term", "other"], weights=[55, 30, 15])[0]
+    outcome = pick(rng, REABLEMENT_OUTCOMES)
     ended = end < as_of
     discharged = start - dt.timedelta(days=rng.randrange(0, 3)) if after_hospital else None
     at_home = None
