@@ -617,15 +617,9 @@ def _review(
         )
     else:
         keep = fall * (100 * denominator) > base * numerator
-    chosen = candidates[keep]
-    # Largest percentage fall first; ties by larger fall in pence, then by row (lexsort is
-    # stable and rows are ascending). Sort the floats quickly, then re-sort only the ties.
-    order = chosen[np.argsort(percent[chosen])]
-    values = percent[order]
-    tied = np.flatnonzero(values[1:] == values[:-1])
-    if tied.size:
-        members = np.unique(np.concatenate((tied, tied + 1)))
-        run = np.cumsum(np.concatenate(([0], values[1:] != values[:-1])))[members]
-        rows = order[members]
-        order[members] = rows[np.lexsort((rows, proposed[rows] - current[rows], run))]
-    return order
+    chosen = candidates[keep]  # in row order
+    # Largest percentage fall first; ties by larger fall in pence, then by row: two stable
+    # sorts, the fall in pence first, keep the rows in order within each tie.
+    by_fall = np.argsort(-fall[keep], kind="stable")
+    by_percent = by_fall[np.argsort(percent[chosen][by_fall], kind="stable")]
+    return chosen[by_percent]
