@@ -67,13 +67,14 @@ def _pool() -> ThreadPoolExecutor:
 
 def breakdown_pass(current, proposed, codes, blocks, sizes, review_below):
     """One pass over everyone for the breakdown (see breakdown.breakdown for what each part
-    means). `codes` lists each group's codes, `blocks` lists the groups
-    combined into each cell table, `review_below` the percent below which a person is a
-    candidate for review. Returns the whole-percent code of each person (FROM_NOTHING for
-    those with nothing now), each block's cell table as
-    (cells, 5) int64 [same, gain, loss, current, proposed], the same for everyone, the
-    whole-percent histogram, (from nothing, still nothing, negatives, largest), the
-    review candidates in row order, and the groups with codes outside their labels."""
+    means). `codes` lists each group's codes, `blocks` the groups combined into each cell
+    table, `review_below` the percent below which a person is a candidate for review.
+
+    Returns the whole-percent code of each person (FROM_NOTHING for those with nothing now),
+    each block's cell table as (cells, 5) int64 [same, gain, loss, current, proposed], the
+    same five figures for everyone, the whole-percent histogram, (from nothing, still
+    nothing, negatives, largest amount), the review candidates in row order, and the groups
+    with codes outside their labels."""
     from allocation.domain import loops  # numba: imported by the first large caseload
 
     if all(c.dtype == np.int8 and c.flags.c_contiguous for c in codes):
@@ -185,10 +186,7 @@ def score_layout(scheme):
         "need_starts": np.array(need_starts, dtype=np.int64),
         "need_table": need_table.astype(np.int32),
         "need_base": need_base[:-1],
-        "need_provisional": np.array(
-            [group.table.size - group.keys for group in need],
-            dtype=np.int64,
-        ),
+        "need_provisional": np.array([g.table.size - g.keys for g in need], dtype=np.int64),
         "need_offsets": need_offsets.astype(np.int32),
         "need_offset_base": np.array(offset_base, dtype=np.int64),
         "need_fixed": np.array([not g.reducible for g in need], dtype=np.bool_),
@@ -219,7 +217,6 @@ def score_pass(scheme, choices, masks, emit_words: bool):
     choices = np.asfortranarray(choices)  # one compiled layout: a question's answers together
     masks = None if masks is None else np.ascontiguousarray(masks, dtype=np.int32)
     people, questions = choices.shape
-    words = emit_words
     need_groups = len(layout["need_starts"]) - 1
     support_groups = len(layout["support_starts"]) - 1
     reducible = np.zeros(people, dtype=np.int32)
@@ -231,8 +228,8 @@ def score_pass(scheme, choices, masks, emit_words: bool):
     net = np.empty(people, dtype=np.int32)
     costed = np.zeros(people, dtype=np.bool_)
     folded = np.array([scheme.has_complex, scheme.has_stops], dtype=np.bool_)
-    need_words = np.empty((need_groups if words else 0, people), dtype=np.uint16)
-    support_words = np.empty((support_groups if words else 0, people), dtype=np.uint16)
+    need_words = np.empty((need_groups if emit_words else 0, people), dtype=np.uint16)
+    support_words = np.empty((support_groups if emit_words else 0, people), dtype=np.uint16)
     parts = slices(people)
     bad = np.zeros((parts, questions), dtype=np.int64)
     masks = masks if has_masks else np.zeros(1, dtype=np.int32)
