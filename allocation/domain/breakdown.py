@@ -175,35 +175,13 @@ def breakdown(
         current_total=int(current.sum()),
         proposed_total=int(proposed.sum()),
     )
-    rows = {name: _rows(checked[name][1], totals[name], everyone, margin) for name in names}
-    distribution = np.bincount(_WHOLE_BIN, weights=fine, minlength=len(DISTRIBUTION_LABELS)).astype(
-        np.int64
-    )
     # The same spread without people who have nothing now (exactly 0%, or rising > 51%).
     from_nothing = int(np.count_nonzero(from_zero))
     still_nothing = int(np.count_nonzero(proposed[from_zero] == 0)) if from_nothing else 0
-    with_budget = fine.copy()
-    with_budget[_WHOLE_OFFSET] -= still_nothing
-    with_budget[-1] -= from_nothing - still_nothing
+    with_budget = _with_budget(fine, from_nothing, still_nothing)
     median = _median(percent, whole, with_budget, from_zero if from_nothing else None)
-    return Breakdown(
-        overall=Overall(
-            people=people,
-            current_total_pence=everyone.current_total,
-            proposed_total_pence=everyone.proposed_total,
-            gainers=everyone.gainers,
-            losers=everyone.losers,
-            unchanged=everyone.unchanged,
-            mean_change_pence=everyone.mean_change,
-            total_change_percent=everyone.total_change_percent,
-            median_percent_change=median,
-        ),
-        distribution=list(zip(DISTRIBUTION_LABELS, distribution.tolist(), strict=True)),
-        groups=rows,
-        review_indices=_review(current, proposed, percent, threshold),
-        review_fall_percent=threshold,
-        flag_margin=margin,
-    )
+    review = _review(current, proposed, percent, threshold)
+    return _result(checked, totals, everyone, fine, median, review, threshold, margin)
 
 
 class _Percents:
@@ -261,17 +239,30 @@ def _compiled(current, proposed, checked, threshold: Decimal, margin: Decimal) -
         current_total=int(overall[3]),
         proposed_total=int(overall[4]),
     )
-    rows = {name: _rows(checked[name][1], totals[name], everyone, margin) for name in names}
-    distribution = np.bincount(_WHOLE_BIN, weights=fine, minlength=len(DISTRIBUTION_LABELS)).astype(
-        np.int64
-    )
+    with_budget = _with_budget(fine, from_nothing, still_nothing)
+    percents = _Percents(current, proposed)
+    median = _median(percents, whole, with_budget, None)
+    review = _review(current, proposed, percents, threshold, candidates)
+    return _result(checked, totals, everyone, fine, median, review, threshold, margin)
+
+
+def _with_budget(fine: np.ndarray, from_nothing: int, still_nothing: int) -> np.ndarray:
+    """The whole-percent counts without people who have nothing now (exactly 0%, or rising
+    more than 51%): the median is of people with a current budget."""
     with_budget = fine.copy()
     with_budget[_WHOLE_OFFSET] -= still_nothing
     with_budget[-1] -= from_nothing - still_nothing
-    median = _median(_Percents(current, proposed), whole, with_budget, None)
+    return with_budget
+
+
+def _result(
+    checked, totals, everyone: _Totals, fine, median, review, threshold, margin
+) -> Breakdown:
+    """The breakdown from its counted parts, however they were counted."""
+    distribution = np.bincount(_WHOLE_BIN, weights=fine, minlength=len(DISTRIBUTION_LABELS))
     return Breakdown(
         overall=Overall(
-            people=people,
+            people=everyone.people,
             current_total_pence=everyone.current_total,
             proposed_total_pence=everyone.proposed_total,
             gainers=everyone.gainers,
@@ -281,11 +272,14 @@ def _compiled(current, proposed, checked, threshold: Decimal, margin: Decimal) -
             total_change_percent=everyone.total_change_percent,
             median_percent_change=median,
         ),
-        distribution=list(zip(DISTRIBUTION_LABELS, distribution.tolist(), strict=True)),
-        groups=rows,
-        review_indices=_review(
-            current, proposed, _Percents(current, proposed), threshold, candidates
+        distribution=list(
+            zip(DISTRIBUTION_LABELS, distribution.astype(np.int64).tolist(), strict=True)
         ),
+        groups={
+            name: _rows(labels, totals[name], everyone, margin)
+            for name, (_codes, labels) in checked.items()
+        },
+        review_indices=review,
         review_fall_percent=threshold,
         flag_margin=margin,
     )

@@ -1105,11 +1105,20 @@ def amounts_pence(
     person's `support_pence` (`Scores.support_pence`), added before the limits."""
     if scheme.has_support:
         return _amounts_with_support(scheme, net, tables, support_pence)
+    by_table = scheme.money_tables_pence
+    return _by_table(
+        scheme, scheme.money_pence[None] if by_table is None else by_table, net, tables
+    )
+
+
+def _by_table(scheme: CompiledScheme, rows: np.ndarray, net, tables) -> np.ndarray:
+    """Each person's entry for their net points in their money table's row of `rows`
+    ((T, max_net_points + 1)), the only row when the version has one table."""
     net = np.asarray(net)
     if net.size and (net.min() < 0 or net.max() > scheme.max_net_points):
         raise ValueError(f"Net points must be between 0 and {scheme.max_net_points}")
     if scheme.money_tables_pence is None:
-        return np.take(scheme.money_pence, net)
+        return np.take(rows[0], net)
     if tables is None:
         raise ValueError(
             "This version chooses its money table by group: give each person's table "
@@ -1118,11 +1127,11 @@ def amounts_pence(
     tables = np.asarray(tables)
     if tables.shape != net.shape:
         raise ValueError(f"Expected one money table per person, shape {net.shape}")
-    if tables.size and (tables.min() < 0 or tables.max() >= len(scheme.money_tables_pence)):
+    if tables.size and (tables.min() < 0 or tables.max() >= len(rows)):
         raise ValueError(
             "No money table of this version fits some people: add a table for everyone else"
         )
-    return scheme.money_tables_pence[tables, net]
+    return rows[tables, net]
 
 
 def amount_for_points(
@@ -1781,24 +1790,7 @@ def _amounts_with_support(
     support = np.asarray(support_pence, dtype=np.int64)
     if support.shape != net.shape:
         raise ValueError(f"Expected one support amount per person, shape {net.shape}")
-    if net.size and (net.min() < 0 or net.max() > scheme.max_net_points):
-        raise ValueError(f"Net points must be between 0 and {scheme.max_net_points}")
-    if scheme.money_tables_pence is None:
-        points = np.take(scheme.points_pence[0], net)
-    else:
-        if tables is None:
-            raise ValueError(
-                "This version chooses its money table by group: give each person's table "
-                "(engine.table_indexes)"
-            )
-        tables = np.asarray(tables)
-        if tables.shape != net.shape:
-            raise ValueError(f"Expected one money table per person, shape {net.shape}")
-        if tables.size and (tables.min() < 0 or tables.max() >= len(scheme.points_pence)):
-            raise ValueError(
-                "No money table of this version fits some people: add a table for everyone else"
-            )
-        points = scheme.points_pence[tables, net]
+    points = _by_table(scheme, scheme.points_pence, net, tables)
     definition = scheme.definition
     low = 0 if definition.minimum is None else int(definition.minimum * 100)
     high = None if definition.maximum is None else int(definition.maximum * 100)

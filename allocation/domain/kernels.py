@@ -22,6 +22,7 @@ import os
 import threading
 import weakref
 from concurrent.futures import ThreadPoolExecutor
+from typing import NamedTuple
 
 import numpy as np
 
@@ -145,9 +146,37 @@ def _flat(tables):
     return joined, starts
 
 
-def score_layout(scheme):
+class ScoreLayout(NamedTuple):
+    """A compiled scheme's tables laid out flat for loops.score_part, in its argument order:
+    each question's number of choices, the conditional questions (question, parent) and
+    their skip tables, the need and support groups' questions and radices (groups start at
+    `need_starts` / `support_starts`), the need tables end to end with where each starts,
+    its provisional table and its pattern offsets, whether it is never reduced, its pence
+    table (cost-rate answers; -1 without), the capped domains, and the support tables."""
+
+    counts: np.ndarray
+    conditions: np.ndarray
+    skip: np.ndarray
+    questions: np.ndarray
+    radices: np.ndarray
+    need_starts: np.ndarray
+    need_table: np.ndarray
+    need_base: np.ndarray
+    need_provisional: np.ndarray
+    need_offsets: np.ndarray
+    need_offset_base: np.ndarray
+    need_fixed: np.ndarray
+    need_pence: np.ndarray
+    pence_base: np.ndarray
+    capped: np.ndarray
+    support_starts: np.ndarray
+    support_table: np.ndarray
+    support_base: np.ndarray
+
+
+def score_layout(scheme) -> ScoreLayout:
     """Everything `score_pass` needs from a compiled scheme, laid out flat (made once per
-    scheme and kept on it)."""
+    scheme and kept beside it)."""
     need, support = scheme.need_groups, scheme.support_groups
     questions, radices, need_starts, support_starts = [], [], [], []
     for groups, starts in ((need, need_starts), (support, support_starts)):
@@ -175,28 +204,28 @@ def score_layout(scheme):
             at += table.size
     support_table, support_base = _flat([g.table.astype(np.int32) for g in support])
     skip = np.array([c[2] for c in scheme.conditions], dtype=np.bool_).reshape(-1, 256)
-    return {
-        "counts": scheme.option_counts.astype(np.int64),
-        "conditions": np.array([(c[0], c[1]) for c in scheme.conditions], dtype=np.int64).reshape(
+    return ScoreLayout(
+        counts=scheme.option_counts.astype(np.int64),
+        conditions=np.array([(c[0], c[1]) for c in scheme.conditions], dtype=np.int64).reshape(
             -1, 2
         ),
-        "skip": skip,
-        "questions": np.array(questions + [0], dtype=np.int64),
-        "radices": np.array(radices + [0], dtype=np.int32),
-        "need_starts": np.array(need_starts, dtype=np.int64),
-        "need_table": need_table.astype(np.int32),
-        "need_base": need_base[:-1],
-        "need_provisional": np.array([g.table.size - g.keys for g in need], dtype=np.int64),
-        "need_offsets": need_offsets.astype(np.int32),
-        "need_offset_base": np.array(offset_base, dtype=np.int64),
-        "need_fixed": np.array([not g.reducible for g in need], dtype=np.bool_),
-        "need_pence": np.concatenate(pence) if pence else np.zeros(1, dtype=np.int64),
-        "pence_base": np.array(pence_base, dtype=np.int64),
-        "capped": np.array(scheme.capped, dtype=np.int64).reshape(-1, 4),
-        "support_starts": np.array(support_starts, dtype=np.int64),
-        "support_table": support_table.astype(np.int32),
-        "support_base": support_base[:-1],
-    }
+        skip=skip,
+        questions=np.array(questions + [0], dtype=np.int64),
+        radices=np.array(radices + [0], dtype=np.int32),
+        need_starts=np.array(need_starts, dtype=np.int64),
+        need_table=need_table.astype(np.int32),
+        need_base=need_base[:-1],
+        need_provisional=np.array([g.table.size - g.keys for g in need], dtype=np.int64),
+        need_offsets=need_offsets.astype(np.int32),
+        need_offset_base=np.array(offset_base, dtype=np.int64),
+        need_fixed=np.array([not g.reducible for g in need], dtype=np.bool_),
+        need_pence=np.concatenate(pence) if pence else np.zeros(1, dtype=np.int64),
+        pence_base=np.array(pence_base, dtype=np.int64),
+        capped=np.array(scheme.capped, dtype=np.int64).reshape(-1, 4),
+        support_starts=np.array(support_starts, dtype=np.int64),
+        support_table=support_table.astype(np.int32),
+        support_base=support_base[:-1],
+    )
 
 
 _LAYOUTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -217,8 +246,8 @@ def score_pass(scheme, choices, masks, emit_words: bool):
     choices = np.asfortranarray(choices)  # one compiled layout: a question's answers together
     masks = None if masks is None else np.ascontiguousarray(masks, dtype=np.int32)
     people, questions = choices.shape
-    need_groups = len(layout["need_starts"]) - 1
-    support_groups = len(layout["support_starts"]) - 1
+    need_groups = len(layout.need_starts) - 1
+    support_groups = len(layout.support_starts) - 1
     reducible = np.zeros(people, dtype=np.int32)
     fixed = np.zeros(people, dtype=np.int32)
     percent = np.zeros(people, dtype=np.int32)
@@ -236,26 +265,9 @@ def score_pass(scheme, choices, masks, emit_words: bool):
     _in_parallel(
         lambda part, start, stop: loops.score_part(
             choices,
-            layout["counts"],
             masks,
             has_masks,
-            layout["conditions"],
-            layout["skip"],
-            layout["questions"],
-            layout["radices"],
-            layout["need_starts"],
-            layout["need_table"],
-            layout["need_base"],
-            layout["need_provisional"],
-            layout["need_offsets"],
-            layout["need_offset_base"],
-            layout["need_fixed"],
-            layout["need_pence"],
-            layout["pence_base"],
-            layout["capped"],
-            layout["support_starts"],
-            layout["support_table"],
-            layout["support_base"],
+            *layout,
             folded,
             scheme.informal_cap,
             start,

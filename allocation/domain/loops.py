@@ -139,9 +139,9 @@ def _local(keys, masks, has_masks, index, rows, offsets, offset_base, provisiona
 @njit(cache=True, nogil=True, error_model="numpy")
 def score_part(
     choices,
-    counts,
     masks,
     has_masks,
+    counts,
     conditions,
     skip,
     questions,
@@ -175,7 +175,8 @@ def score_part(
     support_words,
     bad,
 ):
-    """One slice [start, stop) of the scoring pass, into its stretch of the outputs; `bad`
+    """One slice [start, stop) of the scoring pass, into its stretch of the outputs (the
+    arguments from `counts` to `support_base` are a kernels.ScoreLayout); `bad`
     counts this slice's out-of-range choices by question."""
     question_count = choices.shape[1]
     need_groups = need_starts.shape[0] - 1
