@@ -354,7 +354,8 @@ def _median(
     if from_zero is not None:
         chosen &= ~from_zero
     before = int(ends[where[0] - 1]) if where[0] else 0
-    values = np.partition(percent[chosen], [r - before for r in ranks])
+    # By row numbers: the compiled pass's percents are worked out only for these people.
+    values = np.partition(percent[np.flatnonzero(chosen)], [r - before for r in ranks])
     middle = [values[r - before] for r in ranks]
     return float((middle[0] + middle[1]) / 2)
 
@@ -612,8 +613,37 @@ def _review(
     else:
         keep = fall * (100 * denominator) > base * numerator
     chosen = candidates[keep]  # in row order
-    # Largest percentage fall first; ties by larger fall in pence, then by row: two stable
-    # sorts, the fall in pence first, keep the rows in order within each tie.
-    by_fall = np.argsort(-fall[keep], kind="stable")
-    by_percent = by_fall[np.argsort(percent[chosen][by_fall], kind="stable")]
-    return chosen[by_percent]
+    return chosen[_largest_fall_first(percent[chosen], fall[keep])]
+
+
+def _largest_fall_first(percent: np.ndarray, fall: np.ndarray) -> np.ndarray:
+    """The order of the review list (positions in row order): the largest percentage fall
+    first, ties by the larger fall in pence, then by row. One sort by percentage; then the
+    people whose percentages tie exactly (often many: the same amounts before and after)
+    are put in order among themselves, in one sort of a whole-number key where it fits."""
+    order = np.argsort(percent)
+    ranked = percent[order]
+    tied = ranked[1:] == ranked[:-1]
+    if not tied.any():
+        return order
+    in_tie = np.zeros(order.size, dtype=bool)
+    in_tie[1:] |= tied
+    in_tie[:-1] |= tied
+    places = np.flatnonzero(in_tie)  # each tie's places are together, in percent order
+    members = order[places]
+    falls = fall[members]
+    lowest, highest = int(falls.min()), int(falls.max())
+    # Key: which tie (in percent order), then the fall from the largest down, then the row.
+    row_bits = int(order.size).bit_length()
+    fall_bits = (highest - lowest).bit_length()
+    starts = ~np.concatenate(([False], tied))[places]
+    tie = np.cumsum(starts, dtype=np.int64) - 1
+    if int(tie[-1]).bit_length() + fall_bits + row_bits < 63:
+        key = tie << (fall_bits + row_bits)
+        key |= (highest - falls) << row_bits
+        key |= members
+        key.sort()
+        order[places] = key & ((1 << row_bits) - 1)
+    else:
+        order[places] = members[np.lexsort((members, -falls, percent[members]))]
+    return order

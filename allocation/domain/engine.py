@@ -906,7 +906,12 @@ def _pack_block(block: np.ndarray, group: _Group, out: np.ndarray) -> None:
     np.add(out, offset % _WORD_SPACE, out=out)
 
 
-def _checked_masks(scheme: CompiledScheme, unable_masks, rows: int) -> np.ndarray | None:
+def _checked_masks(
+    scheme: CompiledScheme, unable_masks, rows: int, *, in_kernel: bool = False
+) -> np.ndarray | None:
+    """The masks as int32, refused unless each is a pattern of this version's outcomes. With
+    `in_kernel` the range of int32 masks is left to the compiled pass, which checks it as it
+    reads them (kernels.score_pass)."""
     if unable_masks is None:
         return None
     masks = np.asarray(unable_masks)
@@ -914,10 +919,17 @@ def _checked_masks(scheme: CompiledScheme, unable_masks, rows: int) -> np.ndarra
         raise ValueError(f"Expected unable masks of shape ({rows},), got {masks.shape}")
     if masks.size and not np.issubdtype(masks.dtype, np.integer):
         raise ValueError("Unable masks must be integers (bit i = outcome_codes[i])")
-    top = 1 << len(scheme.outcome_codes)
-    if masks.size and (masks.min() < 0 or masks.max() >= top):
-        raise ValueError(f"Unable masks must be between 0 and {top - 1}")
+    checked_later = in_kernel and masks.dtype == np.int32
+    if masks.size and not checked_later and (masks.min() < 0 or masks.max() >= _mask_top(scheme)):
+        raise ValueError(_MASKS_RANGE.format(top=_mask_top(scheme) - 1))
     return masks.astype(np.int32, copy=False)
+
+
+_MASKS_RANGE = "Unable masks must be between 0 and {top}"
+
+
+def _mask_top(scheme: CompiledScheme) -> int:
+    return 1 << len(scheme.outcome_codes)
 
 
 def score(
@@ -1011,18 +1023,20 @@ def _score_compiled(scheme: CompiledScheme, choices, unable_masks) -> Scores:
     if choices.dtype != np.int8:
         raise ValueError("Choices must be int8 option indexes (-1 for no answer)")
     rows = choices.shape[0]
-    masks = _checked_masks(scheme, unable_masks, rows)
+    masks = _checked_masks(scheme, unable_masks, rows, in_kernel=True)
     if scheme.has_support:
         _require_rates(scheme)
     words = bool(scheme.domain_reductions) or scheme.carer_pence is not None
     points, pence, need_words, support_words, bad = kernels.score_pass(
         scheme, choices, masks, words
     )
-    for q in np.flatnonzero(bad):
+    for q in np.flatnonzero(bad[:-1]):
         raise ValueError(
             f"Choices for question {scheme.question_codes[q]!r} must be -1 to "
             f"{scheme.option_counts[q] - 1}"
         )
+    if bad[-1]:
+        raise ValueError(_MASKS_RANGE.format(top=_mask_top(scheme) - 1))
     need, percent, reduction, net, reducible, costed = points
     scores = Scores(
         need=need,

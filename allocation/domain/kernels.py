@@ -172,6 +172,7 @@ class ScoreLayout(NamedTuple):
     support_starts: np.ndarray
     support_table: np.ndarray
     support_base: np.ndarray
+    mask_limit: int
 
 
 def score_layout(scheme) -> ScoreLayout:
@@ -225,6 +226,7 @@ def score_layout(scheme) -> ScoreLayout:
         support_starts=np.array(support_starts, dtype=np.int64),
         support_table=support_table.astype(np.int32),
         support_base=support_base[:-1],
+        mask_limit=1 << len(scheme.outcome_codes),
     )
 
 
@@ -236,7 +238,7 @@ def score_pass(scheme, choices, masks, emit_words: bool):
     unfolding): (need, reduction percent, reduction, net, reducible, costed plan) as
     engine.Scores holds them, each person's cost-rate support in pence, the packed words
     when `emit_words` (else empty), and how many choices of each question were out of
-    range."""
+    range, then how many masks were (patterns of outcomes this version does not have)."""
     from allocation.domain import loops  # numba: imported by the first large caseload
 
     layout = _LAYOUTS.get(scheme)
@@ -260,7 +262,7 @@ def score_pass(scheme, choices, masks, emit_words: bool):
     need_words = np.empty((need_groups if emit_words else 0, people), dtype=np.uint16)
     support_words = np.empty((support_groups if emit_words else 0, people), dtype=np.uint16)
     parts = slices(people)
-    bad = np.zeros((parts, questions), dtype=np.int64)
+    bad = np.zeros((parts, questions + 1), dtype=np.int64)  # the last: masks out of range
     masks = masks if has_masks else np.zeros(1, dtype=np.int32)
     _in_parallel(
         lambda part, start, stop: loops.score_part(

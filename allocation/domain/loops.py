@@ -48,13 +48,19 @@ def breakdown_part(
     count = 0
     for first in range(start, stop, _CHUNK):
         last = min(stop, first + _CHUNK)
+        rows = last - first
+        # This chunk's stretch of each array, indexed from 0: no index needs a check for
+        # negatives, and the loops over a column run as vector instructions.
+        now_amounts = current[first:last]
+        then_amounts = proposed[first:last]
+        wholes = whole[first:last]
         # Each person's own figures: their outcome, percent change and its whole percent.
-        for i in range(first, last):
-            now = current[i]
-            then = proposed[i]
+        for i in range(rows):
+            now = now_amounts[i]
+            then = then_amounts[i]
             change = then - now
             result = 0 if change == 0 else (1 if change > 0 else 2)
-            outcome[i - first] = result
+            outcome[i] = result
             if now < 0 or then < 0:
                 negatives += 1
             largest = max(largest, now, then)
@@ -65,43 +71,43 @@ def breakdown_part(
             code = (rounded if pct >= 0 else -rounded) + _WHOLE_LIMIT
             counts[code] += 1
             if nothing:
-                whole[i] = FROM_NOTHING
+                wholes[i] = FROM_NOTHING
                 from_nothing += 1
                 if then == 0:
                     still_nothing += 1
             else:
-                whole[i] = code
+                wholes[i] = code
             if pct < review_below:
-                candidates[start + count] = i
+                candidates[start + count] = first + i
                 count += 1
             outcomes[result] += 1
             outcomes[3] += now
             outcomes[4] += then
         # Then each block of groups: the cell of every person in this chunk, and its sums.
         for b in range(blocks):
-            keys[:] = 0
+            keys[:rows] = 0
             wrong = False
             for m in range(block_starts[b], block_starts[b + 1]):
-                column = codes[members[m]]
+                column = codes[members[m]][first:last]
                 size = sizes[m]
-                lowest = 0
-                highest = 0
-                for i in range(first, last):
+                lowest = column.dtype.type(0)
+                highest = column.dtype.type(0)
+                for i in range(rows):
                     code = column[i]
                     lowest = min(lowest, code)
                     highest = max(highest, code)
-                    keys[i - first] = keys[i - first] * size + code
+                    keys[i] = keys[i] * size + code
                 if lowest < 0 or highest >= size:
                     bad[members[m]] += 1
                     wrong = True
             if wrong:  # the caller refuses the codes: count nothing outside the cells
                 continue
             base = offsets[b]
-            for i in range(first, last):
-                at = (base + keys[i - first]) * FIELDS
-                mine[at + outcome[i - first]] += 1
-                mine[at + 3] += current[i]
-                mine[at + 4] += proposed[i]
+            for i in range(rows):
+                at = np.uintp((base + keys[i]) * FIELDS)
+                mine[at + outcome[i]] += 1
+                mine[at + 3] += now_amounts[i]
+                mine[at + 4] += then_amounts[i]
     extras[0] = from_nothing
     extras[1] = still_nothing
     extras[2] = negatives
@@ -125,12 +131,14 @@ def _keys(buf, questions, radices, start, stop, keys, rows):
 
 
 @njit(cache=True, inline="always")
-def _local(keys, masks, has_masks, index, rows, offsets, offset_base, provisional):
+def _local(keys, mask, has_masks, index, rows, offsets, offset_base, provisional):
     """Where each person's entry is in a group's tables: in the table for their pattern of
-    unmet outcomes when the group has patterns (`offset_base` >= 0), else the provisional."""
+    unmet outcomes when the group has patterns (`offset_base` >= 0), else the provisional.
+    (Indexes are unsigned: every key and mask is in range by now, and a signed index would
+    cost a check for negatives on every read.)"""
     if has_masks and offset_base >= 0:
         for i in range(rows):
-            index[i] = offsets[offset_base + masks[i]] + keys[i]
+            index[i] = offsets[np.uintp(offset_base + mask[i])] + keys[i]
     else:
         for i in range(rows):
             index[i] = provisional + keys[i]
@@ -159,6 +167,7 @@ def score_part(
     support_starts,
     support_table,
     support_base,
+    mask_limit,
     folded,
     informal_cap,
     start,
@@ -176,14 +185,15 @@ def score_part(
     bad,
 ):
     """One slice [start, stop) of the scoring pass, into its stretch of the outputs (the
-    arguments from `counts` to `support_base` are a kernels.ScoreLayout); `bad`
-    counts this slice's out-of-range choices by question."""
+    arguments from `counts` to `mask_limit` are a kernels.ScoreLayout); `bad` counts this
+    slice's out-of-range choices by question, then its out-of-range masks."""
     question_count = choices.shape[1]
     need_groups = need_starts.shape[0] - 1
     support_groups = support_starts.shape[0] - 1
     emit_words = need_words.shape[0] > 0 or support_words.shape[0] > 0
     uncapped = capped[0, 1] if capped.shape[0] else need_groups
     low = (1 << 24) - 1
+    columns = choices.T  # a question's answers together (choices are column-major)
     buf = np.empty((question_count, _CHUNK), dtype=np.int8)
     keys = np.empty(_CHUNK, dtype=np.int32)
     value = np.empty(_CHUNK, dtype=np.int32)
@@ -193,37 +203,63 @@ def score_part(
     domain_f = np.empty(_CHUNK, dtype=np.int32)
     for first in range(start, stop, _CHUNK):
         rows = min(stop, first + _CHUNK) - first
-        # This chunk's answers, a question at a time, checked against its options.
+        # Each person's figures are read and written through this chunk's stretch of the
+        # arrays, indexed from 0, so no index needs a check for negatives (which would stop
+        # the loops from running as vector instructions).
+        last = first + rows
+        r = reducible[first:last]
+        f = fixed[first:last]
+        p = pence[first:last]
+        share = percent[first:last]
+        # This chunk's answers, a question at a time, checked against its options; a
+        # choice out of range is counted (the caller refuses them all) and read as no
+        # answer, so every lookup below stays inside its table. int8 throughout, so the
+        # copy and its checks are vector instructions.
         for q in range(question_count):
+            column = columns[q][first:last]
             row = buf[q]
-            row[:rows] = choices[first : first + rows, q]
-            lowest = 0
-            highest = 0
+            lowest = np.int8(0)
+            highest = np.int8(0)
             for i in range(rows):
-                lowest = min(lowest, row[i])
-                highest = max(highest, row[i])
+                choice = column[i]
+                row[i] = choice
+                lowest = min(lowest, choice)
+                highest = max(highest, choice)
             if lowest < -1 or highest >= counts[q]:
                 for i in range(rows):
                     if row[i] < -1 or row[i] >= counts[q]:
                         bad[q] += 1
+                        row[i] = -1
         # Conditional questions not asked count as not answered, in questionnaire order.
         for c in range(conditions.shape[0]):
-            position = conditions[c, 0]
-            parent = conditions[c, 1]
+            position = buf[conditions[c, 0]]
+            parent = buf[conditions[c, 1]]
+            asked = skip[c]
             for i in range(rows):
-                if skip[c, buf[parent, i] & 0xFF]:
-                    buf[position, i] = -1
+                if asked[np.uintp(parent[i] & 0xFF)]:
+                    position[i] = -1
         if has_masks:
+            # Unmet-outcome masks out of range are counted (in `bad`'s last place) and
+            # read as none found unmet.
+            given = masks[first:last]
             for i in range(rows):
-                mask[i] = masks[first + i]
-        r = reducible[first : first + rows]
-        f = fixed[first : first + rows]
-        p = pence[first : first + rows]
+                mask[i] = given[i]
+            lowest_mask = np.int32(0)
+            highest_mask = np.int32(0)
+            for i in range(rows):
+                lowest_mask = min(lowest_mask, mask[i])
+                highest_mask = max(highest_mask, mask[i])
+            if lowest_mask < 0 or highest_mask >= mask_limit:
+                for i in range(rows):
+                    if mask[i] < 0 or mask[i] >= mask_limit:
+                        bad[question_count] += 1
+                        mask[i] = 0
         for g in range(need_groups):
             _keys(buf, questions, radices, need_starts[g], need_starts[g + 1], keys, rows)
             if emit_words:
+                words = need_words[g, first:last]
                 for i in range(rows):
-                    need_words[g, first + i] = keys[i]
+                    words[i] = keys[i]
             _local(
                 keys,
                 mask,
@@ -236,11 +272,11 @@ def score_part(
             )
             base = need_base[g]
             for i in range(rows):
-                value[i] = need_table[base + index[i]]
+                value[i] = need_table[np.uintp(base + index[i])]
             if pence_base[g] >= 0:
                 base = pence_base[g]
                 for i in range(rows):
-                    p[i] += need_pence[base + index[i]]
+                    p[i] += need_pence[np.uintp(base + index[i])]
             if g < uncapped:
                 target = f if need_fixed[g] else r
                 for i in range(rows):
@@ -270,27 +306,32 @@ def score_part(
             _keys(buf, questions, radices, support_starts[g], support_starts[g + 1], keys, rows)
             base = support_base[g]
             for i in range(rows):
-                percent[first + i] += support_table[base + keys[i]]
+                share[i] += support_table[np.uintp(base + keys[i])]
             if emit_words:
+                words = support_words[g, first:last]
                 for i in range(rows):
-                    support_words[g, first + i] = keys[i]
+                    words[i] = keys[i]
         # Unfold the sums (engine._scores_from does the same in numpy): complex answers and
         # "cannot go on" answers, the cap on the reduction, then need, reduction and net.
-        for i in range(first, first + rows):
-            kept = reducible[i]
-            never = fixed[i]
-            share = percent[i]
+        total = need[first:last]
+        taken_out = reduction[first:last]
+        left = net[first:last]
+        plan = costed[first:last]
+        for i in range(rows):
+            kept = r[i]
+            never = f[i]
+            part = share[i]
             if folded[0]:
-                costed[i] = (kept >> 24) + (never >> 24) > 0
+                plan[i] = (kept >> 24) + (never >> 24) > 0
                 kept &= low
                 never &= low
             if folded[1]:
-                share = share & ((1 << 20) - 1) if share >> 20 == 0 else 0
-            share = min(share, informal_cap)
-            taken = np.int32((np.int64(kept) * share) // 100)
-            reducible[i] = kept
-            fixed[i] = never
-            percent[i] = share
-            need[i] = kept + never
-            reduction[i] = taken
-            net[i] = kept + never - taken
+                part = part & ((1 << 20) - 1) if part >> 20 == 0 else 0
+            part = min(part, informal_cap)
+            taken = np.int32((np.int64(kept) * part) // 100)
+            r[i] = kept
+            f[i] = never
+            share[i] = part
+            total[i] = kept + never
+            taken_out[i] = taken
+            left[i] = kept + never - taken

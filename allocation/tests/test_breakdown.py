@@ -229,6 +229,33 @@ def test_review_ties_go_to_the_larger_fall_in_pence_then_the_row():
     assert result.review_indices.tolist() == [1, 0, 2]
 
 
+def _two_stable_sorts(percent, fall):
+    """The review order as plainly as numpy says it: by fall in pence (largest first), then
+    a stable sort by percentage, so ties keep the larger fall first, then the row."""
+    by_fall = np.argsort(-fall, kind="stable")
+    return by_fall[np.argsort(percent[by_fall], kind="stable")]
+
+
+@SETTINGS
+@given(
+    pairs=st.lists(
+        st.tuples(st.integers(1, 40), st.integers(0, 40)).filter(lambda p: p[1] < p[0]),
+        max_size=300,
+    ),
+    scale=st.sampled_from([1, 7, 2**40, 2**58]),
+)
+def test_the_review_order_with_many_exact_ties_matches_two_stable_sorts(pairs, scale):
+    """Small amounts repeat, so many percentages tie exactly; the largest scale leaves no
+    room for the whole-number key, so the other way is checked too."""
+    now = np.array([p[0] for p in pairs], dtype=np.int64) * scale
+    then = np.array([p[1] for p in pairs], dtype=np.int64) * scale
+    percent = (then - now) * 100 / np.maximum(now, 1)
+    fall = now - then
+    assert bd._largest_fall_first(percent, fall).tolist() == (
+        _two_stable_sorts(percent, fall).tolist()
+    )
+
+
 def test_codes_and_amounts_are_checked():
     with pytest.raises(ValueError, match="margin"):
         bd.breakdown(np.array([1]), np.array([1]), {}, 5, flag_margin=-1)

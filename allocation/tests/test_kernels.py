@@ -80,6 +80,30 @@ def test_compiled_scoring_refuses_choices_the_numpy_way_refuses():
         engine.score(scheme, np.array([[0, -2, 0]], dtype=np.int8))
 
 
+def test_compiled_scoring_refuses_masks_out_of_range_whatever_their_type():
+    """The compiled pass checks int32 masks as it reads them; wider ones are checked before
+    they are narrowed, so 2**32 + 1 is never read as 1."""
+    scheme = engine.compile_scheme(test_engine._tiny())
+    people = kernels.CHUNK * 2 + 5  # the bad ones in a later chunk than the first
+    choices = np.zeros((people, len(scheme.question_codes)), dtype=np.int8)
+    top = (1 << len(scheme.outcome_codes)) - 1
+    for bad, dtype in ((-1, np.int32), (top + 1, np.int32), (2**32 + 1, np.int64)):
+        masks = np.ones(people, dtype=dtype)
+        masks[-3] = bad
+        with pytest.raises(ValueError, match=f"between 0 and {top}"):
+            engine.score(scheme, choices, unable_masks=masks)
+    assert engine.score(scheme, choices, unable_masks=np.full(people, top, np.int32)).net.size
+
+
+def test_compiled_scoring_refuses_choices_far_out_of_range_without_reading_past_its_tables():
+    scheme = engine.compile_scheme(test_engine._tiny())
+    choices = np.zeros((kernels.CHUNK + 9, len(scheme.question_codes)), dtype=np.int8)
+    choices[-1, 0] = 127
+    choices[-2, 1] = -128
+    with pytest.raises(ValueError, match="must be -1 to"):
+        engine.score(scheme, choices)
+
+
 def test_compiled_breakdown_matches_a_person_by_person_count():
     test_breakdown.test_breakdown_matches_a_person_by_person_count()
 
