@@ -31,6 +31,7 @@ import math
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
+from functools import partial
 
 import numpy as np
 
@@ -179,22 +180,9 @@ def breakdown(
     from_nothing = int(np.count_nonzero(from_zero))
     still_nothing = int(np.count_nonzero(proposed[from_zero] == 0)) if from_nothing else 0
     with_budget = _with_budget(fine, from_nothing, still_nothing)
-    median = _median(percent, whole, with_budget, from_zero if from_nothing else None)
+    median = _median(with_budget, partial(_percents_in, percent, whole, from_zero))
     review = _review(current, proposed, percent, threshold)
     return _result(checked, totals, everyone, fine, median, review, threshold, margin)
-
-
-class _Percents:
-    """Percent changes worked out only for the people asked for (`percents[rows]`), as the
-    compiled pass and `_percent_change` work them out: the same floats, never a whole
-    caseload's array. People with nothing now are never asked for."""
-
-    def __init__(self, current: np.ndarray, proposed: np.ndarray):
-        self.current, self.proposed = current, proposed
-
-    def __getitem__(self, rows) -> np.ndarray:
-        now = self.current[rows]
-        return (self.proposed[rows] - now) * 100 / (now + (now == 0))
 
 
 def _compiled(current, proposed, checked, threshold: Decimal, margin: Decimal) -> Breakdown | None:
@@ -240,9 +228,15 @@ def _compiled(current, proposed, checked, threshold: Decimal, margin: Decimal) -
         proposed_total=int(overall[4]),
     )
     with_budget = _with_budget(fine, from_nothing, still_nothing)
-    percents = _Percents(current, proposed)
-    median = _median(percents, whole, with_budget, None)
-    review = _review(current, proposed, percents, threshold, candidates)
+    median = _median(with_budget, partial(kernels.percents_in, whole, current, proposed))
+    review = _reviewed(
+        candidates.rows,
+        candidates.current,
+        candidates.proposed,
+        candidates.percents,
+        threshold,
+        compiled=True,
+    )
     return _result(checked, totals, everyone, fine, median, review, threshold, margin)
 
 
@@ -337,27 +331,29 @@ def _outcomes(change: np.ndarray) -> np.ndarray:
     return outcome
 
 
-def _median(
-    percent: np.ndarray, whole: np.ndarray, counts: np.ndarray, from_zero: np.ndarray | None
-) -> float | None:
+def _median(counts: np.ndarray, percents_in) -> float | None:
     """numpy's median of the people with a current budget, partitioning only the people in
-    the whole percents where the two middle ranks fall."""
+    the whole percents where the two middle ranks fall (`percents_in(wholes)` gives their
+    percent changes, in any order)."""
     size = int(counts.sum())
     if not size:
         return None
     ranks = [(size - 1) // 2, size // 2]
     ends = np.cumsum(counts)
     where = sorted({int(np.searchsorted(ends, rank, side="right")) for rank in ranks})
-    chosen = whole == where[0]
-    for w in where[1:]:
-        chosen |= whole == w
-    if from_zero is not None:
-        chosen &= ~from_zero
     before = int(ends[where[0] - 1]) if where[0] else 0
-    # By row numbers: the compiled pass's percents are worked out only for these people.
-    values = np.partition(percent[np.flatnonzero(chosen)], [r - before for r in ranks])
+    values = np.partition(percents_in(where), [r - before for r in ranks])
     middle = [values[r - before] for r in ranks]
     return float((middle[0] + middle[1]) / 2)
+
+
+def _percents_in(percent, whole, from_zero, wholes: list[int]) -> np.ndarray:
+    """The percent changes of the people with a current budget in these whole percents."""
+    chosen = whole == wholes[0]
+    for w in wholes[1:]:
+        chosen |= whole == w
+    chosen &= ~from_zero
+    return percent[chosen]
 
 
 def _percent(value: float | Decimal, what: str) -> Decimal:
@@ -587,33 +583,42 @@ def _rows(
 
 
 def _review(
-    current: np.ndarray,
-    proposed: np.ndarray,
+    current: np.ndarray, proposed: np.ndarray, percent: np.ndarray, threshold: Decimal
+) -> np.ndarray:
+    """Rows whose fall is more than the threshold, largest first (see `_reviewed`)."""
+    # Floats first, with a margin, to find the few candidates; then the exact test.
+    rows = np.flatnonzero(percent < -float(threshold) + 1e-6)
+    return _reviewed(rows, current[rows], proposed[rows], percent[rows], threshold)
+
+
+def _reviewed(
+    rows: np.ndarray,
+    now: np.ndarray,
+    then: np.ndarray,
     percent: np.ndarray,
     threshold: Decimal,
-    candidates: np.ndarray | None = None,
+    *,
+    compiled: bool = False,
 ) -> np.ndarray:
-    """Rows whose fall is more than the threshold, decided exactly in integers."""
-    # Floats first, with a margin, to find the few candidates; then the exact test.
-    if candidates is None:
-        candidates = np.flatnonzero(percent < -float(threshold) + 1e-6)
+    """Of the candidate rows (in row order, with their amounts now and proposed and their
+    percent change), those whose fall is more than the threshold, decided exactly in
+    integers; in review order (`_largest_fall_first`), by a compiled sort when `compiled`."""
     numerator, denominator = threshold.as_integer_ratio()
-    fall = current[candidates] - proposed[candidates]
-    base = current[candidates]
-    if candidates.size and (
-        int(np.abs(fall).max()) * 100 * denominator >= 2**62 or int(base.max()) * numerator >= 2**62
+    fall = now - then
+    if rows.size and (
+        int(np.abs(fall).max()) * 100 * denominator >= 2**62 or int(now.max()) * numerator >= 2**62
     ):
         keep = np.array(
             [
                 f * 100 * denominator > numerator * b
-                for f, b in zip(fall.tolist(), base.tolist(), strict=True)
+                for f, b in zip(fall.tolist(), now.tolist(), strict=True)
             ],
             dtype=bool,
         )
     else:
-        keep = fall * (100 * denominator) > base * numerator
-    chosen = candidates[keep]  # in row order
-    return chosen[_largest_fall_first(percent[chosen], fall[keep])]
+        keep = fall * (100 * denominator) > now * numerator
+    order = kernels.review_order if compiled else _largest_fall_first
+    return rows[keep][order(percent[keep], fall[keep])]
 
 
 def _largest_fall_first(percent: np.ndarray, fall: np.ndarray) -> np.ndarray:

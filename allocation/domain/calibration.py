@@ -351,7 +351,9 @@ class _Caseload:
             for limit in (self.low, self.high):
                 if limit is not None and limit * self.denominator > base:
                     found.add(Fraction(limit * self.denominator - base, slope))
-        return sorted(found)
+        # Sorted by the nearest float first (rounding keeps the order, never reverses it),
+        # and exactly only between fractions that round to the same float.
+        return sorted(found, key=lambda f: (f.numerator / f.denominator, f))
 
     def slope_after(self, x: Fraction) -> Fraction:
         """d total / dx just above x."""

@@ -1125,27 +1125,55 @@ def amounts_pence(
     )
 
 
-def _by_table(scheme: CompiledScheme, rows: np.ndarray, net, tables) -> np.ndarray:
+def _by_table(
+    scheme: CompiledScheme, rows: np.ndarray, net, tables, support=None, limits=None
+) -> np.ndarray:
     """Each person's entry for their net points in their money table's row of `rows`
-    ((T, max_net_points + 1)), the only row when the version has one table."""
+    ((T, max_net_points + 1)), the only row when the version has one table; with `support`
+    (pence), that added and then `limits` (low, high or None) applied. A large caseload
+    takes one compiled pass (kernels.amounts_pass), which refuses the same things."""
     net = np.asarray(net)
+    by_table = scheme.money_tables_pence is not None
+    if by_table:
+        if tables is None:
+            raise ValueError(
+                "This version chooses its money table by group: give each person's table "
+                "(engine.table_indexes)"
+            )
+        tables = np.asarray(tables)
+        if tables.shape != net.shape:
+            raise ValueError(f"Expected one money table per person, shape {net.shape}")
+    if (
+        net.ndim == 1
+        and net.size >= kernels.WORTH_IT
+        and np.issubdtype(net.dtype, np.integer)
+        and (not by_table or np.issubdtype(tables.dtype, np.integer))
+    ):
+        low, high = limits or (0, None)
+        amounts, net_bad, table_bad = kernels.amounts_pass(
+            rows, net, tables if by_table else None, support, low, high
+        )
+        if net_bad:
+            raise ValueError(_NET_RANGE.format(top=scheme.max_net_points))
+        if table_bad:
+            raise ValueError(_NO_TABLE_FITS)
+        return amounts
     if net.size and (net.min() < 0 or net.max() > scheme.max_net_points):
-        raise ValueError(f"Net points must be between 0 and {scheme.max_net_points}")
-    if scheme.money_tables_pence is None:
-        return np.take(rows[0], net)
-    if tables is None:
-        raise ValueError(
-            "This version chooses its money table by group: give each person's table "
-            "(engine.table_indexes)"
-        )
-    tables = np.asarray(tables)
-    if tables.shape != net.shape:
-        raise ValueError(f"Expected one money table per person, shape {net.shape}")
-    if tables.size and (tables.min() < 0 or tables.max() >= len(rows)):
-        raise ValueError(
-            "No money table of this version fits some people: add a table for everyone else"
-        )
-    return rows[tables, net]
+        raise ValueError(_NET_RANGE.format(top=scheme.max_net_points))
+    if not by_table:
+        amounts = np.take(rows[0], net)
+    else:
+        if tables.size and (tables.min() < 0 or tables.max() >= len(rows)):
+            raise ValueError(_NO_TABLE_FITS)
+        amounts = rows[tables, net]
+    if support is None:
+        return amounts
+    low, high = limits
+    return np.clip(amounts + support, low, high)
+
+
+_NET_RANGE = "Net points must be between 0 and {top}"
+_NO_TABLE_FITS = "No money table of this version fits some people: add a table for everyone else"
 
 
 def amount_for_points(
@@ -1804,11 +1832,10 @@ def _amounts_with_support(
     support = np.asarray(support_pence, dtype=np.int64)
     if support.shape != net.shape:
         raise ValueError(f"Expected one support amount per person, shape {net.shape}")
-    points = _by_table(scheme, scheme.points_pence, net, tables)
     definition = scheme.definition
     low = 0 if definition.minimum is None else int(definition.minimum * 100)
     high = None if definition.maximum is None else int(definition.maximum * 100)
-    return np.clip(points + support, low, high)
+    return _by_table(scheme, scheme.points_pence, net, tables, support, (low, high))
 
 
 def _amount_with_support(

@@ -66,6 +66,16 @@ def _pool() -> ThreadPoolExecutor:
         return _POOL[1]
 
 
+class Candidates(NamedTuple):
+    """The people the breakdown pass found may need a review, in row order, with their
+    percent change and their amounts now and proposed, as the pass read them."""
+
+    rows: np.ndarray
+    percents: np.ndarray
+    current: np.ndarray
+    proposed: np.ndarray
+
+
 def breakdown_pass(current, proposed, codes, blocks, sizes, review_below):
     """One pass over everyone for the breakdown (see breakdown.breakdown for what each part
     means). `codes` lists each group's codes, `blocks` the groups combined into each cell
@@ -74,7 +84,7 @@ def breakdown_pass(current, proposed, codes, blocks, sizes, review_below):
     Returns the whole-percent code of each person (FROM_NOTHING for those with nothing now),
     each block's cell table as (cells, 5) int64 [same, gain, loss, current, proposed], the
     same five figures for everyone, the whole-percent histogram, (from nothing, still
-    nothing, negatives, largest amount), the review candidates in row order, and the groups
+    nothing, negatives, largest amount), the review `Candidates`, and the groups
     with codes outside their labels."""
     from allocation.domain import loops  # numba: imported by the first large caseload
 
@@ -91,6 +101,8 @@ def breakdown_pass(current, proposed, codes, blocks, sizes, review_below):
     cells = int(offsets[-1])
     whole = np.empty(people, dtype=np.uint8)
     candidates = np.empty(people, dtype=np.int64)
+    candidate_percents = np.empty(people, dtype=np.float64)
+    candidate_amounts = np.empty((people, 2), dtype=np.int64)
     totals = np.zeros((parts, cells * FIELDS), dtype=np.int64)
     overall = np.zeros((parts, FIELDS), dtype=np.int64)
     histogram = np.zeros((parts, WHOLE_SIZE), dtype=np.int64)
@@ -111,6 +123,8 @@ def breakdown_pass(current, proposed, codes, blocks, sizes, review_below):
             stop,
             whole,
             candidates,
+            candidate_percents,
+            candidate_amounts,
             totals[part],
             overall[part],
             histogram[part],
@@ -121,9 +135,13 @@ def breakdown_pass(current, proposed, codes, blocks, sizes, review_below):
         parts,
     )
     found = extras[:, 4]
-    picked = [
-        candidates[people * p // parts : people * p // parts + int(found[p])] for p in range(parts)
-    ]
+    taken = [slice(people * p // parts, people * p // parts + int(found[p])) for p in range(parts)]
+    picked = Candidates(
+        rows=np.concatenate([candidates[t] for t in taken]),
+        percents=np.concatenate([candidate_percents[t] for t in taken]),
+        current=np.concatenate([candidate_amounts[t, 0] for t in taken]),
+        proposed=np.concatenate([candidate_amounts[t, 1] for t in taken]),
+    )
     table = totals.sum(axis=0).reshape(-1, FIELDS)
     return (
         whole,
@@ -131,7 +149,7 @@ def breakdown_pass(current, proposed, codes, blocks, sizes, review_below):
         overall.sum(axis=0),
         histogram.sum(axis=0),
         extras[:, :3].sum(axis=0).tolist() + [int(extras[:, 3].max(initial=0))],
-        np.concatenate(picked) if picked else np.empty(0, dtype=np.int64),
+        picked,
         np.flatnonzero(bad.sum(axis=0)).tolist(),
     )
 
@@ -295,4 +313,78 @@ def score_pass(scheme, choices, masks, emit_words: bool):
         need_words,
         support_words,
         bad.sum(axis=0),
+    )
+
+
+# --- amounts ---------------------------------------------------------------------------------
+
+
+def amounts_pass(rows, net, tables, support, low: int, high: int | None):
+    """engine.amounts_pence for a large caseload in one pass over everyone, a slice a core:
+    the amounts, and how many net points and how many table indexes were out of range."""
+    from allocation.domain import loops  # numba: imported by the first large caseload
+
+    rows = np.ascontiguousarray(rows, dtype=np.int64)
+    net = np.ascontiguousarray(net)
+    people = net.shape[0]
+    by_table = tables is not None
+    tables = np.ascontiguousarray(tables) if by_table else np.zeros(1, dtype=np.int64)
+    with_support = support is not None
+    support = (
+        np.ascontiguousarray(support, dtype=np.int64) if with_support else np.zeros(1, np.int64)
+    )
+    out = np.empty(people, dtype=np.int64)
+    parts = slices(people)
+    bad = np.zeros((parts, 2), dtype=np.int64)
+    _in_parallel(
+        lambda part, start, stop: loops.amounts_part(
+            rows,
+            tables,
+            by_table,
+            net,
+            support,
+            with_support,
+            low,
+            -1 if high is None else high,
+            start,
+            stop,
+            out,
+            bad[part],
+        ),
+        people,
+        parts,
+    )
+    net_bad, table_bad = bad.sum(axis=0).tolist()
+    return out, net_bad, table_bad
+
+
+def review_order(percent: np.ndarray, fall: np.ndarray) -> np.ndarray:
+    """breakdown's review order (the largest percentage fall first, ties by the larger
+    fall in pence, then by row) by a compiled radix sort: the same order as its sorts."""
+    from allocation.domain import loops  # numba: imported by the first large caseload
+
+    return loops.review_order(
+        np.ascontiguousarray(percent, dtype=np.float64), np.ascontiguousarray(fall, np.int64)
+    )
+
+
+def percents_in(whole, current, proposed, wholes: list[int]) -> np.ndarray:
+    """The percent changes of the people whose whole percent (breakdown_pass's codes) is
+    one of `wholes`, in row order: the same floats as the breakdown's, for its median.
+    People with nothing now have their own code, so they are never among them."""
+    from allocation.domain import loops  # numba: imported by the first large caseload
+
+    wanted = np.zeros(256, dtype=np.bool_)
+    wanted[[w for w in wholes if w != FROM_NOTHING]] = True
+    people = whole.shape[0]
+    parts = slices(people)
+    out = np.empty(people, dtype=np.float64)
+    found = np.zeros(parts, dtype=np.int64)
+
+    def work(part, start, stop):
+        found[part] = loops.percents_part(whole, current, proposed, wanted, start, stop, out)
+
+    _in_parallel(work, people, parts)
+    return np.concatenate(
+        [out[people * p // parts : people * p // parts + int(found[p])] for p in range(parts)]
     )

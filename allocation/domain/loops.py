@@ -29,6 +29,8 @@ def breakdown_part(
     stop,
     whole,
     candidates,
+    candidate_percents,
+    candidate_amounts,
     mine,
     outcomes,
     counts,
@@ -40,7 +42,7 @@ def breakdown_part(
     and its own stretch of the per-person arrays."""
     blocks = block_starts.shape[0] - 1
     outcome = np.empty(_CHUNK, dtype=np.int64)
-    keys = np.empty(_CHUNK, dtype=np.int64)
+    keys = np.empty(_CHUNK, dtype=np.int16)  # a block has at most 2**15 cells
     from_nothing = 0
     still_nothing = 0
     negatives = 0
@@ -79,6 +81,9 @@ def breakdown_part(
                 wholes[i] = code
             if pct < review_below:
                 candidates[start + count] = first + i
+                candidate_percents[start + count] = pct
+                candidate_amounts[start + count, 0] = now
+                candidate_amounts[start + count, 1] = then
                 count += 1
             outcomes[result] += 1
             outcomes[3] += now
@@ -89,14 +94,14 @@ def breakdown_part(
             wrong = False
             for m in range(block_starts[b], block_starts[b + 1]):
                 column = codes[members[m]][first:last]
-                size = sizes[m]
+                size = column.dtype.type(sizes[m])
                 lowest = column.dtype.type(0)
                 highest = column.dtype.type(0)
                 for i in range(rows):
                     code = column[i]
                     lowest = min(lowest, code)
                     highest = max(highest, code)
-                    keys[i] = keys[i] * size + code
+                    keys[i] = np.int16(keys[i] * size + code)
                 if lowest < 0 or highest >= size:
                     bad[members[m]] += 1
                     wrong = True
@@ -335,3 +340,91 @@ def score_part(
             total[i] = kept + never
             taken_out[i] = taken
             left[i] = kept + never - taken
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def amounts_part(
+    rows, tables, by_table, net, support, with_support, low, high, start, stop, out, bad
+):
+    """One slice [start, stop) of engine.amounts_pence: each person's entry for their net
+    points in their money table's row of `rows` (the first row when not `by_table`), plus
+    their support in pence and then the limits `low` and `high` (high < 0: none) when
+    `with_support`. Net points and tables out of range are counted in `bad` (the caller
+    refuses them) and read as row 0, entry 0, so nothing is read outside the rows."""
+    top = rows.shape[1]
+    row_count = rows.shape[0]
+    points = net[start:stop]
+    written = out[start:stop]
+    for i in range(stop - start):
+        n = points[i]
+        if n < 0 or n >= top:
+            bad[0] += 1
+            n = 0
+        t = 0
+        if by_table:
+            t = tables[start + i]
+            if t < 0 or t >= row_count:
+                bad[1] += 1
+                t = 0
+        amount = rows[t, n]
+        if with_support:
+            amount += support[start + i]
+            amount = max(amount, low)
+            if high >= 0:
+                amount = min(amount, high)
+        written[i] = amount
+
+
+@njit(cache=True, nogil=True)
+def review_order(percent, fall):
+    """The review list's order (kernels.review_order): positions sorted by the percentage
+    (ascending: the largest fall first), ties by the larger fall, then by position. A
+    least-significant-digit radix sort, which keeps ties in order: first by the fall from
+    the largest down, then by the percentage's bits (as an unsigned key in the same order
+    as the floats), 11 bits a pass over only the bits that vary."""
+    n = percent.shape[0]
+    order = np.arange(n)
+    if n < 2:
+        return order
+    bits = percent.view(np.uint64)
+    sign = np.uint64(1) << np.uint64(63)
+    by_percent = np.empty(n, dtype=np.uint64)
+    by_fall = np.empty(n, dtype=np.uint64)
+    largest = fall.max()
+    for i in range(n):
+        b = bits[i]
+        by_percent[i] = ~b if b & sign else b | sign
+        by_fall[i] = np.uint64(largest - fall[i])
+    spare = np.empty(n, dtype=np.int64)
+    for keys in (by_fall, by_percent):
+        low = keys.min()
+        span = keys.max() - low
+        shift = np.uint64(0)
+        while span >> shift:
+            counts = np.zeros(2048 + 1, dtype=np.int64)
+            for j in range(n):
+                counts[((keys[order[j]] - low) >> shift & np.uint64(2047)) + 1] += 1
+            for d in range(2048):
+                counts[d + 1] += counts[d]
+            for j in range(n):
+                at = order[j]
+                d = (keys[at] - low) >> shift & np.uint64(2047)
+                spare[counts[d]] = at
+                counts[d] += 1
+            order, spare = spare, order
+            shift += np.uint64(11)
+    return order
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def percents_part(whole, current, proposed, wanted, start, stop, out):
+    """One slice [start, stop) of kernels.percents_in: the percent change of each person
+    whose whole-percent code is `wanted`, written from out[start] on; returns how many."""
+    count = 0
+    codes = whole[start:stop]
+    for i in range(stop - start):
+        if wanted[codes[i]]:
+            now = current[start + i]
+            out[start + count] = ((proposed[start + i] - now) * 100) / now
+            count += 1
+    return count

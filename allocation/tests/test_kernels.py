@@ -7,8 +7,11 @@ the same way."""
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from allocation.domain import breakdown as bd
+from allocation.domain import definition as ras
 from allocation.domain import engine, kernels
 from allocation.tests import (
     test_all_parts_together,
@@ -18,6 +21,7 @@ from allocation.tests import (
     test_cost_rate,
     test_engine,
     test_informal_by_domain,
+    test_money_tables,
     test_multiple_questions,
 )
 
@@ -102,6 +106,44 @@ def test_compiled_scoring_refuses_choices_far_out_of_range_without_reading_past_
     choices[-2, 1] = -128
     with pytest.raises(ValueError, match="must be -1 to"):
         engine.score(scheme, choices)
+
+
+def test_compiled_amounts_match_the_numpy_gather_and_refuse_what_it_refuses(monkeypatch):
+    test_money_tables.test_a_version_with_tables_by_group_needs_each_persons_table_to_model_amounts()
+    scheme = engine.compile_scheme(ras.parse(test_money_tables.grouped_scheme()))
+    rng = np.random.default_rng(7)
+    people = kernels.CHUNK + 11
+    net = rng.integers(0, scheme.max_net_points + 1, people).astype(np.int32)
+    tables = rng.integers(0, len(scheme.definition.tables), people).astype(np.int8)
+    compiled = engine.amounts_pence(scheme, net, tables)
+    monkeypatch.setattr(kernels, "WORTH_IT", 10**12)
+    assert compiled.tolist() == engine.amounts_pence(scheme, net, tables).tolist()
+    monkeypatch.setattr(kernels, "WORTH_IT", 0)
+    wrong_net, wrong_table = net.copy(), tables.copy()
+    wrong_net[-1] = scheme.max_net_points + 1
+    wrong_table[-2] = len(scheme.definition.tables)
+    with pytest.raises(ValueError, match="Net points must be between 0 and"):
+        engine.amounts_pence(scheme, wrong_net, tables)
+    with pytest.raises(ValueError, match="No money table of this version fits"):
+        engine.amounts_pence(scheme, net, wrong_table)
+
+
+@test_breakdown.SETTINGS
+@given(
+    pairs=st.lists(
+        st.tuples(st.integers(1, 40), st.integers(0, 40)).filter(lambda p: p[1] < p[0]),
+        max_size=300,
+    ),
+    scale=st.sampled_from([1, 7, 2**40]),
+)
+def test_the_compiled_review_order_matches_two_stable_sorts(pairs, scale):
+    now = np.array([p[0] for p in pairs], dtype=np.int64) * scale
+    then = np.array([p[1] for p in pairs], dtype=np.int64) * scale
+    percent = (then - now) * 100 / np.maximum(now, 1)
+    fall = now - then
+    assert kernels.review_order(percent, fall).tolist() == (
+        test_breakdown._two_stable_sorts(percent, fall).tolist()
+    )
 
 
 def test_compiled_breakdown_matches_a_person_by_person_count():
