@@ -193,7 +193,7 @@ def _compiled(current, proposed, checked, threshold: Decimal, margin: Decimal) -
     sizes = [len(checked[name][1]) for name in names]
     codes = [checked[name][0] for name in names]
     blocks = _blocks(sizes, _COMPILED_CELLS * _OUTCOMES)
-    whole, tables, overall, fine, extras, candidates, outside = kernels.breakdown_pass(
+    passed = kernels.breakdown_pass(
         current,
         proposed,
         codes or [np.zeros(people, dtype=np.int8)],
@@ -201,8 +201,8 @@ def _compiled(current, proposed, checked, threshold: Decimal, margin: Decimal) -
         sizes,
         -float(threshold) + 1e-6,
     )
-    from_nothing, still_nothing, negatives, largest = extras
-    for g in outside:
+    from_nothing, still_nothing, negatives, largest = passed.extras
+    for g in passed.outside:
         raise ValueError(_outside(names[g], checked[names[g]][1]))
     if negatives:
         raise ValueError(_NEGATIVE)
@@ -210,7 +210,7 @@ def _compiled(current, proposed, checked, threshold: Decimal, margin: Decimal) -
         return None
     in_floats = largest * max(people, 1) < _FLOAT_EXACT
     totals: dict[str, list[_Totals]] = {}
-    for block, cells in zip(blocks, tables, strict=True):
+    for block, cells in zip(blocks, passed.tables, strict=True):
         shape = [sizes[g] for g in block]
         if in_floats:
             cells = cells.astype(np.float64)
@@ -223,12 +223,14 @@ def _compiled(current, proposed, checked, threshold: Decimal, margin: Decimal) -
         for axis, g in enumerate(block):
             totals[names[g]] = table.marginals(axis)
     everyone = _Totals(
-        counts=overall[:_OUTCOMES].tolist(),
-        current_total=int(overall[3]),
-        proposed_total=int(overall[4]),
+        counts=passed.overall[:_OUTCOMES].tolist(),
+        current_total=int(passed.overall[3]),
+        proposed_total=int(passed.overall[4]),
     )
-    with_budget = _with_budget(fine, from_nothing, still_nothing)
-    median = _median(with_budget, partial(kernels.percents_in, whole, current, proposed))
+    median = _median(
+        passed.buckets, partial(kernels.percents_between, passed.bucket, current, proposed)
+    )
+    candidates = passed.candidates
     review = _reviewed(
         candidates.rows,
         candidates.current,
@@ -237,7 +239,7 @@ def _compiled(current, proposed, checked, threshold: Decimal, margin: Decimal) -
         threshold,
         compiled=True,
     )
-    return _result(checked, totals, everyone, fine, median, review, threshold, margin)
+    return _result(checked, totals, everyone, passed.wholes, median, review, threshold, margin)
 
 
 def _with_budget(fine: np.ndarray, from_nothing: int, still_nothing: int) -> np.ndarray:
@@ -332,26 +334,27 @@ def _outcomes(change: np.ndarray) -> np.ndarray:
 
 
 def _median(counts: np.ndarray, percents_in) -> float | None:
-    """numpy's median of the people with a current budget, partitioning only the people in
-    the whole percents where the two middle ranks fall (`percents_in(wholes)` gives their
-    percent changes, in any order)."""
+    """numpy's median of the people with a current budget, from their counts by bins in
+    the order of their percent changes (whole percents, or the compiled pass's buckets):
+    `percents_in(low, high)` gives the percent changes in bins low to high, in any order,
+    and only those are partitioned."""
     size = int(counts.sum())
     if not size:
         return None
     ranks = [(size - 1) // 2, size // 2]
     ends = np.cumsum(counts)
-    where = sorted({int(np.searchsorted(ends, rank, side="right")) for rank in ranks})
-    before = int(ends[where[0] - 1]) if where[0] else 0
-    values = np.partition(percents_in(where), [r - before for r in ranks])
+    low, high = (int(np.searchsorted(ends, rank, side="right")) for rank in ranks)
+    before = int(ends[low - 1]) if low else 0
+    values = np.partition(percents_in(low, high), [r - before for r in ranks])
     middle = [values[r - before] for r in ranks]
     return float((middle[0] + middle[1]) / 2)
 
 
-def _percents_in(percent, whole, from_zero, wholes: list[int]) -> np.ndarray:
+def _percents_in(percent, whole, from_zero, low: int, high: int) -> np.ndarray:
     """The percent changes of the people with a current budget in these whole percents."""
-    chosen = whole == wholes[0]
-    for w in wholes[1:]:
-        chosen |= whole == w
+    chosen = whole == low
+    if high != low:
+        chosen |= whole == high
     chosen &= ~from_zero
     return percent[chosen]
 

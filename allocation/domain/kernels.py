@@ -36,7 +36,8 @@ _POOL: tuple[int, ThreadPoolExecutor] | None = None
 FIELDS = 5
 WHOLE_LIMIT = 51
 WHOLE_SIZE = 2 * WHOLE_LIMIT + 1
-FROM_NOTHING = 255  # whole-percent code of a person with nothing now (left out of the median)
+NOTHING_BUCKET = 0  # a person with nothing now (left out of the median); no percent has it
+BUCKETS = 1 << 16  # a percent's bucket: the top 16 bits of a key in the order of the floats
 CHUNK = 8192  # people a chunk: their cell keys and a chunk of answers stay in cache
 
 
@@ -76,16 +77,30 @@ class Candidates(NamedTuple):
     proposed: np.ndarray
 
 
+class Passed(NamedTuple):
+    """What the breakdown pass counts: each person's percent bucket (NOTHING_BUCKET for
+    those with nothing now) and how many people with a budget now are in each bucket; each
+    block's cell table as (cells, 5) int64 [same, gain, loss, current, proposed], the same
+    five figures for everyone, the whole-percent histogram, [from nothing, still nothing,
+    negatives, largest amount], the review candidates, and the groups with codes outside
+    their labels."""
+
+    bucket: np.ndarray
+    buckets: np.ndarray
+    tables: list
+    overall: np.ndarray
+    wholes: np.ndarray
+    extras: list
+    candidates: Candidates
+    outside: list
+
+
 def breakdown_pass(current, proposed, codes, blocks, sizes, review_below):
     """One pass over everyone for the breakdown (see breakdown.breakdown for what each part
     means). `codes` lists each group's codes, `blocks` the groups combined into each cell
     table, `review_below` the percent below which a person is a candidate for review.
 
-    Returns the whole-percent code of each person (FROM_NOTHING for those with nothing now),
-    each block's cell table as (cells, 5) int64 [same, gain, loss, current, proposed], the
-    same five figures for everyone, the whole-percent histogram, (from nothing, still
-    nothing, negatives, largest amount), the review `Candidates`, and the groups
-    with codes outside their labels."""
+    Returns a `Passed`."""
     from allocation.domain import loops  # numba: imported by the first large caseload
 
     if all(c.dtype == np.int8 and c.flags.c_contiguous for c in codes):
@@ -99,13 +114,14 @@ def breakdown_pass(current, proposed, codes, blocks, sizes, review_below):
     people = current.shape[0]
     parts = slices(people)
     cells = int(offsets[-1])
-    whole = np.empty(people, dtype=np.uint8)
+    bucket = np.empty(people, dtype=np.uint16)
     candidates = np.empty(people, dtype=np.int64)
     candidate_percents = np.empty(people, dtype=np.float64)
     candidate_amounts = np.empty((people, 2), dtype=np.int64)
     totals = np.zeros((parts, cells * FIELDS), dtype=np.int64)
     overall = np.zeros((parts, FIELDS), dtype=np.int64)
     histogram = np.zeros((parts, WHOLE_SIZE), dtype=np.int64)
+    fine = np.zeros((parts, BUCKETS), dtype=np.int64)
     extras = np.zeros((parts, 5), dtype=np.int64)  # see loops.breakdown_part's end
     bad = np.zeros((parts, max(len(codes), 1)), dtype=np.int64)
     block_sizes = np.array([sizes[g] for g in members], dtype=np.int64)
@@ -121,13 +137,14 @@ def breakdown_pass(current, proposed, codes, blocks, sizes, review_below):
             float(review_below),
             start,
             stop,
-            whole,
+            bucket,
             candidates,
             candidate_percents,
             candidate_amounts,
             totals[part],
             overall[part],
             histogram[part],
+            fine[part],
             extras[part],
             bad[part],
         ),
@@ -143,14 +160,15 @@ def breakdown_pass(current, proposed, codes, blocks, sizes, review_below):
         proposed=np.concatenate([candidate_amounts[t, 1] for t in taken]),
     )
     table = totals.sum(axis=0).reshape(-1, FIELDS)
-    return (
-        whole,
-        [table[offsets[b] : offsets[b + 1]] for b in range(len(blocks))],
-        overall.sum(axis=0),
-        histogram.sum(axis=0),
-        extras[:, :3].sum(axis=0).tolist() + [int(extras[:, 3].max(initial=0))],
-        picked,
-        np.flatnonzero(bad.sum(axis=0)).tolist(),
+    return Passed(
+        bucket=bucket,
+        buckets=fine.sum(axis=0),
+        tables=[table[offsets[b] : offsets[b + 1]] for b in range(len(blocks))],
+        overall=overall.sum(axis=0),
+        wholes=histogram.sum(axis=0),
+        extras=extras[:, :3].sum(axis=0).tolist() + [int(extras[:, 3].max(initial=0))],
+        candidates=picked,
+        outside=np.flatnonzero(bad.sum(axis=0)).tolist(),
     )
 
 
@@ -368,21 +386,20 @@ def review_order(percent: np.ndarray, fall: np.ndarray) -> np.ndarray:
     )
 
 
-def percents_in(whole, current, proposed, wholes: list[int]) -> np.ndarray:
-    """The percent changes of the people whose whole percent (breakdown_pass's codes) is
-    one of `wholes`, in row order: the same floats as the breakdown's, for its median.
-    People with nothing now have their own code, so they are never among them."""
+def percents_between(bucket, current, proposed, low: int, high: int) -> np.ndarray:
+    """The percent changes (the same floats as the breakdown pass's) of the people whose
+    bucket is from `low` to `high`, in row order, for the median: a pass a core."""
     from allocation.domain import loops  # numba: imported by the first large caseload
 
-    wanted = np.zeros(256, dtype=np.bool_)
-    wanted[[w for w in wholes if w != FROM_NOTHING]] = True
-    people = whole.shape[0]
+    people = bucket.shape[0]
     parts = slices(people)
     out = np.empty(people, dtype=np.float64)
     found = np.zeros(parts, dtype=np.int64)
 
     def work(part, start, stop):
-        found[part] = loops.percents_part(whole, current, proposed, wanted, start, stop, out)
+        found[part] = loops.percents_part(
+            bucket, current, proposed, np.uint16(low), np.uint16(high), start, stop, out
+        )
 
     _in_parallel(work, people, parts)
     return np.concatenate(

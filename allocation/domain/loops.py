@@ -11,8 +11,18 @@ from numba.typed import List
 __all__ = ["List", "breakdown_part", "score_part"]
 
 from allocation.domain.kernels import CHUNK as _CHUNK
-from allocation.domain.kernels import FIELDS, FROM_NOTHING
+from allocation.domain.kernels import FIELDS, NOTHING_BUCKET
 from allocation.domain.kernels import WHOLE_LIMIT as _WHOLE_LIMIT
+
+
+@njit(cache=True, inline="always")
+def _order_keys(values, keys, rows):
+    """Unsigned keys in the same order as the floats (none is NaN)."""
+    bits = values.view(np.uint64)
+    sign = np.uint64(1) << np.uint64(63)
+    for k in range(rows):
+        b = bits[k]
+        keys[k] = ~b if b & sign else b | sign
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
@@ -27,21 +37,25 @@ def breakdown_part(
     review_below,
     start,
     stop,
-    whole,
+    bucket,
     candidates,
     candidate_percents,
     candidate_amounts,
     mine,
     outcomes,
     counts,
+    fine,
     extras,
     bad,
 ):
     """One slice [start, stop) of the breakdown pass, into its own totals (`mine`, `outcomes`,
-    `counts`, `extras`, and `bad`, chunks with codes outside their group's labels, by group)
-    and its own stretch of the per-person arrays."""
+    `counts`, `fine`, `extras`, and `bad`, chunks with codes outside their group's labels, by
+    group) and its own stretch of the per-person arrays."""
     blocks = block_starts.shape[0] - 1
     outcome = np.empty(_CHUNK, dtype=np.int64)
+    percents = np.empty(_CHUNK, dtype=np.float64)
+    order_keys = np.empty(_CHUNK, dtype=np.uint64)
+    had_nothing = np.empty(_CHUNK, dtype=np.bool_)
     keys = np.empty(_CHUNK, dtype=np.int16)  # a block has at most 2**15 cells
     from_nothing = 0
     still_nothing = 0
@@ -55,7 +69,7 @@ def breakdown_part(
         # negatives, and the loops over a column run as vector instructions.
         now_amounts = current[first:last]
         then_amounts = proposed[first:last]
-        wholes = whole[first:last]
+        buckets = bucket[first:last]
         # Each person's own figures: their outcome, percent change and its whole percent.
         for i in range(rows):
             now = now_amounts[i]
@@ -72,13 +86,12 @@ def breakdown_part(
             rounded = _WHOLE_LIMIT if size > _WHOLE_LIMIT else int(math.ceil(size))
             code = (rounded if pct >= 0 else -rounded) + _WHOLE_LIMIT
             counts[code] += 1
+            percents[i] = pct
+            had_nothing[i] = nothing
             if nothing:
-                wholes[i] = FROM_NOTHING
                 from_nothing += 1
                 if then == 0:
                     still_nothing += 1
-            else:
-                wholes[i] = code
             if pct < review_below:
                 candidates[start + count] = first + i
                 candidate_percents[start + count] = pct
@@ -88,6 +101,16 @@ def breakdown_part(
             outcomes[result] += 1
             outcomes[3] += now
             outcomes[4] += then
+        # Each percent's top 16 bits (of a key in the order of the floats), counted for the
+        # median among the people with a budget now; NOTHING_BUCKET marks the others.
+        _order_keys(percents, order_keys, rows)
+        for i in range(rows):
+            if had_nothing[i]:
+                buckets[i] = NOTHING_BUCKET
+            else:
+                top = order_keys[i] >> np.uint64(48)
+                buckets[i] = top
+                fine[top] += 1
         # Then each block of groups: the cell of every person in this chunk, and its sums.
         for b in range(blocks):
             keys[:rows] = 0
@@ -386,14 +409,11 @@ def review_order(percent, fall):
     order = np.arange(n)
     if n < 2:
         return order
-    bits = percent.view(np.uint64)
-    sign = np.uint64(1) << np.uint64(63)
     by_percent = np.empty(n, dtype=np.uint64)
+    _order_keys(percent, by_percent, n)
     by_fall = np.empty(n, dtype=np.uint64)
     largest = fall.max()
     for i in range(n):
-        b = bits[i]
-        by_percent[i] = ~b if b & sign else b | sign
         by_fall[i] = np.uint64(largest - fall[i])
     spare = np.empty(n, dtype=np.int64)
     for keys in (by_fall, by_percent):
@@ -417,14 +437,24 @@ def review_order(percent, fall):
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def percents_part(whole, current, proposed, wanted, start, stop, out):
+def percents_part(bucket, current, proposed, low, high, start, stop, out):
     """One slice [start, stop) of kernels.percents_in: the percent change of each person
-    whose whole-percent code is `wanted`, written from out[start] on; returns how many."""
-    count = 0
-    codes = whole[start:stop]
-    for i in range(stop - start):
-        if wanted[codes[i]]:
-            now = current[start + i]
-            out[start + count] = ((proposed[start + i] - now) * 100) / now
-            count += 1
-    return count
+    whose bucket is from `low` to `high`, written from out[start] on; returns how many."""
+    found = 0
+    rows = np.empty(_CHUNK, dtype=np.int64)
+    for first in range(start, stop, _CHUNK):
+        last = min(stop, first + _CHUNK)
+        buckets = bucket[first:last]
+        now_amounts = current[first:last]
+        then_amounts = proposed[first:last]
+        # Which rows, without a branch for each: few are wanted, at random.
+        count = 0
+        span = np.uint64(high - low)
+        for i in range(last - first):
+            rows[count] = i
+            count += np.uint64(buckets[i]) - np.uint64(low) <= span  # wraps below low
+        for k in range(count):
+            now = now_amounts[rows[k]]
+            out[start + found + k] = ((then_amounts[rows[k]] - now) * 100) / now
+        found += count
+    return found
