@@ -240,7 +240,9 @@ def score_layout(scheme) -> ScoreLayout:
             pence.append(table.astype(np.int64))
             at += table.size
     support_table, support_base = _flat([g.table.astype(np.int32) for g in support])
-    skip = np.array([c[2] for c in scheme.conditions], dtype=np.bool_).reshape(-1, 256)
+    # -1 (every bit set) where the question is not asked: OR-ed into the choice, it makes
+    # it -1, no answer, without a branch for each person.
+    skip = -np.array([c[2] for c in scheme.conditions], dtype=np.int8).reshape(-1, 256)
     return ScoreLayout(
         counts=scheme.option_counts.astype(np.int64),
         conditions=np.array([(c[0], c[1]) for c in scheme.conditions], dtype=np.int64).reshape(
@@ -287,7 +289,6 @@ def score_pass(scheme, choices, masks, emit_words: bool):
     need_groups = len(layout.need_starts) - 1
     support_groups = len(layout.support_starts) - 1
     reducible = np.zeros(people, dtype=np.int32)
-    fixed = np.zeros(people, dtype=np.int32)
     percent = np.zeros(people, dtype=np.int32)
     pence = np.zeros(people, dtype=np.int64)
     need = np.empty(people, dtype=np.int32)
@@ -311,7 +312,6 @@ def score_pass(scheme, choices, masks, emit_words: bool):
             start,
             stop,
             reducible,
-            fixed,
             percent,
             pence,
             need,

@@ -201,7 +201,6 @@ def score_part(
     start,
     stop,
     reducible,
-    fixed,
     percent,
     pence,
     need,
@@ -229,6 +228,7 @@ def score_part(
     mask = np.zeros(_CHUNK, dtype=np.int32)
     domain_r = np.empty(_CHUNK, dtype=np.int32)
     domain_f = np.empty(_CHUNK, dtype=np.int32)
+    never_sums = np.empty(_CHUNK, dtype=np.int32)
     for first in range(start, stop, _CHUNK):
         rows = min(stop, first + _CHUNK) - first
         # Each person's figures are read and written through this chunk's stretch of the
@@ -236,7 +236,8 @@ def score_part(
         # the loops from running as vector instructions).
         last = first + rows
         r = reducible[first:last]
-        f = fixed[first:last]
+        f = never_sums[:rows]  # needs never reduced: summed here, then into the need
+        f[:] = 0
         p = pence[first:last]
         share = percent[first:last]
         # This chunk's answers, a question at a time, checked against its options; a
@@ -262,10 +263,9 @@ def score_part(
         for c in range(conditions.shape[0]):
             position = buf[conditions[c, 0]]
             parent = buf[conditions[c, 1]]
-            asked = skip[c]
+            not_asked = skip[c]
             for i in range(rows):
-                if asked[np.uintp(parent[i] & 0xFF)]:
-                    position[i] = -1
+                position[i] |= not_asked[np.uint8(parent[i])]
         if has_masks:
             # Unmet-outcome masks out of range are counted (in `bad`'s last place) and
             # read as none found unmet.
@@ -358,7 +358,6 @@ def score_part(
             part = min(part, informal_cap)
             taken = np.int32((np.int64(kept) * part) // 100)
             r[i] = kept
-            f[i] = never
             share[i] = part
             total[i] = kept + never
             taken_out[i] = taken
