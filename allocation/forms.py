@@ -376,9 +376,10 @@ class QuestionForm(GovUKForm):
         """Answer i's services, each with its units (selfdirect-ras/2 `support`), in the
         order their rows come, and whether any service row has anything in it. A row needs
         both a service and its units; a service comes once an answer (its units go in one
-        row). Cost-rate answers: the amount is each service's units at its reference rate
-        (Care Act 2014 section 26(3); Care and Support Statutory Guidance 11.22-11.24, the
-        personal budget must be sufficient to meet the needs)."""
+        row, as the explanation prices each service once a line). Cost-rate answers: the
+        amount is each service's units at its reference rate (Care Act 2014 section 26(1)(a),
+        the cost of meeting the needs; Care and Support Statutory Guidance 11.22-11.28, the
+        amount must be enough to meet them)."""
         support, typed, seen = [], False, {}
         for j in range(self.service_rows):
             service_field, units_field = f"option_{i}_service_{j}", f"option_{i}_units_{j}"

@@ -222,6 +222,9 @@ def questions(request, pk):
 
 @manager_view
 def question_edit(request, pk, code=None):
+    """Add a question, or change one: its answers (a row each, with room for every answer it
+    has) and each answer's services at reference rates (a row for each service of the
+    answer with the most, and one more), so saving the page keeps every answer and service."""
     version, _ = get_version(request, pk, draft=True)
     definition = version.parsed
     if not definition.domains:
