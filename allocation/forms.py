@@ -273,10 +273,18 @@ class QuestionForm(GovUKForm):
                     f"Option {n} service {j + 1}: enter more than 0 {UNITS_WORDS}, or choose "
                     "‘None’ for the service and leave its units empty"
                 )
+                units.error_messages["max_value"] = self._too_many(n, j)
                 units.error_messages["max_decimal_places"] = (
                     f"Option {n} service {j + 1}: {UNITS_WORDS} must have no more than "
                     "%(max)s decimal places"
                 )
+
+    @staticmethod
+    def _too_many(n: int, j: int) -> str:
+        return (
+            f"Option {n} service {j + 1}: {ras.schemas.MAX_UNITS:,} {UNITS_WORDS} each period "
+            "is the most one row can hold"
+        )
 
     def _option_field_names(self, i: int) -> list[str]:
         """An answer's fields in the order the page shows them (and the error summary lists)."""
@@ -407,11 +415,7 @@ class QuestionForm(GovUKForm):
                 )
                 continue
             if units > ras.schemas.MAX_UNITS:
-                self.add_error(
-                    units_field,
-                    f"{where}: {ras.schemas.MAX_UNITS:,} {UNITS_WORDS} each period is the most "
-                    "one row can hold",
-                )
+                self.add_error(units_field, self._too_many(i + 1, j))
                 continue
             if service in seen:
                 self.add_error(

@@ -209,6 +209,12 @@ def test_the_questions_and_version_pages_show_every_service_of_an_answer(
             "most one row can hold",
         ),
         (
+            {"option_1_service_1": "meals", "option_1_units_1": "2000000"},
+            "option_1_units_1",
+            "Option 2 service 2: 10,000 hours, days, nights, weeks or meals each period is the "
+            "most one row can hold",
+        ),
+        (
             {"option_1_service_2": "home_care", "option_1_units_2": "3"},
             "option_1_service_2",
             "Option 2 service 3: Home care is already service 1 of this answer: put all its "
