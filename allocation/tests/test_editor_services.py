@@ -3,7 +3,9 @@ list of services with their units: issue 10). An answer imported with several se
 them all when the page saves it; each service row is checked, with a message naming the answer
 and the row, and a refused page saves nothing."""
 
+import json
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -13,10 +15,12 @@ from allocation import actions
 from allocation.domain import definition as ras
 from allocation.domain import rates as catalogue
 from allocation.domain import schema
-from allocation.forms import SUPPORT_LIMIT, QuestionForm
+from allocation.forms import SUPPORT_LIMIT, QuestionForm, most_services
 from allocation.tests.factories import DraftVersionFactory
 
 pytestmark = pytest.mark.django_db
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "schemes" / "example_cost_rate.json"
 
 TWO_SERVICES = [{"service": "home_care", "units": 7}, {"service": "sleeping_night", "units": 2}]
 
@@ -285,3 +289,24 @@ def test_practitioners_cannot_see_or_change_an_answers_services(
     assert client.post(url, form | {"option_1_units_2": "7"}).status_code == 404
     draft.refresh_from_db()
     assert draft.definition == before
+
+
+def test_saving_each_question_of_the_shipped_cost_rate_example_unchanged_changes_nothing(
+    pages, draft, commissioner
+):
+    """The example scheme's answers carry two services (home care and meals, telecare and
+    sleep-in nights): the page shows and saves every one of them."""
+    example = json.loads(EXAMPLE.read_text(encoding="utf-8"))
+    actions.save_definition(draft, example, acting_user=commissioner)
+    draft.refresh_from_db()
+    before = ras.to_dict(draft.parsed)
+    assert max(most_services(q) for d in before["domains"] for q in d["questions"]) == 2
+    for domain in before["domains"]:
+        for question in domain["questions"]:
+            url = f"/ras/versions/{draft.pk}/questions/{question['code']}/"
+            draft.refresh_from_db()
+            form = page_as_shown(question, domain=domain["code"])
+            response = pages.post(url, form | {"edit_version": draft.edit_version})
+            assert response.status_code == 302, question["code"]
+    draft.refresh_from_db()
+    assert ras.to_dict(draft.parsed) == before
