@@ -115,20 +115,27 @@ def _codes(text: str) -> list[str]:
     return [item for item in re.split(r"[\s,;]+", (text or "").strip()) if item]
 
 
+SUPPORT_LIMIT = 10  # the most services one answer carries (selfdirect-ras/2: support maxItems)
+UNITS_WORDS = "hours, days, nights, weeks or meals"
+# Each service with the unit its units count: 'Home care (hours)', 'Waking night (nights)'.
+SERVICE_CHOICES = [("", "None")] + [
+    (s.code, f"{s.label} ({s.units})") for s in rate_catalogue.SERVICES
+]
+
+
+def most_services(question: dict | None) -> int:
+    """The most services any one answer of a question (selfdirect-ras/2) carries."""
+    if not question:
+        return 0
+    return max((len(o.get("support") or ()) for o in question.get("options", [])), default=0)
+
+
 class QuestionForm(GovUKForm):
     OPTION_ROWS = ras.MAX_MULTIPLE_OPTIONS
-    OPTION_PARTS = (
-        "code",
-        "label",
-        "hint",
-        "value",
-        "service",
-        "units",
-        "complex",
-        "no_reduction",
-        "not_more_than",
-        "excludes",
-    )
+    SERVICE_ROWS = 3  # service rows each answer has, at least (one more than the most used)
+    service_limit = SUPPORT_LIMIT
+    OPTION_PARTS_BEFORE = ("code", "label", "hint", "value")
+    OPTION_PARTS_AFTER = ("complex", "no_reduction", "not_more_than", "excludes")
 
     domain = forms.ChoiceField(label="Domain")
     code = code_field()
@@ -191,11 +198,25 @@ class QuestionForm(GovUKForm):
         help_text="For example: None of these",
     )
 
-    def __init__(self, *args, domains, kind="person", questions=(), reduction="", rows=0, **kwargs):
+    def __init__(
+        self,
+        *args,
+        domains,
+        kind="person",
+        questions=(),
+        reduction="",
+        rows=0,
+        services=0,
+        **kwargs,
+    ):
         """`rows`: how many answers the page has room for (at least OPTION_ROWS), so a
-        question with more answers than that keeps them all."""
+        question with more answers than that keeps them all. `services`: the most services
+        one answer of the question carries now; every answer gets a row for each of them
+        and one more (at least SERVICE_ROWS, at most the format's SUPPORT_LIMIT), so an
+        answer never loses a service by being saved."""
         super().__init__(*args, **kwargs)
         self.rows = max(rows, self.OPTION_ROWS)
+        self.service_rows = max(services, min(max(services + 1, self.SERVICE_ROWS), SUPPORT_LIMIT))
         self.fields["domain"].choices = [(d.code, d.title) for d in domains]
         self.fields["outcomes"].choices = list(ras.OUTCOMES.get(kind, ()))
         self.fields["asked_when_question"].choices = [("", "Always ask it")] + [
@@ -216,15 +237,16 @@ class QuestionForm(GovUKForm):
             self.fields[f"option_{i}_value"] = points_field(
                 f"Option {n} points, or {self.reduction_words} for family and friends"
             )
-            self.fields[f"option_{i}_service"] = forms.ChoiceField(
-                label=f"Option {n} service at reference rates",
-                required=False,
-                choices=[("", "None"), *rate_catalogue.CHOICES],
-            )
-            self.fields[f"option_{i}_units"] = points_field(
-                f"Option {n} hours, days, nights, weeks or meals of the service each period",
-                minimum="0.01",
-            )
+            for j in range(self.service_rows):
+                self.fields[f"option_{i}_service_{j}"] = forms.ChoiceField(
+                    label=f"Option {n} service {j + 1} at reference rates",
+                    required=False,
+                    choices=SERVICE_CHOICES,
+                )
+                self.fields[f"option_{i}_units_{j}"] = points_field(
+                    f"Option {n} service {j + 1} units ({UNITS_WORDS} each period)",
+                    minimum="0.01",
+                )
             self.fields[f"option_{i}_complex"] = forms.BooleanField(
                 label=f"Option {n} is a complex need that leads to a costed plan", required=False
             )
@@ -243,12 +265,53 @@ class QuestionForm(GovUKForm):
                 max_length=500,
             )
             self.fields[f"option_{i}_code"].govuk = {"width": 10, "spellcheck": False}
-            for part in self.OPTION_PARTS:
-                govuk_field(self.fields[f"option_{i}_{part}"])
+            for name in self._option_field_names(i):
+                govuk_field(self.fields[name])
+            for j in range(self.service_rows):
+                units = self.fields[f"option_{i}_units_{j}"]
+                units.error_messages["min_value"] = (
+                    f"Option {n} service {j + 1}: enter more than 0 {UNITS_WORDS}, or choose "
+                    "‘None’ for the service and leave its units empty"
+                )
+                units.error_messages["max_value"] = self._too_many(n, j)
+                units.error_messages["max_decimal_places"] = (
+                    f"Option {n} service {j + 1}: {UNITS_WORDS} must have no more than "
+                    "%(max)s decimal places"
+                )
+
+    @staticmethod
+    def _too_many(n: int, j: int) -> str:
+        return (
+            f"Option {n} service {j + 1}: {ras.schemas.MAX_UNITS:,} {UNITS_WORDS} each period "
+            "is the most one row can hold"
+        )
+
+    def _option_field_names(self, i: int) -> list[str]:
+        """An answer's fields in the order the page shows them (and the error summary lists)."""
+        services = [
+            f"option_{i}_{part}_{j}"
+            for j in range(self.service_rows)
+            for part in ("service", "units")
+        ]
+        return [
+            *(f"option_{i}_{part}" for part in self.OPTION_PARTS_BEFORE),
+            *services,
+            *(f"option_{i}_{part}" for part in self.OPTION_PARTS_AFTER),
+        ]
 
     def option_rows(self):
+        """Each answer's row: its first cells, its service rows (a service and its units),
+        then its last cells."""
         return [
-            [self[f"option_{i}_{part}"] for part in self.OPTION_PARTS] for i in range(self.rows)
+            {
+                "before": [self[f"option_{i}_{part}"] for part in self.OPTION_PARTS_BEFORE],
+                "services": [
+                    (self[f"option_{i}_service_{j}"], self[f"option_{i}_units_{j}"])
+                    for j in range(self.service_rows)
+                ],
+                "after": [self[f"option_{i}_{part}"] for part in self.OPTION_PARTS_AFTER],
+            }
+            for i in range(self.rows)
         ]
 
     def clean_type(self):
@@ -261,9 +324,8 @@ class QuestionForm(GovUKForm):
             code = (cleaned.get(f"option_{i}_code") or "").strip()
             label = (cleaned.get(f"option_{i}_label") or "").strip()
             value = cleaned.get(f"option_{i}_value")
-            service = cleaned.get(f"option_{i}_service") or ""
-            units = cleaned.get(f"option_{i}_units")
-            if not (code or label or value is not None or service or units is not None):
+            support, service_typed = self._support(i, cleaned)
+            if not (code or label or value is not None or service_typed):
                 continue
             if not code or not ras.CODE.match(code):
                 self.add_error(
@@ -272,20 +334,14 @@ class QuestionForm(GovUKForm):
                 )
             if not label:
                 self.add_error(f"option_{i}_label", f"Option {i + 1} needs the answer’s words")
-            if bool(service) != (units is not None):
-                self.add_error(
-                    f"option_{i}_units" if service else f"option_{i}_service",
-                    f"Option {i + 1}: choose a service and enter how many hours (or days, "
-                    "nights...) of it, or neither",
-                )
             option = {
                 "code": code,
                 "label": label,
                 "hint": (cleaned.get(f"option_{i}_hint") or "").strip(),
                 "value": value or Decimal(0),
             }
-            if service and units is not None:
-                option["support"] = [{"service": service, "units": ras.number_json(units)}]
+            if support:
+                option["support"] = support
             if cleaned.get(f"option_{i}_complex"):
                 option["complex"] = True
             if cleaned.get(f"option_{i}_no_reduction"):
@@ -323,6 +379,55 @@ class QuestionForm(GovUKForm):
                 if cleaned.get(name) not in (None, ""):
                     self.add_error(name, "Only a question with several answers has this: clear it")
         return cleaned
+
+    def _support(self, i: int, cleaned: dict) -> tuple[list[dict], bool]:
+        """Answer i's services, each with its units (selfdirect-ras/2 `support`), in the
+        order their rows come, and whether any service row has anything in it. A row needs
+        both a service and its units; a service comes once an answer (its units go in one
+        row, as the explanation prices each service once a line). Cost-rate answers: the
+        amount is each service's units at its reference rate (Care Act 2014 section 26(1)(a),
+        the cost of meeting the needs; Care and Support Statutory Guidance 11.22-11.28, the
+        amount must be enough to meet them)."""
+        support, typed, seen = [], False, {}
+        for j in range(self.service_rows):
+            service_field, units_field = f"option_{i}_service_{j}", f"option_{i}_units_{j}"
+            if service_field in self.errors or units_field in self.errors:
+                typed = True  # already refused: its own message says why
+                continue
+            service = cleaned.get(service_field) or ""
+            units = cleaned.get(units_field)
+            if not service and units is None:
+                continue
+            typed = True
+            where = f"Option {i + 1} service {j + 1}"
+            if not service:
+                self.add_error(
+                    service_field,
+                    f"{where}: choose the service these {UNITS_WORDS} are of, or clear the units",
+                )
+                continue
+            if units is None:
+                self.add_error(
+                    units_field,
+                    f"{where}: enter how many {rate_catalogue.BY_CODE[service].units} of "
+                    f"{rate_catalogue.BY_CODE[service].label.lower()} each period, "
+                    "or choose ‘None’",
+                )
+                continue
+            if units > ras.schemas.MAX_UNITS:
+                self.add_error(units_field, self._too_many(i + 1, j))
+                continue
+            if service in seen:
+                self.add_error(
+                    service_field,
+                    f"{where}: {rate_catalogue.BY_CODE[service].label} is already service "
+                    f"{seen[service] + 1} of this answer: put all its "
+                    f"{rate_catalogue.BY_CODE[service].units} in one row",
+                )
+                continue
+            seen[service] = j
+            support.append({"service": service, "units": ras.number_json(units)})
+        return support, typed
 
     def _excludes(self, i: int, text: str) -> dict:
         """'care_child:some care_child:lot' as {"care_child": ["some", "lot"]}."""
@@ -401,15 +506,15 @@ class QuestionForm(GovUKForm):
                 excludes = " ".join(
                     f"{q}:{o}" for q, codes in (option.get("excludes") or {}).items() for o in codes
                 )
-                support = (option.get("support") or [{}])[0]
+                for j, item in enumerate(option.get("support") or ()):
+                    initial[f"option_{i}_service_{j}"] = item.get("service", "")
+                    initial[f"option_{i}_units_{j}"] = number_text(item.get("units"))
                 initial.update(
                     {
                         f"option_{i}_code": option["code"],
                         f"option_{i}_label": option["label"],
                         f"option_{i}_hint": option.get("hint", ""),
                         f"option_{i}_value": number_text(value),
-                        f"option_{i}_service": support.get("service", ""),
-                        f"option_{i}_units": number_text(support.get("units")),
                         f"option_{i}_complex": bool(option.get("complex")),
                         f"option_{i}_no_reduction": bool(option.get("no_reduction")),
                         f"option_{i}_not_more_than": option.get("not_more_than", ""),

@@ -1,7 +1,8 @@
 """The scheme editor in a real browser (issue 10): a commissioner copies the live scheme to a
 draft and builds two money tables, a domain cap and a conditional question, then a question
-with several answers, an answer with hours of support and family support by domain, with axe-core
-(at 1280 and 320 pixels, with the reflow check) on every page visited."""
+with several answers, an answer with two services at reference rates (a refused row first)
+and family support by domain, with axe-core (at 1280 and 320 pixels, with the reflow check)
+on every page visited."""
 
 from decimal import Decimal
 
@@ -13,6 +14,7 @@ from accounts.roles import Role
 from accounts.tests.factories import UserFactory
 from allocation import actions as ras_actions
 from allocation.domain import engine
+from allocation.domain import rates as catalogue
 from allocation.models import RasVersion
 from allocation.tests.factories import DraftVersionFactory
 
@@ -185,9 +187,42 @@ def test_a_commissioner_builds_several_answers_hours_of_support_and_family_suppo
         page.get_by_label(f"Option {row + 1} code").fill(code)
         page.get_by_label(f"Option {row + 1} answer").fill(label)
         page.get_by_label(f"Option {row + 1} points").fill("0")
-    page.get_by_label("Option 2 service at reference rates").select_option("home_care")
-    page.get_by_label("Option 2 hours, days, nights").fill("7")
+    # Two services on one answer: 7 hours of home care and 2 sleep-in nights. Home care given
+    # twice on the answer is refused first, with a message naming the answer and the row.
+    page.get_by_label("Option 2 service 1 at reference rates").select_option("home_care")
+    page.get_by_label("Option 2 service 1 units").fill("7")
+    page.get_by_label("Option 2 service 2 at reference rates").select_option("home_care")
+    page.get_by_label("Option 2 service 2 units").fill("2")
+    page.get_by_role("button", name="Save question").click()
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_contain_text(
+        "Option 2 service 2: Home care is already service 1 of this answer"
+    )
+    assert_accessible(page)
+    summary.get_by_role("link").first.click()
+    expect(page.get_by_label("Option 2 service 2 at reference rates")).to_be_focused()
+    page.get_by_label("Option 2 service 2 at reference rates").select_option("sleeping_night")
     advance(page, "Save question")
+    expect(page.locator("main")).to_contain_text(
+        "Every evening: 0; Home care, 7 hours; Sleep-in night, 2 nights"
+    )
+    assert_accessible(page)
+
+    # Changed again, the answer keeps both services, and has room for a third.
+    page.get_by_role("link", name="Change do you need help in the evening?").click()
+    expect(page.get_by_label("Option 2 service 2 at reference rates")).to_have_value(
+        "sleeping_night"
+    )
+    expect(page.get_by_label("Option 2 service 3 at reference rates")).to_have_value("")
+    assert_accessible(page)
+    page.get_by_label("Question", exact=True).fill("Do you need help in the evening or at night?")
+    advance(page, "Save question")
+    expect(page.locator("main")).to_contain_text("Sleep-in night, 2 nights")
+    page.goto(f"/ras/versions/{draft.pk}/")
+    page.get_by_text("Home and living (").click()
+    expect(page.locator("main")).to_contain_text(
+        "Every evening: 0 points; Home care, 7 hours; Sleep-in night, 2 nights"
+    )
     assert_accessible(page)
 
     # Support from family and friends, domain by domain.
@@ -207,14 +242,19 @@ def test_a_commissioner_builds_several_answers_hours_of_support_and_family_suppo
     assert jobs.multiple and jobs.cap == 3 and jobs.none_label == "None of these"
     assert [o.points for o in jobs.options] == [Decimal("1.5"), Decimal("0.75"), Decimal("2.25")]
     evening = parsed.question("home_evening").option("daily")
-    assert [(s.service, s.units) for s in evening.support] == [("home_care", 7)]
+    assert [(s.service, s.units) for s in evening.support] == [
+        ("home_care", 7),
+        ("sleeping_night", 2),
+    ]
     assert parsed.informal_method == "by_domain"
     # Every answer at its lowest but these: laundry and repairs 1.5 + 2.25 = 3.75, capped at
-    # 3 points; every evening: 7 hours of home care at the shipped £28.00 an hour = £196.00.
+    # 3 points; every evening: 7 hours of home care and 2 sleep-in nights at the shipped rates.
     answers = {q.code: ([] if q.multiple else q.options[0].code) for q in parsed.questions} | {
         "home_jobs": ["laundry", "repairs"],
         "home_evening": "daily",
     }
     explained = engine.explain(draft.compiled, answers)
     assert explained.need_points == 3
-    assert explained.support_amount == Decimal("196.00")
+    rates = catalogue.SHIPPED
+    expected_pence = 7 * rates["home_care"] + 2 * rates["sleeping_night"]
+    assert explained.support_amount == Decimal(expected_pence) / 100

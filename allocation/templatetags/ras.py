@@ -6,6 +6,8 @@ from django import template
 
 from core.money import format_rate, period_words
 
+from ..domain import rates as rate_catalogue
+
 register = template.Library()
 
 
@@ -40,3 +42,15 @@ def points(value) -> str:
 def per_period(period: str) -> str:
     """'a week', 'a year' or 'one-off' (a RAS's period "once")."""
     return period_words(period)
+
+
+@register.filter
+def service_units(support) -> str:
+    """One service of a cost-rate answer in words: 'Home care, 7.5 hours' or 'Waking night,
+    1 night' (its units each period, in the unit the service is priced in)."""
+    service = rate_catalogue.BY_CODE.get(support.service)
+    amount = points(support.units)
+    if service is None:  # not in the catalogue: the definition's check refuses it
+        return f"{support.service}, {amount}"
+    one = service.per.split(" ", 1)[1]  # 'an hour' -> 'hour'
+    return f"{service.label}, {amount} {one if Decimal(str(support.units)) == 1 else service.units}"

@@ -213,16 +213,16 @@ def test_a_cap_only_goes_with_several_answers_and_must_be_below_their_total(page
 def test_an_answer_carries_hours_of_a_service_at_reference_rates(pages, draft):
     response = pages.post(
         f"/ras/versions/{draft.pk}/questions/new/",
-        question_form(option_1_service="home_care", option_1_units="7.5"),
+        question_form(option_1_service_0="home_care", option_1_units_0="7.5"),
     )
     assert response.status_code == 302
     option = saved(draft).question("garden").options[1]
     assert [(s.service, s.units) for s in option.support] == [("home_care", Decimal("7.5"))]
     assert draft.parsed.services == ("home_care",)
     page = pages.get(f"/ras/versions/{draft.pk}/questions/garden/").content.decode()
-    assert '<option value="home_care" selected>Home care</option>' in page
+    assert '<option value="home_care" selected>Home care (hours)</option>' in page
     assert (
-        "Some: 2, 7.5 × home_care"
+        "Some: 2; Home care, 7.5 hours"
         in pages.get(f"/ras/versions/{draft.pk}/questions/").content.decode()
     )
 
@@ -230,11 +230,12 @@ def test_an_answer_carries_hours_of_a_service_at_reference_rates(pages, draft):
 def test_a_service_needs_its_units_and_units_need_a_service(pages, draft):
     before = draft.definition
     url = f"/ras/versions/{draft.pk}/questions/new/"
-    page = pages.post(url, question_form(option_1_service="home_care")).content.decode()
-    assert "Option 2: choose a service and enter how many hours" in page
-    assert 'href="#id_option_1_units"' in page
-    page = pages.post(url, question_form(option_1_units="3")).content.decode()
-    assert 'href="#id_option_1_service"' in page
+    page = pages.post(url, question_form(option_1_service_0="home_care")).content.decode()
+    assert "Option 2 service 1: enter how many hours of home care each period" in page
+    assert 'href="#id_option_1_units_0"' in page
+    page = pages.post(url, question_form(option_1_units_0="3")).content.decode()
+    assert "Option 2 service 1: choose the service these hours" in page
+    assert 'href="#id_option_1_service_0"' in page
     draft.refresh_from_db()
     assert draft.definition == before
 

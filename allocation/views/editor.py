@@ -27,6 +27,7 @@ from ..forms import (
     LimitsForm,
     MoneyTableForm,
     QuestionForm,
+    most_services,
     reduction_key,
 )
 from .common import get_version, manager_view
@@ -221,6 +222,9 @@ def questions(request, pk):
 
 @manager_view
 def question_edit(request, pk, code=None):
+    """Add a question, or change one: its answers (a row each, with room for every answer it
+    has) and each answer's services at reference rates (a row for each service of the
+    answer with the most, and one more), so saving the page keeps every answer and service."""
     version, _ = get_version(request, pk, draft=True)
     definition = version.parsed
     if not definition.domains:
@@ -242,12 +246,12 @@ def question_edit(request, pk, code=None):
         questions=[q for q in definition.questions if q.code != code],
         reduction=reduction_key(data, domain_code),
         rows=len(existing["options"]) + 1 if existing else 0,
+        services=most_services(existing),
         initial=QuestionForm.initial_for(domain_code, existing),
     )
     if request.method == "POST" and form.is_valid():
         target_code = form.cleaned_data["domain"]
         question = form.question(reduction_key(data, target_code))
-        _keep_more_services(question, existing)
         position = None
         for d in data["domains"]:
             codes = [q["code"] for q in d["questions"]]
@@ -269,17 +273,6 @@ def question_edit(request, pk, code=None):
         "allocation/question_edit.html",
         {"version": version, "form": form, "existing": existing},
     )
-
-
-def _keep_more_services(question: dict, existing: dict | None) -> None:
-    """The form shows one service an answer; an answer with more keeps the others."""
-    if not existing:
-        return
-    before = {o["code"]: o.get("support", []) for o in existing["options"]}
-    for option in question["options"]:
-        more = before.get(option["code"], [])[1:]
-        if more and option.get("support"):
-            option["support"] = option["support"] + more
 
 
 @manager_view
