@@ -939,7 +939,6 @@ def parse(data) -> Definition:
         problem["message"] = problem["message"].replace("of the format here", f"of {FORMAT} here")
     builder = _Builder(data, problems)
     definition = builder.build()
-    problems.extend(not_scored_yet(definition))
     if converted_from:
         for problem in problems:
             problem["path"] = problem["path"].replace("$.money_tables[0]", "$.allocation")
@@ -963,35 +962,6 @@ def parse(data) -> Definition:
         converted_from=converted_from,
         conversion=tuple(notes),
     )
-
-
-NOT_SCORED_YET = (
-    "Selfdirect cannot score this part of the format yet, so a version using it would give "
-    "wrong amounts: remove it (the format describes it; the engine will follow)"
-)
-
-
-def not_scored_yet(definition: Definition) -> list[dict]:
-    """The parts of a (valid) selfdirect-ras/2 definition the engine does not score yet, each
-    with its JSON path. They are refused rather than ignored: a rule dropped without a word
-    would change budgets unnoticed (issue 10). The published schema describes the whole
-    format; this list shrinks as the engine (engine.py) and the plain reference
-    (reference.py) learn each part."""
-    found = []
-
-    def add(path: str, what: str) -> None:
-        found.append({"path": path, "message": f"{what}: {NOT_SCORED_YET}"})
-
-    if definition.services:
-        for t_index, table in enumerate(definition.tables):
-            for b_index, band in enumerate(table.rule.bands):
-                if band.amount is None:
-                    add(
-                        f"$.money_tables[{t_index}].bands[{b_index}].amount",
-                        "a band with no indicative amount in a version whose answers carry "
-                        "hours of support",
-                    )
-    return found
 
 
 _PARSED: dict[str, Definition] = {}
@@ -1685,7 +1655,7 @@ def with_rule(data: dict, rule: dict) -> dict:
 def to_v1_dict(definition: Definition) -> dict:
     """The definition in the older `selfdirect-ras/1` shape (tests use it to write v1 files).
     Only for a definition that uses nothing v1 could not say: no domain caps, one money
-    table for everyone, and none of the parts `not_scored_yet` lists."""
+    table for everyone."""
     allocation = rule_dict(definition.allocation)
     domains = []
     for domain in definition.domains:

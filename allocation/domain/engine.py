@@ -83,7 +83,7 @@ _COMPLEX_SHIFT = 24  # need tables: points in the low 24 bits, complex answers a
 _STOP_SHIFT = 20  # support tables: percent in the low 20 bits, no-reduction answers above
 
 # In a pence table: a band with no indicative amount (which is not £0; no limit applies).
-NO_AMOUNT = -1
+NO_AMOUNT = kernels.NO_AMOUNT
 
 # Every money sum is exact: any rounding the engine did not ask for raises.
 EXACT = Context(prec=120, traps=[InvalidOperation, Inexact, DivisionByZero, Overflow])
@@ -1169,7 +1169,13 @@ def _by_table(
     if support is None:
         return amounts
     low, high = limits
-    return np.clip(amounts + support, low, high)
+    if not (rows == NO_AMOUNT).any():
+        return np.clip(amounts + support, low, high)
+    # A band with no indicative amount adds no money: the hours are the whole amount, and
+    # only a person with no hours either has no indicative amount (`_amount_with_support`).
+    nothing = amounts == NO_AMOUNT
+    total = np.clip(np.where(nothing, 0, amounts) + support, low, high)
+    return np.where(nothing & (support == 0), NO_AMOUNT, total)
 
 
 _NET_RANGE = "Net points must be between 0 and {top}"
@@ -1422,8 +1428,16 @@ def explain(
     if scheme.has_support:  # cost-rate answers: hours at reference rates, added to the points
         support_lines, support_total = _support_lines(scheme, choices, unable_outcomes, period)
         lines.extend(support_lines)
-        before_limits += support_total
         result = _amount_with_support(definition, table, net, support_total)
+        if before_limits is not None:
+            before_limits += support_total
+        elif result.exact is not None:  # a band with no money of its own, and hours
+            before_limits = support_total
+            rule_text = _no_money_of_its_own(net)
+            lines = [
+                Line(kind="band", text=rule_text) if line.kind == "no_amount" else line
+                for line in lines
+            ]
     carer = _carer_explained(scheme, choices, stops)
     if carer is not None:
         lines.append(Line(kind="carer_allocation", points=carer.points, text=_carer_text(carer)))
@@ -1480,6 +1494,14 @@ def explain(
         support_amount=support_total if scheme.has_support else None,
         carer=carer,
         no_amount_words=allocation.band_for(net).words if result.exact is None else "",
+    )
+
+
+def _no_money_of_its_own(net) -> str:
+    """A band with no indicative amount when the answers also carry hours of support."""
+    return (
+        f"Your {_points(net)} fall in a band that gives no money of its own, so your amount "
+        "is the cost of your hours of support."
     )
 
 
@@ -1841,9 +1863,17 @@ def _amounts_with_support(
 def _amount_with_support(
     definition: Definition, table: MoneyTable, net: int, support: Decimal
 ) -> AmountResult:
-    """The Decimal path with cost-rate support: the limits apply to the whole amount."""
+    """The Decimal path with cost-rate support: the limits apply to the whole amount. A band
+    with no indicative amount adds no money of its own: the hours of support at reference
+    rates are then the whole amount (they are what meeting those needs costs: statutory
+    guidance 11.22 to 11.28), and only with no hours is there no indicative amount."""
+    points_part = _exact_amount(table.rule, net)
+    if points_part is None:
+        if not support:
+            return AmountResult(exact=None, issued=None, limit=None)
+        points_part = Decimal("0")
     with localcontext(EXACT):
-        exact = _exact_amount(table.rule, net) + support
+        exact = points_part + support
     clamped, limit = _clamp(exact, definition.minimum, definition.maximum)
     return AmountResult(exact=exact, issued=round_pence(clamped), limit=limit)
 

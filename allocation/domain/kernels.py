@@ -36,6 +36,7 @@ _POOL: tuple[int, ThreadPoolExecutor] | None = None
 FIELDS = 5
 WHOLE_LIMIT = 51
 WHOLE_SIZE = 2 * WHOLE_LIMIT + 1
+NO_AMOUNT = -1  # engine.NO_AMOUNT: a band with no indicative amount, in a pence table
 NOTHING_BUCKET = 0  # a person with nothing now (left out of the median); no percent has it
 BUCKETS = 1 << 16  # a percent's bucket: the top 16 bits of a key in the order of the floats
 CHUNK = 8192  # people a chunk: their cell keys and a chunk of answers stay in cache

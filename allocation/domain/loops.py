@@ -11,7 +11,7 @@ from numba.typed import List
 __all__ = ["List", "breakdown_part", "score_part"]
 
 from allocation.domain.kernels import CHUNK as _CHUNK
-from allocation.domain.kernels import FIELDS, NOTHING_BUCKET
+from allocation.domain.kernels import FIELDS, NO_AMOUNT, NOTHING_BUCKET
 from allocation.domain.kernels import WHOLE_LIMIT as _WHOLE_LIMIT
 
 
@@ -372,7 +372,9 @@ def amounts_part(
     points in their money table's row of `rows` (the first row when not `by_table`), plus
     their support in pence and then the limits `low` and `high` (high < 0: none) when
     `with_support`. Net points and tables out of range are counted in `bad` (the caller
-    refuses them) and read as row 0, entry 0, so nothing is read outside the rows."""
+    refuses them) and read as row 0, entry 0, so nothing is read outside the rows. With
+    support, a band with no indicative amount (NO_AMOUNT) adds no money: the support is the
+    whole amount, and only with none is there no amount (engine._amount_with_support)."""
     top = rows.shape[1]
     row_count = rows.shape[0]
     points = net[start:stop]
@@ -390,6 +392,11 @@ def amounts_part(
                 t = 0
         amount = rows[t, n]
         if with_support:
+            if amount == NO_AMOUNT:  # no money of its own: the hours are the whole amount
+                if support[start + i] == 0:
+                    written[i] = NO_AMOUNT
+                    continue
+                amount = 0
             amount += support[start + i]
             amount = max(amount, low)
             if high >= 0:

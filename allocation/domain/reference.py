@@ -266,8 +266,9 @@ def amount_one(
     definition: Definition, net_points, person: dict | None = None, support_pence: int = 0
 ) -> int | None:
     """The issued amount in pence for net points, with the person's money table, plus any
-    cost-rate support (`support_pence_one`): exact, clamped, rounded half-up; None in a band
-    with no indicative amount."""
+    cost-rate support (`support_pence_one`): exact, clamped, rounded half-up. A band with no
+    indicative amount gives no money of its own: None (not £0, and no limit applies) unless
+    the answers also carry hours of support, which are then the whole amount."""
     allocation = table_one(definition, person).rule
     if allocation.method == "bands":
         exact = Fraction(0)
@@ -275,7 +276,9 @@ def amount_one(
             if net_points >= band.min_points:
                 exact = None if band.amount is None else Fraction(band.amount)
         if exact is None:
-            return None  # a band with no indicative amount: not £0, and no limit applies
+            if not support_pence:
+                return None
+            exact = Fraction(0)
     else:
         exact = Fraction(allocation.fixed_amount) + net_points * Fraction(
             allocation.price_per_point

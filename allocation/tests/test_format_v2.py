@@ -137,9 +137,9 @@ def test_a_version_1_definition_with_a_key_it_did_not_know_is_refused_not_droppe
     assert "selfdirect-ras/2" in refused.value.items[0]["message"]
 
 
-def test_a_part_of_the_format_the_engine_does_not_score_yet_is_refused_not_ignored():
-    """A band with no indicative amount beside hours of support is refused with its path;
-    hours of support on an answer of a multiple-choice question are scored."""
+def test_every_part_of_the_format_is_scored_even_a_no_amount_band_beside_hours():
+    """A band with no indicative amount beside hours of support is scored (the hours are
+    the amount: test_no_indicative_amount), as are hours on a multiple-choice answer."""
     data = {
         "format": "selfdirect-ras/2",
         "kind": "person",
@@ -180,12 +180,9 @@ def test_a_part_of_the_format_the_engine_does_not_score_yet_is_refused_not_ignor
         ],
         "limits": {"minimum": None, "maximum": None},
     }
-    with pytest.raises(ras.DefinitionError) as refused:
-        ras.parse(data)
-    assert paths(refused.value) == ["$.money_tables[0].bands[0].amount"]
-    assert "cannot score" in refused.value.items[0]["message"]
-    data["money_tables"][0]["bands"][0] = {"min_points": 0, "amount": "0.00"}
-    question = ras.parse(data).questions[0]
+    definition = ras.parse(data)
+    assert definition.tables[0].rule.bands[0].amount is None
+    question = definition.questions[0]
     assert question.multiple and question.options[1].support  # hours on several answers
 
 

@@ -23,6 +23,7 @@ from allocation.tests import (
     test_informal_by_domain,
     test_money_tables,
     test_multiple_questions,
+    test_no_indicative_amount,
 )
 
 
@@ -70,6 +71,11 @@ def test_compiled_scoring_reduces_by_domain_as_the_reference_does():
 
 def test_compiled_scoring_gives_the_reference_carer_amount():
     test_carer_allocation.test_the_engine_matches_the_reference_for_the_carer_and_the_person()
+
+
+def test_compiled_amounts_leave_the_hours_as_the_amount_in_a_band_with_no_money():
+    test_no_indicative_amount.test_a_band_with_no_money_of_its_own_leaves_the_hours_of_support_as_the_amount()
+    test_no_indicative_amount.test_with_hours_the_engine_and_explanation_give_no_amount_exactly_where_the_reference_does()
 
 
 def test_compiled_scoring_adds_up_multiple_answers():

@@ -9,9 +9,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from allocation.domain import definition as ras
-from allocation.domain import engine, reference
+from allocation.domain import engine, rates, reference
 from allocation.tests.factories import CompletedModelRunFactory, DraftVersionFactory
-from allocation.tests.test_engine import definitions, loose_answers
+from allocation.tests.test_engine import definitions, full_answers, loose_answers
 from allocation.tests.test_hundredths import score_api  # noqa: F401 - a fixture
 from core.actions import action
 
@@ -95,6 +95,77 @@ def test_points_below_the_first_band_with_money_give_no_amount_not_zero():
     assert pence.tolist() == [engine.NO_AMOUNT, 6000]
     assert reference.amount_one(definition, 3) is None
     assert reference.amount_one(definition, 7) == 6000
+
+
+def _with_hours() -> dict:
+    """The worked scheme, where help with meals is 3.5 hours of home care a week."""
+    data = banded(worked_dict())
+    meals = data["domains"][0]["questions"][1]
+    meals["options"][1]["support"] = [{"service": "home_care", "units": 3.5}]
+    return data
+
+
+def test_a_band_with_no_money_of_its_own_leaves_the_hours_of_support_as_the_amount():
+    """Worked by hand at the shipped home care rate of £28.00 an hour: meals alone is 4
+    points, below the first band with money, plus 3.5 hours = £98.00, which is above the
+    £20.00 minimum; washing alone is 3 points and no hours, so no indicative amount; both
+    are 7 points (£60.00) + £98.00 = £158.00."""
+    assert rates.SHIPPED["home_care"] == 2800
+    definition = ras.parse(_with_hours())  # scored, no longer refused
+    scheme = engine.compile_scheme(definition, rates=rates.SHIPPED)
+    meals = engine.explain(scheme, {"washing": "none", "meals": "some"})
+    assert meals.amount == Decimal("98.00") and meals.no_amount_words == ""
+    assert meals.support_amount == Decimal("98.00")
+    band = next(line for line in meals.lines if line.kind == "band")
+    assert band.amount is None
+    assert band.text == (
+        "Your 4 points fall in a band that gives no money of its own, so your amount is the "
+        "cost of your hours of support."
+    )
+    assert not [line for line in meals.lines if line.kind == "no_amount"]
+    washing = engine.explain(scheme, LOW)
+    assert washing.amount is None and washing.no_amount_words == WORDS
+    both = engine.explain(scheme, MIDDLE)
+    assert both.amount == Decimal("158.00")
+    people = [{"washing": "none", "meals": "some"}, LOW, MIDDLE]
+    choices, _ = engine.encode_many(scheme, people)
+    scores = engine.score(scheme, choices)
+    pence = engine.amounts_pence(scheme, scores.net, support_pence=scores.support_pence)
+    assert pence.tolist() == [9800, engine.NO_AMOUNT, 15800]
+    assert reference.amount_one(definition, 4, None, 9800) == 9800
+    assert reference.amount_one(definition, 3, None, 0) is None
+
+
+@SETTINGS
+@given(data=st.data())
+def test_with_hours_the_engine_and_explanation_give_no_amount_exactly_where_the_reference_does(
+    data,
+):
+    base = data.draw(definitions(method="bands", support=True))
+    payload = ras.to_dict(base)
+    bands = payload["money_tables"][0]["bands"]
+    for band in bands[: data.draw(st.integers(1, len(bands)))]:
+        band["amount"], band["words"] = None, WORDS
+    definition = ras.parse(payload)
+    service_rates = {service: data.draw(st.integers(1, 300_000)) for service in rates.BY_CODE}
+    scheme = engine.compile_scheme(definition, rates=service_rates)
+    people = data.draw(st.lists(loose_answers(definition), min_size=1, max_size=20))
+    choices, _ = engine.encode_many(scheme, people)
+    scores = engine.score(scheme, choices)
+    pence = engine.amounts_pence(scheme, scores.net, support_pence=scores.support_pence)
+    for i, answers in enumerate(people):
+        support = reference.support_pence_one(definition, answers, service_rates)
+        net = reference.score_one(definition, answers)[3]
+        expected = reference.amount_one(definition, net, None, support)
+        assert int(pence[i]) == (engine.NO_AMOUNT if expected is None else expected)
+    answers = data.draw(full_answers(definition))  # the explanation needs every answer
+    support = reference.support_pence_one(definition, answers, service_rates)
+    expected = reference.amount_one(
+        definition, reference.score_one(definition, answers)[3], None, support
+    )
+    explained = engine.explain(scheme, answers)
+    assert (None if explained.amount is None else int(explained.amount * 100)) == expected
+    assert (explained.no_amount_words == WORDS) == (expected is None)
 
 
 @SETTINGS
