@@ -1195,6 +1195,14 @@ class _Builder:
                 )
             seen.add(option.code)
             options.append(option)
+            services = [s.service for s in option.support]
+            for s_index, service in enumerate(services):
+                if service in services[:s_index]:
+                    self.add(
+                        f"{where}.options[{o_index}].support[{s_index}].service",
+                        f"the service {service!r} is given twice on this answer: put all its "
+                        "units in one entry",
+                    )
         codes = {o.code for o in options}
         for o_index, option in enumerate(options):
             if option.not_more_than:

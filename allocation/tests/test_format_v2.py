@@ -186,6 +186,20 @@ def test_every_part_of_the_format_is_scored_even_a_no_amount_band_beside_hours()
     assert question.multiple and question.options[1].support  # hours on several answers
 
 
+def test_a_service_given_twice_on_one_answer_is_refused_with_its_path():
+    """Each service an answer carries is priced once: the same service twice would be two
+    lines for one need, so it is refused (the question page refuses it the same way)."""
+    data = v2()
+    data["domains"][0]["questions"][0]["options"][1]["support"] = [
+        {"service": "home_care", "units": 7},
+        {"service": "home_care", "units": 2},
+    ]
+    with pytest.raises(ras.DefinitionError) as refused:
+        ras.parse(data)
+    assert paths(refused.value) == ["$.domains[0].questions[0].options[1].support[1].service"]
+    assert "twice" in refused.value.items[0]["message"]
+
+
 def test_a_hostile_number_is_refused_with_a_message():
     text = json.dumps(v2()).replace('"points": 0', '"points": 1e99999999', 1)
     with pytest.raises(ras.DefinitionError) as refused:
