@@ -56,6 +56,7 @@ def breakdown_part(
     percents = np.empty(_CHUNK, dtype=np.float64)
     order_keys = np.empty(_CHUNK, dtype=np.uint64)
     had_nothing = np.empty(_CHUNK, dtype=np.bool_)
+    whole_codes = np.empty(_CHUNK, dtype=np.uint8)
     keys = np.empty(_CHUNK, dtype=np.int16)  # a block has at most 2**15 cells
     from_nothing = 0
     still_nothing = 0
@@ -70,37 +71,47 @@ def breakdown_part(
         now_amounts = current[first:last]
         then_amounts = proposed[first:last]
         buckets = bucket[first:last]
-        # Each person's own figures: their outcome, percent change and its whole percent.
+        # Each person's own figures: their outcome, percent change and its whole percent,
+        # with the chunk's sums kept in registers (a loop with no store into the totals
+        # and no branch runs as vector instructions).
+        gains = 0
+        losses = 0
+        now_sum = 0
+        then_sum = 0
         for i in range(rows):
             now = now_amounts[i]
             then = then_amounts[i]
             change = then - now
-            result = 0 if change == 0 else (1 if change > 0 else 2)
-            outcome[i] = result
-            if now < 0 or then < 0:
-                negatives += 1
-            largest = max(largest, now, then)
+            gain = change > 0
+            loss = change < 0
+            outcome[i] = gain + 2 * loss
+            gains += gain
+            losses += loss
+            negatives += (now < 0) | (then < 0)
+            largest = max(largest, max(now, then))
             nothing = now == 0
-            pct = (change * 100) / (now + (1 if nothing else 0))
-            size = abs(pct)
-            rounded = _WHOLE_LIMIT if size > _WHOLE_LIMIT else int(math.ceil(size))
-            code = (rounded if pct >= 0 else -rounded) + _WHOLE_LIMIT
-            counts[code] += 1
+            from_nothing += nothing
+            still_nothing += nothing & (then == 0)
+            pct = (change * 100) / (now + nothing)
             percents[i] = pct
             had_nothing[i] = nothing
-            if nothing:
-                from_nothing += 1
-                if then == 0:
-                    still_nothing += 1
-            if pct < review_below:
+            rounded = min(math.ceil(abs(pct)), float(_WHOLE_LIMIT))
+            whole_codes[i] = np.uint8((rounded if pct >= 0 else -rounded) + _WHOLE_LIMIT)
+            now_sum += now
+            then_sum += then
+        outcomes[0] += rows - gains - losses
+        outcomes[1] += gains
+        outcomes[2] += losses
+        outcomes[3] += now_sum
+        outcomes[4] += then_sum
+        for i in range(rows):
+            counts[whole_codes[i]] += 1
+            if percents[i] < review_below:
                 candidates[start + count] = first + i
-                candidate_percents[start + count] = pct
-                candidate_amounts[start + count, 0] = now
-                candidate_amounts[start + count, 1] = then
+                candidate_percents[start + count] = percents[i]
+                candidate_amounts[start + count, 0] = now_amounts[i]
+                candidate_amounts[start + count, 1] = then_amounts[i]
                 count += 1
-            outcomes[result] += 1
-            outcomes[3] += now
-            outcomes[4] += then
         # Each percent's top 16 bits (of a key in the order of the floats), counted for the
         # median among the people with a budget now; NOTHING_BUCKET marks the others.
         _order_keys(percents, order_keys, rows)
