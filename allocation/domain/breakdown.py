@@ -201,7 +201,7 @@ def _compiled(current, proposed, checked, threshold: Decimal, margin: Decimal) -
         sizes,
         -float(threshold) + 1e-6,
     )
-    from_nothing, still_nothing, negatives, largest = passed.extras
+    negatives, largest = passed.negatives, passed.largest
     for g in passed.outside:
         raise ValueError(_outside(names[g], checked[names[g]][1]))
     if negatives:

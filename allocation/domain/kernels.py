@@ -82,16 +82,17 @@ class Passed(NamedTuple):
     """What the breakdown pass counts: each person's percent bucket (NOTHING_BUCKET for
     those with nothing now) and how many people with a budget now are in each bucket; each
     block's cell table as (cells, 5) int64 [same, gain, loss, current, proposed], the same
-    five figures for everyone, the whole-percent histogram, [from nothing, still nothing,
-    negatives, largest amount], the review candidates, and the groups with codes outside
-    their labels."""
+    five figures for everyone, the whole-percent histogram, how many amounts are negative
+    and the largest, the review candidates, and the groups with codes outside their
+    labels."""
 
     bucket: np.ndarray
     buckets: np.ndarray
     tables: list
     overall: np.ndarray
     wholes: np.ndarray
-    extras: list
+    negatives: int
+    largest: int
     candidates: Candidates
     outside: list
 
@@ -123,7 +124,7 @@ def breakdown_pass(current, proposed, codes, blocks, sizes, review_below):
     overall = np.zeros((parts, FIELDS), dtype=np.int64)
     histogram = np.zeros((parts, WHOLE_SIZE), dtype=np.int64)
     fine = np.zeros((parts, BUCKETS), dtype=np.int64)
-    extras = np.zeros((parts, 5), dtype=np.int64)  # see loops.breakdown_part's end
+    extras = np.zeros((parts, 3), dtype=np.int64)  # see loops.breakdown_part's end
     bad = np.zeros((parts, max(len(codes), 1)), dtype=np.int64)
     block_sizes = np.array([sizes[g] for g in members], dtype=np.int64)
     _in_parallel(
@@ -152,7 +153,7 @@ def breakdown_pass(current, proposed, codes, blocks, sizes, review_below):
         people,
         parts,
     )
-    found = extras[:, 4]
+    found = extras[:, 2]
     taken = [slice(people * p // parts, people * p // parts + int(found[p])) for p in range(parts)]
     picked = Candidates(
         rows=np.concatenate([candidates[t] for t in taken]),
@@ -167,7 +168,8 @@ def breakdown_pass(current, proposed, codes, blocks, sizes, review_below):
         tables=[table[offsets[b] : offsets[b + 1]] for b in range(len(blocks))],
         overall=overall.sum(axis=0),
         wholes=histogram.sum(axis=0),
-        extras=extras[:, :3].sum(axis=0).tolist() + [int(extras[:, 3].max(initial=0))],
+        negatives=int(extras[:, 0].sum()),
+        largest=int(extras[:, 1].max(initial=0)),
         candidates=picked,
         outside=np.flatnonzero(bad.sum(axis=0)).tolist(),
     )

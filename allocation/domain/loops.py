@@ -58,8 +58,6 @@ def breakdown_part(
     had_nothing = np.empty(_CHUNK, dtype=np.bool_)
     whole_codes = np.empty(_CHUNK, dtype=np.uint8)
     keys = np.empty(_CHUNK, dtype=np.int16)  # a block has at most 2**15 cells
-    from_nothing = 0
-    still_nothing = 0
     negatives = 0
     largest = 0
     count = 0
@@ -90,8 +88,6 @@ def breakdown_part(
             negatives += (now < 0) | (then < 0)
             largest = max(largest, max(now, then))
             nothing = now == 0
-            from_nothing += nothing
-            still_nothing += nothing & (then == 0)
             pct = (change * 100) / (now + nothing)
             percents[i] = pct
             had_nothing[i] = nothing
@@ -147,11 +143,9 @@ def breakdown_part(
                 mine[at + outcome[i]] += 1
                 mine[at + 3] += now_amounts[i]
                 mine[at + 4] += then_amounts[i]
-    extras[0] = from_nothing
-    extras[1] = still_nothing
-    extras[2] = negatives
-    extras[3] = largest
-    extras[4] = count
+    extras[0] = negatives
+    extras[1] = largest
+    extras[2] = count
 
 
 @njit(cache=True, inline="always")
