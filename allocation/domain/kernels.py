@@ -187,11 +187,13 @@ def _flat(tables):
 
 class ScoreLayout(NamedTuple):
     """A compiled scheme's tables laid out flat for loops.score_part, in its argument order:
-    each question's number of choices, the conditional questions (question, parent) and
-    their skip tables, the need and support groups' questions and radices (groups start at
-    `need_starts` / `support_starts`), the need tables end to end with where each starts,
-    its provisional table and its pattern offsets, whether it is never reduced, its pence
-    table (cost-rate answers; -1 without), the capped domains, and the support tables."""
+    each question's number of choices, the conditional questions (question, parent, and the
+    run of the parent's choices that asks it, if they are a run) and their skip tables, the
+    need and support groups' questions and radices (groups start at `need_starts` /
+    `support_starts`), the need tables end to end with where each starts, its provisional
+    table and its pattern offsets, whether it is never reduced, its pence table (cost-rate
+    answers; -1 without), the capped domains, the support tables, and how many patterns of
+    unmet outcomes there are."""
 
     counts: np.ndarray
     conditions: np.ndarray
@@ -248,9 +250,11 @@ def score_layout(scheme) -> ScoreLayout:
     skip = -np.array([c[2] for c in scheme.conditions], dtype=np.int8).reshape(-1, 256)
     return ScoreLayout(
         counts=scheme.option_counts.astype(np.int64),
-        conditions=np.array([(c[0], c[1]) for c in scheme.conditions], dtype=np.int64).reshape(
-            -1, 2
-        ),
+        # (question, parent, first, last): the parent's choices from first to last ask the
+        # question (two comparisons, no lookup), or first -2 when they are not a run.
+        conditions=np.array(
+            [(c[0], c[1], *(c[3] or (-2, -2))) for c in scheme.conditions], dtype=np.int64
+        ).reshape(-1, 4),
         skip=skip,
         questions=np.array(questions + [0], dtype=np.int64),
         radices=np.array(radices + [0], dtype=np.int32),

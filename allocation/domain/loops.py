@@ -268,9 +268,16 @@ def score_part(
         for c in range(conditions.shape[0]):
             position = buf[conditions[c, 0]]
             parent = buf[conditions[c, 1]]
-            not_asked = skip[c]
-            for i in range(rows):
-                position[i] |= not_asked[np.uint8(parent[i])]
+            first_asking = conditions[c, 2]
+            if first_asking >= 0:  # a run of choices: two comparisons, vector instructions
+                asks_from = np.int8(first_asking)
+                asks_to = np.int8(conditions[c, 3])
+                for i in range(rows):
+                    position[i] |= -np.int8((parent[i] < asks_from) | (parent[i] > asks_to))
+            else:
+                not_asked = skip[c]
+                for i in range(rows):
+                    position[i] |= not_asked[np.uint8(parent[i])]
         if has_masks:
             # Unmet-outcome masks out of range are counted (in `bad`'s last place) and
             # read as none found unmet.
