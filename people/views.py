@@ -1,5 +1,7 @@
 """Pages for staff: the caseload, a person's record, its history and its access log."""
 
+import functools
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -7,7 +9,10 @@ from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import get_script_prefix, get_urlconf
 from django.views.decorators.http import require_POST
+from markupsafe import Markup
 
 from accounts.models import AccessEvent, Team
 from allocation.models import Allocation
@@ -22,6 +27,7 @@ from . import access, actions, paging
 from .forms import BreakGlassForm, CaseloadFilterForm, FindPersonForm, PersonForm
 from .history import history_entries
 from .models import Person
+from .templatetags.caseload import caseload_rows
 
 PAGE_SIZE = 25
 
@@ -88,7 +94,7 @@ def caseload(request):
     # Only the filters' own fields make a search: a page cursor alone (?after=…) is the whole
     # caseload, with nothing to validate.
     searching = any(name in request.GET for name in CaseloadFilterForm.base_fields)
-    form = CaseloadFilterForm(request.GET if searching else None)
+    form = CaseloadFilterForm(request.GET) if searching else None
     filters = form.filters() if searching else {}
     people = Person.objects.visible_to(request.user).matching(**filters)
     page = paging.keyset_page(
@@ -114,17 +120,37 @@ def caseload(request):
             seconds=paging.COUNT_SECONDS if request.user.holds_caseload else 0,
         )
     access.log_listing(request.user, page.object_list, via=page_name(request))
+    if form is not None and not filters and not form.errors:
+        form = None  # nothing to show in the filters: the blank ones
     return render(
         request,
         "people/caseload.html",
         {
             "form": form,
+            "blank_filters": _blank_filters(get_script_prefix(), get_urlconf())
+            if form is None
+            else "",
             "page": page,
+            "rows": caseload_rows(page.object_list),
             "count": count,
             "filtered": bool(filters),
             "holds_caseload": request.user.holds_caseload,
             "team_name": _team_name(request.user.team_id),
         },
+        using="jinja2",
+    )
+
+
+@functools.cache
+def _blank_filters(script_prefix: str, urlconf) -> str:
+    """The caseload's filters with nothing chosen: the same for everyone, so drawn once per
+    process (per URL prefix and configuration, as its form's address depends on them)."""
+    return Markup(  # noqa: S704 - drawn, and escaped, by the template
+        render_to_string(
+            "people/_caseload_filters.html",
+            {"form": CaseloadFilterForm(), "filtered": False},
+            using="jinja2",
+        )
     )
 
 
@@ -161,9 +187,9 @@ def person_detail(request, pk):
             equal={"person": person.pk, "status": PersonalBudget.Status.ACTIVE.value},
             order=tuple(PersonalBudget._meta.ordering),
         ),
-        "assessment": _latest_assessment(person),
     }
-    return render(request, "people/person_detail.html", context)
+    context["assessment"], context["allocation"] = _latest_assessment(person)
+    return render(request, "people/person_detail.html", context, using="jinja2")
 
 
 BUDGET_SHOWN = (
@@ -180,22 +206,24 @@ BUDGET_SHOWN = (
 
 
 def _latest_assessment(person):
-    """The person's latest assessment, with its allocation (if any) for "Support now"."""
+    """The person's latest assessment and its allocation (either may be None), for "Support
+    now"."""
     assessment = first_row(
         Assessment,
         fields=("id", "person", "status", "started_at"),
         equal={"person": person.pk},
         order=tuple(Assessment._meta.ordering),
     )
-    if assessment is not None:
-        allocation = first_row(
-            Allocation,
-            fields=("id", "assessment", "amount_pence", "period", "status"),
-            equal={"assessment": assessment.pk},
-        )
-        # As select_related would leave it: the reverse one-to-one known, present or not.
-        Assessment.allocation.related.set_cached_value(assessment, allocation)
-    return assessment
+    if assessment is None:
+        return None, None
+    allocation = first_row(
+        Allocation,
+        fields=("id", "assessment", "amount_pence", "period", "status"),
+        equal={"assessment": assessment.pk},
+    )
+    # As select_related would leave it: the reverse one-to-one known, present or not.
+    Assessment.allocation.related.set_cached_value(assessment, allocation)
+    return assessment, allocation
 
 
 @staff_only

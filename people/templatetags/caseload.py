@@ -1,4 +1,5 @@
-"""The caseload table's rows, drawn in Python.
+"""The caseload table's rows, drawn in Python (the caseload view passes them to its Jinja2
+template, people/jinja2/people/caseload.html; the tag is kept for Django templates).
 
 The caseload is the page practitioners open most. Drawn by the template language, each
 of its 25 rows cost a dozen variable lookups, filters and a {% url %}: about a third of the

@@ -90,7 +90,12 @@ def govuk_widget(bound_field):
 @register.simple_tag(takes_context=True)
 def query_with(context, **changes):
     """The current query string with some parameters changed (for pagination links)."""
-    params = context["request"].GET.copy()
+    return query_string_with(context["request"].GET, changes)
+
+
+def query_string_with(query, changes: dict) -> str:
+    """A query string (a QueryDict) with some parameters changed: None or "" removes one."""
+    params = query.copy()
     for key, value in changes.items():
         if value is None or value == "":
             params.pop(key, None)
