@@ -72,23 +72,32 @@ def _order(*, descending: bool, walk_index: bool) -> list:
 
 
 def keyset_page(
-    queryset, *, after=None, before=None, size: int, walk_index: bool = True
+    queryset, *, after=None, before=None, size: int, walk_index: bool = True, make=None
 ) -> KeysetPage:
-    """The page after the person `after`, before the person `before`, or the first page."""
+    """The page after the person `after`, before the person `before`, or the first page.
+
+    `make`, if given, turns each row the queryset gives (a values_list's tuple, say) into
+    the page's object, which must have a `pk`.
+    """
     after, before = cursor_id(after), cursor_id(before)
     forward = _order(descending=False, walk_index=walk_index)
+
+    def read(queryset) -> list:
+        rows = queryset[: size + 1]
+        return [make(row) for row in rows] if make else list(rows)
+
     if before is not None:
         backward = _order(descending=True, walk_index=walk_index)
-        rows = list(_beyond(queryset, before, "<").order_by(*backward)[: size + 1])
+        rows = read(_beyond(queryset, before, "<").order_by(*backward))
         if rows:
             more = len(rows) > size
             return KeysetPage(rows[:size][::-1], has_previous=more, has_next=True)
     elif after is not None:
-        rows = list(_beyond(queryset, after, ">").order_by(*forward)[: size + 1])
+        rows = read(_beyond(queryset, after, ">").order_by(*forward))
         if rows:
             return KeysetPage(rows[:size], has_previous=True, has_next=len(rows) > size)
     # No cursor, or one that leads nowhere (a stale link): the first page.
-    rows = list(queryset.order_by(*forward)[: size + 1])
+    rows = read(queryset.order_by(*forward))
     return KeysetPage(rows[:size], has_previous=False, has_next=len(rows) > size)
 
 

@@ -1,6 +1,7 @@
 """Pages for staff: the caseload, a person's record, its history and its access log."""
 
 import functools
+from collections import namedtuple
 
 from django.conf import settings
 from django.contrib import messages
@@ -84,6 +85,17 @@ CASELOAD_COLUMNS = (
 )
 
 
+class CaseloadRow(namedtuple("CaseloadRow", CASELOAD_COLUMNS)):
+    """One person on a caseload page: what the row shows, read as plain values. Made into
+    Person instances (only() and from_db), a page's 26 rows cost ~0.4 ms more Python."""
+
+    __slots__ = ()
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+
 @staff_only
 def caseload(request):
     """The team's caseload (or, for staff without one, the records they have opened).
@@ -98,7 +110,8 @@ def caseload(request):
     filters = form.filters() if searching else {}
     people = Person.objects.visible_to(request.user).matching(**filters)
     page = paging.keyset_page(
-        people.only(*CASELOAD_COLUMNS),
+        people.values_list(*CASELOAD_COLUMNS),
+        make=CaseloadRow._make,
         after=request.GET.get("after"),
         before=request.GET.get("before"),
         size=PAGE_SIZE,
@@ -167,11 +180,10 @@ def _team_name(team_id) -> str:
 
 @staff_only
 def person_detail(request, pk):
-    # The team is shown by name; a representative (about one person in ten has one) is
-    # read when shown, rather than joined with every column of their account each time.
-    person, may_change, refusal = open_or_refuse(
-        request, pk, queryset=Person.objects.select_related("team")
-    )
+    # Nothing joined: the team is shown by its name, remembered for a few minutes (joining it
+    # cost ~0.2 ms of Python a page, compiling the join); a representative (about one person
+    # in ten has one) is read when shown.
+    person, may_change, refusal = open_or_refuse(request, pk, queryset=Person.objects.all())
     if refusal:
         return refusal
     # Only what "Support now" shows: the answers and explanation lines stay in the database.
@@ -179,6 +191,7 @@ def person_detail(request, pk):
     # more Python than drawing the page.
     context = {
         "person": person,
+        "team_name": _team_name(person.team_id),
         "may_change": may_change,
         "tab": "details",
         "budget": first_row(

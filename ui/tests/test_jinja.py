@@ -120,7 +120,8 @@ def person(team):
 @pytest.mark.parametrize("may_change", [True, False])
 def test_a_person_s_summary_is_the_same_in_both_languages(person, staff, may_change):
     django, jinja = _partial(
-        "people/_summary.html", {"person": person, "staff": staff, "may_change": may_change}
+        "people/_summary.html",
+        {"person": person, "team_name": person.team.name, "staff": staff, "may_change": may_change},
     )
     assert jinja == django
     assert "O&#x27;Neil &lt;Marlow&gt;" in jinja and "Daughter &amp; attorney" in jinja
@@ -129,7 +130,8 @@ def test_a_person_s_summary_is_the_same_in_both_languages(person, staff, may_cha
 def test_a_person_s_summary_without_links_or_details_is_the_same_in_both_languages(team):
     plain = PersonFactory(team=None, nhs_number=None, postcode="")
     django, jinja = _partial(
-        "people/_summary.html", {"person": plain, "staff": True, "may_change": True}
+        "people/_summary.html",
+        {"person": plain, "team_name": "", "staff": True, "may_change": True},
     )
     assert jinja == django
     assert "No caring relationship recorded" in jinja and "Not allocated" in jinja
