@@ -109,29 +109,31 @@ def caseload(request):
     form = CaseloadFilterForm(request.GET) if searching else None
     filters = form.filters() if searching else {}
     people = Person.objects.visible_to(request.user).matching(**filters)
+    # A name of 3 letters or more is found by its trigrams; shorter ones match so many
+    # people that walking the caseload in order finds a page soonest.
+    walk_index = not any(len(word) >= 3 for word in filters.get("name", "").split())
     page = paging.keyset_page(
         people.values_list(*CASELOAD_COLUMNS),
         make=CaseloadRow._make,
         after=request.GET.get("after"),
         before=request.GET.get("before"),
         size=PAGE_SIZE,
-        # A name of 3 letters or more is found by its trigrams; shorter ones match so many
-        # people that walking the caseload in order finds a page soonest.
-        walk_index=not any(len(word) >= 3 for word in filters.get("name", "").split()),
+        walk_index=walk_index,
+        # A search by name finds all its matches to sort them: its first page counts them too.
+        total=bool(filters) and not walk_index,
     )
     # A team's caseload changes slowly: its count may be a minute old. Records opened with a
     # reason come and go with each grant, so those lists are counted every time (they are short).
+    scope = repr((request.user.pk, request.user.team_id, sorted(filters.items())))
+    cap = paging.COUNT_CAP if filters else None
+    seconds = paging.COUNT_SECONDS if request.user.holds_caseload else 0
     if not page.has_other_pages:
         # Everyone there is fits on this page: that is the count, with no query.
         count = paging.Count(len(page.object_list), exact=True)
+    elif page.total is not None:
+        count = paging.remember_count(scope, page.total, cap=cap, seconds=seconds)
     else:
-        scope = repr((request.user.pk, request.user.team_id, sorted(filters.items())))
-        count = paging.cheap_count(
-            people,
-            scope,
-            cap=paging.COUNT_CAP if filters else None,
-            seconds=paging.COUNT_SECONDS if request.user.holds_caseload else 0,
-        )
+        count = paging.cheap_count(people, scope, cap=cap, seconds=seconds)
     access.log_listing(request.user, page.object_list, via=page_name(request))
     if form is not None and not filters and not form.errors:
         form = None  # nothing to show in the filters: the blank ones
