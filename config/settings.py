@@ -111,7 +111,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Everything past WhiteNoise may show personal data: never stored by browsers or proxies.
     "ops.middleware.NoStoreMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "ops.middleware.CSPMiddleware",  # django-csp's, its policy worked out once
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
