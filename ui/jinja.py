@@ -22,6 +22,7 @@ from django.conf import settings
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import dateformat, timezone
+from django.utils.encoding import force_str
 from jinja2 import Environment, StrictUndefined
 from markupsafe import Markup
 
@@ -52,6 +53,21 @@ def date(value, format_string: str) -> str:
     return dateformat.format(value, format_string)
 
 
+def choice_label(instance, name: str):
+    """`instance.get_<name>_display()`, with the field's labels looked up in a dictionary
+    made once per process: Django's method rebuilds that dictionary (hashing every choice)
+    on each call, a dozen times on a person's record."""
+    value = getattr(instance, name)
+    if value.__hash__ is None:  # a list, say: Django's own way
+        return getattr(instance, f"get_{name}_display")()
+    return force_str(_choice_labels(type(instance), name).get(value, value), strings_only=True)
+
+
+@functools.cache
+def _choice_labels(model, name: str) -> dict:
+    return dict(model._meta.get_field(name).flatchoices)
+
+
 def url(name: str, *args) -> str:
     """{% url name arg … %}; an address without arguments is worked out once per process (per
     URL prefix and configuration, which reverse() depends on)."""
@@ -75,6 +91,7 @@ def environment(**options) -> Environment:
     env = Environment(finalize=_finalize, **options)  # noqa: S701 - autoescape is on (Django's backend sets it)
     env.globals.update(
         url=url,
+        choice_label=choice_label,
         record_url=record_url,
         static_url=static_url,
         query_with=query_with,

@@ -181,3 +181,14 @@ def test_a_misspelt_name_in_a_jinja_template_is_an_error_not_a_blank():
 
     with pytest.raises(UndefinedError):
         engines["jinja2"].from_string("{{ persn.full_name }}").render({})
+
+
+def test_a_choice_label_is_what_django_s_display_method_gives(person):
+    from ui.jinja import choice_label
+
+    fields = [f.name for f in type(person)._meta.concrete_fields if f.choices]
+    assert len(fields) >= 10
+    for name in fields:
+        for value, _label in [*type(person)._meta.get_field(name).flatchoices, ("unknown", "")]:
+            setattr(person, name, value)
+            assert choice_label(person, name) == getattr(person, f"get_{name}_display")()
