@@ -111,7 +111,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Everything past WhiteNoise may show personal data: never stored by browsers or proxies.
     "ops.middleware.NoStoreMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "ops.middleware.CSPMiddleware",  # django-csp's, its policy worked out once
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -130,19 +130,30 @@ MIDDLEWARE = [
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 
+_CONTEXT_PROCESSORS = [
+    "django.template.context_processors.request",
+    "django.contrib.auth.context_processors.auth",
+    "django.contrib.messages.context_processors.messages",
+    "csp.context_processors.nonce",
+    "config.context_processors.service",
+]
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
+        "OPTIONS": {"context_processors": _CONTEXT_PROCESSORS},
+    },
+    # The pages staff open most (the caseload, a person's record), from each app's jinja2/
+    # folder: Jinja2 draws them in a fraction of the time (ui/jinja.py). Named "jinja2".
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [],
+        "APP_DIRS": True,
         "OPTIONS": {
-            "context_processors": [
-                "django.template.context_processors.request",
-                "django.contrib.auth.context_processors.auth",
-                "django.contrib.messages.context_processors.messages",
-                "csp.context_processors.nonce",
-                "config.context_processors.service",
-            ],
+            "environment": "ui.jinja.environment",
+            "context_processors": _CONTEXT_PROCESSORS,
+            "keep_trailing_newline": True,
         },
     },
 ]

@@ -1,14 +1,18 @@
 """Per-request work for running the service: the request log, no-store caching, the idle
 sign-out, and a 503 when the database is too busy. Each costs no query of its own."""
 
+import functools
 import logging
 import re
 import time
 import uuid
 
+import csp.middleware
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY, logout
+from django.core.signals import setting_changed
 from django.db import OperationalError
+from django.dispatch import receiver
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.functional import empty
@@ -158,3 +162,69 @@ class DatabaseBusyMiddleware:
             response = render(request, "ops/busy.html", status=503)
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
+
+
+_PER_RESPONSE = (
+    "_csp_config",
+    "_csp_update",
+    "_csp_replace",
+    "_csp_config_ro",
+    "_csp_update_ro",
+    "_csp_replace_ro",
+    "_csp_exempt",
+    "_csp_exempt_ro",
+)
+# Stands for the request's nonce in a remembered policy (letters only: kept as it is).
+_NONCE = "selfdirectcspnoncestandin"
+
+
+class CSPMiddleware(csp.middleware.CSPMiddleware):
+    """django-csp's middleware, with the policy's text worked out once per process.
+
+    django-csp builds the Content-Security-Policy header afresh for every answer (copying
+    and sorting every directive, twice: the policy and the report-only one), a seventh of
+    the middleware's time on a bare page (cProfile, bench/profile_pages.py). The policy
+    only changes with the settings, so it is built once with a stand-in nonce, and each
+    answer gets it with its own nonce put in. An answer a view changed the policy of (the
+    csp decorators), and Django's debug pages, go through django-csp itself.
+    """
+
+    def process_response(self, request, response):
+        if any(getattr(response, name, None) is not None for name in _PER_RESPONSE) or (
+            settings.DEBUG and response.status_code in (500, 404)
+        ):
+            return super().process_response(request, response)
+        nonce = getattr(request, "_csp_nonce", None)
+        for header, (with_nonce, without_nonce, excluded) in _policies().items():
+            policy = with_nonce.replace(_NONCE, nonce) if nonce else without_nonce
+            if policy and header not in response and not request.path_info.startswith(excluded):
+                response[header] = policy
+        if nonce is None:  # as django-csp does: a nonce asked for after this is an error
+            request.csp_nonce = csp.middleware.CheckableLazyObject(self._csp_nonce_post_response)
+        return response
+
+
+@functools.cache
+def _policies() -> dict[str, tuple[str, str, tuple[str, ...]]]:
+    """{header: (policy with the stand-in nonce, policy without one, excluded path prefixes)}."""
+    from csp.constants import HEADER, HEADER_REPORT_ONLY
+    from csp.utils import build_policy
+
+    policies = {}
+    for header, setting, report_only in (
+        (HEADER, "CONTENT_SECURITY_POLICY", False),
+        (HEADER_REPORT_ONLY, "CONTENT_SECURITY_POLICY_REPORT_ONLY", True),
+    ):
+        excluded = tuple((getattr(settings, setting, None) or {}).get("EXCLUDE_URL_PREFIXES") or ())
+        policies[header] = (
+            build_policy(nonce=_NONCE, report_only=report_only),
+            build_policy(report_only=report_only),
+            excluded,
+        )
+    return policies
+
+
+@receiver(setting_changed)
+def _forget_policies(setting, **kwargs):
+    if setting.startswith("CONTENT_SECURITY_POLICY"):
+        _policies.cache_clear()

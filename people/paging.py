@@ -14,13 +14,15 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import BooleanField, F, Value
+from django.db.models import BooleanField, F, Value, Window
+from django.db.models import Count as CountRows
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat
 
 ORDER = ("last_name", "first_name", "id")
 COUNT_CAP = 1000
 COUNT_SECONDS = 60
+_TOTAL = "keyset_page_total"
 
 
 @dataclass
@@ -28,6 +30,7 @@ class KeysetPage:
     object_list: list
     has_previous: bool
     has_next: bool
+    total: int | None = None  # every row the search gives, when keyset_page counted them
 
     @property
     def has_other_pages(self) -> bool:
@@ -72,24 +75,51 @@ def _order(*, descending: bool, walk_index: bool) -> list:
 
 
 def keyset_page(
-    queryset, *, after=None, before=None, size: int, walk_index: bool = True
+    queryset,
+    *,
+    after=None,
+    before=None,
+    size: int,
+    walk_index: bool = True,
+    make=None,
+    total: bool = False,
 ) -> KeysetPage:
-    """The page after the person `after`, before the person `before`, or the first page."""
+    """The page after the person `after`, before the person `before`, or the first page.
+
+    `make`, if given, turns each row the queryset gives (a values_list's tuple, say) into
+    the page's object, which must have a `pk`. With `total` (for a values_list queryset
+    searched with `walk_index=False`), a first page also counts every row the queryset
+    gives, in the same statement (COUNT(*) OVER ()): page.total. PostgreSQL finds every
+    match of such a search to sort them anyway, so the count costs next to nothing there,
+    where a count of its own would search again. Other pages leave page.total None.
+    """
     after, before = cursor_id(after), cursor_id(before)
     forward = _order(descending=False, walk_index=walk_index)
+    counted = None
+
+    def read(queryset, *, with_total=False) -> list:
+        nonlocal counted
+        if with_total:
+            rows = list(queryset.annotate(**{_TOTAL: Window(CountRows("*"))})[: size + 1])
+            counted = rows[0][-1] if rows else 0
+            rows = [row[:-1] for row in rows]
+        else:
+            rows = queryset[: size + 1]
+        return [make(row) for row in rows] if make else list(rows)
+
     if before is not None:
         backward = _order(descending=True, walk_index=walk_index)
-        rows = list(_beyond(queryset, before, "<").order_by(*backward)[: size + 1])
+        rows = read(_beyond(queryset, before, "<").order_by(*backward))
         if rows:
             more = len(rows) > size
             return KeysetPage(rows[:size][::-1], has_previous=more, has_next=True)
     elif after is not None:
-        rows = list(_beyond(queryset, after, ">").order_by(*forward)[: size + 1])
+        rows = read(_beyond(queryset, after, ">").order_by(*forward))
         if rows:
             return KeysetPage(rows[:size], has_previous=True, has_next=len(rows) > size)
     # No cursor, or one that leads nowhere (a stale link): the first page.
-    rows = list(queryset.order_by(*forward)[: size + 1])
-    return KeysetPage(rows[:size], has_previous=False, has_next=len(rows) > size)
+    rows = read(queryset.order_by(*forward), with_total=total)
+    return KeysetPage(rows[:size], has_previous=False, has_next=len(rows) > size, total=counted)
 
 
 @dataclass
@@ -106,16 +136,23 @@ def cheap_count(
     `scope` names what the queryset depends on (the user and the filters); it is hashed, so
     no search reaches the cache's keys in clear.
     """
-    key = "caseload-count:" + hashlib.sha256(scope.encode()).hexdigest()
+    key = _count_key(scope)
     found = cache.get(key) if seconds else None
     if found is not None:
         return Count(*found)
-    if cap is None:
-        value, exact = queryset.order_by().count(), True
-    else:
-        value = queryset.order_by()[: cap + 1].count()
-        exact = value <= cap
-        value = min(value, cap)
+    counted = queryset.order_by() if cap is None else queryset.order_by()[: cap + 1]
+    return remember_count(scope, counted.count(), cap=cap, seconds=seconds)
+
+
+def remember_count(scope: str, value: int, *, cap: int | None, seconds: int) -> Count:
+    """A count already known (a first page's total, say), capped and cached as cheap_count
+    caches its own, so the search's next pages need not count again."""
+    exact = cap is None or value <= cap
+    count = Count(value if exact else cap, exact)
     if seconds:
-        cache.set(key, (value, exact), seconds)
-    return Count(value, exact)
+        cache.set(_count_key(scope), (count.value, count.exact), seconds)
+    return count
+
+
+def _count_key(scope: str) -> str:
+    return "caseload-count:" + hashlib.sha256(scope.encode()).hexdigest()

@@ -1,4 +1,6 @@
-"""The caseload table's rows, drawn in Python.
+"""The caseload table's rows, drawn in Python (the caseload view draws them and hands them
+to its Jinja2 template, people/jinja2/people/caseload.html; `{% caseload_rows %}` gives the
+same to a Django template).
 
 The caseload is the page practitioners open most. Drawn by the template language, each
 of its 25 rows cost a dozen variable lookups, filters and a {% url %}: about a third of the
@@ -39,6 +41,7 @@ PRIMARY_SUPPORT_REASONS = {
 
 
 def _row(person, today, link, months) -> str:
+    """One row: `person` is a Person or anything with the same attributes (CaseloadRow)."""
     born = person.date_of_birth
     escape = html.escape
     return ROW.format(

@@ -10,6 +10,7 @@ from accounts.models import AccessEvent, AccessGrant
 from accounts.roles import Role
 from accounts.tests.factories import UserFactory
 from core.models import AuditEvent
+from people import access
 from people.models import Person
 from people.tests.factories import PersonFactory
 
@@ -292,3 +293,19 @@ def test_opening_a_record_logs_one_view_with_its_purpose_and_the_stated_reason(
     assert rows[theirs.pk].purpose == AccessEvent.Purpose.OUTSIDE_CASELOAD
     assert rows[theirs.pk].reason == "Safeguarding concern raised by the GP"
     assert rows[theirs.pk].via == "x" * 300
+
+
+def test_a_person_or_user_the_access_log_names_cannot_be_deleted(team, practitioner):
+    """The log's references are not checked by the database (accounts 0006): Django's
+    PROTECT still refuses to delete what it names."""
+    from django.db.models import ProtectedError
+
+    person = PersonFactory(team=team)
+    access.open_person(practitioner, person.pk, via="people:detail")
+    event = AccessEvent.objects.get(person=person)
+    with pytest.raises(ProtectedError) as refused:
+        person.delete()
+    assert event in refused.value.protected_objects
+    with pytest.raises(ProtectedError) as refused:
+        practitioner.delete()
+    assert event in refused.value.protected_objects

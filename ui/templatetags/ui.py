@@ -1,6 +1,8 @@
 """Template helpers for GOV.UK markup that Django's widgets do not draw by themselves."""
 
+import copy
 import functools
+import html
 import threading
 from collections import OrderedDict
 
@@ -9,7 +11,7 @@ from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.functional import empty
 from django.utils.http import urlencode
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 
 from core.money import format_pence, format_pounds
 from ui.forms import GovUKCheckboxes, GovUKDateInput, GovUKRadioSelect
@@ -90,7 +92,12 @@ def govuk_widget(bound_field):
 @register.simple_tag(takes_context=True)
 def query_with(context, **changes):
     """The current query string with some parameters changed (for pagination links)."""
-    params = context["request"].GET.copy()
+    return query_string_with(context["request"].GET, changes)
+
+
+def query_string_with(query, changes: dict) -> str:
+    """A query string (a QueryDict) with some parameters changed: None or "" removes one."""
+    params = query.copy()
     for key, value in changes.items():
         if value is None or value == "":
             params.pop(key, None)
@@ -125,6 +132,10 @@ _FIELD_GROUPS_LOCK = threading.Lock()
 FIELD_GROUPS_KEPT = 512
 
 
+# Stands for a text box's value in a remembered drawing (letters only: escaping leaves it be).
+_TYPED = "fixedfieldgrouptypedvalue"
+
+
 @register.simple_tag
 def fixed_field_group(bound_field):
     """`field.as_field_group`, remembered per value: for forms whose fields draw the same for
@@ -133,28 +144,60 @@ def fixed_field_group(bound_field):
     Drawing a GOV.UK field through its templates costs about half a millisecond (a select
     with its options, more); a filter form of six fields on every page of a list added up to
     a third of the page's time. A field drawn before with the same value and errors is reused
-    from this process's memory (the last 512 kept).
+    from this process's memory (the last 512 kept). A text box with something typed in it
+    and no error is remembered once, whatever was typed: drawn with a stand-in value, which
+    is swapped for the typed one, escaped as Django escapes it (a search's name differs on
+    nearly every page, so remembering each one helped nothing).
     """
     form = type(bound_field.form)
+    value = bound_field.value()
+    errors = tuple(bound_field.errors)
+    typed = (
+        type(bound_field.field.widget) is forms.TextInput
+        and isinstance(value, str)
+        and value != ""
+        and not errors
+    )
     key = (
         form.__module__,
         form.__qualname__,
         bound_field.html_name,
         bound_field.auto_id,
-        repr(bound_field.value()),
-        tuple(bound_field.errors),
+        _TYPED if typed else repr(value),
+        errors,
     )
     with _FIELD_GROUPS_LOCK:
-        html = _FIELD_GROUPS.get(key)
-        if html is not None:
+        drawn = _FIELD_GROUPS.get(key)
+        if drawn is not None:
             _FIELD_GROUPS.move_to_end(key)
-            return html
-    html = mark_safe(bound_field.as_field_group())  # noqa: S308 - rendered and escaped by the field's templates
-    with _FIELD_GROUPS_LOCK:
-        _FIELD_GROUPS[key] = html
-        while len(_FIELD_GROUPS) > FIELD_GROUPS_KEPT:
-            _FIELD_GROUPS.popitem(last=False)
-    return html
+    if drawn is None:
+        drawn = _draw_field_group(bound_field, typed)
+        with _FIELD_GROUPS_LOCK:
+            _FIELD_GROUPS[key] = drawn
+            while len(_FIELD_GROUPS) > FIELD_GROUPS_KEPT:
+                _FIELD_GROUPS.popitem(last=False)
+    if drawn is _UNSWAPPABLE:
+        return mark_safe(bound_field.as_field_group())  # noqa: S308 - rendered and escaped by the field's templates
+    if typed:
+        # The attribute as Django's widget writes it: value="{{ value|stringformat:'s' }}".
+        return mark_safe(drawn.replace(_TYPED, html.escape(value), 1))  # noqa: S308 - escaped here
+    return drawn
+
+
+_UNSWAPPABLE = SafeString("")
+
+
+def _draw_field_group(bound_field, typed: bool) -> str:
+    """The field drawn by its templates; a typed text box with the stand-in value (or
+    _UNSWAPPABLE if the stand-in does not appear exactly once, in its value attribute)."""
+    if not typed:
+        return mark_safe(bound_field.as_field_group())  # noqa: S308 - rendered and escaped by the field's templates
+    stand_in = copy.copy(bound_field)
+    stand_in.value = lambda: _TYPED  # what the widget and the field's template are given
+    drawn = stand_in.as_field_group()
+    if drawn.count(_TYPED) != 1 or f'value="{_TYPED}"' not in drawn:
+        return _UNSWAPPABLE
+    return mark_safe(drawn)  # noqa: S308 - rendered and escaped by the field's templates
 
 
 _SENTINEL = 987654321987
