@@ -445,6 +445,19 @@ def build_council(people: int, seed: int, on_person=None) -> DemoCouncil:
 
     `on_person` is called once per person made, for a progress bar.
     """
+    *_before, (_stage, council) = council_in_stages(people, seed, on_person)
+    return council
+
+
+def council_in_stages(people: int, seed: int, on_person=None):
+    """`build_council`, handed over as each part is done, so that a loader can write one part
+    while the next is made (demo/actions.py). Yields (stage, council), the same council:
+
+    - "people": the teams, staff, representatives and the people cared for, complete;
+    - "assessed": everyone's assessment and the eligible people's budgets, and the carers
+      known to the council (added at the end of `council.people`, complete too);
+    - "complete": the agreed support (demo/support.py).
+    """
     rng = random.Random(seed)
     council = DemoCouncil()
     council.teams = build_teams()
@@ -457,13 +470,20 @@ def build_council(people: int, seed: int, on_person=None) -> DemoCouncil:
         if on_person:
             on_person()
     _link_demo_people(rng, council)
-    _assess(rng, council)
     # The equality details come from a stream of their own, so adding them changed no other
-    # value the seed gives.
-    _monitoring(random.Random(f"equality:{seed}"), council)
+    # value the seed gives. They take nothing from the assessments, nor the assessments from
+    # them: the people cared for get theirs now and the carers theirs once made, the same
+    # draws in the same order as when they were all done after the assessments.
+    equality = random.Random(f"equality:{seed}")
+    _monitoring(equality, council.people)
+    yield "people", council
+    cared_for = len(council.people)
+    _assess(rng, council)
+    _monitoring(equality, council.people[cared_for:])
+    yield "assessed", council
     # Agreed support, reviews and reablement: a stream of their own too (demo/support.py).
     support.build_support(council, seed, AS_OF)
-    return council
+    yield "complete", council
 
 
 # Equality monitoring, near the 2021 Census for England and Wales (ONS) among people asked,
@@ -594,9 +614,9 @@ def _answered(eq: random.Random, person: dict, not_asked: float) -> str | None:
     return None
 
 
-def _monitoring(eq: random.Random, council: DemoCouncil) -> None:
+def _monitoring(eq: random.Random, people: list[dict]) -> None:
     """Each person's other protected characteristics, and which sensory impairment they have."""
-    for person in council.people:
+    for person in people:
         age = age_on(person["date_of_birth"], AS_OF)
         visual = hearing = False
         if person.pop("_sensory", False):

@@ -8,6 +8,7 @@ history row, as a save would have made.
 """
 
 import json
+import operator
 
 from django.core.management.color import no_style
 from django.db import connection, models
@@ -47,6 +48,7 @@ def _row_maker(fields: list[models.Field], *, now=None, extra=None, reuse=None):
     value would be worked out the same way take it from that table's values instead of
     encoding its JSON again: the function then takes (row, other_values)."""
     now = now or timezone.now()
+    binary = connection.vendor == "postgresql"
     names = {"json_dumps": json.dumps}
     mine = _specs(fields, now)
     theirs = {spec[0]: (i, spec) for i, spec in enumerate(reuse or ())}
@@ -63,7 +65,9 @@ def _row_maker(fields: list[models.Field], *, now=None, extra=None, reuse=None):
             continue
         value = f"row.get({attname!r}, d{i})"
         if is_json:
-            parts.append(f"(s{i} if (v{i} := {value}) is None else json_dumps(v{i}))")
+            # On PostgreSQL in jsonb's binary form (core.bulk.jsonb), without a call for it.
+            encoded = f'b"\\x01" + json_dumps(v{i}).encode()' if binary else f"json_dumps(v{i})"
+            parts.append(f"(s{i} if (v{i} := {value}) is None else {encoded})")
         elif stamp is None:  # None stays None: no need to look at the value
             parts.append(value if default is not None else f"row.get({attname!r})")
         else:
@@ -73,7 +77,7 @@ def _row_maker(fields: list[models.Field], *, now=None, extra=None, reuse=None):
     return eval(source, names), mine  # noqa: S307 - the source is made here, from field names
 
 
-def write(model, rows: list[dict], *, include_pk: bool = True) -> list[tuple]:
+def write(model, rows: list[dict], *, include_pk: bool = True, pipeline=None) -> list[tuple]:
     """Insert rows (dicts keyed by attname) into the model's table, in one go; returns the
     values written."""
     if not rows:
@@ -81,42 +85,60 @@ def write(model, rows: list[dict], *, include_pk: bool = True) -> list[tuple]:
     fields = [f for f in _columns(model) if include_pk or not f.primary_key]
     values, _specs_ = _row_maker(fields)
     table_rows = [values(row) for row in rows]
-    _copy(model, fields, table_rows)
+    _copy(model, fields, table_rows, pipeline)
     return table_rows
 
 
-def _copy(model, fields: list[models.Field], table_rows: list[tuple]) -> None:
-    bulk.copy_rows(model._meta.db_table, [f.column for f in fields], table_rows)
+def _copy(model, fields: list[models.Field], table_rows: list[tuple], pipeline) -> None:
+    copy = pipeline.copy if pipeline is not None else bulk.copy_rows
+    copy(model._meta.db_table, [f.column for f in fields], table_rows)
 
 
-def write_with_history(model, rows: list[dict], *, reason: str, when=None) -> None:
-    """Insert rows and, when the model keeps history, their creation history rows."""
+def write_with_history(
+    model, rows: list[dict], *, reason: str, when=None, pipeline: bulk.Pipeline | None = None
+) -> None:
+    """Insert rows and, when the model keeps history, their creation history rows; with a
+    `pipeline`, its worker writes them while this goes on."""
     if not rows:
         return
     now = timezone.now()
     fields = _columns(model)
     values, specs = _row_maker(fields, now=now)
     table_rows = [values(row) for row in rows]
-    _copy(model, fields, table_rows)
+    _copy(model, fields, table_rows, pipeline)
     history = getattr(model, "history", None)
     if history is None:
         return
     historical = history.model
     history_fields = [f for f in _columns(historical) if not f.primary_key]
-    history_values, _history_specs = _row_maker(
-        history_fields,
-        extra={
-            "history_date": when or now,
-            "history_type": "+",
-            "history_change_reason": reason,
-            "history_user_id": None,
-        },
-        reuse=specs,
-    )
+    extra = {
+        "history_date": when or now,
+        "history_type": "+",
+        "history_change_reason": reason,
+        "history_user_id": None,
+    }
+    by_name = {f.attname: f for f in history_fields}
+    own = [f.attname for f in fields]
+    shared = [i for i, name in enumerate(own) if name in by_name]
+    rest = [f for f in history_fields if f.attname not in set(own)]
+    if len(shared) > 1 and all(f.attname in extra for f in rest):
+        # A creation history row holds the record's values as written (simple_history copies
+        # them from the saved instance), then the history's own: the record's tuple and a
+        # constant tail, without looking at each value again.
+        tail = tuple(extra[f.attname] for f in rest)
+        if len(shared) == len(own):
+            history_rows = [done + tail for done in table_rows]
+        else:
+            pick = operator.itemgetter(*shared)
+            history_rows = [pick(done) + tail for done in table_rows]
+        _copy(historical, [by_name[own[i]] for i in shared] + rest, history_rows, pipeline)
+        return
+    history_values, _history_specs = _row_maker(history_fields, extra=extra, reuse=specs)
     _copy(
         historical,
         history_fields,
         [history_values(row, done) for row, done in zip(rows, table_rows, strict=True)],
+        pipeline,
     )
 
 

@@ -5,6 +5,7 @@ from collections import Counter
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import transaction
 
 from accounts.models import User
 from demo.generator import AS_OF, build_council
@@ -545,3 +546,38 @@ def test_the_loaded_demo_council_from_a_seed_is_the_council_it_always_was(capsys
     from django.db import connection
 
     assert loaded_digest() == LOADED_DIGEST_300[connection.vendor]
+
+
+def test_the_council_made_in_stages_is_the_council_made_at_once():
+    from demo.generator import council_in_stages
+
+    stages = list(council_in_stages(400, 2026))
+    assert [name for name, _council in stages] == ["people", "assessed", "complete"]
+    assert council_digest(stages[-1][1]) == council_digest(build_council(400, 2026))
+
+
+@pytest.mark.django_db
+def test_a_council_loaded_at_once_is_the_council_loaded_in_stages(capsys):
+    """load_demo_council takes a council already made as well as one being made, and each
+    record's creation history holds the record's values."""
+    from allocation import actions as allocation_actions
+    from allocation.models import RasVersion
+    from demo import actions
+    from demo.generator import council_in_stages
+
+    allocation_actions.ship_default_schemes(acting_user=None)
+    allocation_actions.ship_reference_rates(acting_user=None)
+    versions = {kind: RasVersion.objects.live_on(kind) for kind in ("person", "carer")}
+    with transaction.atomic():
+        actions.load_demo_council(council_in_stages(150, 2026), versions, acting_user=None)
+        staged = loaded_digest()
+        transaction.set_rollback(True)
+    actions.load_demo_council(build_council(150, 2026), versions, acting_user=None)
+    assert loaded_digest() == staged
+    for model in actions.LOADED:
+        own = {f.attname for f in model._meta.concrete_fields}
+        shared = [f.attname for f in model.history.model._meta.concrete_fields if f.attname in own]
+        records = list(model.objects.order_by("pk").values_list(*shared))
+        history = model.history.model.objects.filter(history_type="+").order_by("id")
+        assert list(history.values_list(*shared)) == records, model
+    assert Person.objects.exists()
