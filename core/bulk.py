@@ -41,48 +41,67 @@ def copy_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence]) -> N
 
 
 def _copy_binary(raw, table: str, columns: Sequence[str], rows: Iterable[Sequence]) -> None:
-    """Binary COPY on a psycopg connection (`raw`: Django's own, or used from the worker of a
-    `Pipeline`, which must not go through Django's wrapper from its thread)."""
+    """Binary COPY on a psycopg connection: Django's own (`raw`)."""
+    rows = rows if isinstance(rows, list) else list(rows)
+    _send(raw, table, columns, _encode(raw, _types(raw, [table])[table], columns, rows))
+
+
+def _types(raw, tables: Sequence[str]) -> dict[str, dict[str, int]]:
+    """Each table's columns' types (oids), from the catalogue."""
+    found: dict[str, dict[str, int]] = {}
+    with raw.cursor() as cursor:
+        cursor.execute(_COLUMN_TYPES, [list(tables)])
+        for table, column, oid in cursor.fetchall():
+            found.setdefault(table, {})[column] = oid
+    return found
+
+
+def _encode(raw, types: dict[str, int], columns: Sequence[str], rows: list) -> list[bytes]:
+    """The rows in COPY's binary format, in pieces of about a megabyte.
+
+    psycopg's own row encoder (in C) is called directly: `copy.write_row` wraps it in two
+    Python calls a row, a good part of the time for a million rows. Encoding needs no
+    database, so a `Pipeline` does it in the caller's thread and its worker only sends bytes."""
     from psycopg import _copy_base
-    from psycopg.adapt import PyFormat
+    from psycopg.adapt import PyFormat, Transformer
+    from psycopg.pq import Format
     from psycopg.types.json import set_json_dumps
 
-    rows = rows if isinstance(rows, list) else list(rows)
+    oids = [types[column] for column in columns]
+    for i, oid in enumerate(oids):
+        # jsonb already in its binary form goes as the bytes it is (bytea's dumper).
+        given = next((row[i] for row in rows if row[i] is not None), None)
+        if oid == _JSONB and isinstance(given, bytes):
+            oids[i] = _BYTEA
+    context = raw.cursor()  # only as adapters to configure: nothing is sent
+    # JSON arrives encoded: the jsonb dumper is told to send the text as it is.
+    set_json_dumps(_as_encoded, context=context)
+    # bytea by psycopg's dumper for bytes (in C): the one the type gets by default is the
+    # DB-API Binary wrapper's, a Python call for each value.
+    context.adapters.register_dumper(bytes, context.adapters.get_dumper(bytes, PyFormat.BINARY))
+    transformer = Transformer(context)
+    transformer.set_dumper_types(oids, Format.BINARY)
+    format_row = _copy_base.format_row_binary
+    pieces = []
+    buffer = bytearray(_copy_base._binary_signature)
+    for row in rows:
+        format_row(row, transformer, buffer)
+        if len(buffer) > _CHUNK:
+            pieces.append(buffer)
+            buffer = bytearray()
+    buffer += _copy_base._binary_trailer
+    pieces.append(buffer)
+    context.close()
+    return pieces
+
+
+def _send(raw, table: str, columns: Sequence[str], pieces: list[bytes]) -> None:
     quote = connection.ops.quote_name
     names = ", ".join(quote(column) for column in columns)
-    with raw.cursor() as cursor:
-        cursor.execute(_COLUMN_TYPES, [table, list(columns)])
-        found = dict(cursor.fetchall())
-        types = [found[column] for column in columns]
-        for i, oid in enumerate(types):
-            # jsonb already in its binary form goes as the bytes it is (bytea's dumper).
-            given = next((row[i] for row in rows if row[i] is not None), None)
-            if oid == _JSONB and isinstance(given, bytes):
-                types[i] = _BYTEA
-        # JSON arrives encoded: the jsonb dumper is told to send the text as it is.
-        set_json_dumps(_as_encoded, context=cursor)
-        # bytea by psycopg's dumper for bytes (in C): the one the type gets by default is the
-        # DB-API Binary wrapper's, a Python call for each value.
-        cursor.adapters.register_dumper(bytes, cursor.adapters.get_dumper(bytes, PyFormat.BINARY))
-        statement = f"COPY {quote(table)} ({names}) FROM STDIN (FORMAT BINARY)"
-        with cursor.copy(statement) as copy:
-            copy.set_types(types)
-            format_row = getattr(_copy_base, "format_row_binary", None)
-            if format_row is None or not hasattr(copy, "formatter"):  # pragma: no cover
-                for row in rows:
-                    copy.write_row(row)
-                return
-            # psycopg's own row encoder, called directly: `copy.write_row` wraps it in two
-            # Python calls a row, a good part of the time for a million rows.
-            transformer = copy.formatter.transformer
-            buffer = bytearray(_copy_base._binary_signature)
-            for row in rows:
-                format_row(row, transformer, buffer)
-                if len(buffer) > _CHUNK:
-                    copy.write(buffer)
-                    buffer = bytearray()
-            buffer += _copy_base._binary_trailer
-            copy.write(buffer)
+    statement = f"COPY {quote(table)} ({names}) FROM STDIN (FORMAT BINARY)"
+    with raw.cursor() as cursor, cursor.copy(statement) as copy:
+        for piece in pieces:
+            copy.write(piece)
 
 
 _CHUNK = 1 << 20
@@ -100,8 +119,9 @@ def _as_encoded(text: str) -> str:
 
 
 _COLUMN_TYPES = """
-    SELECT attname, atttypid::int FROM pg_attribute
-    WHERE attrelid = %s::regclass AND attname = ANY(%s) AND attnum > 0 AND NOT attisdropped
+    SELECT t.name, attname, atttypid::int
+    FROM unnest(%s::text[]) AS t(name) JOIN pg_attribute ON attrelid = t.name::regclass
+    WHERE attnum > 0 AND NOT attisdropped
 """
 
 
@@ -119,9 +139,11 @@ class Pipeline:
     back. On other databases everything is done at once, in the calling thread.
     """
 
-    def __init__(self):
+    def __init__(self, tables: Sequence[str] = ()):
         self.threaded = connection.vendor == "postgresql"
         self.busy = 0.0  # seconds the worker spent on the database's work
+        self._tables = list(tables)  # whose column types to look up before the work starts
+        self._types: dict[str, dict[str, int]] = {}
         self._error: BaseException | None = None
         self._jobs: queue.Queue = queue.Queue()
         self._thread: threading.Thread | None = None
@@ -130,6 +152,7 @@ class Pipeline:
         if self.threaded:
             connection.ensure_connection()
             self._raw = connection.connection
+            self._types = _types(self._raw, self._tables)
             self._thread = threading.Thread(target=self._work, name="bulk-load", daemon=True)
             self._thread.start()
         return self
@@ -146,11 +169,17 @@ class Pipeline:
             self._raise()
 
     def copy(self, table: str, columns: Sequence[str], rows: Sequence[Sequence]) -> None:
-        """`copy_rows(table, columns, rows)`, done by the worker: rows must not change after."""
+        """`copy_rows(table, columns, rows)`: the rows are encoded now and sent by the worker
+        (the one Python thread at work at a time, so they do not take turns)."""
         if self._thread is None:
             copy_rows(table, columns, rows)
-        else:
-            self._jobs.put((_copy_binary, (self._raw, table, columns, rows)))
+            return
+        if table not in self._types:  # not named up front: asked after the work before it
+            self.wait()
+            self._types.update(_types(self._raw, [table]))
+        rows = rows if isinstance(rows, list) else list(rows)
+        pieces = _encode(self._raw, self._types[table], columns, rows)
+        self._jobs.put((_send, (self._raw, table, columns, pieces)))
 
     def execute(self, statement: str) -> None:
         if self._thread is None:
@@ -230,8 +259,9 @@ class _Checks:
         self._run = run
 
     def finished(self, *tables: str) -> None:
-        """No more rows go into these tables: build their indexes now, and each foreign key
-        whose own and referenced tables are both finished (checking every row, as ever)."""
+        """The load's rows (or the bulk of them) are in these tables: build their indexes
+        now, and each foreign key whose own and referenced tables are both finished (checking
+        every row, as ever). Rows written after go in through them, as any insert would."""
         self._loading -= {self._names.get(table, table) for table in tables}
         quote = connection.ops.quote_name
         statements = []

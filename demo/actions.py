@@ -73,16 +73,21 @@ def load_demo_council(council, versions, *, acting_user=None, on_progress=None) 
     # The rows go in (and each table's indexes and foreign keys are built, once, when its
     # rows are all in: core/bulk.py) on a second thread while the next rows are made.
     with (
-        bulk.Pipeline() as pipeline,
+        bulk.Pipeline(loader.tables(*LOADED)) as pipeline,
         bulk.checks_at_the_end(loader.tables(*LOADED), pipeline=pipeline) as checks,
     ):
         load = _Load(pipeline, checks, first, assessors)
         _people(load, council, person_ids, teams, users, logins)
-        council = stages.reach("assessed")
-        _people(load, council, person_ids, teams, users, logins)  # the carers, if not yet
+        # Indexes built now, while the assessments are made: the carers, a few thousand, go
+        # in afterwards through them (and are checked at the commit), as any insert would.
         load.finished(Person)
+        # The assessments are written as they are made, a part at a time.
+        assessments = _Assessments(load, person_ids, versions)
+        council = stages.reach("assessed", on_each=assessments.write)
+        _people(load, council, person_ids, teams, users, logins)  # the carers, if not yet
         progress(len(council.people))
-        assessed = _assessments(load, council, person_ids, versions)
+        assessments.write(council)  # the carers' own, and any not written yet
+        assessed = assessments.finish()
         caring = _caring(load, council, person_ids)
         council = stages.reach("complete")
         budgets = _budgets(load, council, person_ids)
@@ -119,13 +124,16 @@ class _Stages:
         self._done: set[str] = set()
         self._council = None
 
-    def reach(self, stage: str) -> DemoCouncil:
-        """The council once this stage is made (at once if it already is)."""
+    def reach(self, stage: str, on_each=None) -> DemoCouncil:
+        """The council once this stage is made (at once if it already is); `on_each(council)`
+        after each step made on the way."""
         while stage not in self._done:
             name, self._council = next(self._stages)
             self._done.add(name)
             if name == "complete":
                 self._done.update(("people", "assessed"))
+            if on_each is not None and stage not in self._done:
+                on_each(self._council)
         return self._council
 
 
@@ -140,7 +148,8 @@ class _Load:
         loader.write_with_history(model, rows, reason=REASON, pipeline=self.pipeline)
 
     def finished(self, *models_) -> None:
-        """No more rows for these models: their indexes and foreign keys can be built."""
+        """The bulk of these models' rows is in: their indexes and foreign keys can be built
+        (the few rows written after go in through them)."""
         self.checks.finished(*loader.tables(*models_))
 
 
@@ -209,16 +218,44 @@ def _people(load, council, person_ids: list[int], teams, users, logins) -> None:
     load.write(Person, rows)
 
 
-def _assessments(load, council, person_ids, versions) -> dict:
+class _Assessments:
+    """Assessments and their eligibility decisions, written a part at a time."""
+
+    def __init__(self, load, person_ids, versions):
+        self.load, self.person_ids, self.versions = load, person_ids, versions
+        # The answers packed for a model run's bulk read, as Assessment.save would pack them.
+        self.packers = {kind: packer(version.compiled) for kind, version in versions.items()}
+        self.written = 0
+
+    def write(self, council) -> None:
+        """Write the assessments made since the last call."""
+        start, self.written = self.written, len(council.assessments)
+        if start < self.written:
+            _assessments(self, council, start, self.written)
+
+    def finish(self) -> dict:
+        self.load.finished(Assessment, EligibilityDecision)
+        return {
+            Assessment: list(range(self.load.first[Assessment], self.first_after(Assessment))),
+            EligibilityDecision: list(
+                range(self.load.first[EligibilityDecision], self.first_after(EligibilityDecision))
+            ),
+        }
+
+    def first_after(self, model) -> int:
+        return self.load.first[model] + self.written
+
+
+def _assessments(part: _Assessments, council, start: int, end: int) -> None:
+    load, person_ids, versions, packers = part.load, part.person_ids, part.versions, part.packers
     assessors = load.assessors
-    team_of = {index: row["team"] for index, row in enumerate(council.people)}
-    # The answers packed for a model run's bulk read, as Assessment.save would pack them.
-    packers = {kind: packer(version.compiled) for kind, version in versions.items()}
+    people = council.people
     assessment_rows, decision_rows = [], []
     first_assessment = load.first[Assessment]
     first_decision = load.first[EligibilityDecision]
-    for offset, item in enumerate(council.assessments):
-        assessor = assessors[team_of[item["person"]]]
+    for offset in range(start, end):
+        item = council.assessments[offset]
+        assessor = assessors[people[item["person"]]["team"]]
         completed = _at(item["completed"])
         started = _at(item["completed"] - dt.timedelta(days=14), 9)
         assessment_id = first_assessment + offset
@@ -262,11 +299,6 @@ def _assessments(load, council, person_ids, versions) -> dict:
         )
     load.write(Assessment, assessment_rows)
     load.write(EligibilityDecision, decision_rows)
-    load.finished(Assessment, EligibilityDecision)
-    return {
-        Assessment: [row["id"] for row in assessment_rows],
-        EligibilityDecision: [row["id"] for row in decision_rows],
-    }
 
 
 def _budgets(load, council, person_ids) -> dict:
@@ -324,7 +356,7 @@ def _budgets(load, council, person_ids) -> dict:
         )
     load.write(PersonalBudget, budget_rows)  # carers' budgets follow (_agreed_support)
     load.write(PackageService, service_rows)
-    load.finished(PackageService)
+    load.finished(PersonalBudget, PackageService)
     return {
         PanelDecision: [row["id"] for row in panel_rows],
         PersonalBudget: [row["id"] for row in budget_rows],
@@ -475,7 +507,7 @@ def _agreed_support(load, council, person_ids, teams, budget_ids) -> dict:
     load.write(ManagementShare, shares)
     load.write(FundingStream, streams)
     load.write(DirectPaymentOffer, offers)
-    load.finished(PersonalBudget, ManagementShare, FundingStream, DirectPaymentOffer)
+    load.finished(ManagementShare, FundingStream, DirectPaymentOffer)
     first_review = load.first[Review]
     review_rows = [
         {

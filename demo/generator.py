@@ -24,6 +24,9 @@ from .draws import pick as _pick
 
 SCHEMES = Path(__file__).resolve().parent.parent / "allocation" / "schemes"
 
+# The assessments are handed over this many people at a time (council_in_stages).
+ASSESSED_AT_A_TIME = 10_000
+
 # The date the demo council is generated "as of", so the same seed always gives
 # the same people whatever day it runs.
 AS_OF = dt.date(2026, 4, 1)
@@ -454,6 +457,8 @@ def council_in_stages(people: int, seed: int, on_person=None):
     while the next is made (demo/actions.py). Yields (stage, council), the same council:
 
     - "people": the teams, staff, representatives and the people cared for, complete;
+    - "assessing", as the assessments are made: the assessments so far (those made are
+      complete; budgets and carers may still be added);
     - "assessed": everyone's assessment and the eligible people's budgets, and the carers
       known to the council (added at the end of `council.people`, complete too);
     - "complete": the agreed support (demo/support.py).
@@ -478,7 +483,8 @@ def council_in_stages(people: int, seed: int, on_person=None):
     _monitoring(equality, council.people)
     yield "people", council
     cared_for = len(council.people)
-    _assess(rng, council)
+    for _pause in _assess(rng, council):
+        yield "assessing", council
     _monitoring(equality, council.people[cared_for:])
     yield "assessed", council
     # Agreed support, reviews and reablement: a stream of their own too (demo/support.py).
@@ -692,13 +698,19 @@ def option_positions(definition: ras.Definition) -> dict[str, dict[str, int]]:
     return {q.code: {o.code: i for i, o in enumerate(q.options)} for q in definition.questions}
 
 
-def _assess(rng: random.Random, council: DemoCouncil) -> None:
+def _assess(rng: random.Random, council: DemoCouncil, every: int | None = None):
     """Everyone has a completed needs assessment; eligible people have a current budget;
-    some unpaid carers are known to the council and have had a carer's assessment."""
+    some unpaid carers are known to the council and have had a carer's assessment.
+
+    A generator: it pauses after each `every` people assessed, so the assessments made so
+    far can be written while the next are made."""
+    every = every or ASSESSED_AT_A_TIME
     person_scheme, carer_scheme = default_definition("person"), default_definition("carer")
     checks = _outcome_checks(person_scheme)
     carers = []
     for index, person in enumerate(council.people):
+        if index and not index % every:
+            yield
         age = age_on(person["date_of_birth"], AS_OF)
         answers, profile = needs.person_answers(rng, person_scheme, person, age)
         unable = [

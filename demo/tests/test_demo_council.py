@@ -548,22 +548,32 @@ def test_the_loaded_demo_council_from_a_seed_is_the_council_it_always_was(capsys
     assert loaded_digest() == LOADED_DIGEST_300[connection.vendor]
 
 
-def test_the_council_made_in_stages_is_the_council_made_at_once():
-    from demo.generator import council_in_stages
+def test_the_council_made_in_stages_is_the_council_made_at_once(monkeypatch):
+    from demo import generator
 
-    stages = list(council_in_stages(400, 2026))
-    assert [name for name, _council in stages] == ["people", "assessed", "complete"]
+    monkeypatch.setattr(generator, "ASSESSED_AT_A_TIME", 150)
+    stages = list(generator.council_in_stages(400, 2026))
+    assert [name for name, _council in stages] == [
+        "people",
+        "assessing",
+        "assessing",
+        "assessed",
+        "complete",
+    ]
     assert council_digest(stages[-1][1]) == council_digest(build_council(400, 2026))
 
 
 @pytest.mark.django_db
-def test_a_council_loaded_at_once_is_the_council_loaded_in_stages(capsys):
-    """load_demo_council takes a council already made as well as one being made, and each
-    record's creation history holds the record's values."""
+def test_a_council_loaded_at_once_is_the_council_loaded_in_stages(capsys, monkeypatch):
+    """load_demo_council takes a council already made as well as one being made (its
+    assessments written a part at a time), and each record's creation history holds the
+    record's values."""
     from allocation import actions as allocation_actions
     from allocation.models import RasVersion
-    from demo import actions
+    from demo import actions, generator
     from demo.generator import council_in_stages
+
+    monkeypatch.setattr(generator, "ASSESSED_AT_A_TIME", 40)
 
     allocation_actions.ship_default_schemes(acting_user=None)
     allocation_actions.ship_reference_rates(acting_user=None)
