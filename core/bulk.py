@@ -279,9 +279,21 @@ class _Checks:
         for statement in statements:
             self._run(statement)
 
+    def indexed_as_they_go(self, *tables: str) -> None:
+        """Build these tables' indexes now (before their rows, so at no cost): their rows are
+        then indexed as they go in, in time the database would otherwise wait for the next
+        rows. Their foreign keys still wait for `finished`."""
+        chosen = {self._names.get(table, table) for table in tables}
+        for _table, _name, definition in [i for i in self._indexes if i[0] in chosen]:
+            self._run(definition)
+        self._indexes = [index for index in self._indexes if index[0] not in chosen]
+
 
 class _NoChecks:
     def finished(self, *tables: str) -> None:
+        pass
+
+    def indexed_as_they_go(self, *tables: str) -> None:
         pass
 
 
