@@ -197,7 +197,9 @@ class Pipeline:
     def _raise(self) -> None:
         if self._error is not None:
             error, self._error = self._error, None
-            raise error
+            # As Django's own cursor would raise it (django.db.IntegrityError, ...).
+            with connection.wrap_database_errors:
+                raise error
 
     def _work(self) -> None:
         while True:
