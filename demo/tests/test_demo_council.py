@@ -591,3 +591,17 @@ def test_a_council_loaded_at_once_is_the_council_loaded_in_stages(capsys, monkey
         history = model.history.model.objects.filter(history_type="+").order_by("id")
         assert list(history.values_list(*shared)) == records, model
     assert Person.objects.exists()
+
+
+def test_nhs_numbers_are_the_candidates_people_domain_gives_a_check_digit_in_order():
+    import random
+
+    from demo.generator import _nhs_numbers
+
+    candidates = random.Random(5).sample(range(10**6), 3550)
+    expected = []
+    for n in candidates:
+        check = domain.nhs_check_digit(f"999{n:06d}")
+        if check is not None and len(expected) < 3000:
+            expected.append(f"999{n:06d}{check}")
+    assert _nhs_numbers(random.Random(5), 3000) == expected
