@@ -16,13 +16,18 @@ import random
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from allocation.domain import definition as ras
-from people.domain import age_on, nhs_check_digit
+from people.domain import age_on
 
 from . import names, needs, support
 from .draws import pick as _pick
 
 SCHEMES = Path(__file__).resolve().parent.parent / "allocation" / "schemes"
+
+# The assessments are handed over this many people at a time (council_in_stages).
+ASSESSED_AT_A_TIME = 10_000
 
 # The date the demo council is generated "as of", so the same seed always gives
 # the same people whatever day it runs.
@@ -207,19 +212,24 @@ def default_definition(kind: str) -> ras.Definition:
 
 
 def _nhs_numbers(rng: random.Random, count: int) -> list[str]:
-    """Distinct test-range NHS numbers (999 then six digits then the check digit)."""
+    """Distinct test-range NHS numbers (999 then six digits then the check digit).
+
+    The check digits are worked out for all the candidates at once (people.domain's
+    nhs_check_digit, in numpy): the same numbers, in the same order."""
     space = 10**6
     wanted = min(count, 900_000)
-    candidates = rng.sample(range(space), min(space, int(wanted * 1.15) + 100))
-    numbers = []
-    for n in candidates:
-        nine = f"999{n:06d}"
-        check = nhs_check_digit(nine)
-        if check is not None:
-            numbers.append(f"{nine}{check}")
-            if len(numbers) == wanted:
-                break
-    return numbers
+    candidates = np.array(rng.sample(range(space), min(space, int(wanted * 1.15) + 100)))
+    digits = candidates[:, None] // 10 ** np.arange(5, -1, -1) % 10
+    # Weights 10 to 2 on the nine digits: the leading 9, 9, 9 add 9 × (10 + 9 + 8).
+    check = 11 - (9 * 27 + digits @ np.arange(7, 1, -1)) % 11
+    check[check == 11] = 0
+    valid = check != 10  # no valid number starts with these nine digits
+    return [
+        f"999{n:06d}{c}"
+        for n, c in zip(
+            candidates[valid][:wanted].tolist(), check[valid][:wanted].tolist(), strict=True
+        )
+    ]
 
 
 def _birth_date(rng: random.Random) -> dt.date:
@@ -445,6 +455,21 @@ def build_council(people: int, seed: int, on_person=None) -> DemoCouncil:
 
     `on_person` is called once per person made, for a progress bar.
     """
+    *_before, (_stage, council) = council_in_stages(people, seed, on_person)
+    return council
+
+
+def council_in_stages(people: int, seed: int, on_person=None):
+    """`build_council`, handed over as each part is done, so that a loader can write one part
+    while the next is made (demo/actions.py). Yields (stage, council), the same council:
+
+    - "people": the teams, staff, representatives and the people cared for, complete;
+    - "assessing", as the assessments are made: the assessments so far (those made are
+      complete; budgets and carers may still be added);
+    - "assessed": everyone's assessment and the eligible people's budgets, and the carers
+      known to the council (added at the end of `council.people`, complete too);
+    - "complete": the agreed support (demo/support.py).
+    """
     rng = random.Random(seed)
     council = DemoCouncil()
     council.teams = build_teams()
@@ -457,13 +482,21 @@ def build_council(people: int, seed: int, on_person=None) -> DemoCouncil:
         if on_person:
             on_person()
     _link_demo_people(rng, council)
-    _assess(rng, council)
     # The equality details come from a stream of their own, so adding them changed no other
-    # value the seed gives.
-    _monitoring(random.Random(f"equality:{seed}"), council)
+    # value the seed gives. They take nothing from the assessments, nor the assessments from
+    # them: the people cared for get theirs now and the carers theirs once made, the same
+    # draws in the same order as when they were all done after the assessments.
+    equality = random.Random(f"equality:{seed}")
+    _monitoring(equality, council.people)
+    yield "people", council
+    cared_for = len(council.people)
+    for _pause in _assess(rng, council):
+        yield "assessing", council
+    _monitoring(equality, council.people[cared_for:])
+    yield "assessed", council
     # Agreed support, reviews and reablement: a stream of their own too (demo/support.py).
     support.build_support(council, seed, AS_OF)
-    return council
+    yield "complete", council
 
 
 # Equality monitoring, near the 2021 Census for England and Wales (ONS) among people asked,
@@ -594,9 +627,9 @@ def _answered(eq: random.Random, person: dict, not_asked: float) -> str | None:
     return None
 
 
-def _monitoring(eq: random.Random, council: DemoCouncil) -> None:
+def _monitoring(eq: random.Random, people: list[dict]) -> None:
     """Each person's other protected characteristics, and which sensory impairment they have."""
-    for person in council.people:
+    for person in people:
         age = age_on(person["date_of_birth"], AS_OF)
         visual = hearing = False
         if person.pop("_sensory", False):
@@ -672,13 +705,19 @@ def option_positions(definition: ras.Definition) -> dict[str, dict[str, int]]:
     return {q.code: {o.code: i for i, o in enumerate(q.options)} for q in definition.questions}
 
 
-def _assess(rng: random.Random, council: DemoCouncil) -> None:
+def _assess(rng: random.Random, council: DemoCouncil, every: int | None = None):
     """Everyone has a completed needs assessment; eligible people have a current budget;
-    some unpaid carers are known to the council and have had a carer's assessment."""
+    some unpaid carers are known to the council and have had a carer's assessment.
+
+    A generator: it pauses after each `every` people assessed, so the assessments made so
+    far can be written while the next are made."""
+    every = every or ASSESSED_AT_A_TIME
     person_scheme, carer_scheme = default_definition("person"), default_definition("carer")
     checks = _outcome_checks(person_scheme)
     carers = []
     for index, person in enumerate(council.people):
+        if index and not index % every:
+            yield
         age = age_on(person["date_of_birth"], AS_OF)
         answers, profile = needs.person_answers(rng, person_scheme, person, age)
         unable = [

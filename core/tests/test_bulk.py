@@ -75,3 +75,37 @@ def test_a_row_naming_a_missing_team_fails_the_load_with_checks_at_the_end():
     with pytest.raises(IntegrityError), transaction.atomic(), bulk.checks_at_the_end(TABLES):
         copy_people([person_row(team, 1), person_row(team, 2, team_id=team.pk + 999)])
     assert not Person.objects.filter(council_person_id__startswith="WX").exists()
+
+
+def test_rows_handed_to_a_pipeline_are_in_when_it_ends_and_the_schema_is_as_it_was():
+    postgresql = connection.vendor == "postgresql"
+    before = schema_of(TABLES) if postgresql else None
+    team = TeamFactory()
+    with (
+        transaction.atomic(),
+        bulk.Pipeline(TABLES) as pipeline,
+        bulk.checks_at_the_end(TABLES, pipeline=pipeline) as checks,
+    ):
+        pipeline.copy(TABLES[0], COLUMNS, [person_row(team, n) for n in range(200, 205)])
+        checks.finished(*TABLES)
+        # A row after its table is finished goes in through the rebuilt indexes.
+        pipeline.copy(TABLES[0], COLUMNS, [person_row(team, 205)])
+        pipeline.wait()
+        assert Person.objects.filter(council_person_id__startswith="WX00002").count() == 6
+    if postgresql:
+        assert schema_of(TABLES) == before
+    assert Person.objects.filter(council_person_id__startswith="WX00002", team=team).count() == 6
+
+
+def test_a_row_a_pipeline_cannot_write_fails_the_load_as_django_s_error():
+    team = TeamFactory()
+    with (
+        pytest.raises(IntegrityError),
+        transaction.atomic(),
+        bulk.Pipeline(TABLES) as pipeline,
+        bulk.checks_at_the_end(TABLES, pipeline=pipeline),
+    ):
+        # The same council person id twice: the unique constraint stays throughout.
+        pipeline.copy(TABLES[0], COLUMNS, [person_row(team, 300), person_row(team, 300)])
+        pipeline.copy(TABLES[0], COLUMNS, [person_row(team, 301)])
+    assert not Person.objects.filter(council_person_id__startswith="WX00003").exists()

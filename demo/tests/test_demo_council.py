@@ -5,6 +5,7 @@ from collections import Counter
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import transaction
 
 from accounts.models import User
 from demo.generator import AS_OF, build_council
@@ -545,3 +546,62 @@ def test_the_loaded_demo_council_from_a_seed_is_the_council_it_always_was(capsys
     from django.db import connection
 
     assert loaded_digest() == LOADED_DIGEST_300[connection.vendor]
+
+
+def test_the_council_made_in_stages_is_the_council_made_at_once(monkeypatch):
+    from demo import generator
+
+    monkeypatch.setattr(generator, "ASSESSED_AT_A_TIME", 150)
+    stages = list(generator.council_in_stages(400, 2026))
+    assert [name for name, _council in stages] == [
+        "people",
+        "assessing",
+        "assessing",
+        "assessed",
+        "complete",
+    ]
+    assert council_digest(stages[-1][1]) == council_digest(build_council(400, 2026))
+
+
+@pytest.mark.django_db
+def test_a_council_loaded_at_once_is_the_council_loaded_in_stages(capsys, monkeypatch):
+    """load_demo_council takes a council already made as well as one being made (its
+    assessments written a part at a time), and each record's creation history holds the
+    record's values."""
+    from allocation import actions as allocation_actions
+    from allocation.models import RasVersion
+    from demo import actions, generator
+    from demo.generator import council_in_stages
+
+    monkeypatch.setattr(generator, "ASSESSED_AT_A_TIME", 40)
+
+    allocation_actions.ship_default_schemes(acting_user=None)
+    allocation_actions.ship_reference_rates(acting_user=None)
+    versions = {kind: RasVersion.objects.live_on(kind) for kind in ("person", "carer")}
+    with transaction.atomic():
+        actions.load_demo_council(council_in_stages(150, 2026), versions, acting_user=None)
+        staged = loaded_digest()
+        transaction.set_rollback(True)
+    actions.load_demo_council(build_council(150, 2026), versions, acting_user=None)
+    assert loaded_digest() == staged
+    for model in actions.LOADED:
+        own = {f.attname for f in model._meta.concrete_fields}
+        shared = [f.attname for f in model.history.model._meta.concrete_fields if f.attname in own]
+        records = list(model.objects.order_by("pk").values_list(*shared))
+        history = model.history.model.objects.filter(history_type="+").order_by("id")
+        assert list(history.values_list(*shared)) == records, model
+    assert Person.objects.exists()
+
+
+def test_nhs_numbers_are_the_candidates_people_domain_gives_a_check_digit_in_order():
+    import random
+
+    from demo.generator import _nhs_numbers
+
+    candidates = random.Random(5).sample(range(10**6), 3550)
+    expected = []
+    for n in candidates:
+        check = domain.nhs_check_digit(f"999{n:06d}")
+        if check is not None and len(expected) < 3000:
+            expected.append(f"999{n:06d}{check}")
+    assert _nhs_numbers(random.Random(5), 3000) == expected
