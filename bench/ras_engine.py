@@ -18,6 +18,8 @@ PEOPLE = 2_000_000
 SAMPLE = 20_000
 SEED = 2026
 REVIEW_FALL_PERCENT = 10
+RUNS = 5  # timed runs of each 2M pipeline, the best reported: one is 0.1 s, and another
+# process on a 2-core machine can take a core from any single run
 GROUPS = {  # name: number of labels, as allocation/population.py makes them
     "psr": 14,
     "client_type": 3,
@@ -170,7 +172,7 @@ def run(args) -> None:
     cores = os.cpu_count()
 
     timings, stage_times = [], []
-    for _ in range(3):
+    for _ in range(RUNS):
         started = time.perf_counter()
         scaled, proposed_scheme, result, stages = _model(
             scheme, choices, masks, groups, current, target
@@ -196,7 +198,7 @@ def run(args) -> None:
         f"ras_engine_{people // 1_000_000}m" if people >= 1_000_000 else "ras_engine",
         best,
         "s",
-        f"{what}, numpy with compiled passes on {cores} cores, best of 3, goal <= 0.08 s",
+        f"{what}, numpy with compiled passes on {cores} cores, best of {RUNS}, goal <= 0.08 s",
     )
     report(
         "ras_engine_stages",
@@ -378,7 +380,7 @@ def _all_parts(definition, choices, masks, groups, current, people: int) -> None
     person_tables = np.where(age_band >= 4, 0, np.where(psr == 0, 1, 2)).astype(np.intp)
 
     timings, stages_all = [], []
-    for _ in range(3):
+    for _ in range(RUNS):
         stages = [time.perf_counter()]
         scores = engine.score(scheme, choices, unable_masks=masks)
         stages.append(time.perf_counter())
@@ -401,5 +403,5 @@ def _all_parts(definition, choices, masks, groups, current, people: int) -> None
         f"{people:,} people, a scheme with 3 money tables by group, 3 domain caps, "
         f"{len(featured.domains)} conditional questions and hours at reference rates on 2 "
         f"domains: scoring {scoring:.3f} s + amounts {amounts:.3f} s + breakdown "
-        f"{broken:.3f} s ({len(result.review_indices):,} to review), best of 3, goal <= 0.08 s",
+        f"{broken:.3f} s ({len(result.review_indices):,} to review), best of {RUNS}, goal <= 0.08 s",
     )
