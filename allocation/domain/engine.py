@@ -773,8 +773,8 @@ def unable_masks(scheme: CompiledScheme, decisions: Iterable[Iterable[str]]) -> 
 # --- scoring -----------------------------------------------------------------------------
 
 
-def pack(scheme: CompiledScheme, choices: np.ndarray) -> PackedChoices:
-    """Pack a choice matrix into per-group words (layout in the module docstring)."""
+def _checked_choices(scheme: CompiledScheme, choices) -> np.ndarray:
+    """A choice matrix of this version's shape and int8 option indexes, or refused."""
     choices = np.asarray(choices)
     if choices.ndim != 2 or choices.shape[1] != len(scheme.question_codes):
         raise ValueError(
@@ -782,6 +782,12 @@ def pack(scheme: CompiledScheme, choices: np.ndarray) -> PackedChoices:
         )
     if choices.dtype != np.int8:
         raise ValueError("Choices must be int8 option indexes (-1 for no answer)")
+    return choices
+
+
+def pack(scheme: CompiledScheme, choices: np.ndarray) -> PackedChoices:
+    """Pack a choice matrix into per-group words (layout in the module docstring)."""
+    choices = _checked_choices(scheme, choices)
     rows = choices.shape[0]
     need = np.empty((len(scheme.need_groups), rows), dtype=np.uint16)
     support = np.empty((len(scheme.support_groups), rows), dtype=np.uint16)
@@ -1015,13 +1021,7 @@ def _score_compiled(scheme: CompiledScheme, choices, unable_masks) -> Scores:
     """`score` for a large caseload: packing and every need and support lookup in one
     compiled pass (kernels.score_pass), which gives the same points; the packed words are
     kept only when a part beside the points reads them again."""
-    choices = np.asarray(choices)
-    if choices.ndim != 2 or choices.shape[1] != len(scheme.question_codes):
-        raise ValueError(
-            f"Expected choices of shape (N, {len(scheme.question_codes)}), got {choices.shape}"
-        )
-    if choices.dtype != np.int8:
-        raise ValueError("Choices must be int8 option indexes (-1 for no answer)")
+    choices = _checked_choices(scheme, choices)
     rows = choices.shape[0]
     masks = _checked_masks(scheme, unable_masks, rows, in_kernel=True)
     if scheme.has_support:

@@ -470,33 +470,9 @@ def council_digest(council) -> str:
 
 def loaded_digest() -> str:
     """Every loaded record's values (not the times the load itself stamps), table by table."""
-    from assessment.models import Assessment, EligibilityDecision
-    from budgets.models import (
-        DirectPaymentOffer,
-        FundingStream,
-        ManagementShare,
-        PackageService,
-        PanelDecision,
-        PersonalBudget,
-    )
-    from people.models import CaringRelationship
-    from reviews.models import ReablementEpisode, Review
-
-    loaded = [
-        Person,
-        Assessment,
-        EligibilityDecision,
-        PanelDecision,
-        PersonalBudget,
-        PackageService,
-        CaringRelationship,
-        ManagementShare,
-        FundingStream,
-        DirectPaymentOffer,
-        Review,
-        ReablementEpisode,
-    ]
     from django.db.models import Min
+
+    from demo.actions import LOADED as loaded
 
     stamped = {"created_at", "updated_at", "history_date", "password", "last_login", "date_joined"}
     # Ids are counted from each table's first (a database's sequences need not start at 1).
