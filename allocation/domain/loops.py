@@ -10,9 +10,32 @@ from numba.typed import List
 
 __all__ = ["List", "breakdown_part", "score_part"]
 
+from allocation.domain import kernels
 from allocation.domain.kernels import CHUNK as _CHUNK
 from allocation.domain.kernels import FIELDS, NO_AMOUNT, NOTHING_BUCKET
 from allocation.domain.kernels import WHOLE_LIMIT as _WHOLE_LIMIT
+
+# numba's disk cache is keyed on this file alone (its path, time and size), and the constants
+# these loops read from kernels.py are frozen into the machine code it keeps. So their values
+# are written here too: changing one in kernels.py means changing this file, which makes numba
+# compile afresh. Until both agree the loops refuse to load, rather than run a stale cache.
+FROZEN = {"CHUNK": 8192, "FIELDS": 5, "NO_AMOUNT": -1, "NOTHING_BUCKET": 0, "WHOLE_LIMIT": 51}
+
+
+def frozen_mismatches(module) -> list[str]:
+    """The constants whose value in `module` (kernels) is not the one written in FROZEN."""
+    return [
+        f"{name} is {getattr(module, name)!r} in kernels.py but {value!r} in loops.py"
+        for name, value in FROZEN.items()
+        if getattr(module, name) != value
+    ]
+
+
+if frozen_mismatches(kernels):
+    raise ImportError(
+        "Change loops.FROZEN with the constant, so numba's cache is rebuilt: "
+        + "; ".join(frozen_mismatches(kernels))
+    )
 
 
 @njit(cache=True, inline="always")

@@ -202,3 +202,18 @@ def test_compiled_breakdown_refuses_codes_outside_a_group_s_labels_naming_the_gr
     wide = {"age": (np.array([0, 2**33, 1]), ["young", "old"])}  # would wrap if narrowed first
     with pytest.raises(ValueError, match="'age' has codes outside its 2 labels"):
         bd.breakdown(current, current, wide, 10)
+
+
+def test_the_compiled_loops_load_only_when_the_constants_they_freeze_match_kernels():
+    """numba's cache is keyed on loops.py alone, so the constants frozen into it are written
+    there too, and a change to one in kernels.py alone is refused rather than run stale."""
+    import types
+
+    from allocation.domain import loops
+
+    assert loops.frozen_mismatches(kernels) == []
+    changed = types.SimpleNamespace(**{name: getattr(kernels, name) for name in loops.FROZEN})
+    changed.CHUNK = kernels.CHUNK * 2
+    assert loops.frozen_mismatches(changed) == [
+        f"CHUNK is {kernels.CHUNK * 2} in kernels.py but {kernels.CHUNK} in loops.py"
+    ]
