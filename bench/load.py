@@ -258,7 +258,7 @@ def run(args, vendor: str) -> None:
                     where
                     + ", goal 0"
                     + (f", first: {result.first_error}" if result.errors else "")
-                    + f"; {result.retries} sent again after a recycled worker closed its connection",
+                    + f"; {result.retries} sent again after the server closed a kept-alive connection",
                 )
                 # What each answer cost the machine, whatever else ran on it: gunicorn's
                 # processes plus their PostgreSQL sessions (warm-up included, spread over the

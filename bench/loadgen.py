@@ -22,7 +22,8 @@ class Result:
     errors: int = 0  # non-2xx answers, broken connections and timeouts
     first_error: str = ""
     # Requests sent again on a new connection because the server had closed a kept-alive one
-    # before answering (a worker recycled): what browsers and proxies do, not an error.
+    # before answering (a keep-alive timeout, or a worker leaving): what browsers and proxies do,
+    # not an error.
     retries: int = 0
 
     @property
