@@ -134,6 +134,23 @@ def _signed_in_cookie(username: str) -> str:
     return f"{settings.SESSION_COOKIE_NAME}={session.session_key}", user
 
 
+def _with_kept_cookies(port: int, cookie: str) -> str:
+    """The Cookie header a browser sends after its first page: the session's, plus the CSRF
+    cookie that page set. Without it each page that draws a form would make, and set, a new
+    CSRF secret, which no browser asks for."""
+    from http.cookies import SimpleCookie
+
+    from django.conf import settings
+
+    request = urllib.request.Request(f"http://127.0.0.1:{port}/people/", headers={"Cookie": cookie})  # noqa: S310
+    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+        jar = SimpleCookie()
+        for header in response.headers.get_all("Set-Cookie") or []:
+            jar.load(header)
+    kept = jar.get(settings.CSRF_COOKIE_NAME)
+    return f"{cookie}; {settings.CSRF_COOKIE_NAME}={kept.value}" if kept else cookie
+
+
 def _mix(user, rng: random.Random) -> list[str]:
     from people.models import Person
 
@@ -221,6 +238,7 @@ def run(args, vendor: str) -> None:
             f"{workers} workers, {serving.cores()} cores shared with PostgreSQL and the load "
             f"generator, {SECONDS:.0f} s"
         )
+        cookie = _with_kept_cookies(port, cookie)
         mix_requests = [build_request("127.0.0.1", port, path, cookie) for path in mix]
         bare_requests = [build_request("127.0.0.1", port, "/bench/bare/", cookie)]
         # Warm every worker's connections and caches before measuring anything.
