@@ -7,7 +7,8 @@ it signs the practitioner in as bench/load.py does and, for each kind of page in
 mix (a caseload page, a filtered caseload, a person's record) and the bare page, prints the
 statements one request sends, then the Python CPU and the PostgreSQL backend's CPU per
 request: the least over several interleaved rounds, so other work on the machine matters
-less than in a timed run. `--profile KIND` adds cProfile's top functions for that kind.
+less than in a timed run; and the Python function calls a request makes, which no other
+work changes. `--profile KIND` adds cProfile's top functions for that kind.
 Django's test client adds a little Python time of its own to every figure, the bare page's
 included; compare pages with each other and with the bare page, not with bench/load.py.
 """
@@ -34,6 +35,18 @@ def _kinds(mix: list[str]) -> dict[str, list[str]]:
         "person": [p for p in mix if "?" not in p],
         "bare": ["/bench/bare/"],
     }
+
+
+def _calls_a_request(client, paths: list[str]) -> float:
+    """Python function calls (cProfile's count, built-ins included) a request, test client
+    included: unlike a time, the same on a busy machine as on a quiet one."""
+    profile = cProfile.Profile()
+    batch = (paths * (BATCH // len(paths) + 1))[:BATCH]
+    profile.enable()
+    for path in batch:
+        client.get(path)
+    profile.disable()
+    return pstats.Stats(profile).total_calls / len(batch)
 
 
 def main() -> int:
@@ -86,8 +99,12 @@ def main() -> int:
             python = (time.process_time() - python) * 1000 / BATCH
             database = (_cpu_seconds(backend) - database) * 1000 / BATCH
             best[kind] = (min(best[kind][0], python), min(best[kind][1], database))
+    calls = {kind: _calls_a_request(client, paths) for kind, paths in kinds.items()}
     for kind, (python, database) in best.items():
-        print(f"{kind:9} Python {python:6.2f} ms, PostgreSQL {database:5.2f} ms CPU a request")
+        print(
+            f"{kind:9} Python {python:6.2f} ms, PostgreSQL {database:5.2f} ms CPU a request; "
+            f"{calls[kind]:,.0f} Python function calls a request"
+        )
 
     if args.profile:
         paths = kinds[args.profile]
