@@ -19,7 +19,7 @@ from simple_history.models import HistoricalRecords
 
 from allocation.domain import rates as rate_catalogue
 from core.fields import PenceField
-from core.models import AppendOnlyModel, EditVersioned
+from core.models import AppendOnlyModel, ChoiceLabels, EditVersioned
 from core.money import format_pence, from_pence, period_words
 
 
@@ -40,7 +40,7 @@ class PersonalBudgetQuerySet(models.QuerySet):
         return self.filter(person__in=Person.objects.visible_to(user))
 
 
-class PersonalBudget(ConcurrentTransitionMixin, EditVersioned, models.Model):
+class PersonalBudget(ConcurrentTransitionMixin, EditVersioned, ChoiceLabels):
     class Status(models.TextChoices):
         PROPOSED = "proposed", "Proposed: waiting for the support plan to be agreed"
         ACTIVE = "active", "Active"
@@ -253,7 +253,7 @@ class PanelThreshold(models.Model):
         return f"{format_pence(self.weekly_pence)} a week from {self.effective_from}"
 
 
-class PanelDecision(models.Model):
+class PanelDecision(ChoiceLabels):
     """A funding panel's decision on an amount above what the RAS gives (or a costed plan)."""
 
     class Outcome(models.TextChoices):

@@ -1,10 +1,42 @@
 """What every app shares in the database: append-only rows, the audit trail, and edit versions."""
 
+import functools
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.encoding import force_str
+from django.utils.hashable import make_hashable
 
 from .context import VIA_CHOICES
+
+
+@functools.cache
+def _labels(field) -> dict:
+    return dict(make_hashable(field.flatchoices))
+
+
+def choice_label(field, value):
+    """What `get_<field>_display()` gives for this value: the choice's label, or the value
+    itself if it is not a choice. The labels are put in a dictionary once per process, where
+    Django's own method builds it again from the field's choices on every call (a plan page
+    asks 120 times, over lists of up to 40 service types). Choices given by a callable may
+    change, so those are looked up afresh each time."""
+    if isinstance(field.choices, list | tuple):
+        labels = _labels(field)
+    else:
+        labels = dict(make_hashable(field.flatchoices))
+    return force_str(labels.get(make_hashable(value), value), strings_only=True)
+
+
+class ChoiceLabels(models.Model):
+    """A model whose `get_<field>_display()` methods read core.models.choice_label."""
+
+    class Meta:
+        abstract = True
+
+    def _get_FIELD_display(self, field):  # noqa: N802 - Django's name, overridden
+        return choice_label(field, getattr(self, field.attname))
 
 
 class AppendOnlyQuerySet(models.QuerySet):

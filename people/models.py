@@ -13,7 +13,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from accounts.roles import CASELOAD_ROLES, STAFF_ROLES, Role
-from core.models import EditVersioned
+from core.models import ChoiceLabels, EditVersioned
 
 from . import codes, domain
 
@@ -113,7 +113,7 @@ def _grants_sql(model) -> str:
     )
 
 
-class Person(EditVersioned, models.Model):
+class Person(EditVersioned, ChoiceLabels):
     """An adult with care and support needs known to the council."""
 
     council_person_id = models.CharField(

@@ -20,7 +20,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
 from core.fields import PenceField
-from core.models import AppendOnlyModel, EditVersioned
+from core.models import AppendOnlyModel, ChoiceLabels, EditVersioned
 from core.money import format_pence
 
 from . import domain, rates
@@ -37,7 +37,7 @@ class SupportPlanQuerySet(models.QuerySet):
         return self.filter(status__in=SupportPlan.OPEN)
 
 
-class SupportPlan(ConcurrentTransitionMixin, EditVersioned, models.Model):
+class SupportPlan(ConcurrentTransitionMixin, EditVersioned, ChoiceLabels):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         SUBMITTED = "submitted", "Sent for approval"
@@ -197,7 +197,7 @@ class PlanOutcome(models.Model):
         return self.text[:60]
 
 
-class PlanLine(models.Model):
+class PlanLine(ChoiceLabels):
     """One costed line: what, who provides it, how much, how often, paid how."""
 
     plan = models.ForeignKey(SupportPlan, on_delete=models.CASCADE, related_name="lines")
@@ -312,7 +312,7 @@ class PlanRisk(models.Model):
         return self.risk[:60]
 
 
-class PlanEvent(AppendOnlyModel):
+class PlanEvent(ChoiceLabels, AppendOnlyModel):
     """One step in a plan's life: who, when, which, and why. Never changed or deleted."""
 
     class Kind(models.TextChoices):

@@ -22,10 +22,10 @@ from django.conf import settings
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import dateformat, timezone
-from django.utils.encoding import force_str
 from jinja2 import Environment, StrictUndefined
 from markupsafe import Markup
 
+from core import models
 from ui.templatetags.ui import (
     fixed_field_group,
     money,
@@ -54,18 +54,9 @@ def date(value, format_string: str) -> str:
 
 
 def choice_label(instance, name: str):
-    """`instance.get_<name>_display()`, with the field's labels looked up in a dictionary
-    made once per process: Django's method rebuilds that dictionary (hashing every choice)
-    on each call, a dozen times on a person's record."""
-    value = getattr(instance, name)
-    if value.__hash__ is None:  # a list, say: Django's own way
-        return getattr(instance, f"get_{name}_display")()
-    return force_str(_choice_labels(type(instance), name).get(value, value), strings_only=True)
-
-
-@functools.cache
-def _choice_labels(model, name: str) -> dict:
-    return dict(model._meta.get_field(name).flatchoices)
+    """`instance.get_<name>_display()`, read from labels put in a dictionary once per process
+    (core.models.choice_label), for any model."""
+    return models.choice_label(instance._meta.get_field(name), getattr(instance, name))
 
 
 def url(name: str, *args) -> str:
