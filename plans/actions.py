@@ -290,6 +290,7 @@ def build_line(plan: SupportPlan, values: dict, line: PlanLine | None = None) ->
     line.reference_rate_pence = rate
     if line.unit_cost_pence is None:
         line.unit_cost_pence = rate
+    line.__dict__.pop("cost", None)  # worked out again from the new values when next read
     return line
 
 

@@ -260,14 +260,17 @@ def _count(units, unit: str) -> str:
     return f"{text} {singular if Decimal(str(units)) == 1 else plural}"
 
 
-def conversion(units, unit: str, unit_cost_pence: int, frequency: str) -> str:
+def conversion(
+    units, unit: str, unit_cost_pence: int, frequency: str, cost: LineCost | None = None
+) -> str:
     """The working behind a line's cost, in words people read:
 
     '10 hours at £28.00 an hour = £280.00 a week'
     '1 item at £120.00 each = £120.00 a month; £120.00 × 12 ÷ 52 = £27.69 a week'
     '2 items at £60.00 each = £120.00 once (not part of the weekly cost)'
     """
-    cost = line_cost(units, unit_cost_pence, frequency)
+    if cost is None:  # else the line's cost, already worked out from the same three
+        cost = line_cost(units, unit_cost_pence, frequency)
     freq = FREQUENCY[frequency]
     per, _singular, _plural = unit_words(unit)
     each = (

@@ -269,7 +269,9 @@ class PlanLine(ChoiceLabels):
 
     @property
     def conversion(self) -> str:
-        return domain.conversion(self.units, self.unit, self.unit_cost_pence, self.frequency)
+        return domain.conversion(
+            self.units, self.unit, self.unit_cost_pence, self.frequency, cost=self.cost
+        )
 
     @property
     def units_shown(self) -> str:

@@ -166,3 +166,21 @@ def test_one_off_lines_are_kept_apart_from_the_weekly_total(plan):
         45_000,
         True,
     )
+
+
+def test_a_changed_line_is_costed_from_its_new_values_even_if_its_old_cost_was_read():
+    from plans.actions import build_line
+    from plans.models import PlanLine
+
+    line = PlanLine(
+        pk=1,
+        service="home_care",
+        units=Decimal("2"),
+        unit_cost_pence=1_000,
+        frequency="weekly",
+        start_date=dt.date(2026, 4, 6),
+    )
+    assert line.cost.weekly_pence == 2_000  # read, and kept on the instance
+    build_line(None, {"units": Decimal("3")}, line=line)
+    assert line.cost.weekly_pence == 3_000
+    assert line.conversion.endswith("= £30.00 a week")
