@@ -77,8 +77,7 @@ def eligible_needs(plan: SupportPlan) -> list[dict]:
     """The outcomes the eligibility decision found the person cannot achieve, each with
     whether a carer meets it now (still eligible, but the council need not meet it while
     they do: s18(7))."""
-    allocation = plan.budget.allocation
-    decision = getattr(getattr(allocation, "assessment", None), "eligibility", None)
+    decision = _eligibility_behind(plan.budget)
     if decision is None or not decision.eligible:
         return []
     labels = dict(care_act.outcomes_for(decision.assessment.kind))
@@ -90,6 +89,20 @@ def eligible_needs(plan: SupportPlan) -> list[dict]:
         }
         for code in decision.unable_outcomes
     ]
+
+
+def _eligibility_behind(budget: PersonalBudget):
+    """The eligibility decision on the assessment the budget's indicative amount came from
+    (budget → allocation → assessment → decision), read with its assessment in one statement."""
+    if budget.allocation_id is None:
+        return None
+    from assessment.models import EligibilityDecision
+
+    return (
+        EligibilityDecision.objects.select_related("assessment")
+        .filter(assessment__allocation=budget.allocation_id)
+        .first()
+    )
 
 
 def needs_to_meet(plan: SupportPlan) -> list[str]:
