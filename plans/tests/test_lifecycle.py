@@ -547,3 +547,20 @@ def test_the_daily_command_activates_plans_whose_start_has_come(person):
     assert plan.status == "active" and "1 plan(s) became active" in out.getvalue()
     event = AuditEvent.objects.filter(action="plans.activate_plan").get()
     assert (event.via, event.actor) == ("command", None)
+
+
+def test_the_needs_a_plan_meets_are_the_eligibility_decisions_unmet_outcomes():
+    """eligible_needs reads budget → allocation → assessment → decision in one statement: it
+    gives every outcome the decision found the person cannot achieve, labelled, in order."""
+    from assessment import domain as care_act
+
+    plan = DraftPlanFactory()
+    decision = plan.budget.allocation.assessment.eligibility  # the plain way, one step at a time
+    labels = dict(care_act.outcomes_for(decision.assessment.kind))
+    needs = actions.eligible_needs(plan)
+    assert decision.eligible and decision.unable_outcomes
+    assert [need["code"] for need in needs] == list(decision.unable_outcomes)
+    assert [need["label"] for need in needs] == [labels[c] for c in decision.unable_outcomes]
+    assert actions.needs_to_meet(plan) == [
+        c for c in decision.unable_outcomes if not decision.evidence_for(c).get("met_by_carer")
+    ]
