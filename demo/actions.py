@@ -11,7 +11,7 @@ import functools
 from django.contrib.auth.hashers import make_password
 
 from accounts.models import Team, User
-from allocation.population import packer
+from allocation.population import layout_digest, packer
 from assessment.models import Assessment, EligibilityDecision
 from budgets.models import (
     DirectPaymentOffer,
@@ -27,7 +27,7 @@ from people.models import CaringRelationship, Person, PersonIdSequence
 from reviews.models import ReablementEpisode, Review
 
 from . import loader
-from .generator import DemoCouncil
+from .generator import DemoCouncil, default_definition
 from .passwords import demo_password
 
 REASON = "Loaded with the demo council"
@@ -235,8 +235,13 @@ class _Assessments:
 
     def __init__(self, load, person_ids, versions):
         self.load, self.person_ids, self.versions = load, person_ids, versions
-        # The answers packed for a model run's bulk read, as Assessment.save would pack them.
+        # The answers packed for a model run's bulk read, as Assessment.save would pack them:
+        # the layout's digest and the generator's option indexes, when the live version asks
+        # the generator's questions with its options in its order (otherwise packed anew).
         self.packers = {kind: packer(version.compiled) for kind, version in versions.items()}
+        self.prefixes = {
+            kind: _prefix(version.compiled, kind) for kind, version in versions.items()
+        }
         self.written = 0
 
     def write(self, council) -> None:
@@ -260,6 +265,7 @@ class _Assessments:
 
 def _assessments(part: _Assessments, council, start: int, end: int) -> None:
     load, person_ids, versions, packers = part.load, part.person_ids, part.versions, part.packers
+    prefixes, choices = part.prefixes, council.choices
     assessors = load.assessors
     people = council.people
     assessment_rows, decision_rows = [], []
@@ -280,7 +286,9 @@ def _assessments(part: _Assessments, council, start: int, end: int) -> None:
                 "status": "completed",
                 "version_id": versions[item["kind"]].pk,
                 "answers": item["answers"],
-                "packed_answers": packers[item["kind"]](item["answers"]),
+                "packed_answers": packers[item["kind"]](item["answers"])
+                if (prefix := prefixes[item["kind"]]) is None
+                else prefix + choices[offset],
                 "cared_for_id": person_ids[item["cared_for"]] if "cared_for" in item else None,
                 "started_by_id": assessor,
                 "started_at": started,
@@ -311,6 +319,19 @@ def _assessments(part: _Assessments, council, start: int, end: int) -> None:
         )
     load.write(Assessment, assessment_rows)
     load.write(EligibilityDecision, decision_rows)
+
+
+def _prefix(scheme, kind: str) -> bytes | None:
+    """The packed answers' layout digest (allocation.population) when `scheme` asks the
+    questions of the generator's scheme of this kind, each with its options in the same order:
+    then an assessment's packed answers are the digest and the generator's option indexes."""
+    generated = default_definition(kind)
+    layout = [(q.code, [o.code for o in q.options]) for q in generated.questions]
+    asked = [
+        (code, sorted(options, key=options.get))
+        for code, options in zip(scheme.question_codes, scheme.option_index, strict=True)
+    ]
+    return layout_digest(scheme) if asked == layout else None
 
 
 def _budgets(load, council, person_ids) -> dict:

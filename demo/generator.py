@@ -14,6 +14,7 @@ import datetime as dt
 import json
 import random
 from dataclasses import dataclass, field
+from itertools import compress
 from pathlib import Path
 
 import numpy as np
@@ -205,6 +206,9 @@ class DemoCouncil:
     carer_budgets: list[dict] = field(default_factory=list)
     reviews: list[dict] = field(default_factory=list)
     reablement: list[dict] = field(default_factory=list)
+    # Each assessment's answers as the index of each option chosen, a byte a question in the
+    # scheme's order (what allocation.population packs), made with them; not compared.
+    choices: list[bytes] = field(default_factory=list)
 
 
 def default_definition(kind: str) -> ras.Definition:
@@ -685,20 +689,16 @@ def unable_outcomes(definition: ras.Definition, answers: dict, positions=None) -
     ]
 
 
-def _outcome_checks(definition: ras.Definition) -> list[tuple[str, list[tuple[str, frozenset]]]]:
-    """OUTCOME_EVIDENCE as, for each outcome, the answers (question, options at or above the
-    lowest) that show it: what `unable_outcomes` works out, made once for the scheme."""
-    positions = option_positions(definition)
-    return [
-        (
-            outcome,
-            [
-                (code, frozenset(o for o, i in positions[code].items() if i >= lowest))
-                for code, lowest in evidence
-            ],
-        )
-        for outcome, evidence in OUTCOME_EVIDENCE.items()
-    ]
+def _unable(definition: ras.Definition, choices: np.ndarray) -> np.ndarray:
+    """For each person (a row of option indexes, in the scheme's question order) and each
+    outcome of OUTCOME_EVIDENCE, whether the answers show they cannot achieve it: what
+    `unable_outcomes` works out, for everyone at once."""
+    column = {q.code: i for i, q in enumerate(definition.questions)}
+    found = np.zeros((len(choices), len(OUTCOME_EVIDENCE)), dtype=bool)
+    for o, evidence in enumerate(OUTCOME_EVIDENCE.values()):
+        for code, lowest in evidence:
+            found[:, o] |= choices[:, column[code]] >= lowest
+    return found
 
 
 def option_positions(definition: ras.Definition) -> dict[str, dict[str, int]]:
@@ -709,53 +709,70 @@ def _assess(rng: random.Random, council: DemoCouncil, every: int | None = None):
     """Everyone has a completed needs assessment; eligible people have a current budget;
     some unpaid carers are known to the council and have had a carer's assessment.
 
+    Everyone's needs and answers are drawn at once, as columns (numpy, from a generator seeded
+    from `rng`); the assessments, budgets and packages are then made a person at a time.
     A generator: it pauses after each `every` people assessed, so the assessments made so
-    far can be written while the next are made."""
+    far can be written while the next are made (the draws do not depend on `every`)."""
     every = every or ASSESSED_AT_A_TIME
     person_scheme, carer_scheme = default_definition("person"), default_definition("carer")
-    checks = _outcome_checks(person_scheme)
+    people = council.people  # the people cared for: the carers are added after them
+    count = len(people)
+    draw = np.random.default_rng(rng.getrandbits(128))
+    ages = np.array([age_on(p["date_of_birth"], AS_OF) for p in people], dtype=np.int64)
+    ages = ages.reshape(count)
+    profiles = needs.needs_of(draw, people, ages)
+    choices = needs.person_choices(draw, person_scheme, people, profiles)
+    unable_found = _unable(person_scheme, choices)
+    eligible_all = (unable_found.sum(axis=1) >= 2).tolist()
+    days_before = draw.integers(20, 540, count).tolist()
+    supported = (draw.random(count) < 0.8).tolist()
+    days_after = draw.integers(7, 60, count).tolist()
+    carer_known = (draw.random(count) < 0.12).tolist()
+    outcomes = list(OUTCOME_EVIDENCE)
+    ages_list = ages.tolist()
     carers = []
-    for index, person in enumerate(council.people):
-        if index and not index % every:
+    for start in range(0, count, every):
+        if start:
             yield
-        age = age_on(person["date_of_birth"], AS_OF)
-        answers, profile = needs.person_answers(rng, person_scheme, person, age)
-        unable = [
-            outcome
-            for outcome, evidence in checks
-            if any(answers[code] in shown for code, shown in evidence)
-        ]
-        eligible = len(unable) >= 2
-        completed = AS_OF - dt.timedelta(days=rng.randrange(20, 540))
-        council.assessments.append(
-            {
-                "person": index,
-                "kind": "person",
-                "mode": "supported" if rng.random() < 0.8 else "self",
-                "answers": answers,
-                "completed": completed,
-                "eligible": eligible,
-                "unable": unable,
-            }
-        )
-        if eligible and person["date_of_death"] is None:
-            # The package the council arranged: services × units × rates, from the person's
-            # needs, support reason and age, never from the RAS (demo/needs.py).
-            package = needs.current_package(rng, person, age, profile)
-            council.budgets.append(
+        end = min(count, start + every)
+        answers_made = needs.answers_of(person_scheme, choices[start:end])
+        council.choices.extend(row.tobytes() for row in choices[start:end])
+        unable_made = [list(compress(outcomes, row)) for row in unable_found[start:end].tolist()]
+        for index in range(start, end):
+            person = people[index]
+            eligible = eligible_all[index]
+            completed = AS_OF - dt.timedelta(days=days_before[index])
+            council.assessments.append(
                 {
                     "person": index,
-                    "weekly_pence": needs.package_weekly_pence(package),
-                    "services": package,
-                    "start_date": completed + dt.timedelta(days=rng.randrange(7, 60)),
+                    "kind": "person",
+                    "mode": "supported" if supported[index] else "self",
+                    "answers": answers_made[index - start],
+                    "completed": completed,
+                    "eligible": eligible,
+                    "unable": unable_made[index - start],
                 }
             )
-            if person["has_unpaid_carer"] and rng.random() < 0.12:
-                carers.append(index)
+            if eligible and person["date_of_death"] is None:
+                # The package the council arranged: services × units × rates, from the
+                # person's needs, support reason and age, never from the RAS (demo/needs.py).
+                package = needs.current_package(rng, person, ages_list[index], profiles.of(index))
+                council.budgets.append(
+                    {
+                        "person": index,
+                        "weekly_pence": needs.package_weekly_pence(package),
+                        "services": package,
+                        "start_date": completed + dt.timedelta(days=days_after[index]),
+                    }
+                )
+                if person["has_unpaid_carer"] and carer_known[index]:
+                    carers.append(index)
+    carer_positions = option_positions(carer_scheme)
     for cared_for in carers:
         carer = _carer_for(rng, council.people[cared_for], len(council.people) + 1)
         council.people.append(carer)
         answers = needs.carer_answers(rng, carer_scheme)
+        council.choices.append(bytes(carer_positions[code][answers[code]] for code in answers))
         strained = [
             code for code in ("wb_health", "life_breaks") if answers[code] not in ("no", "month")
         ]
