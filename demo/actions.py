@@ -5,6 +5,7 @@ rows (demo/loader.py) inside one action; the audit trail gets one row per kind o
 loaded, naming the range of ids, rather than one per row.
 """
 
+import concurrent.futures
 import datetime as dt
 import functools
 
@@ -59,11 +60,15 @@ def load_demo_council(council, versions, *, acting_user=None, on_progress=None) 
     """Write a generated council (demo/generator.py) into an empty database: a DemoCouncil, or
     the stages of one being made (`council_in_stages`), each written while the next is made."""
     progress = on_progress or (lambda n: None)
-    stages = _Stages(council)
-    council = stages.reach("people")
+    # Everyone has the demo password, hashed once: hashing is slow on purpose (a quarter of a
+    # second), so it is hashed on another thread while the people are made (hashlib lets go
+    # of the interpreter's lock while it works).
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as hasher:
+        hashed = hasher.submit(make_password, demo_password())
+        stages = _Stages(council)
+        council = stages.reach("people")
+        password = hashed.result()
     teams = _teams(council.teams)
-    # Everyone has the demo password, hashed once: hashing is slow on purpose.
-    password = make_password(demo_password())
     users = _users(council.staff + council.representatives, teams, password)
     logins = _logins(council, password)
     assessors = _assessors(teams)

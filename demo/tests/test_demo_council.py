@@ -597,3 +597,14 @@ def test_seeded_answers_are_packed_as_the_assessment_s_version_packs_them(capsys
     for assessment in assessments:
         packed = pack_answers(assessment.version.compiled, assessment.answers)
         assert packed is not None and bytes(assessment.packed_answers) == packed
+
+
+def test_the_loader_encodes_json_as_json_dumps_does():
+    import json
+
+    from demo.loader import json_dumps
+
+    values = [{}, [], {"a": [1, 2.5, None, True]}, 'quote " and é', {"ascot": {"control": 3}}]
+    assert [json_dumps(v) for v in values] == [json.dumps(v) for v in values]
+    with pytest.raises(TypeError, match="not JSON serializable"):
+        json_dumps({"when": dt.date(2026, 4, 1)})
