@@ -221,17 +221,18 @@ def _logins(council, password: str) -> dict:
 def _people(load, council, person_ids: list[int], teams, users, logins) -> None:
     """Write the people not yet written (adding their ids to `person_ids`)."""
     first = load.first[Person]
+    team_ids = {code: team.pk for code, team in teams.items()}
     rows = []
     for offset in range(len(person_ids), len(council.people)):
         row = council.people[offset]
-        values = {k: v for k, v in row.items() if k not in ("team", "representative", "login")}
+        # A copy (made in C): the loader takes the columns it knows, and leaves the
+        # generator's "team", "representative" and "login" aside.
+        values = dict(row)
+        values["id"] = first + offset
+        values["team_id"] = team_ids[row["team"]]
+        values["representative_id"] = users.get(row.get("representative"))
         login = logins.get(row.get("login"))
-        values.update(
-            id=first + offset,
-            team_id=teams[row["team"]].pk,
-            representative_id=users.get(row.get("representative")),
-            user_id=login.pk if login else None,
-        )
+        values["user_id"] = login.pk if login else None
         rows.append(values)
         person_ids.append(first + offset)
     load.write(Person, rows)
