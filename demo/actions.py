@@ -218,6 +218,11 @@ def _logins(council, password: str) -> dict:
     return logins
 
 
+# The people are handed to the pipeline this many at a time: the database starts on the first
+# of them while the rest are turned into rows (nothing else is ready for it yet).
+PEOPLE_AT_A_TIME = 25_000
+
+
 def _people(load, council, person_ids: list[int], teams, users, logins) -> None:
     """Write the people not yet written (adding their ids to `person_ids`)."""
     first = load.first[Person]
@@ -235,6 +240,9 @@ def _people(load, council, person_ids: list[int], teams, users, logins) -> None:
         values["user_id"] = login.pk if login else None
         rows.append(values)
         person_ids.append(first + offset)
+        if len(rows) == PEOPLE_AT_A_TIME:
+            load.write(Person, rows)
+            rows = []
     load.write(Person, rows)
 
 

@@ -544,7 +544,7 @@ def test_the_council_made_in_stages_is_the_council_made_at_once(monkeypatch):
 @pytest.mark.django_db
 def test_a_council_loaded_at_once_is_the_council_loaded_in_stages(capsys, monkeypatch):
     """load_demo_council takes a council already made as well as one being made (its
-    assessments written a part at a time), and each record's creation history holds the
+    assessments, and here its people, written a part at a time), and each record's creation history holds the
     record's values."""
     from allocation import actions as allocation_actions
     from allocation.models import RasVersion
@@ -556,10 +556,13 @@ def test_a_council_loaded_at_once_is_the_council_loaded_in_stages(capsys, monkey
     allocation_actions.ship_default_schemes(acting_user=None)
     allocation_actions.ship_reference_rates(acting_user=None)
     versions = {kind: RasVersion.objects.live_on(kind) for kind in ("person", "carer")}
+    whole = actions.PEOPLE_AT_A_TIME
+    monkeypatch.setattr(actions, "PEOPLE_AT_A_TIME", 40)  # the people written in parts too
     with transaction.atomic():
         actions.load_demo_council(council_in_stages(150, 2026), versions, acting_user=None)
         staged = loaded_digest()
         transaction.set_rollback(True)
+    monkeypatch.setattr(actions, "PEOPLE_AT_A_TIME", whole)
     actions.load_demo_council(build_council(150, 2026), versions, acting_user=None)
     assert loaded_digest() == staged
     for model in actions.LOADED:
