@@ -14,6 +14,7 @@ import datetime as dt
 import json
 import random
 from dataclasses import dataclass, field
+from itertools import compress
 from pathlib import Path
 
 import numpy as np
@@ -22,7 +23,6 @@ from allocation.domain import definition as ras
 from people.domain import age_on
 
 from . import names, needs, support
-from .draws import pick as _pick
 
 SCHEMES = Path(__file__).resolve().parent.parent / "allocation" / "schemes"
 
@@ -205,6 +205,9 @@ class DemoCouncil:
     carer_budgets: list[dict] = field(default_factory=list)
     reviews: list[dict] = field(default_factory=list)
     reablement: list[dict] = field(default_factory=list)
+    # Each assessment's answers as the index of each option chosen, a byte a question in the
+    # scheme's order (what allocation.population packs), made with them; not compared.
+    choices: list[bytes] = field(default_factory=list)
 
 
 def default_definition(kind: str) -> ras.Definition:
@@ -230,16 +233,6 @@ def _nhs_numbers(rng: random.Random, count: int) -> list[str]:
             candidates[valid][:wanted].tolist(), check[valid][:wanted].tolist(), strict=True
         )
     ]
-
-
-def _birth_date(rng: random.Random) -> dt.date:
-    low, high = _pick(rng, AGE_BANDS)
-    age_days = rng.randrange(low * 365 + 1, high * 365 - 1)
-    return AS_OF - dt.timedelta(days=age_days)
-
-
-def _postcode(rng: random.Random, district: int) -> str:
-    return f"WX{district} {rng.randint(1, 9)}{rng.choice(UNIT_LETTERS)}{rng.choice(UNIT_LETTERS)}"
 
 
 def build_teams() -> list[dict]:
@@ -343,111 +336,221 @@ def build_staff(rng: random.Random, teams: list[dict]) -> list[dict]:
     return staff
 
 
-def _team_for(rng, age: int, psr: str, locality: str) -> str:
-    slug = locality.lower().replace(" ", "-")
-    if age >= 65:
-        return "hospital" if rng.random() < 0.04 else f"{slug}-older"
-    if psr == "learning_disability":
-        return "transitions" if age < 25 and rng.random() < 0.5 else "learning-disability"
-    if psr == "mental_health":
-        return "mental-health"
-    return f"{slug}-adults"
+def _mix(weighted: list[tuple], roll: np.ndarray) -> np.ndarray:
+    """Each draw's value from a mix of (value, weight), as `draws.pick` gives one (an object
+    array of the values themselves)."""
+    values = np.empty(len(weighted), dtype=object)
+    values[:] = [value for value, _weight in weighted]
+    cumulative = np.cumsum([weight for _value, weight in weighted], dtype=float)
+    found = np.searchsorted(cumulative, roll * cumulative[-1], side="right")
+    return values[np.minimum(found, len(weighted) - 1)]
 
 
-def build_person(rng: random.Random, index: int, nhs_number: str | None) -> dict:
-    born = _birth_date(rng)
-    age = (AS_OF - born).days // 365
+def _choose(groups: np.ndarray, roll: np.ndarray, lists: dict) -> np.ndarray:
+    """For each draw, an item of the list its group names (`lists[group]`), as `rng.choice`
+    would choose it for the same draw."""
+    chosen = np.empty(len(groups), dtype=object)
+    for group in set(groups.tolist()):
+        where = groups == group
+        items = np.empty(len(lists[group]), dtype=object)
+        items[:] = list(lists[group])
+        chosen[where] = items[(roll[where] * len(items)).astype(np.intp)]
+    return chosen
+
+
+def _texts(values) -> np.ndarray:
+    """An object array of these values (numpy would make a fixed-width text array)."""
+    values = list(values)
+    column = np.empty(len(values), dtype=object)
+    column[:] = values
+    return column
+
+
+_AS_OF_DAY = AS_OF.toordinal()
+_LANDLINES = _texts(f"01632 960{n:03d}" for n in range(1000))  # Ofcom's drama numbers
+_MOBILES = _texts(f"07700 900{n:03d}" for n in range(1000))
+_GENERATIONS = {
+    f"{sex}|{generation}": names.FIRST_NAMES[(sex, generation)]
+    for sex in ("female", "male")
+    for generation in ("older", "younger")
+}
+_BY_HERITAGE = {
+    f"{sex}|{heritage}": by_sex[sex]
+    for heritage, by_sex in names.FIRST_NAMES_BY_HERITAGE.items()
+    for sex in ("female", "male")
+}
+PERSON_KEYS = (
+    "council_person_id",
+    "nhs_number",
+    "title",
+    "first_name",
+    "middle_names",
+    "last_name",
+    "preferred_name",
+    "date_of_birth",
+    "date_of_death",
+    "sex",
+    "gender_identity",
+    "ethnicity",
+    "primary_support_reason",
+    "client_type",
+    "has_dementia",
+    "_sensory",
+    "has_autism",
+    "has_unpaid_carer",
+    "capacity",
+    "team",
+    "address_line_1",
+    "address_line_2",
+    "town",
+    "postcode",
+    "phone",
+    "email",
+    "preferred_contact",
+)
+
+
+def build_people(draw: np.random.Generator, count: int, nhs_numbers: list[str]) -> list[dict]:
+    """The people on long-term support, a column a field, drawn at once with numpy (one
+    person at a time with `random.Random`, the draws and the string work were most of the
+    cost of making the people); then a dict a person. The mixes are the module's: ages, sex
+    by age, support reasons by age, dementia, ethnicity and names by heritage, localities,
+    mental capacity, deaths in the last year, contact details."""
+    u = draw.random((28, count))
+    band = _mix(list(enumerate(share for _band, share in AGE_BANDS)), u[0]).astype(np.intp)
+    low = np.array([low for (low, _high), _share in AGE_BANDS])[band]
+    high = np.array([high for (_low, high), _share in AGE_BANDS])[band]
+    age_days = low * 365 + 1 + (u[1] * ((high - low) * 365 - 2)).astype(np.int64)
+    age = age_days // 365
     older = age >= 65
-    sex = "female" if rng.random() < (0.62 if older else 0.46) else "male"
-    if rng.random() < 0.003:
-        sex = "not_known"
-    psr = _pick(rng, PSR_OLDER if older else PSR_WORKING_AGE)
-    if psr == "memory_cognition":
-        dementia = rng.random() < 0.9
-    else:
-        dementia = rng.random() < (0.12 if older else 0.01)
-    ethnicity = _pick(rng, ETHNICITY_MIX)
-    heritage = HERITAGE[ethnicity]
-    name_sex = sex if sex != "not_known" else rng.choice(["female", "male"])
-    if heritage in names.FIRST_NAMES_BY_HERITAGE and rng.random() < 0.8:
-        first = rng.choice(names.FIRST_NAMES_BY_HERITAGE[heritage][name_sex])
-    else:
-        first = rng.choice(names.FIRST_NAMES[(name_sex, "older" if age >= 60 else "younger")])
-    last = rng.choice(
-        names.LAST_NAMES[heritage]
-        if heritage in names.LAST_NAMES and rng.random() < 0.85
-        else names.LAST_NAMES["british"]
+    sex = np.where(u[2] < np.where(older, 0.62, 0.46), "female", "male").astype(object)
+    sex[u[3] < 0.003] = "not_known"
+    psr = np.where(older, _mix(PSR_OLDER, u[4]), _mix(PSR_WORKING_AGE, u[4]))
+    memory = psr == "memory_cognition"
+    dementia = u[5] < np.where(memory, 0.9, np.where(older, 0.12, 0.01))
+    ethnicity = _mix(ETHNICITY_MIX, u[6])
+    heritage = _texts(HERITAGE[e] for e in ethnicity.tolist())
+    name_sex = np.where(sex == "not_known", np.where(u[7] < 0.5, "female", "male"), sex)
+    generation = name_sex + np.where(age >= 60, "|older", "|younger")
+    own = np.isin(heritage, list(names.FIRST_NAMES_BY_HERITAGE)) & (u[8] < 0.8)
+    first = _choose(generation, u[9], _GENERATIONS)
+    first[own] = _choose((name_sex + "|" + heritage)[own], u[9][own], _BY_HERITAGE)
+    surnames = np.where(
+        np.isin(heritage, list(names.LAST_NAMES)) & (u[10] < 0.85), heritage, "british"
     )
-    locality_index = _pick(rng, LOCALITY_MIX)
-    locality, town, districts = LOCALITIES[locality_index]
-    if psr == "learning_disability":
-        capacity = _pick(rng, CAPACITY_LEARNING_DISABILITY)
-    elif dementia:
-        capacity = _pick(rng, CAPACITY_DEMENTIA)
-    else:
-        capacity = _pick(rng, CAPACITY_OTHERWISE)
-    died = None
-    if rng.random() < 0.02:
-        died = AS_OF - dt.timedelta(days=rng.randrange(1, 300))
-    phone = (
-        f"01632 960{rng.randrange(0, 1000):03d}"
-        if rng.random() < 0.7
-        else f"07700 900{rng.randrange(0, 1000):03d}"
+    last = _choose(surnames, u[11], names.LAST_NAMES)
+    locality = _mix(LOCALITY_MIX, u[12]).astype(np.intp)
+    capacity = np.where(
+        psr == "learning_disability",
+        _mix(CAPACITY_LEARNING_DISABILITY, u[13]),
+        np.where(dementia, _mix(CAPACITY_DEMENTIA, u[13]), _mix(CAPACITY_OTHERWISE, u[13])),
     )
-    email = (
-        f"{first.lower()}.{last.lower().replace(chr(39), '')}{rng.randrange(1, 99)}@example.com"
-        if rng.random() < (0.25 if older else 0.55)
-        else ""
-    )
-    return {
-        "council_person_id": f"WX{index:07d}",
-        "nhs_number": nhs_number,
-        "title": ""
-        if rng.random() < 0.4
-        else (
-            "Mrs"
-            if sex == "female" and older
-            else "Ms"
-            if sex == "female"
-            else "Mr"
-            if sex == "male"
-            else ""
-        ),
-        "first_name": first,
-        "middle_names": rng.choice(
-            names.FIRST_NAMES[(name_sex, "older" if age >= 60 else "younger")]
+    died = np.full(count, None, dtype=object)
+    dead = u[14] < 0.02
+    died[dead] = [
+        dt.date.fromordinal(_AS_OF_DAY - 1 - days)
+        for days in (u[15][dead] * 299).astype(np.int64).tolist()
+    ]
+    number = (u[16] * 1000).astype(np.intp)
+    phone = np.where(u[17] < 0.7, _LANDLINES[number], _MOBILES[number])
+    emailed = u[18] < np.where(older, 0.25, 0.55)
+    email = np.full(count, "", dtype=object)
+    email[emailed] = [
+        f"{f.lower()}.{s.lower().replace(chr(39), '')}{n}@example.com"
+        for f, s, n in zip(
+            first[emailed].tolist(),
+            last[emailed].tolist(),
+            (1 + u[19][emailed] * 98).astype(np.int64).tolist(),
+            strict=True,
         )
-        if rng.random() < 0.35
-        else "",
-        "last_name": last,
-        "preferred_name": "",
+    ]
+    title = np.where(
+        u[20] < 0.4,
+        "",
+        np.where(sex == "female", np.where(older, "Mrs", "Ms"), np.where(sex == "male", "Mr", "")),
+    ).astype(object)
+    middle = np.where(u[21] < 0.35, _choose(generation, u[22], _GENERATIONS), "")
+    slug = np.array([name.lower().replace(" ", "-") for name, _town, _d in LOCALITIES])[locality]
+    learning = psr == "learning_disability"
+    team = np.where(
+        older,
+        np.where(u[23] < 0.04, "hospital", np.char.add(slug, "-older")),
+        np.where(
+            learning,
+            np.where((age < 25) & (u[23] < 0.5), "transitions", "learning-disability"),
+            np.where(psr == "mental_health", "mental-health", np.char.add(slug, "-adults")),
+        ),
+    ).astype(object)
+    districts = {i: districts for i, (_name, _town, districts) in enumerate(LOCALITIES)}
+    district = _choose(locality, u[24], districts)
+    letters = (u[25:27] * len(UNIT_LETTERS)).astype(np.intp)
+    letter = np.array(list(UNIT_LETTERS))
+    codes = np.char.add(letter[letters[0]], letter[letters[1]])
+    postcode = [
+        f"WX{d} {n}{c}"
+        for d, n, c in zip(
+            district.tolist(),
+            (1 + u[27] * 9).astype(np.int64).tolist(),
+            codes.tolist(),
+            strict=True,
+        )
+    ]
+    v = draw.random((8, count))
+    street = _choose(np.zeros(count, dtype=np.intp), v[0], {0: names.STREET_NAMES})
+    kind = _choose(np.zeros(count, dtype=np.intp), v[1], {0: names.STREET_TYPES})
+    address = [
+        f"{n} {s} {k}"
+        for n, s, k in zip(
+            (1 + v[2] * 180).astype(np.int64).tolist(), street.tolist(), kind.tolist(), strict=True
+        )
+    ]
+    traced = np.full(count, None, dtype=object)
+    have = min(count, len(nhs_numbers))
+    traced[:have] = nhs_numbers[:have]
+    traced[v[3] < 0.04] = None  # about 4% have no traced NHS number, as in real returns
+    contact = np.where(
+        (email != "") & (v[4] < 0.5), "email", np.where(v[5] < 0.5, "phone", "letter")
+    )
+    sensory = np.char.startswith(psr.astype(str), "sensory") | (v[6] < np.where(older, 0.1, 0.03))
+    autism = v[7] < np.where(learning, 0.3, 0.01)
+    carer = draw.random(count) < np.where(older, 0.5, 0.4)
+    towns = np.array([town for _name, town, _d in LOCALITIES], dtype=object)[locality]
+    born = [dt.date.fromordinal(_AS_OF_DAY - days) for days in age_days.tolist()]
+    columns = {
+        "council_person_id": [f"WX{i:07d}" for i in range(1, count + 1)],
+        "nhs_number": traced.tolist(),
+        "title": title.tolist(),
+        "first_name": first.tolist(),
+        "middle_names": middle.tolist(),
+        "last_name": last.tolist(),
+        "preferred_name": [""] * count,
         "date_of_birth": born,
-        "date_of_death": died,
-        "sex": sex,
-        "gender_identity": _pick(rng, GENDER_IDENTITY_MIX),
-        "ethnicity": ethnicity,
-        "primary_support_reason": psr,
-        "client_type": "service_user",
-        "has_dementia": dementia,
+        "date_of_death": died.tolist(),
+        "sex": sex.tolist(),
+        "gender_identity": _mix(GENDER_IDENTITY_MIX, draw.random(count)).tolist(),
+        "ethnicity": ethnicity.tolist(),
+        "primary_support_reason": psr.tolist(),
+        "client_type": ["service_user"] * count,
+        "has_dementia": dementia.tolist(),
         # Which kind (visual, hearing or both) is settled with the other equality details
         # in _monitoring, from a random stream of its own.
-        "_sensory": psr.startswith("sensory") or rng.random() < (0.1 if older else 0.03),
-        "has_autism": (rng.random() < 0.3)
-        if psr == "learning_disability"
-        else (rng.random() < 0.01),
-        "has_unpaid_carer": rng.random() < (0.5 if older else 0.4),
-        "capacity": capacity,
-        "team": _team_for(rng, age, psr, locality),
-        "address_line_1": f"{rng.randint(1, 180)} {rng.choice(names.STREET_NAMES)} {rng.choice(names.STREET_TYPES)}",
-        "address_line_2": "",
-        "town": town,
-        "postcode": _postcode(rng, rng.choice(districts)),
-        "phone": phone,
-        "email": email,
-        "preferred_contact": "email"
-        if email and rng.random() < 0.5
-        else rng.choice(["phone", "letter"]),
+        "_sensory": sensory.tolist(),
+        "has_autism": autism.tolist(),
+        "has_unpaid_carer": carer.tolist(),
+        "capacity": capacity.tolist(),
+        "team": team.tolist(),
+        "address_line_1": address,
+        "address_line_2": [""] * count,
+        "town": towns.tolist(),
+        "postcode": postcode,
+        "phone": phone.tolist(),
+        "email": email.tolist(),
+        "preferred_contact": contact.tolist(),
     }
+    return [
+        dict(zip(PERSON_KEYS, row, strict=True))
+        for row in zip(*(columns[key] for key in PERSON_KEYS), strict=True)
+    ]
 
 
 def build_council(people: int, seed: int, on_person=None) -> DemoCouncil:
@@ -475,18 +578,16 @@ def council_in_stages(people: int, seed: int, on_person=None):
     council.teams = build_teams()
     council.staff = build_staff(rng, council.teams)
     nhs_numbers = _nhs_numbers(rng, people)
-    for index in range(people):
-        # About 4% have no traced NHS number, as in real returns.
-        number = nhs_numbers[index] if index < len(nhs_numbers) and rng.random() > 0.04 else None
-        council.people.append(build_person(rng, index + 1, number))
-        if on_person:
+    council.people = build_people(np.random.default_rng(rng.getrandbits(128)), people, nhs_numbers)
+    if on_person:
+        for _person in council.people:
             on_person()
     _link_demo_people(rng, council)
     # The equality details come from a stream of their own, so adding them changed no other
     # value the seed gives. They take nothing from the assessments, nor the assessments from
     # them: the people cared for get theirs now and the carers theirs once made, the same
     # draws in the same order as when they were all done after the assessments.
-    equality = random.Random(f"equality:{seed}")
+    equality = np.random.default_rng(random.Random(f"equality:{seed}").getrandbits(128))
     _monitoring(equality, council.people)
     yield "people", council
     cared_for = len(council.people)
@@ -615,48 +716,80 @@ def _by_age(table, age):
     return next(mix for limit, mix in table if age < limit)
 
 
-def _answered(eq: random.Random, person: dict, not_asked: float) -> str | None:
-    """None to go on and pick an answer; otherwise "not_asked" or "prefer_not_to_say"."""
-    if person["capacity"] == "lacks_capacity":
-        not_asked = min(0.9, not_asked * 2)
-    roll = eq.random()
-    if roll < not_asked:
-        return "not_asked"
-    if roll < not_asked + 0.04:
-        return "prefer_not_to_say"
-    return None
+def _mixes(keys: np.ndarray, roll: np.ndarray, mixes: dict) -> np.ndarray:
+    """Each draw's value from the mix its key names (`mixes[key]`), as `draws.pick` gives one."""
+    chosen = np.empty(len(keys), dtype=object)
+    for key in set(keys.tolist()):
+        where = keys == key
+        chosen[where] = _mix(mixes[key], roll[where])
+    return chosen
 
 
-def _monitoring(eq: random.Random, people: list[dict]) -> None:
-    """Each person's other protected characteristics, and which sensory impairment they have."""
-    for person in people:
-        age = age_on(person["date_of_birth"], AS_OF)
-        visual = hearing = False
-        if person.pop("_sensory", False):
-            visual, hearing = SENSORY_BY_REASON.get(person["primary_support_reason"]) or _pick(
-                eq, SENSORY_OTHERWISE_MIX
-            )
+def _answered(roll: np.ndarray, lacks: np.ndarray, not_asked: float) -> np.ndarray:
+    """For each person, "not_asked", "prefer_not_to_say", or None to go on and pick an
+    answer: people who lack capacity are asked less often."""
+    chance = np.where(lacks, min(0.9, not_asked * 2), not_asked)
+    found = np.full(len(roll), None, dtype=object)
+    found[roll < chance + 0.04] = "prefer_not_to_say"
+    found[roll < chance] = "not_asked"
+    return found
+
+
+def _monitoring(eq: np.random.Generator, people: list[dict]) -> None:
+    """Each person's other protected characteristics, and which sensory impairment they have
+    (everyone's at once, as columns)."""
+    count = len(people)
+    if not count:
+        return
+    u = eq.random((9, count))
+    ages = np.array([age_on(p["date_of_birth"], AS_OF) for p in people]).reshape(count)
+    psr = _texts(p["primary_support_reason"] for p in people)
+    ethnicity = _texts(p["ethnicity"] for p in people)
+    lacks = np.array([p["capacity"] == "lacks_capacity" for p in people], dtype=bool)
+    female = np.array([p["sex"] == "female" for p in people], dtype=bool)
+    sensory = [p.pop("_sensory", False) for p in people]
+    otherwise = _mix(SENSORY_OTHERWISE_MIX, u[0]).tolist()
+    impaired = [
+        (SENSORY_BY_REASON.get(reason) or other) if has else (False, False)
+        for has, reason, other in zip(sensory, psr.tolist(), otherwise, strict=True)
+    ]
+    # Religion by heritage where the census shows it differs, otherwise by age.
+    by_age = np.where(ages >= 65, "older", "younger").astype(object)
+    faith = np.where(np.isin(ethnicity, list(RELIGION_BY_HERITAGE)), ethnicity, by_age)
+    religion = _answered(u[1], lacks, 0.25)
+    chosen = _mixes(
+        faith, u[2], {**RELIGION_BY_HERITAGE, "older": RELIGION_OLDER, "younger": RELIGION_YOUNGER}
+    )
+    religion = np.where(religion == None, chosen, religion)  # noqa: E711 - elementwise
+    limits = [limit for limit, _mix_ in ORIENTATION_BY_AGE]
+    band = np.searchsorted(limits, ages, side="right")
+    orientation = _answered(u[3], lacks, 0.35)
+    chosen = _mixes(band, u[4], {i: mix for i, (_l, mix) in enumerate(ORIENTATION_BY_AGE)})
+    orientation = np.where(orientation == None, chosen, orientation)  # noqa: E711
+    limits = [limit for limit, _mix_ in PARTNERSHIP_BY_AGE]
+    band = np.searchsorted(limits, ages, side="right").astype(object)
+    band[psr == "learning_disability"] = "learning_disability"
+    partnership = _answered(u[5], lacks, 0.15)
+    mixes = {i: mix for i, (_l, mix) in enumerate(PARTNERSHIP_BY_AGE)}
+    chosen = _mixes(band, u[6], {**mixes, "learning_disability": PARTNERSHIP_LEARNING_DISABILITY})
+    partnership = np.where(partnership == None, chosen, partnership)  # noqa: E711
+    can = female & (ages < 50)
+    pregnancy = _answered(u[7], lacks, 0.45)
+    pregnancy = np.where(pregnancy == None, _mix(PREGNANCY_MIX, u[8]), pregnancy)  # noqa: E711
+    pregnancy = np.where(can, pregnancy, np.where(u[7] < 0.2, "neither", "not_asked"))
+    for person, (visual, hearing), *values in zip(
+        people,
+        impaired,
+        religion.tolist(),
+        orientation.tolist(),
+        partnership.tolist(),
+        pregnancy.tolist(),
+        strict=True,
+    ):
         person.setdefault("has_visual_impairment", visual)
         person.setdefault("has_hearing_impairment", hearing)
-        person["religion"] = _answered(eq, person, 0.25) or _pick(
-            eq,
-            RELIGION_BY_HERITAGE.get(
-                person["ethnicity"], RELIGION_OLDER if age >= 65 else RELIGION_YOUNGER
-            ),
-        )
-        person["sexual_orientation"] = _answered(eq, person, 0.35) or _pick(
-            eq, _by_age(ORIENTATION_BY_AGE, age)
-        )
-        person["legal_partnership_status"] = _answered(eq, person, 0.15) or _pick(
-            eq,
-            PARTNERSHIP_LEARNING_DISABILITY
-            if person["primary_support_reason"] == "learning_disability"
-            else _by_age(PARTNERSHIP_BY_AGE, age),
-        )
-        if person["sex"] == "female" and age < 50:
-            person["pregnancy_maternity"] = _answered(eq, person, 0.45) or _pick(eq, PREGNANCY_MIX)
-        else:
-            person["pregnancy_maternity"] = "neither" if eq.random() < 0.2 else "not_asked"
+        person["religion"], person["sexual_orientation"] = values[0], values[1]
+        person["legal_partnership_status"], person["pregnancy_maternity"] = values[2], values[3]
 
 
 # Which answers show that a person cannot achieve each Care Act outcome: (question, lowest option).
@@ -685,20 +818,16 @@ def unable_outcomes(definition: ras.Definition, answers: dict, positions=None) -
     ]
 
 
-def _outcome_checks(definition: ras.Definition) -> list[tuple[str, list[tuple[str, frozenset]]]]:
-    """OUTCOME_EVIDENCE as, for each outcome, the answers (question, options at or above the
-    lowest) that show it: what `unable_outcomes` works out, made once for the scheme."""
-    positions = option_positions(definition)
-    return [
-        (
-            outcome,
-            [
-                (code, frozenset(o for o, i in positions[code].items() if i >= lowest))
-                for code, lowest in evidence
-            ],
-        )
-        for outcome, evidence in OUTCOME_EVIDENCE.items()
-    ]
+def _unable(definition: ras.Definition, choices: np.ndarray) -> np.ndarray:
+    """For each person (a row of option indexes, in the scheme's question order) and each
+    outcome of OUTCOME_EVIDENCE, whether the answers show they cannot achieve it: what
+    `unable_outcomes` works out, for everyone at once."""
+    column = {q.code: i for i, q in enumerate(definition.questions)}
+    found = np.zeros((len(choices), len(OUTCOME_EVIDENCE)), dtype=bool)
+    for o, evidence in enumerate(OUTCOME_EVIDENCE.values()):
+        for code, lowest in evidence:
+            found[:, o] |= choices[:, column[code]] >= lowest
+    return found
 
 
 def option_positions(definition: ras.Definition) -> dict[str, dict[str, int]]:
@@ -709,53 +838,70 @@ def _assess(rng: random.Random, council: DemoCouncil, every: int | None = None):
     """Everyone has a completed needs assessment; eligible people have a current budget;
     some unpaid carers are known to the council and have had a carer's assessment.
 
+    Everyone's needs and answers are drawn at once, as columns (numpy, from a generator seeded
+    from `rng`); the assessments, budgets and packages are then made a person at a time.
     A generator: it pauses after each `every` people assessed, so the assessments made so
-    far can be written while the next are made."""
+    far can be written while the next are made (the draws do not depend on `every`)."""
     every = every or ASSESSED_AT_A_TIME
     person_scheme, carer_scheme = default_definition("person"), default_definition("carer")
-    checks = _outcome_checks(person_scheme)
+    people = council.people  # the people cared for: the carers are added after them
+    count = len(people)
+    draw = np.random.default_rng(rng.getrandbits(128))
+    ages = np.array([age_on(p["date_of_birth"], AS_OF) for p in people], dtype=np.int64)
+    ages = ages.reshape(count)
+    profiles = needs.needs_of(draw, people, ages)
+    choices = needs.person_choices(draw, person_scheme, people, profiles)
+    unable_found = _unable(person_scheme, choices)
+    eligible_all = (unable_found.sum(axis=1) >= 2).tolist()
+    days_before = draw.integers(20, 540, count).tolist()
+    supported = (draw.random(count) < 0.8).tolist()
+    days_after = draw.integers(7, 60, count).tolist()
+    carer_known = (draw.random(count) < 0.12).tolist()
+    outcomes = list(OUTCOME_EVIDENCE)
+    ages_list = ages.tolist()
     carers = []
-    for index, person in enumerate(council.people):
-        if index and not index % every:
+    for start in range(0, count, every):
+        if start:
             yield
-        age = age_on(person["date_of_birth"], AS_OF)
-        answers, profile = needs.person_answers(rng, person_scheme, person, age)
-        unable = [
-            outcome
-            for outcome, evidence in checks
-            if any(answers[code] in shown for code, shown in evidence)
-        ]
-        eligible = len(unable) >= 2
-        completed = AS_OF - dt.timedelta(days=rng.randrange(20, 540))
-        council.assessments.append(
-            {
-                "person": index,
-                "kind": "person",
-                "mode": "supported" if rng.random() < 0.8 else "self",
-                "answers": answers,
-                "completed": completed,
-                "eligible": eligible,
-                "unable": unable,
-            }
-        )
-        if eligible and person["date_of_death"] is None:
-            # The package the council arranged: services × units × rates, from the person's
-            # needs, support reason and age, never from the RAS (demo/needs.py).
-            package = needs.current_package(rng, person, age, profile)
-            council.budgets.append(
+        end = min(count, start + every)
+        answers_made = needs.answers_of(person_scheme, choices[start:end])
+        council.choices.extend(row.tobytes() for row in choices[start:end])
+        unable_made = [list(compress(outcomes, row)) for row in unable_found[start:end].tolist()]
+        for index in range(start, end):
+            person = people[index]
+            eligible = eligible_all[index]
+            completed = AS_OF - dt.timedelta(days=days_before[index])
+            council.assessments.append(
                 {
                     "person": index,
-                    "weekly_pence": needs.package_weekly_pence(package),
-                    "services": package,
-                    "start_date": completed + dt.timedelta(days=rng.randrange(7, 60)),
+                    "kind": "person",
+                    "mode": "supported" if supported[index] else "self",
+                    "answers": answers_made[index - start],
+                    "completed": completed,
+                    "eligible": eligible,
+                    "unable": unable_made[index - start],
                 }
             )
-            if person["has_unpaid_carer"] and rng.random() < 0.12:
-                carers.append(index)
+            if eligible and person["date_of_death"] is None:
+                # The package the council arranged: services × units × rates, from the
+                # person's needs, support reason and age, never from the RAS (demo/needs.py).
+                package = needs.current_package(rng, person, ages_list[index], profiles.of(index))
+                council.budgets.append(
+                    {
+                        "person": index,
+                        "weekly_pence": needs.package_weekly_pence(package),
+                        "services": package,
+                        "start_date": completed + dt.timedelta(days=days_after[index]),
+                    }
+                )
+                if person["has_unpaid_carer"] and carer_known[index]:
+                    carers.append(index)
+    carer_positions = option_positions(carer_scheme)
     for cared_for in carers:
         carer = _carer_for(rng, council.people[cared_for], len(council.people) + 1)
         council.people.append(carer)
         answers = needs.carer_answers(rng, carer_scheme)
+        council.choices.append(bytes(carer_positions[code][answers[code]] for code in answers))
         strained = [
             code for code in ("wb_health", "life_breaks") if answers[code] not in ("no", "month")
         ]

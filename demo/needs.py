@@ -5,7 +5,7 @@ dementia, and from it a need in each area of life (work and learning matter to y
 adults, staying safe to people with dementia, a learning disability or mental ill health).
 Two things follow from those needs, separately and each with its own noise:
 
-- the answers to the RAS questions (`person_answers`), and
+- the answers to the RAS questions (`person_choices`), and
 - the package of support the council arranged before it had a RAS (`current_package`):
   services × units a week × the reference rates (a care home at a weekly fee, hours of home
   care or of a personal assistant, days at a day service, nights, supported living hours),
@@ -20,13 +20,14 @@ is a real fit, not the scheme recovering itself. No Django imports.
 
 import math
 import random
+from dataclasses import dataclass
 from decimal import Decimal
+
+import numpy as np
 
 from allocation.domain import rates
 from allocation.domain.definition import Definition
 from people.domain import client_group
-
-from .draws import pick
 
 # (alpha, beta) of the latent need for each group; mean = alpha / (alpha + beta).
 NEED = {
@@ -143,89 +144,197 @@ def need_group(person: dict, age: int) -> str:
     return NEED_GROUP[client_group(person["primary_support_reason"], age, person["has_dementia"])]
 
 
-def profile(rng: random.Random, person: dict, age: int) -> dict:
-    """A person's latent needs: an overall level and a need in each area of life (0 to ~1.2)."""
-    group = need_group(person, age)
-    alpha, beta = NEED[group]
-    level = rng.betavariate(alpha, beta) + (0.06 if age >= 85 else 0.0)
-    areas = {
-        area: level * relevance * rng.lognormvariate(0, 0.15)
-        for area, relevance in RELEVANCE[group].items()
-    }
-    if age >= 65:
-        areas["work_learning"] = 0.0
-    behaviour = level * BEHAVIOUR.get(group, 0.2) * rng.lognormvariate(0, 0.3)
-    if person.get("has_autism"):
-        behaviour *= 1.25
-    personal_care = areas.get("personal_care", 0.0)
-    safe = areas.get("staying_safe", 0.0)
+GROUPS = tuple(NEED)
+AREAS = tuple(RELEVANCE["older"])
+_AREA = {area: i for i, area in enumerate(AREAS)}
+_ALPHA = np.array([NEED[group][0] for group in GROUPS])
+_BETA = np.array([NEED[group][1] for group in GROUPS])
+_RELEVANCE = np.array([[RELEVANCE[group][area] for area in AREAS] for group in GROUPS])
+_BEHAVIOUR = np.array([BEHAVIOUR.get(group, 0.2) for group in GROUPS])
+_WATCHED = [GROUPS.index(g) for g in ("learning_disability", "dementia", "mental_health")]
+
+
+@dataclass
+class Needs:
+    """Everyone's latent needs, a column each (row i is the i-th person given to `needs_of`):
+    the need group (an index into GROUPS), an overall level, a need in each area of life
+    (columns in AREAS order, 0 to ~1.2), behaviour, the sensory need and the complex needs."""
+
+    group: np.ndarray
+    level: np.ndarray
+    areas: np.ndarray
+    behaviour: np.ndarray
+    sensory: np.ndarray
+    complex: dict[str, np.ndarray]
+    cares_for_child: np.ndarray
+    cares_for_adult: np.ndarray
+
+    def of(self, i: int) -> dict:
+        """One person's needs as `current_package` reads them."""
+        return {
+            "group": GROUPS[self.group[i]],
+            "level": float(self.level[i]),
+            "areas": dict(zip(AREAS, self.areas[i].tolist(), strict=True)),
+            "complex": {need: bool(flags[i]) for need, flags in self.complex.items()},
+        }
+
+
+def needs_of(draw: np.random.Generator, people: list[dict], ages: np.ndarray) -> Needs:
+    """Everyone's latent needs at once, from a numpy generator: the same model a person at a
+    time would draw (a beta-distributed level, lognormal spread across areas of life), made
+    as columns because at 100,000 people the draws one by one were the seed's largest cost."""
+    count = len(people)
+    index = {group: i for i, group in enumerate(GROUPS)}
+    group = np.array(
+        [index[need_group(p, age)] for p, age in zip(people, ages.tolist(), strict=True)],
+        dtype=np.intp,
+    ).reshape(count)
+    level = draw.beta(_ALPHA[group], _BETA[group]) + np.where(ages >= 85, 0.06, 0.0)
+    areas = level[:, None] * _RELEVANCE[group] * np.exp(draw.normal(0, 0.15, (count, len(AREAS))))
+    areas[ages >= 65, _AREA["work_learning"]] = 0.0
+    behaviour = level * _BEHAVIOUR[group] * np.exp(draw.normal(0, 0.3, count))
+    autism = np.array([bool(p.get("has_autism")) for p in people], dtype=bool).reshape(count)
+    behaviour[autism] *= 1.25
+    personal_care = areas[:, _AREA["personal_care"]]
+    safe = areas[:, _AREA["staying_safe"]]
+    roll = draw.random((6, count))
+    supervision = np.isin(group, _WATCHED) & (safe > 0.75) & (behaviour > 0.6) & (roll[2] < 0.3)
     complex_needs = {
         # Two carers at each visit: heavy personal care, mostly with hoists.
-        "double_up": personal_care > 0.8 and rng.random() < 0.35,
-        # Someone awake all night.
-        "waking_night": level > 0.75 and personal_care > 0.7 and rng.random() < 0.12,
-        # Someone with them all day and night (with a waking night).
-        "supervision": group in ("learning_disability", "dementia", "mental_health")
-        and safe > 0.75
-        and behaviour > 0.6
-        and rng.random() < 0.3,
+        "double_up": (personal_care > 0.8) & (roll[0] < 0.35),
+        # Someone awake all night (always with 24-hour supervision).
+        "waking_night": ((level > 0.75) & (personal_care > 0.7) & (roll[1] < 0.12)) | supervision,
+        # Someone with them all day and night.
+        "supervision": supervision,
         # Behaviour that challenges, needing staff trained in positive behaviour support.
-        "specialist": behaviour > 0.85 and rng.random() < 0.45,
+        "specialist": (behaviour > 0.85) & (roll[3] < 0.45),
     }
-    if complex_needs["supervision"]:
-        complex_needs["waking_night"] = True
-    return {
-        "group": group,
-        "level": level,
-        "areas": areas,
-        "complex": complex_needs,
-        "behaviour": behaviour,
-        "sensory": level if person.get("has_sensory_impairment") else level * 0.1,
-        "cares_for_child": age < 55 and rng.random() < 0.12,
-        "cares_for_adult": rng.random() < 0.07,
-    }
+    impaired = np.array(
+        [
+            p.get("has_visual_impairment", False) or p.get("has_hearing_impairment", False)
+            for p in people
+        ],
+        dtype=bool,
+    ).reshape(count)
+    return Needs(
+        group=group,
+        level=level,
+        areas=areas,
+        behaviour=behaviour,
+        sensory=np.where(impaired, level, level * 0.1),
+        complex=complex_needs,
+        cares_for_child=(ages < 55) & (roll[4] < 0.12),
+        cares_for_adult=roll[5] < 0.07,
+    )
 
 
-def person_answers(
-    rng: random.Random, definition: Definition, person: dict, age: int
-) -> tuple[dict, dict]:
-    """Answers to every question (never contradicting each other), and the person's needs.
+def person_choices(
+    draw: np.random.Generator, definition: Definition, people: list[dict], needs: Needs
+) -> np.ndarray:
+    """Everyone's answers to every question (never contradicting each other), as the index of
+    the option chosen: a row a person, a column a question in the scheme's order (uint8).
 
-    The questions are walked from a plan made once per scheme (`_plan`): at 100,000 people
-    this loop is the demo's largest piece of Python, and looking up each question's options,
-    domain and complex answers for every person cost more than drawing the answers."""
-    needs = profile(rng, person, age)
+    Most people score the middle options; the last option is for the highest need; a complex
+    answer (two carers, waking nights, 24-hour supervision, specialist behaviour support)
+    exactly for the people with that need; family and friends' support from its own mixes."""
     plan, night = _plan(definition)
-    areas = needs["areas"]
-    level = needs["level"]
-    half = 0.5 * level
-    behaviour, sensory, complex_needs = needs["behaviour"], needs["sensory"], needs["complex"]
-    has_carer = person["has_unpaid_carer"]
-    draw = rng.random
-    gauss = rng.gauss
-    answers = {}
-    for code, domain, top, spread, special, codes, informal, complex_plan in plan:
+    count = len(people)
+    level = needs.level
+    has_carer = np.array([bool(p["has_unpaid_carer"]) for p in people], dtype=bool).reshape(count)
+    choices = np.zeros((count, len(plan)), dtype=np.uint8)
+    position = {}
+    for q, (code, domain, top, spread, special, codes, informal, complex_plan) in enumerate(plan):
+        position[code] = (q, {option: i for i, option in enumerate(codes)})
+        if code in _CARING:
+            continue  # answered together below
+        roll = draw.random(count)
         if informal:
-            index = _informal_choice(rng, code, top, has_carer)
-        else:
-            if special == 1:
-                intensity = behaviour
-            elif special == 2:
-                intensity = sensory
+            alone = np.where(roll < 0.85, 0, min(top, 1))
+            other = draw.random(count)
+            if code == "ff_live_with":
+                shared = (other < 0.55).astype(np.intp)
             else:
-                intensity = areas.get(domain, half)
-            # Most people score the middle options; the last option is for the highest need.
-            index = round(intensity * spread + gauss(0, ANSWER_NOISE))
-            index = 0 if index < 0 else top if index > top else index
-            if index == top and top >= 3 and draw() > level:
-                index -= 1
-            if complex_plan is not None:
-                index = _complex_answer(rng, complex_plan, index, complex_needs)
-        answers[code] = codes[index]
-    _caring(rng, definition, answers, needs)
-    if answers.get("safe_supervision") == "all" and night and answers["pc_night"] == "none":
-        answers["pc_night"] = night  # awake all day and night is not "no"
-    return answers, needs
+                shared = _pick(other, _INFORMAL.get(code, INFORMAL_OTHER)[: top + 1])
+            choices[:, q] = np.where(has_carer, shared, alone)
+            continue
+        if special == 1:
+            intensity = needs.behaviour
+        elif special == 2:
+            intensity = needs.sensory
+        elif domain in _AREA:
+            intensity = needs.areas[:, _AREA[domain]]
+        else:
+            intensity = 0.5 * level
+        index = np.clip(np.rint(intensity * spread + draw.normal(0, ANSWER_NOISE, count)), 0, top)
+        index = index.astype(np.intp)
+        if top >= 3:
+            index -= (index == top) & (roll > level)
+        if complex_plan is not None:
+            first, is_complex, need = complex_plan
+            # The answer below a complex one for people without the need.
+            below = []
+            for i in range(top + 1):
+                while i and is_complex[i]:
+                    i -= 1
+                below.append(i)
+            wanted = needs.complex.get(need, np.zeros(count, dtype=bool))
+            index = np.where(wanted & (draw.random(count) < 0.92), first, np.array(below)[index])
+        choices[:, q] = index
+    _caring(draw, position, choices, needs)
+    if night and "safe_supervision" in position and "pc_night" in position:
+        (s, s_options), (n, n_options) = position["safe_supervision"], position["pc_night"]
+        # Awake all day and night is not "no" help at night.
+        stay = (choices[:, s] == s_options["all"]) & (choices[:, n] == n_options["none"])
+        choices[stay, n] = n_options[night]
+    return choices
+
+
+_CARING = ("care_child", "care_adult", "care_tasks")
+
+
+def _caring(draw, position, choices, needs: Needs) -> None:
+    """Caring answers that agree: someone who looks after no one says so everywhere."""
+    count = len(choices)
+    child, adult = needs.cares_for_child, needs.cares_for_adult
+    if "care_child" in position:
+        q, options = position["care_child"]
+        lot = needs.level > 0.55 + draw.random(count) * 0.2
+        choices[:, q] = np.where(
+            child, np.where(lot, options["lot"], options["some"]), options["no"]
+        )
+    if "care_adult" in position:
+        q, options = position["care_adult"]
+        choices[:, q] = np.where(adult, options["yes"], options["no"])
+    if "care_tasks" in position:
+        q, options = position["care_tasks"]
+        scale = np.array([options[o] for o in ("none", "some", "lot", "all")])
+        index = np.clip(np.rint(needs.level * 3.6 + draw.normal(0, 0.75, count)), 0, 3)
+        choices[:, q] = np.where(child | adult, scale[index.astype(np.intp)], options["no_one"])
+
+
+def answers_of(definition: Definition, choices: np.ndarray) -> list[dict]:
+    """The answers dicts ({question: option}) the choices stand for."""
+    plan, _night = _plan(definition)
+    columns = [
+        np.array(codes, dtype=object)[choices[:, q]].tolist()
+        for q, (_c, _d, _t, _s, _x, codes, *_rest) in enumerate(plan)
+    ]
+    questions = [step[0] for step in plan]
+    return [dict(zip(questions, row, strict=True)) for row in zip(*columns, strict=True)]
+
+
+def _pick(roll: np.ndarray, weights: list) -> np.ndarray:
+    """Each draw's option from a mix of weights, as `draws.pick` does one."""
+    cumulative = np.cumsum(weights, dtype=float)
+    found = np.searchsorted(cumulative, roll * cumulative[-1], side="right")
+    return np.minimum(found, len(weights) - 1)
+
+
+# How much support from family and friends, among people with an unpaid carer.
+INFORMAL_HOW_MUCH = [5, 20, 35, 28, 12]
+INFORMAL_SUSTAINABLE = [25, 45, 30]
+INFORMAL_OTHER = [55, 30, 15]
+_INFORMAL = {"ff_how_much": INFORMAL_HOW_MUCH, "ff_sustainable": INFORMAL_SUSTAINABLE}
 
 
 _PLAN: list = [None, None]  # (definition, plan)
@@ -263,61 +372,6 @@ def _plan(definition: Definition) -> tuple[list[tuple], str | None]:
         night = definition.question("pc_night")
         _PLAN[:] = [definition, (plan, night.options[1].code if night else None)]
     return _PLAN[1]
-
-
-def _complex_answer(rng, complex_plan: tuple, index: int, complex_needs: dict) -> int:
-    """A complex answer (two carers, waking nights, 24-hour supervision, specialist behaviour
-    support) exactly for the people with that need; the answer below it otherwise."""
-    first, is_complex, need = complex_plan
-    if complex_needs.get(need) and rng.random() < 0.92:
-        return first
-    while index and is_complex[index]:
-        index -= 1
-    return index
-
-
-def _caring(rng, definition, answers, needs) -> None:
-    """Caring answers that agree: someone who looks after no one says so everywhere."""
-    child, adult = needs["cares_for_child"], needs["cares_for_adult"]
-    if definition.question("care_child"):
-        answers["care_child"] = (
-            "no" if not child else ("lot" if needs["level"] > 0.55 + rng.random() * 0.2 else "some")
-        )
-    if definition.question("care_adult"):
-        answers["care_adult"] = "yes" if adult else "no"
-    if definition.question("care_tasks"):
-        if not (child or adult):
-            answers["care_tasks"] = "no_one"
-        else:
-            scale = ["none", "some", "lot", "all"]
-            index = int(round(needs["level"] * 3.6 + rng.gauss(0, 0.75)))
-            answers["care_tasks"] = scale[max(0, min(3, index))]
-
-
-# How much support from family and friends, among people with an unpaid carer.
-INFORMAL_HOW_MUCH = [5, 20, 35, 28, 12]
-INFORMAL_SUSTAINABLE = [25, 45, 30]
-INFORMAL_OTHER = [55, 30, 15]
-_INFORMAL_MIXES: dict[tuple[str, int], list] = {}
-
-
-def _informal_mix(weights: list[int], top: int) -> list[tuple[int, int]]:
-    key = (id(weights), top)
-    if key not in _INFORMAL_MIXES:
-        _INFORMAL_MIXES[key] = list(zip(range(top + 1), weights[: top + 1], strict=True))
-    return _INFORMAL_MIXES[key]
-
-
-def _informal_choice(rng: random.Random, code: str, top: int, has_carer: bool) -> int:
-    if not has_carer:
-        return 0 if rng.random() < 0.85 else min(top, 1)
-    if code == "ff_how_much":
-        return pick(rng, _informal_mix(INFORMAL_HOW_MUCH, top))
-    if code == "ff_live_with":
-        return 1 if rng.random() < 0.55 else 0
-    if code == "ff_sustainable":
-        return pick(rng, _informal_mix(INFORMAL_SUSTAINABLE, top))
-    return pick(rng, _informal_mix(INFORMAL_OTHER, top))
 
 
 # --- current packages ----------------------------------------------------------------------

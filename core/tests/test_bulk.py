@@ -109,3 +109,18 @@ def test_a_row_a_pipeline_cannot_write_fails_the_load_as_django_s_error():
         pipeline.copy(TABLES[0], COLUMNS, [person_row(team, 300), person_row(team, 300)])
         pipeline.copy(TABLES[0], COLUMNS, [person_row(team, 301)])
     assert not Person.objects.filter(council_person_id__startswith="WX00003").exists()
+
+
+def test_a_pipeline_asks_for_the_interpreter_lock_often_while_it_runs_and_puts_it_back():
+    import sys
+
+    before = sys.getswitchinterval()
+    team = TeamFactory()
+    with transaction.atomic(), bulk.Pipeline(TABLES) as pipeline:
+        if pipeline.threaded:  # a worker thread on PostgreSQL only
+            assert sys.getswitchinterval() == pytest.approx(bulk.SWITCH_INTERVAL)
+        pipeline.copy(TABLES[0], COLUMNS, [person_row(team, 400)])
+    assert sys.getswitchinterval() == before
+    with pytest.raises(IntegrityError), transaction.atomic(), bulk.Pipeline(TABLES) as pipeline:
+        pipeline.copy(TABLES[0], COLUMNS, [person_row(team, 400)])  # already there
+    assert sys.getswitchinterval() == before
