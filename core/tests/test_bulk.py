@@ -124,3 +124,30 @@ def test_a_pipeline_asks_for_the_interpreter_lock_often_while_it_runs_and_puts_i
     with pytest.raises(IntegrityError), transaction.atomic(), bulk.Pipeline(TABLES) as pipeline:
         pipeline.copy(TABLES[0], COLUMNS, [person_row(team, 400)])  # already there
     assert sys.getswitchinterval() == before
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="GIN indexes are PostgreSQL's")
+def test_rows_written_through_a_name_search_index_are_merged_into_it_when_the_load_ends():
+    """Rows added after their table was finished wait in each GIN index's pending list, which
+    every search reads whole until a VACUUM: the load merges them before it ends."""
+    team = TeamFactory()
+
+    def pending_pages() -> int:  # merging again now merges whatever is still waiting
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT gin_clean_pending_list('person_last_name_trgm'::regclass)")
+            return cursor.fetchone()[0]
+
+    with transaction.atomic():
+        with (
+            bulk.Pipeline(TABLES) as pipeline,
+            bulk.checks_at_the_end(TABLES, pipeline=pipeline) as checks,
+        ):
+            pipeline.copy(TABLES[0], COLUMNS, [person_row(team, n) for n in range(400, 405)])
+            checks.finished(*TABLES)
+            pipeline.copy(TABLES[0], COLUMNS, [person_row(team, n) for n in range(405, 900)])
+        assert pending_pages() == 0
+        # Without the merge, the same rows would have been waiting.
+        Person.objects.bulk_create(
+            [Person(**dict(zip(COLUMNS, person_row(team, n)))) for n in range(900, 1400)]
+        )
+        assert pending_pages() > 0
