@@ -148,6 +148,9 @@ def test_rows_written_through_a_name_search_index_are_merged_into_it_when_the_lo
         assert pending_pages() == 0
         # Without the merge, the same rows would have been waiting.
         Person.objects.bulk_create(
-            [Person(**dict(zip(COLUMNS, person_row(team, n)))) for n in range(900, 1400)]
+            [
+                Person(**dict(zip(COLUMNS, person_row(team, n), strict=True)))
+                for n in range(900, 1400)
+            ]
         )
         assert pending_pages() > 0
