@@ -255,8 +255,7 @@ _INITIALLY_IMMEDIATE = """
     WHERE c.condeferrable AND NOT c.condeferred
       AND n.nspname = ANY(current_schemas(false))
 """
-_NAMES = "SELECT t, t::regclass::text FROM unnest(%s::text[]) AS t"
-_OIDS = "SELECT t::regclass::oid FROM unnest(%s::text[]) AS t"
+_NAMES = "SELECT t, t::regclass::text, t::regclass::oid FROM unnest(%s::text[]) AS t"
 _CLEAN_GIN = """
     SELECT gin_clean_pending_list(i.indexrelid)
     FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am a ON a.oid = c.relam
@@ -356,9 +355,9 @@ def checks_at_the_end(tables: Sequence[str], *, pipeline: Pipeline | None = None
             yield _NoChecks()
             return
         cursor.execute(_NAMES, [tables])
-        names = dict(cursor.fetchall())
-        cursor.execute(_OIDS, [tables])
-        table_oids = [int(row[0]) for row in cursor.fetchall()]
+        found = cursor.fetchall()
+        names = {given: printed for given, printed, _oid in found}
+        table_oids = [int(oid) for _given, _printed, oid in found]
         cursor.execute(_FOREIGN_KEYS, [tables])
         foreign_keys = cursor.fetchall()
         cursor.execute(_INDEXES, [tables])

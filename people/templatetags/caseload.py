@@ -12,12 +12,12 @@ without its lazy-string and SafeString wrapping on each of the page's 250 values
 import html
 
 from django import template
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
 from django.utils.safestring import SafeString, mark_safe
 
 from people import codes, domain
+from ui.templatetags.ui import record_url_parts
 
 register = template.Library()
 
@@ -62,8 +62,8 @@ def _row(person, today, link, months) -> str:
 @register.simple_tag
 def caseload_rows(people):
     today = timezone.localdate()
-    # One reverse() for the page, not one per row: /people/1/ → "/people/" + id + "/".
-    prefix, suffix = html.escape(reverse("people:detail", args=[1])).rsplit("1", 1)
+    # One address for the page, not one per row: /people/<id>/ → "/people/" + id + "/".
+    prefix, suffix = map(html.escape, record_url_parts("people:detail"))
     months = {number: html.escape(str(name).title()) for number, name in MONTHS_3.items()}
 
     def link(pk):

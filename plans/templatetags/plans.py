@@ -5,12 +5,12 @@ import html
 
 from django import template
 from django.template.defaulttags import CsrfTokenNode
-from django.urls import reverse
 from django.utils.dates import MONTHS_3
 from django.utils.safestring import mark_safe
 
 from budgets.models import PersonalBudget
 from core.money import format_pence
+from ui.templatetags.ui import record_url_parts
 
 from ..models import SupportPlan
 
@@ -68,13 +68,11 @@ def _day(value) -> str:
     return f"{value.day} {str(MONTHS_3[value.month]).title()} {value.year}"
 
 
-def _address_for_each_line(name: str, plan_pk: int):
-    """reverse(name, args=[plan, line]) for any line, from one reverse() a table: the address
-    with the line's id put where a 1 stands (checked against a second reverse())."""
-    prefix, suffix = reverse(name, args=[plan_pk, 1]).rsplit("1", 1)
-    if f"{prefix}2{suffix}" != reverse(name, args=[plan_pk, 2]):
-        return lambda pk: reverse(name, args=[plan_pk, pk])
-    return lambda pk: f"{prefix}{pk}{suffix}"
+def _around_the_line(parts: tuple[str, ...], plan_pk: int) -> tuple[str, str]:
+    """A plan line's address (/plans/<plan>/support/<line>/…) for this plan, escaped, as the
+    text before and after the line's id: worked out once for a table."""
+    before, between, after = (html.escape(part) for part in parts)
+    return f"{before}{plan_pk}{between}", after
 
 
 @register.simple_tag(takes_context=True)
@@ -87,8 +85,8 @@ def plan_line_rows(context, lines, one_off: bool, may_change: bool):
     staff = (context.get("v") or {}).get("staff")
     if may_change:
         plan = context["plan"]
-        change = _address_for_each_line("plans:line", plan.pk)
-        remove = _address_for_each_line("plans:remove-line", plan.pk)
+        change = _around_the_line(record_url_parts("plans:line", 2), plan.pk)
+        remove = _around_the_line(record_url_parts("plans:remove-line", 2), plan.pk)
         csrf = CsrfTokenNode().render(context)
         version = escape(str(plan.edit_version))
     rows = []
@@ -114,8 +112,8 @@ def plan_line_rows(context, lines, one_off: bool, may_change: bool):
             dates += " onwards"
         actions = (
             LINE_ACTIONS.format(
-                change=change(line.pk),
-                remove=remove(line.pk),
+                change=f"{change[0]}{line.pk}{change[1]}",
+                remove=f"{remove[0]}{line.pk}{remove[1]}",
                 description=description,
                 csrf=csrf,
                 version=version,

@@ -204,24 +204,35 @@ _SENTINEL = 987654321987
 
 
 @functools.cache
-def _record_url_parts(name: str, script_prefix: str, urlconf) -> tuple[str, str]:
-    """A URL of one whole-number argument, split around it: /people/<pk>/assessments/ →
-    ("/people/", "/assessments/")."""
-    prefix, _, suffix = reverse(name, args=[_SENTINEL]).partition(str(_SENTINEL))
-    return prefix, suffix
+def _record_url_parts(name: str, ids: int, script_prefix: str, urlconf) -> tuple[str, ...]:
+    """A URL of `ids` whole-number arguments, split around them: /people/<pk>/assessments/ →
+    ("/people/", "/assessments/"); /plans/<pk>/support/<line_pk>/ → ("/plans/", "/support/",
+    "/")."""
+    sentinels = [str(_SENTINEL + n) for n in range(ids)]  # the same length: none in another
+    rest = reverse(name, args=sentinels)
+    parts = []
+    for sentinel in sentinels:
+        before, _, rest = rest.partition(sentinel)
+        parts.append(before)
+    return (*parts, rest)
+
+
+def record_url_parts(name: str, ids: int = 1) -> tuple[str, ...]:
+    """The URL `name` of `ids` record ids, as the text around them (one more part than ids),
+    worked out once per process (per URL prefix and configuration): for pages that draw many
+    such links in Python."""
+    return _record_url_parts(name, ids, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
 
 
 @register.simple_tag
-def record_url(name: str, pk) -> str:
-    """{% url name pk %} for a URL whose one argument is a record's id, worked out once per
+def record_url(name: str, *ids) -> str:
+    """{% url name id … %} for a URL whose arguments are records' ids, worked out once per
     process: a person's pages link to a dozen of them, and each {% url %} is a reverse()
     (a fifth of the person page's drawing time, measured with cProfile)."""
-    if isinstance(pk, bool) or not isinstance(pk, int):
-        return reverse(name, args=[pk])
-    prefix, suffix = _record_url_parts(
-        name, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF
-    )
-    return f"{prefix}{pk}{suffix}"
+    if not ids or any(isinstance(pk, bool) or not isinstance(pk, int) for pk in ids):
+        return reverse(name, args=list(ids))
+    parts = record_url_parts(name, len(ids))
+    return "".join(f"{part}{pk}" for part, pk in zip(parts, ids, strict=False)) + parts[-1]
 
 
 @functools.lru_cache(maxsize=256)

@@ -24,6 +24,15 @@ def test_a_record_url_is_the_url_django_reverses(name, pk):
     assert drawn == reverse(name, args=[pk])
 
 
+@pytest.mark.parametrize("name", ["plans:line", "plans:remove-line", "plans:outcome"])
+@pytest.mark.parametrize("ids", [(1, 2), (7, 7), (123456789, 3)])
+def test_a_record_url_of_two_ids_is_the_url_django_reverses(name, ids):
+    drawn = Template("{% load ui %}{% record_url name a b %}").render(
+        Context({"name": name, "a": ids[0], "b": ids[1]})
+    )
+    assert drawn == reverse(name, args=list(ids))
+
+
 def test_a_static_url_is_the_one_the_static_tag_gives():
     for path in ("css/selfdirect.css", "js/htmx.min.js"):
         ours = Template("{% load ui %}{% static_url path %}").render(Context({"path": path}))
