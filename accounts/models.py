@@ -8,8 +8,8 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils import timezone
-from simple_history.models import HistoricalRecords
 
+from core.historical import HistoricalRecords
 from core.models import AppendOnlyModel, AppendOnlyQuerySet
 
 from .roles import (

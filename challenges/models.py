@@ -21,9 +21,9 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
-from simple_history.models import HistoricalRecords
 
 from core.fields import PenceField
+from core.historical import HistoricalRecords
 from core.models import AppendOnlyModel, EditVersioned
 from core.money import format_pence, period_words
 

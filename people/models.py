@@ -10,9 +10,9 @@ from django.db import connection, models, transaction
 from django.db.models import Q, Value
 from django.db.models.functions import Replace
 from django.utils import timezone
-from simple_history.models import HistoricalRecords
 
 from accounts.roles import CASELOAD_ROLES, STAFF_ROLES, Role
+from core.historical import HistoricalRecords
 from core.models import ChoiceLabels, EditVersioned
 
 from . import codes, domain

@@ -17,9 +17,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
-from simple_history.models import HistoricalRecords
 
 from core.fields import PenceField
+from core.historical import HistoricalRecords
 from core.models import AppendOnlyModel, ChoiceLabels, EditVersioned
 from core.money import format_pence
 
@@ -241,7 +241,7 @@ class PlanLine(ChoiceLabels):
     )
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(indexed=["plan"])  # plans.rules: who edited a plan's lines
 
     class Meta:
         ordering = ["plan", "position", "id"]

@@ -13,9 +13,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
-from simple_history.models import HistoricalRecords
 
 from core.fields import PenceField
+from core.historical import HistoricalRecords
 from core.money import format_pence
 
 from ..domain import rates as catalogue

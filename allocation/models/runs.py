@@ -7,9 +7,9 @@ business key, so running it twice recomputes the same result.
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from simple_history.models import HistoricalRecords
 
 from core.fields import PenceField
+from core.historical import HistoricalRecords
 from core.jobs import TrackedRun
 from core.money import from_pence
 

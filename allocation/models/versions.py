@@ -14,9 +14,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
-from simple_history.models import HistoricalRecords
 
 from core.fields import PenceField
+from core.historical import HistoricalRecords
 from core.models import EditVersioned
 from core.money import format_pence, from_pence, period_words
 
